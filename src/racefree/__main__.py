@@ -1,0 +1,3 @@
+from racefree.cli import main
+
+raise SystemExit(main())
