@@ -1,0 +1,114 @@
+"""Command line: parse arguments, make one call into the pipeline, print, set the exit code.
+
+No analysis happens here. Exit codes: 0 no findings, 1 findings, 2 usage or internal error.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from racefree import __version__
+
+EXIT_CLEAN = 0
+EXIT_FINDINGS = 1
+EXIT_ERROR = 2
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse that exits with our usage code (2) and a one-line message."""
+
+    def error(self, message: str) -> None:  # type: ignore[override]
+        self.print_usage(sys.stderr)
+        print(f"racefree: error: {message}", file=sys.stderr)
+        raise SystemExit(EXIT_ERROR)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(prog="racefree", description="Find race conditions in concurrent Python code.")
+    parser.add_argument("--version", action="version", version=f"racefree {__version__}")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    check = commands.add_parser(
+        "check",
+        help="statically analyse Python files for races on shared state",
+        description="Statically analyse Python files for races on shared state. "
+        "The analysed code is never imported or run.",
+    )
+    check.add_argument("paths", nargs="+", metavar="PATH", help="files or directories to analyse")
+    check.add_argument(
+        "--format", choices=["text", "json"], default="text", help="output format (default: text)"
+    )
+    check.add_argument("--no-cache", action="store_true", help="do not read or write the summary cache")
+    check.add_argument("--jobs", "-j", type=int, default=0, help="worker processes (default: CPU count)")
+    check.add_argument("--cache-dir", default=None, help="where summaries are cached")
+
+    commands.add_parser(
+        "run",
+        help="run a program under the happens-before race detector",
+        add_help=False,
+        prefix_chars="\0",  # everything after 'run' belongs to the runtime command
+    ).add_argument("args", nargs=argparse.REMAINDER)
+
+    rules = commands.add_parser("rules", help="list the rules")
+    rules.set_defaults(rule_code=None)
+    rule = commands.add_parser("rule", help="print one rule's documentation")
+    rule.add_argument("rule_code", metavar="CODE")
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
+    if argv[:1] == ["run"]:
+        return _run_runtime(argv[1:])
+    args = build_parser().parse_args(argv)
+    if args.command == "check":
+        return _check(args)
+    if args.command in ("rules", "rule"):
+        return _rules(args.rule_code)
+    build_parser().print_help()
+    return EXIT_ERROR
+
+
+def _check(args: argparse.Namespace) -> int:
+    from racefree.engine import CheckOptions, run_check
+    from racefree.report import render
+
+    options = CheckOptions(
+        paths=args.paths, use_cache=not args.no_cache, jobs=args.jobs, cache_dir=args.cache_dir
+    )
+    try:
+        result = run_check(options)
+    except KeyboardInterrupt:
+        print("racefree: interrupted", file=sys.stderr)
+        return EXIT_ERROR
+    sys.stdout.write(render(args.format, result))
+    for error in result.errors:
+        print(f"racefree: {error.one_line()}", file=sys.stderr)
+    if result.usage_errors:
+        return EXIT_ERROR
+    return EXIT_FINDINGS if result.findings else EXIT_CLEAN
+
+
+def _rules(code: str | None) -> int:
+    from racefree.rules import ALL_RULES, rule_by_code
+
+    if code is None:
+        for rule in ALL_RULES:
+            print(f"{rule.code}  {rule.name:<34} {rule.summary}")
+        return EXIT_CLEAN
+    rule = rule_by_code(code)
+    if rule is None:
+        print(f"racefree: error: no rule {code!r} (see 'racefree rules')", file=sys.stderr)
+        return EXIT_ERROR
+    print(rule.documentation())
+    return EXIT_CLEAN
+
+
+def _run_runtime(argv: list[str]) -> int:
+    try:
+        from racefree.runtime.command import main as runtime_main
+    except ImportError:
+        print("racefree: error: the runtime detector is not available in this build", file=sys.stderr)
+        return EXIT_ERROR
+    return runtime_main(argv)
