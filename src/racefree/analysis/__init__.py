@@ -1,0 +1,1 @@
+"""Program-wide reasoning: entry points, reachability, locks held, which accesses may race."""

@@ -1,0 +1,40 @@
+"""When two accesses can run at the same time, and how (preemptively on threads, or
+cooperatively on one event loop, where only an await lets another task in)."""
+
+from __future__ import annotations
+
+from racefree.analysis.shared_state import AccessFact
+
+PREEMPTIVE = "preemptive"
+COOPERATIVE = "cooperative"
+
+
+def may_run_concurrently(a: AccessFact, b: AccessFact) -> str | None:
+    """None, PREEMPTIVE or COOPERATIVE. Code reached from no entry point ("main") is taken to run
+    on the main thread: concurrent with background threads, but not with request handlers, since
+    a program sets up before it serves."""
+    if not a.modes and not b.modes:
+        return None
+    if not a.modes or not b.modes:
+        reached = a if a.modes else b
+        return PREEMPTIVE if reached.on_background_thread else None
+    if a.preemptive or b.preemptive:
+        return PREEMPTIVE
+    return COOPERATIVE
+
+
+def self_concurrency(fact: AccessFact) -> str | None:
+    """How an access races with the same code running in another thread or task: it must run
+    as many instances at once (requests, pool jobs), or be reached from two entry points."""
+    if not fact.modes:
+        return None
+    entries = {reach.entry for reach in fact.modes.values()}
+    if fact.preemptive and (len(entries) > 1 or any(m.multiple and m.preemptive for m in fact.modes)):
+        return PREEMPTIVE
+    if any(m.multiple for m in fact.modes) or len(entries) > 1:
+        return COOPERATIVE
+    return None
+
+
+def common_lock(a: AccessFact, b: AccessFact) -> bool:
+    return bool(a.locks & b.locks)

@@ -1,0 +1,135 @@
+"""Find the functions that frameworks and libraries run concurrently, using the knowledge tables."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from racefree.index import EXTERNAL, FunctionInfo, ProgramIndex, Symbol
+from racefree.knowledge.entry_points import (
+    ALL_POSITIONAL,
+    BACKGROUND,
+    BASE_CLASS_ENTRIES,
+    CALL_ENTRIES,
+    CALLBACK_SLOTS,
+    DECORATOR_ENTRIES,
+    ROUTE_DECORATOR_METHODS,
+    ROUTE_FALLBACK,
+    TASK,
+    name_matches,
+)
+from racefree.summarize.model import Call
+
+
+@dataclass(frozen=True, slots=True)
+class EntryPoint:
+    fid: str  # the function that runs concurrently
+    context: str  # request, background or task
+    framework: str  # "Flask view", "LiteLLM success callback", ...
+    why: str  # what makes it concurrent
+    file: str  # where it is registered (decorator, call or assignment)
+    line: int
+    detail: str | None = None  # route path, callback slot
+    multiple: bool = True  # many instances can run at once (requests, pool jobs), not one thread
+
+    def describe(self) -> str:
+        detail = f" {self.detail}" if self.detail else ""
+        return f"{self.framework}{detail}"
+
+
+def find_entry_points(index: ProgramIndex) -> list[EntryPoint]:
+    entries: dict[tuple[str, str], EntryPoint] = {}
+
+    def add(entry: EntryPoint) -> None:
+        entries.setdefault((entry.fid, entry.framework), entry)
+
+    for info in index.functions.values():
+        _decorated(index, info, add)
+        for call in info.summary.calls:
+            if call.function_args:
+                _handed_to_call(index, info, call, add)
+        for registration in info.summary.registrations:
+            _registered(index, info, registration, add)
+    _subclassed(index, add)
+    return sorted(entries.values(), key=lambda e: (e.file, e.line, e.fid))
+
+
+def _candidate_names(symbol: Symbol | None) -> list[str]:
+    if symbol is None:
+        return []
+    names = []
+    if symbol.typed:
+        names.append(symbol.typed)
+    if symbol.kind == EXTERNAL:
+        names.append(symbol.name)
+    return names
+
+
+def _decorated(index: ProgramIndex, info: FunctionInfo, add) -> None:
+    for decorator in info.summary.decorators:
+        symbol = index.resolve_ref(info.module, decorator.ref, info.summary.class_name) if decorator.ref else None
+        names = _candidate_names(symbol)
+        matched = next((e for e in DECORATOR_ENTRIES for n in names if name_matches(e.name, n)), None)
+        if matched is None:
+            method = decorator.text.rsplit(".", 1)[-1]
+            if "." in decorator.text and method in ROUTE_DECORATOR_METHODS and (decorator.first_arg_text or "").startswith("/"):
+                matched = ROUTE_FALLBACK
+        if matched is not None:
+            add(EntryPoint(info.fid, matched.context, matched.framework, matched.why,
+                           info.module.path, decorator.line, decorator.first_arg_text))
+
+
+def _handed_to_call(index: ProgramIndex, info: FunctionInfo, call: Call, add) -> None:
+    symbol = index.resolve_ref(info.module, call.callee, info.summary.class_name) if call.callee else None
+    names = _candidate_names(symbol)
+    receiver, _, method = call.callee_text.rpartition(".")
+    for pattern in CALL_ENTRIES:
+        if pattern.name.startswith("."):
+            if not receiver or method != pattern.name[1:]:
+                continue
+            if pattern.receiver_hints and not any(h in receiver for h in pattern.receiver_hints):
+                continue
+        elif not any(name_matches(pattern.name, n) for n in names):
+            continue
+        for arg in call.function_args:
+            wanted = (
+                arg.keyword == pattern.keyword if arg.keyword is not None
+                else pattern.position == ALL_POSITIONAL or arg.position == pattern.position
+            )
+            if not wanted or (arg.called and pattern.context != TASK and pattern.position != ALL_POSITIONAL):
+                continue
+            fid = index.resolve_function_arg(info, arg)
+            if fid is not None:
+                detail = call.first_arg_text if pattern.context != BACKGROUND else None
+                add(EntryPoint(fid, pattern.context, pattern.framework, pattern.why, info.module.path, call.line,
+                               detail, multiple=not pattern.single or call.in_loop))
+        return
+
+
+def _registered(index: ProgramIndex, info: FunctionInfo, registration, add) -> None:
+    symbol = index.resolve_ref(info.module, registration.target, info.summary.class_name)
+    names = _candidate_names(symbol)
+    for slot in CALLBACK_SLOTS:
+        if not any(name_matches(slot.slot, n) for n in names):
+            continue
+        for arg in registration.functions:
+            fid = index.resolve_function_arg(info, arg)
+            if fid is not None:
+                add(EntryPoint(fid, slot.context, slot.framework, slot.why, info.module.path,
+                               registration.line, registration.target_text))
+        return
+
+
+def _subclassed(index: ProgramIndex, add) -> None:
+    for class_id, (module, summary) in index.classes.items():
+        bases = index.external_bases(class_id)
+        if not bases:
+            continue
+        for pattern in BASE_CLASS_ENTRIES:
+            if not any(name_matches(pattern.base, b) for b in bases):
+                continue
+            for method in pattern.methods:
+                symbol = index.class_member(class_id, method, instance=True)
+                fid = index.function_of(symbol)
+                if fid is not None:
+                    add(EntryPoint(fid, pattern.context, pattern.framework, pattern.why, module.path,
+                                   summary.line, class_id.rsplit(".", 1)[-1], multiple=not pattern.single))

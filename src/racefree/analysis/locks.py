@@ -1,0 +1,63 @@
+"""Which locks are held at each access: the ones taken lexically around it, plus the ones every
+caller holds on every path to its function (an intersection over the call graph)."""
+
+from __future__ import annotations
+
+from racefree.index import ProgramIndex
+from racefree.knowledge.sync import LOCK_CONSTRUCTORS, LOCK_NAME_HINTS
+from racefree.summarize.model import Ref
+
+
+class LockModel:
+    def __init__(self, index: ProgramIndex, entry_functions: set[str]):
+        self.index = index
+        self._ids: dict[tuple[str, Ref], str | None] = {}
+        self.held_on_entry: dict[str, frozenset[str]] = {}
+        self._propagate(entry_functions)
+
+    def lock_id(self, fid: str, ref: Ref) -> str | None:
+        """A stable name for the lock a `with` or `acquire()` names, or None if it is no lock."""
+        key = (fid, ref)
+        if key in self._ids:
+            return self._ids[key]
+        info = self.index.functions[fid]
+        symbol = self.index.resolve_ref(info.module, ref, info.summary.class_name)
+        lock = None
+        last = (ref.attrs[-1] if ref.attrs else ref.root).lower()
+        if symbol is not None:
+            constructor = symbol.typed or ""
+            if constructor in LOCK_CONSTRUCTORS or any(h in last for h in LOCK_NAME_HINTS):
+                lock = symbol.name
+        elif any(h in last for h in LOCK_NAME_HINTS):
+            lock = f"{info.module.module}:{ref.text()}"
+        self._ids[key] = lock
+        return lock
+
+    def lexical(self, fid: str, refs: tuple[Ref, ...]) -> frozenset[str]:
+        return frozenset(filter(None, (self.lock_id(fid, r) for r in refs)))
+
+    def held(self, fid: str, refs: tuple[Ref, ...]) -> frozenset[str]:
+        return self.lexical(fid, refs) | self.held_on_entry.get(fid, frozenset())
+
+    def _propagate(self, entry_functions: set[str]) -> None:
+        index = self.index
+        held: dict[str, frozenset[str] | None] = {}
+        work: list[str] = []
+        for fid in index.functions:
+            if fid in entry_functions or fid not in index.calls_to:
+                held[fid] = frozenset()
+                work.append(fid)
+        while work:
+            fid = work.pop()
+            mine = held[fid]
+            for edge in index.calls_from.get(fid, ()):
+                callee = edge.callee
+                if callee in entry_functions:
+                    continue
+                offered = mine | self.lexical(fid, edge.call.locks)
+                current = held.get(callee)
+                updated = offered if current is None else current & offered
+                if updated != current:
+                    held[callee] = updated
+                    work.append(callee)
+        self.held_on_entry = {fid: locks for fid, locks in held.items() if locks}

@@ -1,0 +1,63 @@
+"""Pairs of a write and a read of the same slot that can run at the same time, unordered by any
+common lock: the raw material of the per-request-state and hand-off rules.
+
+Only writes to a *fixed slot* count here: rebinding a name or attribute, or storing under a
+constant key (`config["depth"] = ...`). A store under a computed key is a cache or an index,
+whose single operations are atomic; its races are check-then-act and iteration, found by other
+rules.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from racefree.analysis.concurrency import PREEMPTIVE, common_lock, may_run_concurrently
+from racefree.analysis.shared_state import AccessFact, SharedObject
+from racefree.summarize.model import OP_ITERATE, OP_LOAD, OP_REBIND, OP_SLOT_LOAD, OP_SLOT_STORE
+
+
+@dataclass(slots=True)
+class WriteReadRace:
+    write: AccessFact
+    reads: list[AccessFact]
+
+
+def is_fixed_slot_write(fact: AccessFact) -> bool:
+    access = fact.access
+    if access.kind != "write" or access.read_modify_write or access.checked_at is not None:
+        return False
+    return access.op == OP_REBIND or (access.op == OP_SLOT_STORE and access.slot is not None)
+
+
+def reads_slot(read: AccessFact, write: AccessFact) -> bool:
+    access = read.access
+    if access.op in (OP_LOAD, OP_ITERATE):
+        return True
+    if access.op == OP_SLOT_LOAD:
+        return write.access.op == OP_REBIND or access.slot is None or access.slot == write.access.slot
+    return False
+
+
+def write_read_races(obj: SharedObject) -> list[WriteReadRace]:
+    races = []
+    reads = obj.reads()
+    for write in obj.writes():
+        if not write.concurrent or not is_fixed_slot_write(write):
+            continue
+        racing = [
+            read for read in reads
+            if reads_slot(read, write)
+            and not (read.fid == write.fid and read.access.line == write.access.line)
+            and may_run_concurrently(write, read) == PREEMPTIVE
+            and not common_lock(write, read)
+        ]
+        if racing:
+            races.append(WriteReadRace(write, racing))
+    return races
+
+
+def sibling_writes(obj: SharedObject, races: list[WriteReadRace]) -> list[AccessFact]:
+    """Every fixed-slot write the racing writers make to the object, read back or not: together
+    they are the state handed over (a callback that stores cost, tokens and finish reason)."""
+    writers = {race.write.fid for race in races}
+    return [w for w in obj.writes() if w.fid in writers and w.concurrent and is_fixed_slot_write(w)]

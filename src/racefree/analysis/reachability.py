@@ -1,0 +1,86 @@
+"""Which entry points reach each function, over the call graph, and by which chain of calls.
+
+Reach is kept per *mode*: the context of the entry point (request, background, task) and whether
+the code runs preemptively on threads or cooperatively on an event loop. An async handler and
+the sync helpers it calls run on the loop; a sync handler and what it calls run on threads.
+One breadth-first search per mode, from all its entry points at once, records for each function
+the first entry point that reaches it and the caller it came through: enough for a chain, linear
+in the size of the call graph.
+"""
+
+from __future__ import annotations
+
+from collections import deque
+from dataclasses import dataclass
+
+from racefree.analysis.entry_points import EntryPoint
+from racefree.index import ProgramIndex
+from racefree.knowledge.entry_points import BACKGROUND
+
+
+@dataclass(frozen=True, slots=True)
+class Mode:
+    context: str
+    preemptive: bool
+    multiple: bool = True  # several instances of this code can run at once
+
+
+@dataclass(frozen=True, slots=True)
+class Reach:
+    entry: EntryPoint
+    caller: str | None  # the function this one was first reached from (None: it is the entry)
+    call_line: int  # the line of that call in the caller
+
+
+class Reachability:
+    def __init__(self, index: ProgramIndex, entries: list[EntryPoint]):
+        self.index = index
+        self.entries = entries
+        self.by_function: dict[str, dict[Mode, Reach]] = {}
+        self.entry_functions = {e.fid for e in entries}
+        by_mode: dict[Mode, list[EntryPoint]] = {}
+        for entry in entries:
+            by_mode.setdefault(self.mode_of(entry), []).append(entry)
+        for mode, sources in by_mode.items():
+            self._search(mode, sources)
+
+    def mode_of(self, entry: EntryPoint) -> Mode:
+        info = self.index.functions.get(entry.fid)
+        is_async = info is not None and info.summary.is_async
+        if entry.context == BACKGROUND:
+            return Mode(BACKGROUND, True, entry.multiple)
+        return Mode(entry.context, not is_async, entry.multiple)
+
+    def _search(self, mode: Mode, sources: list[EntryPoint]) -> None:
+        queue: deque[str] = deque()
+        for entry in sources:
+            reached = self.by_function.setdefault(entry.fid, {})
+            if mode not in reached:
+                reached[mode] = Reach(entry, None, 0)
+                queue.append(entry.fid)
+        while queue:
+            fid = queue.popleft()
+            reach = self.by_function[fid][mode]
+            for edge in self.index.calls_from.get(fid, ()):
+                reached = self.by_function.setdefault(edge.callee, {})
+                if mode not in reached:
+                    reached[mode] = Reach(reach.entry, fid, edge.line)
+                    queue.append(edge.callee)
+
+    def modes(self, fid: str) -> dict[Mode, Reach]:
+        return self.by_function.get(fid, {})
+
+    def chain(self, fid: str, mode: Mode) -> list[tuple[str, int]]:
+        """(function, line of the call it makes next) from the entry point down to fid."""
+        steps: list[tuple[str, int]] = []
+        current: str | None = fid
+        line = 0
+        seen: set[str] = set()
+        while current is not None and current not in seen:
+            seen.add(current)
+            reach = self.by_function[current][mode]
+            steps.append((current, line))
+            line = reach.call_line
+            current = reach.caller
+        steps.reverse()
+        return steps

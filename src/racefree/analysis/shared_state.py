@@ -1,0 +1,146 @@
+"""Group every access by the shared object it touches, and keep only state that can be shared:
+module-level objects, class attributes, attributes of module-level singletons and of objects
+whose methods run on threads of their own, and attributes of other modules. Per-thread storage
+and thread-safe containers are dropped here, as are accesses made at import time."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from racefree.analysis.locks import LockModel
+from racefree.analysis.reachability import Mode, Reach, Reachability
+from racefree.index import (
+    CLASS_ATTR,
+    EXTERNAL,
+    FUNCTION,
+    INSTANCE_ATTR,
+    MODULE,
+    OBJECT,
+    FunctionInfo,
+    ProgramIndex,
+    Symbol,
+)
+from racefree.knowledge.entry_points import BACKGROUND
+from racefree.summarize.model import OP_REBIND, Access
+from racefree.summarize.visitor import TOPLEVEL
+
+CONSTRUCTORS = frozenset({"__init__", "__new__", "__post_init__", "__init_subclass__", "__set_name__"})
+
+
+@dataclass(slots=True)
+class AccessFact:
+    access: Access
+    info: FunctionInfo
+    locks: frozenset[str]
+    modes: dict[Mode, Reach]
+
+    @property
+    def fid(self) -> str:
+        return self.info.fid
+
+    @property
+    def preemptive(self) -> bool:
+        return any(mode.preemptive for mode in self.modes)
+
+    @property
+    def on_background_thread(self) -> bool:
+        return any(mode.context == BACKGROUND for mode in self.modes)
+
+    @property
+    def concurrent(self) -> bool:
+        return bool(self.modes)
+
+
+@dataclass(slots=True)
+class SharedObject:
+    name: str
+    kind: str  # index symbol kind: object, class-attr, instance-attr, external
+    defined_at: tuple[str, int] | None
+    why_shared: str
+    facts: list[AccessFact] = field(default_factory=list)
+
+    def writes(self) -> list[AccessFact]:
+        return [f for f in self.facts if f.access.kind == "write"]
+
+    def reads(self) -> list[AccessFact]:
+        return [f for f in self.facts if f.access.kind == "read"]
+
+
+def collect_shared_objects(index: ProgramIndex, reach: Reachability, locks: LockModel) -> list[SharedObject]:
+    threaded_classes = _classes_with_thread_methods(index, reach)
+    objects: dict[str, SharedObject] = {}
+    for fid, info in index.functions.items():
+        if info.summary.qualname == TOPLEVEL or not info.summary.accesses:
+            continue
+        modes = reach.modes(fid)
+        constructing = info.summary.name in CONSTRUCTORS
+        for access in info.summary.accesses:
+            if constructing and access.ref.root_kind == "self":
+                continue  # an object is not shared with other threads while it is being built
+            symbol = index.resolve_ref(info.module, access.ref, info.summary.class_name)
+            if symbol is None or symbol.safe or symbol.kind in (FUNCTION, MODULE):
+                continue
+            why = _why_shared(index, symbol, access, threaded_classes)
+            if why is None:
+                continue
+            shared = objects.get(symbol.name)
+            if shared is None:
+                shared = objects[symbol.name] = SharedObject(
+                    symbol.name, symbol.kind, _definition(index, symbol), why
+                )
+            shared.facts.append(AccessFact(access, info, locks.held(fid, access.locks), modes))
+    return [o for o in objects.values() if any(f.concurrent and f.access.kind == "write" for f in o.facts)]
+
+
+def _why_shared(index: ProgramIndex, symbol: Symbol, access: Access, threaded: set[str]) -> str | None:
+    if symbol.kind == OBJECT:
+        root = symbol.name
+        return f"module-level object {root}"
+    if symbol.kind == EXTERNAL:
+        if symbol.name.count(".") == 0:
+            return None
+        return f"attribute of the module {symbol.name.rsplit('.', 1)[0]}, global to the process"
+    owner = symbol.owner_class
+    if symbol.kind == CLASS_ATTR:
+        rebinding_on_self = access.ref.root_kind == "self" and access.op == OP_REBIND and len(access.ref.attrs) == 1
+        if not rebinding_on_self:
+            return f"class attribute of {owner}, one object shared by every instance"
+    if owner is None:
+        return None
+    for class_id in _subclasses_and_self(index, owner):
+        singletons = index.singletons.get(class_id)
+        if singletons:
+            return f"attribute of the module-level instance {singletons[0]}, shared by every caller"
+        if class_id in threaded:
+            return f"attribute of a {class_id} instance whose methods also run on a thread it starts"
+    return None
+
+
+def _subclasses_and_self(index: ProgramIndex, class_id: str) -> list[str]:
+    return [c for c in index.classes if c == class_id or class_id in index.mro(c)[1:]]
+
+
+def _classes_with_thread_methods(index: ProgramIndex, reach: Reachability) -> set[str]:
+    """Classes one of whose methods is a background entry point (a thread target, Thread.run)."""
+    classes = set()
+    for entry in reach.entries:
+        info = index.functions.get(entry.fid)
+        if entry.context == BACKGROUND and info is not None and info.summary.class_name:
+            classes.add(f"{info.module.module}.{info.summary.class_name}")
+    return classes
+
+
+def _definition(index: ProgramIndex, symbol: Symbol) -> tuple[str, int] | None:
+    if symbol.binding is not None:
+        module_name = symbol.owner_class.rsplit(".", 1)[0] if symbol.owner_class else symbol.name.rsplit(".", 1)[0]
+        for candidate in (module_name, *_prefixes(symbol.name)):
+            module = index.modules.get(candidate)
+            if module is not None:
+                return (module.path, symbol.binding.line)
+    return None
+
+
+def _prefixes(name: str):
+    parts = name.split(".")
+    for i in range(len(parts) - 1, 0, -1):
+        yield ".".join(parts[:i])

@@ -1,0 +1,81 @@
+"""Which files to analyse, and the module name each one has."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+# Folders that hold no project code, or copies of it.
+SKIPPED_DIRS = frozenset(
+    {"__pycache__", "node_modules", ".git", ".hg", ".svn", ".tox", ".nox", ".venv", "venv",
+     ".mypy_cache", ".pytest_cache", ".ruff_cache", ".racefree_cache", "site-packages"}
+)
+
+
+@dataclass(frozen=True, slots=True)
+class SourceFile:
+    path: str  # as shown to the user
+    module: str  # dotted module name
+    is_package: bool  # an __init__.py
+
+
+@dataclass(frozen=True, slots=True)
+class Discovery:
+    files: list[SourceFile]
+    missing: list[str]  # paths given that do not exist or are not Python
+
+
+def discover(paths: list[str], cwd: str | None = None) -> Discovery:
+    base = Path(cwd or os.getcwd()).resolve()
+    seen: set[Path] = set()
+    files: list[SourceFile] = []
+    missing: list[str] = []
+    for given in paths:
+        path = Path(given)
+        if path.is_dir():
+            candidates = sorted(_walk(path))
+        elif path.is_file() and path.suffix in (".py", ".pyi") or path.is_file() and given.endswith(".py"):
+            candidates = [path]
+        else:
+            missing.append(given)
+            continue
+        for candidate in candidates:
+            resolved = candidate.resolve()
+            if resolved in seen or resolved.suffix == ".pyi":
+                continue
+            seen.add(resolved)
+            module, is_package = module_name(resolved)
+            files.append(SourceFile(display_path(resolved, base), module, is_package))
+    return Discovery(files, missing)
+
+
+def _walk(root: Path):
+    for dirpath, dirnames, filenames in os.walk(root):
+        dirnames[:] = sorted(d for d in dirnames if d not in SKIPPED_DIRS and not d.startswith("."))
+        for filename in filenames:
+            if filename.endswith(".py"):
+                yield Path(dirpath) / filename
+
+
+def module_name(path: Path) -> tuple[str, bool]:
+    """Dotted name from the outermost folder chain that has __init__.py files."""
+    is_package = path.name == "__init__.py"
+    parts = [] if is_package else [path.stem]
+    folder = path.parent
+    while (folder / "__init__.py").is_file() and folder.name.isidentifier():
+        parts.append(folder.name)
+        if folder.parent == folder:
+            break
+        folder = folder.parent
+    if not parts:  # a lone __init__.py outside any package
+        parts = [path.parent.name or "__init__"]
+    return ".".join(reversed(parts)), is_package
+
+
+def display_path(path: Path, base: Path) -> str:
+    """Relative to the current directory where the file lies under it, else absolute."""
+    try:
+        return str(path.relative_to(base))
+    except ValueError:
+        return str(path)

@@ -1,0 +1,131 @@
+"""The pipeline, one way: discover -> summarize -> index -> analysis -> rules -> findings."""
+
+from __future__ import annotations
+
+import os
+import time
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from racefree.analysis.entry_points import find_entry_points
+from racefree.analysis.evidence import EvidenceBuilder
+from racefree.analysis.locks import LockModel
+from racefree.analysis.reachability import Reachability
+from racefree.analysis.shared_state import collect_shared_objects
+from racefree.discover import SourceFile, discover
+from racefree.findings import Finding
+from racefree.index import ProgramIndex
+from racefree.rules import ALL_RULES
+from racefree.source_frames import attach_code
+from racefree.summarize import FileError, summarize_source
+from racefree.summarize.cache import SummaryCache, cache_key, default_cache_dir
+from racefree.summarize.model import ModuleSummary
+
+# Below this many files, worker processes cost more than they save.
+PARALLEL_THRESHOLD = 40
+
+
+@dataclass(slots=True)
+class CheckOptions:
+    paths: list[str]
+    use_cache: bool = True
+    jobs: int = 0
+    cache_dir: str | None = None
+
+
+@dataclass(slots=True)
+class CheckResult:
+    findings: list[Finding]
+    errors: list[FileError]
+    files: int
+    lines: int
+    seconds: float
+    usage_errors: bool = False
+    entry_points: int = 0
+    extra: dict = field(default_factory=dict)
+
+
+def run_check(options: CheckOptions) -> CheckResult:
+    started = time.perf_counter()
+    found = discover(options.paths)
+    errors = [FileError(path, "no such file or directory, or not a Python file") for path in found.missing]
+    cache = None
+    if options.use_cache:
+        cache = SummaryCache(Path(options.cache_dir) if options.cache_dir else default_cache_dir())
+    summaries, file_errors = summarize_all(found.files, cache, options.jobs)
+    errors.extend(file_errors)
+    findings, entry_count = analyse(summaries)
+    attach_code(findings)
+    return CheckResult(
+        findings=findings,
+        errors=errors,
+        files=len(found.files),
+        lines=sum(s.lines for s in summaries),
+        seconds=time.perf_counter() - started,
+        usage_errors=bool(found.missing) and not found.files,
+        entry_points=entry_count,
+    )
+
+
+def analyse(summaries: list[ModuleSummary]) -> tuple[list[Finding], int]:
+    index = ProgramIndex.build(summaries)
+    entries = find_entry_points(index)
+    reach = Reachability(index, entries)
+    locks = LockModel(index, reach.entry_functions)
+    evidence = EvidenceBuilder(index, reach)
+    findings: list[Finding] = []
+    for shared in collect_shared_objects(index, reach, locks):
+        for rule in ALL_RULES:
+            findings.extend(rule.check(shared, evidence))
+    findings.sort(key=Finding.sort_key)
+    return findings, len(entries)
+
+
+def summarize_all(files: list[SourceFile], cache: SummaryCache | None, jobs: int):
+    summaries: list[ModuleSummary] = []
+    errors: list[FileError] = []
+    todo: list[SourceFile] = []
+    keys: dict[str, str] = {}
+    payloads: dict[str, bytes] = {}
+    for source in files:
+        try:
+            data = Path(source.path).read_bytes()
+        except OSError as exc:
+            errors.append(FileError(source.path, f"cannot read: {exc.strerror or exc}"))
+            continue
+        if cache is not None:
+            key = cache_key(data, source.module, source.is_package)
+            cached = cache.load(key)
+            if cached is not None:
+                (summaries if isinstance(cached, ModuleSummary) else errors).append(cached)
+                continue
+            keys[source.path] = key
+        payloads[source.path] = data
+        todo.append(source)
+    for source, result in zip(todo, _summarize_many(todo, payloads, jobs)):
+        if cache is not None:
+            cache.store(keys[source.path], result)
+        (summaries if isinstance(result, ModuleSummary) else errors).append(result)
+    summaries.sort(key=lambda s: s.path)
+    return summaries, errors
+
+
+def _summarize_many(todo: list[SourceFile], payloads: dict[str, bytes], jobs: int):
+    work = [(payloads[s.path], s.path, s.module, s.is_package) for s in todo]
+    workers = jobs or os.cpu_count() or 1
+    if workers <= 1 or len(work) < PARALLEL_THRESHOLD:
+        return [_summarize_one(item) for item in work]
+    # Large files first, so that no worker is left with a big one at the end.
+    order = sorted(range(len(work)), key=lambda i: -len(work[i][0]))
+    chunk = max(1, min(16, len(work) // (workers * 8)))
+    results: list = [None] * len(work)
+    with ProcessPoolExecutor(max_workers=workers) as pool:
+        for i, result in zip(order, pool.map(_summarize_one, [work[i] for i in order], chunksize=chunk)):
+            results[i] = result
+    return results
+
+
+def _summarize_one(item: tuple[bytes, str, str, bool]):
+    data, path, module, is_package = item
+    return summarize_source(data, path, module, is_package)

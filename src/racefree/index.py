@@ -1,0 +1,292 @@
+"""All summaries -> one program: names resolved across modules, classes, instances, call graph.
+
+A *symbol* is what a name or attribute chain denotes after imports are followed:
+a module, a function (by id ``module.qualname``), a class, a shared object (``module.name`` or
+``module.Class.attr``) or something outside the analysed code (``external``, e.g. ``flask.Flask``).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from racefree.knowledge.sync import SAFE_CONTAINER_CONSTRUCTORS
+from racefree.summarize.model import Binding, Call, ClassSummary, FunctionArg, FunctionSummary, ModuleSummary, Ref
+from racefree.summarize.visitor import TOPLEVEL
+
+MODULE = "module"
+FUNCTION = "function"
+CLASS = "class"
+OBJECT = "object"  # a module-level name, or a path inside one
+CLASS_ATTR = "class-attr"  # an attribute defined in a class body: one object for all instances
+INSTANCE_ATTR = "instance-attr"  # an attribute of instances of a class
+EXTERNAL = "external"
+
+
+@dataclass(frozen=True, slots=True)
+class Symbol:
+    kind: str
+    name: str  # canonical dotted name or function id
+    binding: Binding | None = None
+    owner_class: str | None = None  # for attributes: the class that defines them
+    safe: bool = False  # per-thread storage or a thread-safe container, or a path through one
+    typed: str | None = None  # for objects made by a constructor: "pkg.Class" of the instance
+
+
+@dataclass(slots=True)
+class FunctionInfo:
+    fid: str
+    module: ModuleSummary
+    summary: FunctionSummary
+
+
+@dataclass(slots=True)
+class CallEdge:
+    caller: str
+    callee: str
+    line: int
+    call: Call
+
+
+@dataclass(slots=True)
+class ProgramIndex:
+    modules: dict[str, ModuleSummary]
+    functions: dict[str, FunctionInfo] = field(default_factory=dict)
+    classes: dict[str, tuple[ModuleSummary, ClassSummary]] = field(default_factory=dict)
+    # class id -> names of module-level objects that are instances of it (singletons)
+    singletons: dict[str, list[str]] = field(default_factory=dict)
+    calls_from: dict[str, list[CallEdge]] = field(default_factory=dict)
+    calls_to: dict[str, list[CallEdge]] = field(default_factory=dict)
+    _global_cache: dict[tuple[str, str], Symbol | None] = field(default_factory=dict)
+
+    # ------------------------------------------------------------- build
+    @classmethod
+    def build(cls, summaries: list[ModuleSummary]) -> "ProgramIndex":
+        index = cls(modules={s.module: s for s in summaries})
+        for module in summaries:
+            for qualname, function in module.functions.items():
+                fid = f"{module.module}.{qualname}"
+                index.functions[fid] = FunctionInfo(fid, module, function)
+            if module.toplevel is not None:
+                fid = f"{module.module}.{TOPLEVEL}"
+                index.functions[fid] = FunctionInfo(fid, module, module.toplevel)
+            for qualname, class_summary in module.classes.items():
+                index.classes[f"{module.module}.{qualname}"] = (module, class_summary)
+        index._find_singletons()
+        index._build_call_graph()
+        return index
+
+    def _find_singletons(self) -> None:
+        for module in self.modules.values():
+            for name, binding in module.bindings.items():
+                if binding.value_kind != "call" or binding.constructor_ref is None:
+                    continue
+                constructor = self.resolve_ref(module, binding.constructor_ref, None)
+                if constructor is not None and constructor.kind == CLASS:
+                    self.singletons.setdefault(constructor.name, []).append(f"{module.module}.{name}")
+
+    def _build_call_graph(self) -> None:
+        for fid, info in self.functions.items():
+            for call in info.summary.calls:
+                callee = self.resolve_call(info, call)
+                if callee is None:
+                    continue
+                edge = CallEdge(fid, callee, call.line, call)
+                self.calls_from.setdefault(fid, []).append(edge)
+                self.calls_to.setdefault(callee, []).append(edge)
+
+    # ------------------------------------------------------- resolution
+    def resolve_global(self, module: ModuleSummary, name: str, depth: int = 0) -> Symbol | None:
+        key = (module.module, name)
+        if key in self._global_cache:
+            return self._global_cache[key]
+        self._global_cache[key] = None  # guards import cycles
+        symbol = self._resolve_global(module, name, depth)
+        self._global_cache[key] = symbol
+        return symbol
+
+    def _resolve_global(self, module: ModuleSummary, name: str, depth: int) -> Symbol | None:
+        prefix = module.module
+        if name in module.functions:
+            return Symbol(FUNCTION, f"{prefix}.{name}")
+        if name in module.classes:
+            return Symbol(CLASS, f"{prefix}.{name}", safe=self._class_is_safe(f"{prefix}.{name}"))
+        binding = module.bindings.get(name)
+        if binding is not None and binding.value_kind == "alias" and binding.constructor_ref is not None and depth < 8:
+            target = self.resolve_ref(module, binding.constructor_ref, None, depth + 1)
+            if target is not None and target.kind in (FUNCTION, CLASS, MODULE):
+                return target
+        if binding is not None or name in module.global_rebinds:
+            return self._object_symbol(module, f"{prefix}.{name}", binding)
+        imported = module.imports.get(name)
+        if imported is not None and depth < 8:
+            return self.resolve_dotted(imported.target, depth + 1)
+        for star in module.star_imports:
+            star_module = self.modules.get(star)
+            if star_module is not None and depth < 8:
+                symbol = self.resolve_global(star_module, name, depth + 1)
+                if symbol is not None:
+                    return symbol
+        submodule = f"{prefix}.{name}"
+        if module.is_package and submodule in self.modules:
+            return Symbol(MODULE, submodule)
+        return None
+
+    def _object_symbol(self, module: ModuleSummary, name: str, binding: Binding | None) -> Symbol:
+        typed = None
+        safe = False
+        if binding is not None and binding.value_kind in ("call", "mutable") and binding.constructor_ref is not None:
+            constructor = self.resolve_ref(module, binding.constructor_ref, None)
+            if constructor is not None:
+                typed = constructor.name
+                safe = constructor.safe or constructor.name in SAFE_CONTAINER_CONSTRUCTORS
+        return Symbol(OBJECT, name, binding, safe=safe, typed=typed)
+
+    def resolve_dotted(self, dotted: str, depth: int = 0) -> Symbol:
+        if dotted in self.modules:
+            return Symbol(MODULE, dotted)
+        if "." in dotted and depth < 8:
+            prefix, last = dotted.rsplit(".", 1)
+            owner = self.resolve_dotted(prefix, depth + 1)
+            if owner.kind == MODULE:
+                symbol = self.resolve_global(self.modules[owner.name], last, depth + 1)
+                if symbol is not None:
+                    return symbol
+                return Symbol(OBJECT, dotted)
+            if owner.kind != EXTERNAL:
+                return self.member(owner, last) or Symbol(EXTERNAL, dotted)
+        return Symbol(EXTERNAL, dotted, safe=dotted in SAFE_CONTAINER_CONSTRUCTORS)
+
+    def resolve_ref(self, module: ModuleSummary, ref: Ref, class_name: str | None, depth: int = 0) -> Symbol | None:
+        """What a summary's reference denotes; class_name is the qualname of the enclosing class."""
+        attrs = ref.attrs
+        if ref.root_kind == "global":
+            symbol = self.resolve_global(module, ref.root, depth)
+        elif ref.root_kind in ("self", "class", "super"):
+            class_id = f"{module.module}.{ref.root}"
+            if class_id not in self.classes or not attrs:
+                return None
+            start = 1 if ref.root_kind == "super" else 0
+            symbol = self.class_member(class_id, attrs[0], instance=ref.root_kind != "class", start=start)
+            attrs = attrs[1:]
+        else:
+            return None
+        for attr in attrs:
+            if symbol is None:
+                return None
+            symbol = self.member(symbol, attr)
+        return symbol
+
+    def member(self, owner: Symbol, attr: str) -> Symbol | None:
+        kind = owner.kind
+        if kind == MODULE:
+            module = self.modules[owner.name]
+            found = self.resolve_global(module, attr)
+            if found is not None:
+                return found
+            if f"{owner.name}.{attr}" in self.modules:
+                return Symbol(MODULE, f"{owner.name}.{attr}")
+            return Symbol(OBJECT, f"{owner.name}.{attr}")
+        if kind == CLASS:
+            return self.class_member(owner.name, attr, instance=False)
+        if kind == EXTERNAL:
+            name = f"{owner.name}.{attr}"
+            return Symbol(EXTERNAL, name, safe=owner.safe or name in SAFE_CONTAINER_CONSTRUCTORS)
+        if kind == OBJECT and owner.typed in self.classes:
+            member = self.class_member(owner.typed, attr, instance=True)
+            if member is not None:
+                return member
+        if kind == FUNCTION:
+            return None
+        typed = f"{owner.typed}.{attr}" if owner.typed else None
+        return Symbol(OBJECT if kind != INSTANCE_ATTR else INSTANCE_ATTR, f"{owner.name}.{attr}",
+                      owner_class=owner.owner_class, safe=owner.safe, typed=typed)
+
+    def mro(self, class_id: str) -> list[str]:
+        """The analysed classes of a class's method resolution order, depth first."""
+        order: list[str] = []
+        stack = [class_id]
+        while stack and len(order) < 32:
+            current = stack.pop(0)
+            if current in order or current not in self.classes:
+                continue
+            order.append(current)
+            module, summary = self.classes[current]
+            for base in summary.bases:
+                if base is None:
+                    continue
+                symbol = self.resolve_ref(module, base, None)
+                if symbol is not None and symbol.kind == CLASS:
+                    stack.append(symbol.name)
+        return order
+
+    def external_bases(self, class_id: str) -> list[str]:
+        """Dotted names of the classes outside the analysed code that a class derives from."""
+        names: list[str] = []
+        for current in self.mro(class_id):
+            module, summary = self.classes[current]
+            for base in summary.bases:
+                symbol = self.resolve_ref(module, base, None) if base is not None else None
+                if symbol is not None and symbol.kind == EXTERNAL:
+                    names.append(symbol.name)
+        return names
+
+    def _class_is_safe(self, class_id: str) -> bool:
+        return any(base in SAFE_CONTAINER_CONSTRUCTORS for base in self.external_bases(class_id))
+
+    def class_member(self, class_id: str, attr: str, instance: bool, start: int = 0) -> Symbol | None:
+        order = self.mro(class_id)[start:]
+        for current in order:
+            module, summary = self.classes[current]
+            if attr in summary.methods:
+                return Symbol(FUNCTION, f"{module.module}.{summary.methods[attr]}")
+        for current in order:
+            module, summary = self.classes[current]
+            binding = summary.attributes.get(attr)
+            if binding is not None:
+                return self._attribute_symbol(module, CLASS_ATTR, f"{current}.{attr}", binding, current)
+        for current in order:
+            module, summary = self.classes[current]
+            binding = summary.instance_attributes.get(attr)
+            if binding is not None:
+                return self._attribute_symbol(module, INSTANCE_ATTR, f"{current}.{attr}", binding, current)
+        if not order:
+            return None
+        return Symbol(INSTANCE_ATTR if instance else CLASS_ATTR, f"{order[0]}.{attr}", owner_class=order[0])
+
+    def _attribute_symbol(self, module: ModuleSummary, kind: str, name: str, binding: Binding, owner: str) -> Symbol:
+        symbol = self._object_symbol(module, name, binding)
+        return Symbol(kind, name, binding, owner_class=owner, safe=symbol.safe, typed=symbol.typed)
+
+    def resolve_call(self, info: FunctionInfo, call: Call) -> str | None:
+        if call.local_callee is not None:
+            fid = f"{info.module.module}.{call.local_callee}"
+            return self._callable_function(fid)
+        if call.callee is None:
+            return None
+        symbol = self.resolve_ref(info.module, call.callee, info.summary.class_name)
+        return self.function_of(symbol)
+
+    def resolve_function_arg(self, info: FunctionInfo, arg: FunctionArg) -> str | None:
+        if arg.local is not None:
+            return self._callable_function(f"{info.module.module}.{arg.local}")
+        if arg.target is None:
+            return None
+        return self.function_of(self.resolve_ref(info.module, arg.target, info.summary.class_name))
+
+    def function_of(self, symbol: Symbol | None) -> str | None:
+        """The function a symbol runs when called: itself, or a class's __init__ / __call__."""
+        if symbol is None:
+            return None
+        if symbol.kind == FUNCTION:
+            return symbol.name if symbol.name in self.functions else None
+        if symbol.kind == CLASS:
+            init = self.class_member(symbol.name, "__init__", instance=False)
+            return init.name if init is not None and init.kind == FUNCTION and init.name in self.functions else None
+        return None
+
+    def _callable_function(self, fid: str) -> str | None:
+        if fid in self.functions:
+            return fid
+        if fid in self.classes:
+            return self.function_of(Symbol(CLASS, fid))
+        return None

@@ -1,0 +1,38 @@
+"""Built-in container operations: which method calls write, which grow, which only read."""
+
+# Method calls that change a container in place. The value says whether the call can change the
+# container's size (which breaks a concurrent iteration) as opposed to changing an element.
+MUTATING_METHODS: dict[str, bool] = {
+    # dict
+    "update": True, "pop": True, "popitem": True, "setdefault": True, "clear": True,
+    # list
+    "append": True, "extend": True, "insert": True, "remove": True, "sort": False, "reverse": False,
+    # set
+    "add": True, "discard": True, "difference_update": True, "intersection_update": True,
+    "symmetric_difference_update": True,
+    # deque
+    "appendleft": True, "extendleft": True, "popleft": True, "rotate": False,
+    # OrderedDict
+    "move_to_end": False,
+}
+
+# Method calls that read a container without changing it.
+READING_METHODS = frozenset(
+    {"get", "copy", "count", "index", "keys", "values", "items", "__contains__", "__getitem__"}
+)
+
+# Methods whose result is a view or iterator over the container: iterating them iterates it.
+VIEW_METHODS = frozenset({"keys", "values", "items"})
+
+# Constructors (canonical dotted names, or builtins by bare name) that build a mutable container.
+MUTABLE_CONSTRUCTORS = frozenset(
+    {
+        "dict", "list", "set", "bytearray",
+        "collections.defaultdict", "collections.OrderedDict", "collections.Counter",
+        "collections.deque", "collections.ChainMap",
+        "weakref.WeakValueDictionary", "weakref.WeakKeyDictionary", "weakref.WeakSet",
+    }
+)
+
+# The bare names of those constructors, for the per-file pass (imports are resolved later).
+MUTABLE_CONSTRUCTOR_NAMES = frozenset(name.rsplit(".", 1)[-1] for name in MUTABLE_CONSTRUCTORS)

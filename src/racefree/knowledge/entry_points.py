@@ -1,0 +1,196 @@
+"""Concurrent entry points: the decorators, calls, base classes and callback slots through which
+frameworks and libraries run a function concurrently with other code. Data only.
+
+Names are matched as ``package:Tail``: the first component of the resolved dotted name must be
+``package`` and the name must end with ``Tail``, so ``flask:Flask.route`` matches both
+``flask.Flask.route`` and ``flask.app.Flask.route``. A name without ``:`` must match exactly.
+
+Contexts:
+- ``request``: a handler run once per incoming request or job; many run at once.
+- ``background``: a function run on another thread than the code that set it up (a thread
+  target, an executor job, a library's callback thread); it runs concurrently with that code.
+- ``task``: an asyncio task; it interleaves with other tasks at each ``await``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+REQUEST = "request"
+BACKGROUND = "background"
+TASK = "task"
+
+ALL_POSITIONAL = -1
+
+
+@dataclass(frozen=True, slots=True)
+class DecoratorEntry:
+    name: str  # resolved decorator (its call's function), "flask:Flask.route"
+    context: str
+    framework: str  # how the report names it: "Flask route"
+    why: str  # what makes it concurrent
+
+
+@dataclass(frozen=True, slots=True)
+class CallEntry:
+    """A call that hands a function (an argument) to something that runs it concurrently."""
+
+    name: str  # resolved callee "threading:Thread", or ".submit" for that method on any receiver
+    position: int | None  # which positional argument is the function (ALL_POSITIONAL: every one)
+    keyword: str | None
+    context: str
+    framework: str
+    why: str
+    receiver_hints: tuple[str, ...] = ()  # for ".method" names: receiver text must contain one
+    # Runs as one instance per call (a thread started once runs once at a time); a pool or a
+    # scheduler runs many at once. A call in a loop always counts as many.
+    single: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class BaseClassEntry:
+    """Subclasses of these classes have methods that the framework runs concurrently."""
+
+    base: str
+    methods: tuple[str, ...]
+    context: str
+    framework: str
+    why: str
+    single: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class CallbackSlot:
+    """A library attribute that holds callbacks, which the library runs on a thread of its own."""
+
+    slot: str  # "litellm:success_callback"
+    context: str
+    framework: str
+    why: str
+
+
+_THREADED_WSGI = (
+    "a threaded WSGI server (Flask's own server since 1.0, gunicorn gthread, waitress, mod_wsgi) "
+    "runs requests concurrently on several threads"
+)
+_ASGI = "an ASGI server runs requests concurrently: async handlers as tasks on the event loop, sync ones in a thread pool"
+_HTTP_METHODS = ("route", "get", "post", "put", "delete", "patch", "head", "options", "api_route", "websocket")
+
+DECORATOR_ENTRIES: tuple[DecoratorEntry, ...] = (
+    *(DecoratorEntry(f"flask:Flask.{m}", REQUEST, "Flask view", _THREADED_WSGI) for m in _HTTP_METHODS),
+    *(DecoratorEntry(f"flask:Blueprint.{m}", REQUEST, "Flask view", _THREADED_WSGI) for m in _HTTP_METHODS),
+    *(DecoratorEntry(f"flask:{c}.{h}", REQUEST, "Flask request hook", _THREADED_WSGI)
+      for c in ("Flask", "Blueprint") for h in ("before_request", "after_request", "teardown_request", "errorhandler")),
+    *(DecoratorEntry(f"quart:Quart.{m}", REQUEST, "Quart route", _ASGI) for m in _HTTP_METHODS),
+    *(DecoratorEntry(f"fastapi:FastAPI.{m}", REQUEST, "FastAPI route", _ASGI) for m in _HTTP_METHODS),
+    *(DecoratorEntry(f"fastapi:APIRouter.{m}", REQUEST, "FastAPI route", _ASGI) for m in _HTTP_METHODS),
+    *(DecoratorEntry(f"fastapi:FastAPI.{h}", REQUEST, "FastAPI middleware", _ASGI) for h in ("middleware", "exception_handler")),
+    *(DecoratorEntry(f"starlette:Starlette.{m}", REQUEST, "Starlette route", _ASGI) for m in ("route", "websocket_route")),
+    *(DecoratorEntry(f"sanic:Sanic.{m}", REQUEST, "Sanic route", _ASGI) for m in _HTTP_METHODS),
+    *(DecoratorEntry(f"aiohttp:RouteTableDef.{m}", REQUEST, "aiohttp handler", "aiohttp runs each request as a task on the event loop") for m in _HTTP_METHODS),
+    DecoratorEntry("celery:Celery.task", REQUEST, "Celery task", "Celery workers run tasks concurrently (thread, gevent and eventlet pools share the process)"),
+    DecoratorEntry("celery:shared_task", REQUEST, "Celery task", "Celery workers run tasks concurrently (thread, gevent and eventlet pools share the process)"),
+    DecoratorEntry("celery:task", REQUEST, "Celery task", "Celery workers run tasks concurrently"),
+    DecoratorEntry("dramatiq:actor", REQUEST, "Dramatiq actor", "Dramatiq workers run actors on several threads"),
+    DecoratorEntry("rq:job", REQUEST, "RQ job", "RQ workers can run jobs concurrently"),
+    DecoratorEntry("mcp:FastMCP.tool", REQUEST, "MCP tool", "MCP servers run tool calls concurrently (sync tools in a thread pool)"),
+    DecoratorEntry("fastmcp:FastMCP.tool", REQUEST, "MCP tool", "MCP servers run tool calls concurrently (sync tools in a thread pool)"),
+)
+
+# When the receiver's type is out of sight (`@router.get("/x")` on an imported object), a decorator
+# method with one of these names whose first argument is a URL path is taken as a route.
+ROUTE_DECORATOR_METHODS = frozenset(_HTTP_METHODS)
+ROUTE_FALLBACK = DecoratorEntry("<route>", REQUEST, "web route", "web servers run requests concurrently")
+
+_THREAD = "runs on a thread of its own, concurrently with the code that started it"
+_POOL = "runs on a worker thread of the pool, concurrently with the caller and with other jobs"
+
+CALL_ENTRIES: tuple[CallEntry, ...] = (
+    CallEntry("threading:Thread", 1, "target", BACKGROUND, "thread target", _THREAD, single=True),
+    CallEntry("threading:Timer", 1, "function", BACKGROUND, "timer thread", _THREAD, single=True),
+    CallEntry("_thread:start_new_thread", 0, None, BACKGROUND, "thread target", _THREAD, single=True),
+    CallEntry(".submit", 0, "fn", BACKGROUND, "executor job", _POOL),
+    CallEntry(".map", 0, "fn", BACKGROUND, "executor job", _POOL, receiver_hints=("executor", "pool", "Executor", "Pool")),
+    CallEntry(".apply_async", 0, "func", BACKGROUND, "pool job", _POOL, receiver_hints=("pool", "Pool")),
+    CallEntry(".run_in_executor", 1, None, BACKGROUND, "executor job", "the event loop runs it in a thread pool, concurrently with the loop and other jobs"),
+    CallEntry("asyncio:to_thread", 0, None, BACKGROUND, "asyncio.to_thread job", "runs in the default thread pool, concurrently with the event loop"),
+    CallEntry("anyio:to_thread.run_sync", 0, None, BACKGROUND, "anyio worker thread", _POOL),
+    CallEntry("starlette:run_in_threadpool", 0, None, BACKGROUND, "thread-pool job", _POOL),
+    # concurrent.futures runs done-callbacks on the worker thread; asyncio runs them on the loop,
+    # so only receivers named like a concurrent future count.
+    CallEntry(".add_done_callback", 0, "fn", BACKGROUND, "future callback", "runs on the worker thread that completes the future",
+              receiver_hints=("future", "fut")),
+    CallEntry(".add_job", 0, "func", BACKGROUND, "scheduled job", "the scheduler runs jobs on its own worker threads"),
+    CallEntry("asyncio:create_task", 0, "coro", TASK, "asyncio task", "runs as a task that interleaves with other tasks at each await"),
+    CallEntry("asyncio:ensure_future", 0, "coro_or_future", TASK, "asyncio task", "runs as a task that interleaves with other tasks at each await"),
+    CallEntry("asyncio:gather", ALL_POSITIONAL, None, TASK, "asyncio.gather task", "gather runs its awaitables concurrently as tasks"),
+    CallEntry(".create_task", 0, "coro", TASK, "asyncio task", "runs as a task that interleaves with other tasks at each await"),
+    CallEntry(".start_soon", 0, None, TASK, "task group task", "runs as a task that interleaves with other tasks at each await"),
+    # Web frameworks wired by calls rather than decorators.
+    CallEntry("flask:Flask.add_url_rule", 2, "view_func", REQUEST, "Flask view", _THREADED_WSGI),
+    CallEntry("flask:Blueprint.add_url_rule", 2, "view_func", REQUEST, "Flask view", _THREADED_WSGI),
+    CallEntry("django:path", 1, "view", REQUEST, "Django view", "Django serves requests concurrently under threaded WSGI servers and ASGI"),
+    CallEntry("django:re_path", 1, "view", REQUEST, "Django view", "Django serves requests concurrently under threaded WSGI servers and ASGI"),
+    CallEntry("django:url", 1, "view", REQUEST, "Django view", "Django serves requests concurrently under threaded WSGI servers and ASGI"),
+    CallEntry("fastapi:Depends", 0, "dependency", REQUEST, "FastAPI dependency", _ASGI),
+    CallEntry("fastapi:FastAPI.add_api_route", 1, "endpoint", REQUEST, "FastAPI route", _ASGI),
+    CallEntry("fastapi:APIRouter.add_api_route", 1, "endpoint", REQUEST, "FastAPI route", _ASGI),
+    CallEntry("starlette:Route", 1, "endpoint", REQUEST, "Starlette route", _ASGI),
+    CallEntry("starlette:WebSocketRoute", 1, "endpoint", REQUEST, "Starlette route", _ASGI),
+    CallEntry("aiohttp:web.get", 1, "handler", REQUEST, "aiohttp handler", "aiohttp runs each request as a task"),
+    CallEntry("aiohttp:web.post", 1, "handler", REQUEST, "aiohttp handler", "aiohttp runs each request as a task"),
+    CallEntry("aiohttp:web.route", 2, "handler", REQUEST, "aiohttp handler", "aiohttp runs each request as a task"),
+    *(CallEntry(f".add_{m}", 1, "handler", REQUEST, "aiohttp handler", "aiohttp runs each request as a task",
+                receiver_hints=("router",)) for m in ("get", "post", "put", "patch", "delete", "head")),
+    CallEntry(".add_route", ALL_POSITIONAL, "handler", REQUEST, "route handler", "the web server runs handlers concurrently",
+              receiver_hints=("router", "app")),
+)
+
+BASE_CLASS_ENTRIES: tuple[BaseClassEntry, ...] = (
+    BaseClassEntry("threading:Thread", ("run",), BACKGROUND, "Thread subclass", _THREAD, single=True),
+    BaseClassEntry("tornado:RequestHandler", ("get", "post", "put", "patch", "delete", "head", "options", "prepare", "on_finish"),
+                   REQUEST, "Tornado handler", "Tornado interleaves requests at each await"),
+    BaseClassEntry("tornado:WebSocketHandler", ("open", "on_message", "on_close"), REQUEST, "Tornado websocket handler",
+                   "Tornado interleaves connections at each await"),
+    BaseClassEntry("django:View", ("get", "post", "put", "patch", "delete", "head", "options", "dispatch"), REQUEST,
+                   "Django view", "Django serves requests concurrently under threaded WSGI servers and ASGI"),
+    BaseClassEntry("rest_framework:APIView", ("get", "post", "put", "patch", "delete", "list", "create", "retrieve", "update", "destroy"),
+                   REQUEST, "Django REST framework view", "Django serves requests concurrently under threaded WSGI servers and ASGI"),
+    BaseClassEntry("rest_framework:ViewSet", ("list", "create", "retrieve", "update", "partial_update", "destroy"),
+                   REQUEST, "Django REST framework view", "Django serves requests concurrently under threaded WSGI servers and ASGI"),
+    BaseClassEntry("socketserver:BaseRequestHandler", ("handle", "setup", "finish"), REQUEST, "socketserver handler",
+                   "a ThreadingMixIn server handles each connection on its own thread"),
+    BaseClassEntry("http:BaseHTTPRequestHandler", ("do_GET", "do_POST", "do_PUT", "do_DELETE", "do_PATCH", "do_HEAD"),
+                   REQUEST, "http.server handler", "ThreadingHTTPServer handles each request on its own thread"),
+    BaseClassEntry("watchdog:FileSystemEventHandler", ("on_any_event", "on_created", "on_modified", "on_deleted", "on_moved"),
+                   BACKGROUND, "watchdog handler", "the watchdog observer calls handlers on its own thread", single=True),
+    BaseClassEntry("starlette:HTTPEndpoint", ("get", "post", "put", "patch", "delete"), REQUEST, "Starlette endpoint", _ASGI),
+    BaseClassEntry("starlette:BaseHTTPMiddleware", ("dispatch",), REQUEST, "Starlette middleware", _ASGI),
+)
+
+_LITELLM_THREAD = (
+    "LiteLLM runs success and failure callbacks on a background thread of its own (a thread pool), "
+    "not on the thread that called completion()"
+)
+
+CALLBACK_SLOTS: tuple[CallbackSlot, ...] = (
+    CallbackSlot("litellm:success_callback", BACKGROUND, "LiteLLM success callback", _LITELLM_THREAD),
+    CallbackSlot("litellm:failure_callback", BACKGROUND, "LiteLLM failure callback", _LITELLM_THREAD),
+    CallbackSlot("litellm:callbacks", BACKGROUND, "LiteLLM callback", _LITELLM_THREAD),
+    CallbackSlot("litellm:_async_success_callback", TASK, "LiteLLM async success callback",
+                 "LiteLLM schedules async callbacks as separate tasks"),
+    CallbackSlot("litellm:input_callback", BACKGROUND, "LiteLLM input callback", _LITELLM_THREAD),
+    CallbackSlot("litellm:service_callback", BACKGROUND, "LiteLLM service callback", _LITELLM_THREAD),
+    CallbackSlot("paho:Client.on_message", BACKGROUND, "MQTT callback", "paho-mqtt calls handlers on its network loop thread"),
+    CallbackSlot("paho:Client.on_connect", BACKGROUND, "MQTT callback", "paho-mqtt calls handlers on its network loop thread"),
+)
+
+
+def name_matches(pattern: str, dotted: str) -> bool:
+    """`package:Tail` matches a dotted name in that package ending with Tail; else exact match."""
+    if ":" not in pattern:
+        return pattern == dotted
+    package, tail = pattern.split(":", 1)
+    if dotted.split(".", 1)[0] != package:
+        return False
+    return dotted == f"{package}.{tail}" or dotted.endswith(f".{tail}")

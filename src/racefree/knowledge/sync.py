@@ -1,0 +1,28 @@
+"""Synchronisation primitives and containers that are safe to share between threads or tasks."""
+
+# Objects whose constructors make a lock-like primitive: `with obj:` orders what runs inside.
+LOCK_CONSTRUCTORS = frozenset(
+    {
+        "threading.Lock", "threading.RLock", "threading.Condition", "threading.Semaphore",
+        "threading.BoundedSemaphore", "_thread.allocate_lock", "_thread.RLock",
+        "asyncio.Lock", "asyncio.Condition", "asyncio.Semaphore", "asyncio.BoundedSemaphore",
+        "multiprocessing.Lock", "multiprocessing.RLock", "anyio.Lock", "trio.Lock",
+        "gevent.lock.RLock", "gevent.lock.Semaphore", "filelock.FileLock",
+    }
+)
+
+# Names used for locks when the constructor is out of sight (an attribute set in another class,
+# a lock passed in): a `with` on a name containing one of these is taken as a lock.
+LOCK_NAME_HINTS = ("lock", "mutex", "semaphore", "_sem", "cond", "_cv")
+
+# Constructors of per-thread / per-task storage and thread-safe containers: their contents are
+# never reported.
+SAFE_CONTAINER_CONSTRUCTORS = frozenset(
+    {
+        "threading.local", "_threading_local.local", "contextvars.ContextVar",
+        "queue.Queue", "queue.SimpleQueue", "queue.LifoQueue", "queue.PriorityQueue",
+        "asyncio.Queue", "asyncio.LifoQueue", "asyncio.PriorityQueue", "multiprocessing.Queue",
+        "threading.Event", "asyncio.Event", "threading.Barrier",
+        "werkzeug.local.Local", "werkzeug.local.LocalStack", "asgiref.local.Local",
+    }
+) | LOCK_CONSTRUCTORS

@@ -1,0 +1,78 @@
+"""What every rule has: a code, a name, a severity, its documentation, and a check that turns
+shared objects into findings."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Callable
+
+from racefree.analysis.evidence import EvidenceBuilder
+from racefree.analysis.shared_state import AccessFact, SharedObject
+from racefree.findings import Finding
+
+# At most this many accesses of each kind are listed in one finding.
+MAX_LISTED = 8
+
+
+@dataclass(frozen=True, slots=True)
+class Rule:
+    code: str
+    name: str
+    severity: str
+    summary: str
+    doc: str  # What it does / Why is this bad? / Example / Use instead
+    fix: str
+    check: Callable[[SharedObject, EvidenceBuilder], list[Finding]]
+
+    def documentation(self) -> str:
+        return f"# {self.code} {self.name}\n\nSeverity: {self.severity}\n\n{self.doc.strip()}\n"
+
+
+def short_name(obj: SharedObject) -> str:
+    """The name as the code spells it: `server_config`, `Registry._handlers`."""
+    parts = obj.name.split(".")
+    if obj.kind in ("class-attr", "instance-attr") and len(parts) >= 2:
+        return ".".join(parts[-2:])
+    return parts[-1]
+
+
+def function_name(fact: AccessFact) -> str:
+    return fact.info.summary.qualname.replace(".<locals>", "")
+
+
+def entry_description(fact: AccessFact, prefer: str | None = None) -> str:
+    modes = sorted(fact.modes, key=lambda m: (m.context != prefer, not m.preemptive))
+    if not modes:
+        return "the main thread"
+    entry = fact.modes[modes[0]].entry
+    return entry.describe()
+
+
+def make_finding(rule: Rule, obj: SharedObject, evidence: EvidenceBuilder, message: str, reason: str,
+                 writes: list[AccessFact], reads: list[AccessFact], prefer: str | None = None) -> Finding:
+    writes = sorted(writes, key=lambda f: (f.info.module.path, f.access.line, f.access.col))[:MAX_LISTED]
+    reads = sorted(reads, key=lambda f: (f.info.module.path, f.access.line, f.access.col))[:MAX_LISTED]
+    write_reports = [evidence.access_report(f, prefer) for f in writes]
+    entry = write_reports[0].entry_points[0].function if write_reports and write_reports[0].entry_points else None
+    accesses = tuple(write_reports + [evidence.access_report(f, prefer_entry=entry) for f in reads])
+    anchor = accesses[0]
+    return Finding(
+        rule=rule.code, name=rule.name, severity=rule.severity, message=message, object=obj.name,
+        file=anchor.file, line=anchor.line, col=anchor.col, accesses=accesses, reason=reason,
+        fix=rule.fix, defined_at=obj.defined_at,
+    )
+
+
+def unlocked(fact: AccessFact) -> bool:
+    return not fact.locks
+
+
+def unique_facts(facts) -> list[AccessFact]:
+    """The facts in order, each code location once."""
+    seen, result = set(), []
+    for fact in facts:
+        key = (fact.fid, fact.access.line, fact.access.col)
+        if key not in seen:
+            seen.add(key)
+            result.append(fact)
+    return result

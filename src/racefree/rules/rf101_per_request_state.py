@@ -1,0 +1,73 @@
+"""RF101 per-request-state-in-shared-object
+
+## What it does
+Finds request handlers (and the code they call) that store values into module-level or
+class-level state that other code then reads back.
+
+## Why is this bad?
+Web servers, task queues and MCP servers run handlers concurrently. A value one request writes
+into shared state is visible to every other request: when two requests overlap, one of them
+reads the other's value and runs with the wrong parameters, user or limits. Nothing fails
+loudly; the results are quietly wrong.
+
+## Example
+```python
+server_config = {"depth": 1}
+
+@app.route("/v1/chat/completions", methods=["POST"])
+def proxy():
+    server_config["depth"] = request.json.get("depth", 1)   # this request's value...
+    return run_search()
+
+def run_search():
+    return search(depth=server_config["depth"])             # ...or the next request's
+```
+
+## Use instead
+```python
+@app.route("/v1/chat/completions", methods=["POST"])
+def proxy():
+    depth = request.json.get("depth", server_config["depth"])
+    return run_search(depth)                                # pass per-request data down
+```
+Where the reader is many calls away, a `contextvars.ContextVar` set in the handler gives each
+request (thread or task) its own value.
+"""
+
+from __future__ import annotations
+
+from racefree.analysis.pairs import sibling_writes, write_read_races
+from racefree.rules.base import Rule, entry_description, function_name, make_finding, short_name, unique_facts
+
+
+def check(obj, evidence):
+    races = [r for r in write_read_races(obj) if not r.write.on_background_thread]
+    if not races:
+        return []
+    writes = sibling_writes(obj, races)
+    reads = unique_facts(read for r in races for read in r.reads)
+    first = writes[0]
+    readers = sorted({function_name(r) for r in reads if r.fid != first.fid}) or [function_name(reads[0])]
+    name = short_name(obj)
+    message = (
+        f"`{name}` is shared state written per request in `{function_name(first)}` "
+        f"({entry_description(first)}) and read back in `{', '.join(readers[:3])}`: "
+        f"concurrent requests see each other's values"
+    )
+    reason = (
+        f"{obj.why_shared}; {entry_description(first)} runs concurrently: "
+        f"{next(iter(first.modes.values())).entry.why}"
+    )
+    return [make_finding(RULE, obj, evidence, message, reason, writes, reads)]
+
+
+RULE = Rule(
+    code="RF101",
+    name="per-request-state-in-shared-object",
+    severity="high",
+    summary="a request handler stores per-request values in shared state that other code reads back",
+    doc=__doc__.split("\n", 2)[2],
+    fix="Keep per-request values out of shared state: pass them down as arguments or in a per-request "
+    "object; where the reader is many calls away, use a contextvars.ContextVar set by the handler.",
+    check=check,
+)

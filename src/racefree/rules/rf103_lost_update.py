@@ -1,0 +1,68 @@
+"""RF103 lost-update
+
+## What it does
+Finds read-modify-write updates of shared state (`counter += 1`, `totals[k] = totals[k] + n`,
+`self.spent += cost` on a shared object) in code that runs on several threads, with no lock held.
+
+## Why is this bad?
+`x += 1` is a read, an add and a store. Two threads can read the same old value and both store
+old + 1: one update is lost. The GIL does not prevent it (a thread switch can fall between the
+read and the store), and free-threaded Python makes it frequent. Counters drift, ids repeat,
+budgets are under-counted.
+
+## Example
+```python
+_counter = 0
+
+def next_id():                      # called from many request threads
+    global _counter
+    _counter += 1
+    return f"gw{_counter}"
+```
+
+## Use instead
+```python
+_counter_lock = threading.Lock()
+
+def next_id():
+    global _counter
+    with _counter_lock:
+        _counter += 1
+        return f"gw{_counter}"
+```
+or `itertools.count()`, whose `next()` is atomic.
+"""
+
+from __future__ import annotations
+
+from racefree.analysis.concurrency import PREEMPTIVE, self_concurrency
+from racefree.rules.base import Rule, entry_description, function_name, make_finding, short_name, unlocked
+
+
+def check(obj, evidence):
+    writes = [
+        w for w in obj.writes()
+        if w.access.read_modify_write and unlocked(w)
+        and (self_concurrency(w) == PREEMPTIVE or w.access.await_between)
+    ]
+    if not writes:
+        return []
+    first = writes[0]
+    message = (
+        f"`{short_name(obj)}` is updated with a read-modify-write in `{function_name(first)}` "
+        f"({entry_description(first)}) without a lock: concurrent updates are lost"
+    )
+    reason = f"{obj.why_shared}; {entry_description(first)} runs on several threads at once"
+    return [make_finding(RULE, obj, evidence, message, reason, writes, [])]
+
+
+RULE = Rule(
+    code="RF103",
+    name="lost-update",
+    severity="high",
+    summary="read-modify-write of shared state on several threads without a lock",
+    doc=__doc__.split("\n", 2)[2],
+    fix="Guard the read-modify-write with a threading.Lock defined next to the state, or use an "
+    "atomic structure (itertools.count(), queue.Queue).",
+    check=check,
+)

@@ -1,0 +1,70 @@
+"""RF104 check-then-act
+
+## What it does
+Finds code that tests shared state and then writes it based on the test (`if key not in cache:
+cache[key] = build()`, `if len(cache) > N: cache.pop(oldest)`), on several threads, with no lock
+around both steps.
+
+## Why is this bad?
+Between the check and the act another thread can make the check stale: two threads both see the
+key missing and both build (double work, two clients, two sessions), or both see the cache full
+and pop the same key (`KeyError`). Each step is atomic; the pair is not.
+
+## Example
+```python
+_sessions = {}
+
+def get_session(url):
+    if url not in _sessions:
+        _sessions[url] = requests.Session()
+    return _sessions[url]
+```
+
+## Use instead
+```python
+_sessions_lock = threading.Lock()
+
+def get_session(url):
+    with _sessions_lock:
+        if url not in _sessions:
+            _sessions[url] = requests.Session()
+        return _sessions[url]
+```
+or one atomic call: `_sessions.setdefault(url, session)`, `_sessions.pop(key, None)`.
+"""
+
+from __future__ import annotations
+
+from racefree.analysis.concurrency import PREEMPTIVE, self_concurrency
+from racefree.rules.base import Rule, entry_description, function_name, make_finding, short_name, unlocked
+
+
+def check(obj, evidence):
+    writes = [
+        w for w in obj.writes()
+        if w.access.checked_at is not None and not w.access.check_is_lazy_init
+        and not w.access.read_modify_write and unlocked(w) and self_concurrency(w) == PREEMPTIVE
+    ]
+    if not writes:
+        return []
+    first = writes[0]
+    checks = [r for r in obj.reads() if r.fid == first.fid and r.access.line == first.access.checked_at]
+    message = (
+        f"`{short_name(obj)}` is checked at line {first.access.checked_at} and then written in "
+        f"`{function_name(first)}` ({entry_description(first)}) without a lock: another thread can "
+        f"act on the same stale check"
+    )
+    reason = f"{obj.why_shared}; {entry_description(first)} runs on several threads at once"
+    return [make_finding(RULE, obj, evidence, message, reason, writes, checks)]
+
+
+RULE = Rule(
+    code="RF104",
+    name="check-then-act",
+    severity="high",
+    summary="shared state is tested and then written without a lock around both",
+    doc=__doc__.split("\n", 2)[2],
+    fix="Make the check and the write one atomic step: hold one threading.Lock around both, or use an "
+    "atomic call (dict.setdefault, dict.pop(key, None)).",
+    check=check,
+)

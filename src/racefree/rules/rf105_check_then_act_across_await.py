@@ -1,0 +1,62 @@
+"""RF105 check-then-act-across-await
+
+## What it does
+Finds coroutines that test shared state, `await` something, and then write that state based on
+the test they made before the await.
+
+## Why is this bad?
+An `await` lets every other task run. While this task waits, another task can pass the same test
+and start the same work: two `CreateSession` calls, a schema initialised twice, a spend total
+computed from a stale read. Being on one thread does not help; the await is the switch point.
+
+## Example
+```python
+async def get_credentials(self):
+    if self._cached is None:                       # every concurrent task sees None...
+        self._cached = await self._create_session()  # ...and each creates its own session
+    return self._cached
+```
+
+## Use instead
+```python
+async def get_credentials(self):
+    async with self._lock:                         # an asyncio.Lock created in __init__
+        if self._cached is None:
+            self._cached = await self._create_session()
+    return self._cached
+```
+or store the pending `asyncio.Task` before awaiting it, so later callers await the same one.
+"""
+
+from __future__ import annotations
+
+from racefree.rules.base import Rule, entry_description, function_name, make_finding, short_name, unlocked
+
+
+def check(obj, evidence):
+    writes = [
+        w for w in obj.writes()
+        if w.access.checked_at is not None and w.access.await_between and unlocked(w) and w.concurrent
+    ]
+    if not writes:
+        return []
+    first = writes[0]
+    checks = [r for r in obj.reads() if r.fid == first.fid and r.access.line == first.access.checked_at]
+    message = (
+        f"`{short_name(obj)}` is checked at line {first.access.checked_at}, then an await runs, then "
+        f"`{function_name(first)}` writes it: other tasks pass the same check meanwhile"
+    )
+    reason = f"{obj.why_shared}; {entry_description(first)} runs as concurrent tasks that interleave at each await"
+    return [make_finding(RULE, obj, evidence, message, reason, writes, checks)]
+
+
+RULE = Rule(
+    code="RF105",
+    name="check-then-act-across-await",
+    severity="high",
+    summary="shared state is tested, an await runs, then the state is written from the stale test",
+    doc=__doc__.split("\n", 2)[2],
+    fix="Hold an asyncio.Lock across the check, the await and the write, re-check after the await, or "
+    "store the pending task before awaiting so concurrent callers share it.",
+    check=check,
+)

@@ -1,0 +1,78 @@
+"""RF106 iteration-while-mutated
+
+## What it does
+Finds loops over shared containers (`for k in registry`, `for k, v in metrics.items()`,
+comprehensions) in one thread while another thread can add or remove entries, with no common lock.
+
+## Why is this bad?
+Changing a dict's or set's size during iteration raises `RuntimeError: dictionary changed size
+during iteration`; a list silently skips or repeats elements. Background flushers, metric
+collectors and cache sweepers iterate while request threads insert: the error appears only under
+load, in production.
+
+## Example
+```python
+_timers = {}
+
+def record(name, value):          # request threads
+    _timers[name] = value
+
+def flush():                      # the reporter thread
+    for name, value in _timers.items():
+        send(name, value)
+```
+
+## Use instead
+```python
+_timers_lock = threading.Lock()
+
+def record(name, value):
+    with _timers_lock:
+        _timers[name] = value
+
+def flush():
+    with _timers_lock:
+        snapshot = list(_timers.items())
+    for name, value in snapshot:
+        send(name, value)
+```
+"""
+
+from __future__ import annotations
+
+from racefree.analysis.concurrency import PREEMPTIVE, common_lock, may_run_concurrently
+from racefree.rules.base import Rule, entry_description, function_name, make_finding, short_name, unique_facts
+from racefree.summarize.model import OP_ITERATE
+
+
+def check(obj, evidence):
+    growing = [w for w in obj.writes() if w.access.grows and w.concurrent]
+    loops = [r for r in obj.reads() if r.access.op == OP_ITERATE]
+    pairs = [
+        (loop, write) for loop in loops for write in growing
+        if may_run_concurrently(loop, write) == PREEMPTIVE and not common_lock(loop, write)
+    ]
+    if not pairs:
+        return []
+    writes = unique_facts(w for _, w in pairs)
+    reads = unique_facts(r for r, _ in pairs)
+    loop, write = pairs[0]
+    message = (
+        f"`{short_name(obj)}` is iterated in `{function_name(loop)}` while `{function_name(write)}` "
+        f"({entry_description(write)}) can add or remove entries: the loop can fail with "
+        f"'changed size during iteration' or skip entries"
+    )
+    reason = f"{obj.why_shared}; the iteration and the change are not ordered by any common lock"
+    return [make_finding(RULE, obj, evidence, message, reason, writes, reads)]
+
+
+RULE = Rule(
+    code="RF106",
+    name="iteration-while-mutated",
+    severity="high",
+    summary="a shared container is iterated while another thread can change its size",
+    doc=__doc__.split("\n", 2)[2],
+    fix="Take a snapshot under the lock that guards the writers (`with lock: items = list(d.items())`) "
+    "and iterate the snapshot, or guard the whole loop with that lock.",
+    check=check,
+)

@@ -1,0 +1,64 @@
+"""RF107 unsynchronized-lazy-init
+
+## What it does
+Finds shared state initialised on first use (`if _cache is None: _cache = load()`, `if not
+REGEXES: REGEXES.append(...)`) in code that runs on several threads, with no lock.
+
+## Why is this bad?
+Several threads can see the state uninitialised at once and each initialise it: the work runs
+twice, and worse, a thread can see the state after initialisation has started but before it has
+finished (a flag set before the data, a list filled one item at a time) and use a partial value.
+
+## Example
+```python
+_REGEXES = []
+
+def parse(text):
+    if not _REGEXES:
+        for pattern in PATTERNS:
+            _REGEXES.append(re.compile(pattern))   # other threads see a partial list
+    return [r.match(text) for r in _REGEXES]
+```
+
+## Use instead
+```python
+_REGEXES = [re.compile(p) for p in PATTERNS]       # at import time
+```
+or double-checked locking: test, take a `threading.Lock`, test again, build into a local and
+publish it with one assignment.
+"""
+
+from __future__ import annotations
+
+from racefree.analysis.concurrency import PREEMPTIVE, self_concurrency
+from racefree.rules.base import Rule, entry_description, function_name, make_finding, short_name, unlocked
+
+
+def check(obj, evidence):
+    writes = [
+        w for w in obj.writes()
+        if w.access.checked_at is not None and w.access.check_is_lazy_init and not w.access.await_between
+        and unlocked(w) and self_concurrency(w) == PREEMPTIVE
+    ]
+    if not writes:
+        return []
+    first = writes[0]
+    checks = [r for r in obj.reads() if r.fid == first.fid and r.access.line == first.access.checked_at]
+    message = (
+        f"`{short_name(obj)}` is initialised on first use in `{function_name(first)}` "
+        f"({entry_description(first)}) without a lock: threads can initialise it twice or see it half-built"
+    )
+    reason = f"{obj.why_shared}; {entry_description(first)} runs on several threads at once"
+    return [make_finding(RULE, obj, evidence, message, reason, writes, checks)]
+
+
+RULE = Rule(
+    code="RF107",
+    name="unsynchronized-lazy-init",
+    severity="low",
+    summary="shared state is initialised on first use without a lock",
+    doc=__doc__.split("\n", 2)[2],
+    fix="Initialise at import time, or use double-checked locking with a threading.Lock and publish "
+    "the finished value with one assignment.",
+    check=check,
+)

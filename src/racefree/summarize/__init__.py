@@ -1,0 +1,56 @@
+"""Bytes of one file -> a ModuleSummary. Pure: the result depends on the bytes, the module name
+and the tool version only, so it can run in a worker process and be cached by content hash."""
+
+from __future__ import annotations
+
+import ast
+import io
+import tokenize
+from dataclasses import dataclass
+
+from racefree.summarize.model import ModuleSummary
+from racefree.summarize.visitor import ModuleSummarizer
+
+# Files beyond this size are generated code or data; parsing them costs more than it tells.
+MAX_FILE_BYTES = 8 * 1024 * 1024
+
+
+@dataclass(frozen=True, slots=True)
+class FileError:
+    """A file that could not be analysed, with a one-line reason."""
+
+    path: str
+    message: str
+    line: int | None = None
+
+    def one_line(self) -> str:
+        where = f"{self.path}:{self.line}" if self.line else self.path
+        return f"{where}: {self.message}"
+
+
+def summarize_source(data: bytes, path: str, module: str, is_package: bool) -> ModuleSummary | FileError:
+    if len(data) > MAX_FILE_BYTES:
+        return FileError(path, f"skipped: file is larger than {MAX_FILE_BYTES // (1024 * 1024)} MiB")
+    try:
+        encoding, _ = tokenize.detect_encoding(io.BytesIO(data).readline)
+        text = data.decode(encoding)
+    except (SyntaxError, UnicodeDecodeError, LookupError) as exc:
+        return FileError(path, f"skipped: not valid text in its declared encoding ({_reason(exc)})")
+    try:
+        tree = ast.parse(text, filename=path)
+    except SyntaxError as exc:
+        return FileError(path, f"skipped: syntax error: {exc.msg}", exc.lineno)
+    except (RecursionError, MemoryError):
+        return FileError(path, "skipped: too deeply nested to parse")
+    except ValueError as exc:  # e.g. source contains null bytes
+        return FileError(path, f"skipped: cannot parse: {exc}")
+    lines = text.count("\n") + (0 if text.endswith("\n") or not text else 1)
+    try:
+        return ModuleSummarizer(module, path, is_package, lines).summarize(tree)
+    except RecursionError:
+        return FileError(path, "skipped: too deeply nested to analyse")
+
+
+def _reason(exc: Exception) -> str:
+    text = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+    return text[:120]

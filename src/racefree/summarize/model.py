@@ -1,0 +1,165 @@
+"""What one file tells the later stages: plain, picklable records, no AST nodes.
+
+A *reference* names shared state symbolically, before imports are resolved:
+``Ref("global", "server_config", ())`` is the module-level name ``server_config`` of the file,
+``Ref("self", "Registry", ("_handlers",))`` is ``self._handlers`` inside a method of class
+``Registry``, ``Ref("global", "litellm", ("success_callback",))`` is ``litellm.success_callback``.
+The index turns a root into a canonical dotted object name.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+# Access kinds
+READ = "read"
+WRITE = "write"
+
+# How an access touches its object; rules look at these.
+OP_LOAD = "load"  # the object is read as a whole (passed, returned, compared)
+OP_SLOT_LOAD = "slot-load"  # d["k"], d.get("k"), obj.attr read
+OP_ITERATE = "iterate"  # for x in obj, obj.items(), comprehension over obj, list(obj)
+OP_REBIND = "rebind"  # NAME = ... under `global`, obj.attr = ... on a shared object
+OP_SLOT_STORE = "slot-store"  # d[k] = v, del d[k]
+OP_MUTATE = "mutate"  # d.update(...), lst.append(...), d.pop(...)
+
+
+@dataclass(frozen=True, slots=True)
+class Ref:
+    """Symbolic name of a piece of possibly shared state."""
+
+    root_kind: str  # "global" (module-level name of this file), "self" (instance), "class"
+    root: str  # the global name, or the qualified class name for "self"/"class"
+    attrs: tuple[str, ...] = ()
+
+    def text(self) -> str:
+        head = {"global": self.root, "self": "self", "class": self.root}[self.root_kind]
+        return ".".join((head, *self.attrs))
+
+
+@dataclass(slots=True)
+class Access:
+    ref: Ref
+    kind: str  # READ or WRITE
+    op: str  # one of the OP_* values
+    line: int
+    col: int
+    slot: str | None = None  # constant key or attribute touched inside the object, if known
+    locks: tuple[Ref, ...] = ()  # locks held lexically at this point
+    # Pattern facts, filled by the summariser where the syntax shows them:
+    read_modify_write: bool = False  # x += 1, d[k] = d[k] + 1, d[k] = d.get(k, 0) + 1
+    grows: bool = False  # the write can add or remove entries (size change)
+    checked_at: int | None = None  # line of an `if` whose test read this object first
+    check_is_lazy_init: bool = False  # that test was `is None` / `not X` on the object itself
+    await_between: bool = False  # an await runs between the check and this write
+    in_loop: bool = False
+
+
+@dataclass(slots=True)
+class Call:
+    """A call site: the callee named symbolically, plus the functions handed to it."""
+
+    callee: Ref | None  # None for calls on non-shared receivers we cannot name
+    local_callee: str | None  # qualname of a function defined in an enclosing scope
+    line: int
+    col: int
+    locks: tuple[Ref, ...] = ()
+    callee_text: str = ""  # dotted text of the called expression, for pattern tables
+    function_args: tuple["FunctionArg", ...] = ()  # functions passed as arguments
+    first_arg_text: str | None = None  # literal first string argument (route path, ...)
+    awaited: bool = False
+    in_loop: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class FunctionArg:
+    """A function handed to a call: positional index or keyword, and how to find it."""
+
+    position: int | None
+    keyword: str | None
+    target: Ref | None  # global/self/class reference to the function
+    local: str | None  # qualname of a function defined in an enclosing scope
+    called: bool = False  # `create_task(worker(x))`: the argument is a call of the function
+
+
+@dataclass(slots=True)
+class Registration:
+    """Functions stored into a named slot: `litellm.success_callback = [f]`, `hooks.append(f)`."""
+
+    target: Ref
+    target_text: str
+    functions: tuple[FunctionArg, ...]
+    line: int
+
+
+@dataclass(slots=True)
+class Decorator:
+    text: str  # dotted text of the decorator expression without its call, "app.route"
+    ref: Ref | None
+    first_arg_text: str | None
+    line: int
+
+
+@dataclass(slots=True)
+class FunctionSummary:
+    qualname: str  # "proxy", "Registry.get_handlers", "outer.<locals>.inner"
+    name: str
+    line: int
+    end_line: int
+    class_name: str | None  # qualname of the enclosing class for methods
+    is_async: bool
+    decorators: list[Decorator] = field(default_factory=list)
+    accesses: list[Access] = field(default_factory=list)
+    calls: list[Call] = field(default_factory=list)
+    registrations: list["Registration"] = field(default_factory=list)
+    method_kind: str = "function"  # "function", "method", "classmethod", "staticmethod"
+
+
+@dataclass(slots=True)
+class Binding:
+    """A module-level or class-level name and what it was bound to."""
+
+    name: str
+    line: int
+    value_kind: str  # "mutable", "instance", "call", "function", "class", "import", "constant", "other"
+    constructor: str | None = None  # dotted text of the constructor call, e.g. "threading.Lock"
+    constructor_ref: Ref | None = None
+
+
+@dataclass(slots=True)
+class ClassSummary:
+    qualname: str
+    line: int
+    bases: list[Ref | None]
+    base_texts: list[str]
+    attributes: dict[str, Binding] = field(default_factory=dict)  # class-body bindings
+    instance_attributes: dict[str, Binding] = field(default_factory=dict)  # self.x = ... in methods
+    methods: dict[str, str] = field(default_factory=dict)  # method name -> function qualname
+    decorators: list[Decorator] = field(default_factory=list)
+
+
+@dataclass(slots=True)
+class ImportBinding:
+    """`import a.b as c` binds c -> "a.b"; `from a import b as c` binds c -> "a.b"."""
+
+    local: str
+    target: str
+    line: int
+    is_module_import: bool  # plain `import x` form
+
+
+@dataclass(slots=True)
+class ModuleSummary:
+    module: str  # dotted module name
+    path: str
+    is_package: bool  # __init__.py
+    lines: int
+    imports: dict[str, ImportBinding] = field(default_factory=dict)
+    bindings: dict[str, Binding] = field(default_factory=dict)
+    classes: dict[str, ClassSummary] = field(default_factory=dict)
+    functions: dict[str, FunctionSummary] = field(default_factory=dict)
+    # Module-level code runs at import time: its accesses are setup, its calls register things.
+    toplevel: FunctionSummary | None = None
+    # Names rebound somewhere under `global` (so they are shared mutable even if immutable values)
+    global_rebinds: set[str] = field(default_factory=set)
+    star_imports: list[str] = field(default_factory=list)

@@ -1,0 +1,803 @@
+"""One pass over one module's AST that records what the later stages need.
+
+Recorded per function: accesses to possibly shared state (module globals, `self`/`cls`
+attributes, attributes of imported modules), call sites, functions handed to calls, functions
+stored into slots (callback registration), the locks held lexically at each point, and the facts
+that make a pattern visible in the syntax (read-modify-write, a write after a check of the same
+object, an await between the two).
+
+Nothing is resolved across files here: that is the index's job.
+"""
+
+from __future__ import annotations
+
+import ast
+
+from racefree.knowledge.containers import (
+    MUTABLE_CONSTRUCTOR_NAMES,
+    MUTATING_METHODS,
+    READING_METHODS,
+    VIEW_METHODS,
+)
+from racefree.summarize.model import (
+    OP_ITERATE,
+    OP_LOAD,
+    OP_MUTATE,
+    OP_REBIND,
+    OP_SLOT_LOAD,
+    OP_SLOT_STORE,
+    READ,
+    WRITE,
+    Access,
+    Binding,
+    Call,
+    ClassSummary,
+    Decorator,
+    FunctionArg,
+    FunctionSummary,
+    ImportBinding,
+    ModuleSummary,
+    Ref,
+    Registration,
+)
+from racefree.summarize.scopes import FunctionScope, function_scope
+
+_FUNCTION_NODES = (ast.FunctionDef, ast.AsyncFunctionDef)
+_ITERATING_BUILTINS = frozenset({"enumerate", "reversed", "zip", "iter", "next", "sorted", "sum", "any", "all"})
+_MUTABLE_LITERALS = (ast.Dict, ast.List, ast.Set, ast.DictComp, ast.ListComp, ast.SetComp)
+_CONSTANT_LITERALS = (ast.Constant, ast.Tuple, ast.JoinedStr, ast.BinOp, ast.UnaryOp)
+TOPLEVEL = "<module>"
+
+
+def dotted_text(node: ast.AST) -> str | None:
+    """`a.b.c` for a chain of attributes on a name, else None."""
+    parts: list[str] = []
+    while type(node) is ast.Attribute:
+        parts.append(node.attr)
+        node = node.value
+    if type(node) is ast.Name:
+        parts.append(node.id)
+        return ".".join(reversed(parts))
+    return None
+
+
+def constant_key(node: ast.AST | None) -> str | None:
+    if type(node) is ast.Constant and isinstance(node.value, (str, int)) and not isinstance(node.value, bool):
+        return str(node.value)
+    return None
+
+
+class _Frame:
+    """The state of the function being summarised."""
+
+    __slots__ = (
+        "summary", "scope", "class_name", "self_name", "cls_name", "locks", "checks",
+        "awaits", "loop_depth", "taint", "nested",
+    )
+
+    def __init__(self, summary: FunctionSummary, scope: FunctionScope | None, class_name: str | None):
+        self.summary = summary
+        self.scope = scope
+        self.class_name = class_name
+        self.self_name: str | None = None
+        self.cls_name: str | None = None
+        self.locks: list[Ref] = []
+        # ref -> (line of the test, test was on the object itself, awaits seen at the test)
+        self.checks: dict[Ref, tuple[int, bool, int]] = {}
+        self.awaits = 0
+        self.loop_depth = 0
+        self.taint: dict[str, tuple[Ref, bool]] = {}  # local name -> (shared ref, whole object)
+        self.nested: dict[str, str] = {}  # local def name -> qualname
+
+
+class ModuleSummarizer:
+    def __init__(self, module: str, path: str, is_package: bool, lines: int):
+        self.summary = ModuleSummary(module=module, path=path, is_package=is_package, lines=lines)
+        self.module_names: set[str] = set()
+        self.frames: list[_Frame] = []
+        self.class_stack: list[ClassSummary] = []
+        self._stmt = {
+            ast.Assign: self._assign, ast.AnnAssign: self._ann_assign, ast.AugAssign: self._aug_assign,
+            ast.Delete: self._delete, ast.For: self._for, ast.AsyncFor: self._for,
+            ast.While: self._while, ast.If: self._if, ast.With: self._with, ast.AsyncWith: self._with,
+            ast.FunctionDef: self._function_def, ast.AsyncFunctionDef: self._function_def,
+            ast.ClassDef: self._class_def, ast.Expr: self._expr_stmt, ast.Import: self._import,
+            ast.ImportFrom: self._import_from, ast.Global: _skip, ast.Nonlocal: _skip,
+            ast.Pass: _skip, ast.Break: _skip, ast.Continue: _skip,
+        }
+
+    # ----------------------------------------------------------------- entry
+    def summarize(self, tree: ast.Module) -> ModuleSummary:
+        self._collect_module_names(tree.body)
+        toplevel = FunctionSummary(
+            qualname=TOPLEVEL, name=TOPLEVEL, line=1, end_line=self.summary.lines,
+            class_name=None, is_async=False,
+        )
+        self.summary.toplevel = toplevel
+        self.frames.append(_Frame(toplevel, None, None))
+        self._block(tree.body)
+        self.frames.pop()
+        return self.summary
+
+    def _collect_module_names(self, body: list[ast.stmt]) -> None:
+        stack = list(body)
+        while stack:
+            node = stack.pop()
+            if isinstance(node, (*_FUNCTION_NODES, ast.ClassDef)):
+                self.module_names.add(node.name)
+            elif isinstance(node, (ast.Assign, ast.AnnAssign, ast.AugAssign, ast.For, ast.AsyncFor,
+                                   ast.With, ast.AsyncWith, ast.NamedExpr)):
+                for sub in ast.walk(node):
+                    if type(sub) is ast.Name and type(sub.ctx) is ast.Store:
+                        self.module_names.add(sub.id)
+                if isinstance(node, (ast.For, ast.AsyncFor, ast.With, ast.AsyncWith)):
+                    stack.extend(node.body)
+                    stack.extend(getattr(node, "orelse", []))
+            elif isinstance(node, (ast.Import, ast.ImportFrom)):
+                for alias in node.names:
+                    if alias.name != "*":
+                        self.module_names.add((alias.asname or alias.name).split(".")[0])
+            elif isinstance(node, (ast.If, ast.While)):
+                stack.extend(node.body)
+                stack.extend(node.orelse)
+            elif isinstance(node, ast.Try) or type(node).__name__ == "TryStar":
+                stack.extend(node.body)
+                stack.extend(node.orelse)
+                stack.extend(node.finalbody)
+                for handler in node.handlers:
+                    stack.extend(handler.body)
+
+    # ------------------------------------------------------------ helpers
+    @property
+    def frame(self) -> _Frame:
+        return self.frames[-1]
+
+    def _is_toplevel(self) -> bool:
+        return self.frame.scope is None
+
+    def _in_class_body(self) -> bool:
+        return bool(self.class_stack) and self.frame.summary.qualname == TOPLEVEL
+
+    def _name_is_local(self, name: str) -> bool:
+        """Local to the current function or to an enclosing one (a closure variable)."""
+        for frame in reversed(self.frames):
+            if frame.scope is None:
+                return False
+            if name in frame.scope.declared_global:
+                return False
+            if name in frame.scope.local_names:
+                return True
+        return False
+
+    def ref_of(self, node: ast.AST) -> Ref | None:
+        """The shared-state reference an expression names, if it is one."""
+        attrs: list[str] = []
+        while type(node) is ast.Attribute:
+            attrs.append(node.attr)
+            node = node.value
+        if type(node) is not ast.Name:
+            if (
+                type(node) is ast.Call and type(node.func) is ast.Name and node.func.id == "super"
+                and self.frame.class_name and attrs
+            ):
+                return Ref("super", self.frame.class_name, tuple(reversed(attrs)))
+            return None
+        name = node.id
+        frame = self.frame
+        attrs.reverse()
+        if frame.class_name and frame.scope is not None:
+            if name == frame.self_name:
+                return Ref("self", frame.class_name, tuple(attrs)) if attrs else None
+            if name == frame.cls_name:
+                return Ref("class", frame.class_name, tuple(attrs)) if attrs else None
+        if self._name_is_local(name):
+            return None
+        if name in self.module_names or self.summary.star_imports:
+            return Ref("global", name, tuple(attrs))
+        return None
+
+    def _local_function(self, name: str) -> str | None:
+        for frame in reversed(self.frames):
+            if name in frame.nested:
+                return frame.nested[name]
+        return None
+
+    def _record(self, ref: Ref, kind: str, op: str, node: ast.AST, slot: str | None = None,
+                grows: bool = False) -> Access:
+        frame = self.frame
+        access = Access(
+            ref=ref, kind=kind, op=op, line=node.lineno, col=node.col_offset, slot=slot,
+            locks=tuple(frame.locks), grows=grows, in_loop=frame.loop_depth > 0,
+        )
+        if kind == WRITE:
+            check = frame.checks.get(ref)
+            if check is not None and check[0] <= node.lineno:
+                access.checked_at = check[0]
+                access.check_is_lazy_init = check[1]
+                access.await_between = frame.awaits > check[2]
+        frame.summary.accesses.append(access)
+        return access
+
+    # --------------------------------------------------------- statements
+    def _block(self, body: list[ast.stmt]) -> None:
+        for stmt in body:
+            handler = self._stmt.get(type(stmt))
+            if handler is not None:
+                handler(stmt)
+            else:
+                self._generic(stmt)
+
+    def _generic(self, node: ast.AST) -> None:
+        """Statements with no special meaning: visit expressions, recurse into bodies."""
+        for field_name, value in ast.iter_fields(node):
+            if isinstance(value, list):
+                if value and isinstance(value[0], ast.stmt):
+                    self._block(value)
+                else:
+                    for item in value:
+                        if isinstance(item, ast.expr):
+                            self._expr(item)
+                        elif isinstance(item, ast.AST):
+                            self._generic(item)
+            elif isinstance(value, ast.expr):
+                self._expr(value)
+            elif isinstance(value, ast.AST):
+                self._generic(value)
+
+    def _assign(self, node: ast.Assign) -> None:
+        self._assignment(node.targets, node.value, node)
+
+    def _ann_assign(self, node: ast.AnnAssign) -> None:
+        if node.value is not None:
+            self._assignment([node.target], node.value, node)
+
+    def _assignment(self, targets: list[ast.expr], value: ast.expr, node: ast.stmt) -> None:
+        start = len(self.frame.summary.accesses)
+        self._expr(value)
+        value_reads = {a.ref: a for a in self.frame.summary.accesses[start:] if a.kind == READ}
+        arithmetic_reads = value_reads
+        if value_reads:
+            # Only a read that feeds arithmetic makes a read-modify-write (`n = n + 1`); a read
+            # used as a fallback (`cfg["k"] = data.get("k", cfg["k"])`) just keeps the old value.
+            computed = _positions_under_arithmetic(value)
+            arithmetic_reads = {ref: a for ref, a in value_reads.items() if (a.line, a.col) in computed}
+        for target in targets:
+            if type(target) is ast.Name:
+                self._store_name(target, value, value_reads, arithmetic_reads, node)
+            else:
+                self._store(target, value, arithmetic_reads, node)
+
+    def _aug_assign(self, node: ast.AugAssign) -> None:
+        self._expr(node.value)
+        target = node.target
+        ref = self.ref_of(target.value) if type(target) is ast.Subscript else self.ref_of(target)
+        if type(target) is ast.Name and ref is not None and not self._is_toplevel():
+            if target.id in self.frame.scope.declared_global:
+                self.summary.global_rebinds.add(target.id)
+                self._record(ref, WRITE, OP_REBIND, node).read_modify_write = True
+            return
+        if ref is not None and type(target) is not ast.Name:
+            if type(target) is ast.Subscript:
+                self._expr(target.slice)
+                access = self._record(ref, WRITE, OP_SLOT_STORE, node, slot=constant_key(target.slice))
+            else:
+                access = self._record(ref, WRITE, OP_REBIND, node)
+            access.read_modify_write = True
+            self._registration(ref, target, node.value, node)
+        elif type(target) is not ast.Name:
+            self._expr(target)
+
+    def _delete(self, node: ast.Delete) -> None:
+        for target in node.targets:
+            if type(target) is ast.Subscript:
+                ref = self.ref_of(target.value)
+                self._expr(target.slice)
+                if ref is not None:
+                    self._record(ref, WRITE, OP_SLOT_STORE, node, slot=constant_key(target.slice), grows=True)
+                else:
+                    self._expr(target.value)
+            elif type(target) is ast.Attribute:
+                ref = self.ref_of(target)
+                if ref is not None:
+                    self._record(ref, WRITE, OP_REBIND, node)
+            elif type(target) is ast.Name and not self._is_toplevel():
+                if target.id in self.frame.scope.declared_global:
+                    self._record(Ref("global", target.id), WRITE, OP_REBIND, node)
+
+    def _store(self, target: ast.expr, value: ast.expr | None, value_reads: dict, node: ast.stmt) -> None:
+        kind = type(target)
+        if kind is ast.Name:
+            self._store_name(target, value, value_reads, value_reads, node)
+        elif kind is ast.Attribute:
+            ref = self.ref_of(target)
+            if ref is None:
+                self._expr(target.value)
+                return
+            if ref.root_kind == "self" and len(ref.attrs) == 1 and self.class_stack:
+                self._note_instance_attribute(ref.attrs[0], value, target)
+            if self._is_toplevel():
+                self._registration(ref, target, value, node)
+                return
+            access = self._record(ref, WRITE, OP_REBIND, target)
+            access.read_modify_write = ref in value_reads
+            self._registration(ref, target, value, node)
+        elif kind is ast.Subscript:
+            ref = self.ref_of(target.value)
+            self._expr(target.slice)
+            if ref is None:
+                self._expr(target.value)
+                return
+            if self._is_toplevel():
+                return
+            slot = constant_key(target.slice)
+            access = self._record(ref, WRITE, OP_SLOT_STORE, target, slot=slot, grows=slot is None)
+            previous = value_reads.get(ref)
+            access.read_modify_write = previous is not None and (previous.slot == slot or previous.slot is None)
+            self._registration(ref, target, value, node)
+        elif kind is ast.Tuple or kind is ast.List:
+            for element in target.elts:
+                self._store(element, None, value_reads, node)
+        elif kind is ast.Starred:
+            self._store(target.value, None, value_reads, node)
+
+    def _store_name(self, target: ast.Name, value: ast.expr | None, value_reads: dict, arithmetic_reads: dict,
+                    node: ast.stmt) -> None:
+        name = target.id
+        if self._is_toplevel():
+            if self._in_class_body():
+                self.class_stack[-1].attributes.setdefault(name, self._binding(name, value, target))
+            else:
+                self._bind_module_name(name, value, target)
+            return
+        frame = self.frame
+        if name in frame.scope.declared_global:
+            self.summary.global_rebinds.add(name)
+            self.module_names.add(name)
+            access = self._record(Ref("global", name), WRITE, OP_REBIND, target)
+            access.read_modify_write = Ref("global", name) in arithmetic_reads
+            return
+        # A local that holds what was read from shared state: a later test of it checks that state.
+        if value is not None and value_reads:
+            read = next(iter(value_reads.values()))
+            frame.taint[name] = (read.ref, read.op == OP_LOAD)
+        else:
+            frame.taint.pop(name, None)
+
+    def _bind_module_name(self, name: str, value: ast.expr | None, target: ast.AST) -> None:
+        binding = self._binding(name, value, target)
+        existing = self.summary.bindings.get(name)
+        if existing is None or (existing.value_kind in ("constant", "other") and binding.value_kind not in ("constant", "other")):
+            self.summary.bindings[name] = binding
+
+    def _binding(self, name: str, value: ast.expr | None, target: ast.AST) -> Binding:
+        line = target.lineno
+        if value is None:
+            return Binding(name, line, "other")
+        if isinstance(value, _MUTABLE_LITERALS):
+            return Binding(name, line, "mutable")
+        if type(value) is ast.Call:
+            text = dotted_text(value.func)
+            ref = self.ref_of(value.func)
+            if text and text.rsplit(".", 1)[-1] in MUTABLE_CONSTRUCTOR_NAMES:
+                return Binding(name, line, "mutable", text, ref)
+            return Binding(name, line, "call", text, ref)
+        if isinstance(value, ast.Lambda):
+            return Binding(name, line, "function")
+        if isinstance(value, _CONSTANT_LITERALS):
+            return Binding(name, line, "constant")
+        if type(value) in (ast.Name, ast.Attribute):
+            return Binding(name, line, "alias", dotted_text(value), self.ref_of(value))
+        return Binding(name, line, "other")
+
+    def _note_instance_attribute(self, attr: str, value: ast.expr | None, target: ast.AST) -> None:
+        cls = self._class_of_frame()
+        if cls is not None and attr not in cls.instance_attributes:
+            cls.instance_attributes[attr] = self._binding(attr, value, target)
+
+    def _class_of_frame(self) -> ClassSummary | None:
+        name = self.frame.class_name
+        return self.summary.classes.get(name) if name else None
+
+    def _registration(self, ref: Ref, target: ast.AST, value: ast.expr | None, node: ast.stmt) -> None:
+        """`x.callbacks = [f]`, `x.callbacks += [f]`: functions stored into a slot."""
+        if value is None:
+            return
+        elements = value.elts if type(value) in (ast.List, ast.Tuple) else [value]
+        functions = tuple(fa for fa in (self._function_arg(e, None, None) for e in elements) if fa)
+        if functions:
+            self.frame.summary.registrations.append(
+                Registration(ref, dotted_text(target) or ref.text(), functions, node.lineno)
+            )
+
+    def _for(self, node: ast.For | ast.AsyncFor) -> None:
+        self._iterated(node.iter)
+        if type(node) is ast.AsyncFor:
+            self.frame.awaits += 1
+        self._store(node.target, None, {}, node)
+        self.frame.loop_depth += 1
+        self._block(node.body)
+        self.frame.loop_depth -= 1
+        self._block(node.orelse)
+
+    def _iterated(self, node: ast.expr) -> None:
+        """An expression whose value is iterated by Python code."""
+        target = node
+        if type(node) is ast.Call:
+            func = node.func
+            if type(func) is ast.Attribute and func.attr in VIEW_METHODS and not node.args:
+                target = func.value
+            elif type(func) is ast.Name and func.id in _ITERATING_BUILTINS and node.args:
+                for arg in node.args[1:]:
+                    self._expr(arg)
+                self._iterated(node.args[0])
+                return
+        ref = self.ref_of(target) if target is not node or type(node) in (ast.Name, ast.Attribute) else None
+        if ref is not None:
+            self._record(ref, READ, OP_ITERATE, node)
+        else:
+            self._expr(node)
+
+    def _while(self, node: ast.While) -> None:
+        self._test(node.test)
+        self.frame.loop_depth += 1
+        self._block(node.body)
+        self.frame.loop_depth -= 1
+        self._block(node.orelse)
+
+    def _if(self, node: ast.If) -> None:
+        self._test(node.test)
+        self._block(node.body)
+        self._block(node.orelse)
+
+    def _test(self, test: ast.expr) -> None:
+        """A condition: what it reads counts as a check for writes that follow in this function."""
+        frame = self.frame
+        start = len(frame.summary.accesses)
+        self._expr(test)
+        if frame.scope is None:
+            return
+        for access in frame.summary.accesses[start:]:
+            if access.kind == READ and access.ref not in frame.checks:
+                frame.checks[access.ref] = (test.lineno, access.op == OP_LOAD, frame.awaits)
+        for sub in ast.walk(test):
+            if type(sub) is ast.Name and sub.id in frame.taint:
+                ref, whole = frame.taint[sub.id]
+                frame.checks.setdefault(ref, (test.lineno, whole, frame.awaits))
+
+    def _with(self, node: ast.With | ast.AsyncWith) -> None:
+        frame = self.frame
+        pushed = 0
+        for item in node.items:
+            self._expr(item.context_expr)
+            lock = self.ref_of(item.context_expr)
+            if lock is not None:
+                frame.locks.append(lock)
+                pushed += 1
+            if item.optional_vars is not None:
+                self._store(item.optional_vars, None, {}, node)
+        if type(node) is ast.AsyncWith:
+            frame.awaits += 1
+        self._block(node.body)
+        if pushed:
+            del frame.locks[-pushed:]
+
+    def _expr_stmt(self, node: ast.Expr) -> None:
+        value = node.value
+        if type(value) is ast.Call and type(value.func) is ast.Attribute:
+            method = value.func.attr
+            if method in ("acquire", "release"):
+                lock = self.ref_of(value.func.value)
+                if lock is not None:
+                    if method == "acquire":
+                        self.frame.locks.append(lock)
+                    elif lock in self.frame.locks:
+                        self.frame.locks.remove(lock)
+                    return
+        self._expr(value)
+
+    def _import(self, node: ast.Import) -> None:
+        if not self._is_toplevel() or self._in_class_body():
+            return
+        for alias in node.names:
+            if alias.asname:
+                self.summary.imports[alias.asname] = ImportBinding(alias.asname, alias.name, node.lineno, True)
+            else:
+                top = alias.name.split(".")[0]
+                self.summary.imports.setdefault(top, ImportBinding(top, top, node.lineno, True))
+
+    def _import_from(self, node: ast.ImportFrom) -> None:
+        if not self._is_toplevel() or self._in_class_body():
+            return
+        base = self._absolute_module(node.module, node.level)
+        if base is None:
+            return
+        for alias in node.names:
+            if alias.name == "*":
+                self.summary.star_imports.append(base)
+                continue
+            local = alias.asname or alias.name
+            self.summary.imports[local] = ImportBinding(local, f"{base}.{alias.name}", node.lineno, False)
+
+    def _absolute_module(self, module: str | None, level: int) -> str | None:
+        if level == 0:
+            return module
+        parts = self.summary.module.split(".")
+        if not self.summary.is_package:
+            parts = parts[:-1]
+        if level - 1 > len(parts):
+            return None
+        parts = parts[: len(parts) - (level - 1)]
+        if module:
+            parts.append(module)
+        return ".".join(parts) if parts else None
+
+    # ---------------------------------------------------- definitions
+    def _decorators(self, node: ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef) -> list[Decorator]:
+        decorators = []
+        for deco in node.decorator_list:
+            self._expr(deco)
+            func = deco.func if type(deco) is ast.Call else deco
+            first = constant_key(deco.args[0]) if type(deco) is ast.Call and deco.args else None
+            decorators.append(Decorator(dotted_text(func) or "", self.ref_of(func), first, deco.lineno))
+        return decorators
+
+    def _qualname(self, name: str) -> str:
+        parent = self.frame.summary.qualname
+        if self.class_stack and parent == TOPLEVEL:
+            return f"{self.class_stack[-1].qualname}.{name}"
+        if parent == TOPLEVEL:
+            return name
+        return f"{parent}.<locals>.{name}"
+
+    def _function_def(self, node: ast.FunctionDef | ast.AsyncFunctionDef) -> None:
+        decorators = self._decorators(node)
+        for default in (*node.args.defaults, *(d for d in node.args.kw_defaults if d is not None)):
+            self._expr(default)
+        self._function_body(node, node.name, decorators)
+
+    def _function_body(self, node, name: str, decorators: list[Decorator]) -> str:
+        qualname = self._qualname(name)
+        in_class = self._in_class_body()
+        class_name = self.class_stack[-1].qualname if in_class else self.frame.class_name
+        deco_texts = {d.text for d in decorators}
+        method_kind = "function"
+        if in_class:
+            method_kind = (
+                "staticmethod" if "staticmethod" in deco_texts
+                else "classmethod" if "classmethod" in deco_texts
+                else "method"
+            )
+            self.class_stack[-1].methods[name] = qualname
+        summary = FunctionSummary(
+            qualname=qualname, name=name, line=node.lineno,
+            end_line=getattr(node, "end_lineno", node.lineno) or node.lineno,
+            class_name=class_name, is_async=type(node) is ast.AsyncFunctionDef,
+            decorators=decorators, method_kind=method_kind,
+        )
+        self.summary.functions[qualname] = summary
+        if self.frame.scope is not None:
+            self.frame.nested[name] = qualname
+        frame = _Frame(summary, function_scope(node), class_name)
+        params = [a.arg for a in (*node.args.posonlyargs, *node.args.args)]
+        if in_class and params and method_kind == "method":
+            frame.self_name = params[0]
+        elif in_class and params and method_kind == "classmethod":
+            frame.cls_name = params[0]
+        elif not in_class and self.frame.scope is not None:
+            # A closure inside a method sees the method's self.
+            frame.self_name, frame.cls_name = self.frame.self_name, self.frame.cls_name
+        self.frames.append(frame)
+        if type(node) is ast.Lambda:
+            self._expr(node.body)
+        else:
+            self._block(node.body)
+        self.frames.pop()
+        return qualname
+
+    def _class_def(self, node: ast.ClassDef) -> None:
+        decorators = self._decorators(node)
+        for base in node.bases:
+            self._expr(base)
+        for keyword in node.keywords:
+            self._expr(keyword.value)
+        qualname = self._qualname(node.name)
+        cls = ClassSummary(
+            qualname=qualname, line=node.lineno,
+            bases=[self.ref_of(b) for b in node.bases],
+            base_texts=[dotted_text(b) or "" for b in node.bases],
+            decorators=decorators,
+        )
+        self.summary.classes[qualname] = cls
+        if self.frame.scope is not None:
+            self.frame.nested[node.name] = qualname
+        # The class body runs like module code at import time, in its own namespace.
+        outer = self.frame
+        body_frame = _Frame(self.summary.toplevel, None, None)
+        body_frame.locks = outer.locks
+        self.class_stack.append(cls)
+        self.frames.append(body_frame)
+        self._block(node.body)
+        self.frames.pop()
+        self.class_stack.pop()
+
+    # -------------------------------------------------------- expressions
+    def _expr(self, node: ast.expr) -> None:
+        kind = type(node)
+        if kind is ast.Name:
+            if type(node.ctx) is ast.Load and self.frame.scope is not None:
+                ref = self.ref_of(node)
+                if ref is not None and (node.id in self.summary.bindings or node.id in self.summary.global_rebinds
+                                        or node.id in self.module_names):
+                    self._record(ref, READ, OP_LOAD, node)
+        elif kind is ast.Attribute:
+            ref = self.ref_of(node)
+            if ref is None:
+                self._expr(node.value)
+            elif self.frame.scope is not None:
+                self._record(ref, READ, OP_LOAD, node)
+        elif kind is ast.Subscript:
+            ref = self.ref_of(node.value)
+            self._expr(node.slice)
+            if ref is None:
+                self._expr(node.value)
+            elif self.frame.scope is not None:
+                self._record(ref, READ, OP_SLOT_LOAD, node, slot=constant_key(node.slice))
+        elif kind is ast.Call:
+            self._call(node)
+        elif kind is ast.Compare:
+            self._compare(node)
+        elif kind is ast.Await:
+            self._expr(node.value)
+            self.frame.awaits += 1
+            calls = self.frame.summary.calls
+            if calls and type(node.value) is ast.Call and calls[-1].line == node.value.lineno:
+                calls[-1].awaited = True
+        elif kind is ast.Lambda:
+            self._lambda(node)
+        elif kind in (ast.ListComp, ast.SetComp, ast.GeneratorExp, ast.DictComp):
+            self._comprehension(node)
+        elif kind is ast.Constant:
+            return
+        else:
+            for child in ast.iter_child_nodes(node):
+                if isinstance(child, ast.expr):
+                    self._expr(child)
+                elif isinstance(child, ast.AST):
+                    self._generic(child)
+
+    def _compare(self, node: ast.Compare) -> None:
+        left = node.left
+        for op, right in zip(node.ops, node.comparators):
+            if type(op) in (ast.In, ast.NotIn):
+                ref = self.ref_of(right)
+                if ref is not None and self.frame.scope is not None:
+                    self._expr(left)
+                    self._record(ref, READ, OP_SLOT_LOAD, right, slot=constant_key(left))
+                    left = right
+                    continue
+            self._expr(left)
+            left = right
+        self._expr(left)
+
+    def _lambda(self, node: ast.Lambda) -> None:
+        for default in node.args.defaults:
+            self._expr(default)
+        self._function_body(node, f"<lambda:{node.lineno}:{node.col_offset}>", [])
+
+    def _comprehension(self, node) -> None:
+        frame = self.frame
+        scope = frame.scope
+        added: list[str] = []
+        for generator in node.generators:
+            self._iterated(generator.iter)
+            if scope is not None:
+                for sub in ast.walk(generator.target):
+                    if type(sub) is ast.Name and sub.id not in scope.local_names:
+                        scope.local_names.add(sub.id)
+                        added.append(sub.id)
+            for condition in generator.ifs:
+                self._expr(condition)
+        if type(node) is ast.DictComp:
+            self._expr(node.key)
+            self._expr(node.value)
+        else:
+            self._expr(node.elt)
+        if scope is not None:
+            scope.local_names.difference_update(added)
+
+    def _call(self, node: ast.Call) -> None:
+        func = node.func
+        frame = self.frame
+        callee: Ref | None = None
+        local_callee: str | None = None
+        if type(func) is ast.Attribute:
+            receiver = self.ref_of(func.value)
+            method = func.attr
+            if receiver is not None and method in MUTATING_METHODS:
+                if frame.scope is not None:
+                    slot = constant_key(node.args[0]) if node.args and method in ("pop", "setdefault") else None
+                    self._record(receiver, WRITE, OP_MUTATE, node, slot=slot, grows=MUTATING_METHODS[method])
+                if method in ("append", "extend", "insert") and node.args:
+                    self._registration(receiver, func.value, node.args[-1], node)
+            elif receiver is not None and frame.scope is not None and method in READING_METHODS:
+                slot = constant_key(node.args[0]) if node.args and method == "get" else None
+                self._record(receiver, READ, OP_SLOT_LOAD if method == "get" else OP_LOAD, node, slot=slot)
+            elif receiver is not None:
+                callee = Ref(receiver.root_kind, receiver.root, (*receiver.attrs, method))
+            elif receiver is None:
+                if type(func.value) is ast.Call and type(func.value.func) is ast.Name and func.value.func.id == "super":
+                    callee = self.ref_of(func)
+                else:
+                    self._expr(func.value)
+        elif type(func) is ast.Name:
+            local_callee = self._local_function(func.id)
+            if local_callee is None and not self._name_is_local(func.id):
+                callee = Ref("global", func.id)
+        else:
+            self._expr(func)
+        function_args = []
+        for position, arg in enumerate(node.args):
+            self._expr(arg)
+            fa = self._function_arg(arg, position, None)
+            if fa is not None:
+                function_args.append(fa)
+        for keyword in node.keywords:
+            self._expr(keyword.value)
+            if keyword.arg is not None:
+                fa = self._function_arg(keyword.value, None, keyword.arg)
+                if fa is not None:
+                    function_args.append(fa)
+        if callee is None and local_callee is None and not function_args:
+            return
+        first = constant_key(node.args[0]) if node.args else None
+        frame.summary.calls.append(
+            Call(
+                callee=callee, local_callee=local_callee, line=node.lineno, col=node.col_offset,
+                locks=tuple(frame.locks), callee_text=dotted_text(func) or "",
+                function_args=tuple(function_args), first_arg_text=first, in_loop=frame.loop_depth > 0,
+            )
+        )
+
+    def _function_arg(self, node: ast.expr, position: int | None, keyword: str | None) -> FunctionArg | None:
+        """A function named by an argument, or a call of one (a coroutine handed to a task)."""
+        called = False
+        if type(node) is ast.Call:
+            # partial(f, ...) and create_task(f(...)) both hand over f.
+            inner = node.func
+            text = dotted_text(inner) or ""
+            if text.endswith("partial") and node.args:
+                node = node.args[0]
+            else:
+                node = inner
+                called = True
+        if type(node) is ast.Lambda:
+            return FunctionArg(position, keyword, None, self._lambda_qualname(node), called)
+        if type(node) is ast.Name:
+            local = self._local_function(node.id)
+            if local is not None:
+                return FunctionArg(position, keyword, None, local, called)
+            if self._name_is_local(node.id):
+                return None
+            return FunctionArg(position, keyword, Ref("global", node.id), None, called)
+        if type(node) is ast.Attribute:
+            ref = self.ref_of(node)
+            if ref is not None:
+                return FunctionArg(position, keyword, ref, None, called)
+        return None
+
+    def _lambda_qualname(self, node: ast.Lambda) -> str:
+        return self._qualname(f"<lambda:{node.lineno}:{node.col_offset}>")
+
+
+def _skip(node: ast.AST) -> None:
+    return None
+
+
+def _positions_under_arithmetic(value: ast.expr) -> set[tuple[int, int]]:
+    positions: set[tuple[int, int]] = set()
+    for node in ast.walk(value):
+        if type(node) is ast.BinOp:
+            for sub in ast.walk(node):
+                if isinstance(sub, ast.expr):
+                    positions.add((sub.lineno, sub.col_offset))
+    return positions

@@ -1,0 +1,31 @@
+"""Every rule fixture: the findings are exactly the `# expect: CODE:col` markers, by rule, line
+and column; safe twins (no markers) give no findings at all."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from conftest import FIXTURES, check, expected_markers
+
+FIXTURE_PATHS = sorted(p for p in FIXTURES.glob("RF*/*") if p.suffix == ".py" or p.is_dir())
+
+
+@pytest.mark.parametrize("fixture", FIXTURE_PATHS, ids=lambda p: f"{p.parent.name}/{p.name}")
+def test_fixture_findings_match_markers(fixture: Path):
+    files = sorted(fixture.rglob("*.py")) if fixture.is_dir() else [fixture]
+    result = check(fixture)
+    assert not result.errors
+    found = {(Path(f.file).name, f.rule, f.line, f.col) for f in result.findings}
+    assert found == expected_markers(files)
+
+
+def test_every_rule_has_a_positive_and_a_safe_fixture():
+    from racefree.rules import ALL_RULES
+
+    for rule in ALL_RULES:
+        files = list((FIXTURES / rule.code).glob("*.py"))
+        positives = [f for f in files if any(rule.code == m[1] for m in expected_markers([f]))]
+        safe = [f for f in files if f.stem.endswith("_safe") and not expected_markers([f])]
+        assert positives and safe, rule.code
