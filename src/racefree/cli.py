@@ -6,6 +6,7 @@ No analysis happens here. Exit codes: 0 no findings, 1 findings, 2 usage or inte
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 
 from racefree import __version__
@@ -81,6 +82,12 @@ def _check(args: argparse.Namespace) -> int:
         result = run_check(options)
     except KeyboardInterrupt:
         print("racefree: interrupted", file=sys.stderr)
+        return EXIT_ERROR
+    except Exception as exc:  # a bug of ours: one line for the user, the details on request
+        if os.environ.get("RACEFREE_DEBUG"):
+            raise
+        print(f"racefree: internal error: {type(exc).__name__}: {exc} "
+              f"(set RACEFREE_DEBUG=1 for the traceback, and please report it)", file=sys.stderr)
         return EXIT_ERROR
     sys.stdout.write(render(args.format, result))
     for error in result.errors:

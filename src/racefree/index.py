@@ -57,6 +57,10 @@ class ProgramIndex:
     calls_from: dict[str, list[CallEdge]] = field(default_factory=dict)
     calls_to: dict[str, list[CallEdge]] = field(default_factory=dict)
     _global_cache: dict[tuple[str, str], Symbol | None] = field(default_factory=dict)
+    _typing: set[str] = field(default_factory=set)  # objects whose constructor is being resolved
+    _ref_cache: dict[tuple[str, Ref, int], Symbol | None] = field(default_factory=dict)
+    _mro_cache: dict[str, list[str]] = field(default_factory=dict)
+    _subclasses: dict[str, list[str]] | None = None
 
     # ------------------------------------------------------------- build
     @classmethod
@@ -134,8 +138,13 @@ class ProgramIndex:
     def _object_symbol(self, module: ModuleSummary, name: str, binding: Binding | None) -> Symbol:
         typed = None
         safe = False
-        if binding is not None and binding.value_kind in ("call", "mutable") and binding.constructor_ref is not None:
-            constructor = self.resolve_ref(module, binding.constructor_ref, None)
+        if (binding is not None and binding.value_kind in ("call", "mutable") and binding.constructor_ref is not None
+                and name not in self._typing):
+            self._typing.add(name)  # `self.x = self.x_factory()` chains can loop back here
+            try:
+                constructor = self.resolve_ref(module, binding.constructor_ref, None)
+            finally:
+                self._typing.discard(name)
             if constructor is not None:
                 typed = constructor.name
                 safe = constructor.safe or constructor.name in SAFE_CONTAINER_CONSTRUCTORS
@@ -158,6 +167,15 @@ class ProgramIndex:
 
     def resolve_ref(self, module: ModuleSummary, ref: Ref, class_name: str | None, depth: int = 0) -> Symbol | None:
         """What a summary's reference denotes; class_name is the qualname of the enclosing class."""
+        key = (module.module, ref, depth)
+        if key in self._ref_cache:
+            return self._ref_cache[key]
+        symbol = self._resolve_ref(module, ref, depth)
+        if not self._typing:  # a result computed while breaking a cycle is partial: not kept
+            self._ref_cache[key] = symbol
+        return symbol
+
+    def _resolve_ref(self, module: ModuleSummary, ref: Ref, depth: int) -> Symbol | None:
         attrs = ref.attrs
         if ref.root_kind == "global":
             symbol = self.resolve_global(module, ref.root, depth)
@@ -203,6 +221,21 @@ class ProgramIndex:
 
     def mro(self, class_id: str) -> list[str]:
         """The analysed classes of a class's method resolution order, depth first."""
+        cached = self._mro_cache.get(class_id)
+        if cached is None:
+            self._mro_cache[class_id] = [class_id] if class_id in self.classes else []  # cycle guard
+            cached = self._mro_cache[class_id] = self._compute_mro(class_id)
+        return cached
+
+    def subclasses_and_self(self, class_id: str) -> list[str]:
+        if self._subclasses is None:
+            self._subclasses = {}
+            for candidate in self.classes:
+                for ancestor in self.mro(candidate):
+                    self._subclasses.setdefault(ancestor, []).append(candidate)
+        return self._subclasses.get(class_id, [class_id])
+
+    def _compute_mro(self, class_id: str) -> list[str]:
         order: list[str] = []
         stack = [class_id]
         while stack and len(order) < 32:

@@ -107,17 +107,13 @@ def _why_shared(index: ProgramIndex, symbol: Symbol, access: Access, threaded: s
             return f"class attribute of {owner}, one object shared by every instance"
     if owner is None:
         return None
-    for class_id in _subclasses_and_self(index, owner):
+    for class_id in index.subclasses_and_self(owner):
         singletons = index.singletons.get(class_id)
         if singletons:
             return f"attribute of the module-level instance {singletons[0]}, shared by every caller"
         if class_id in threaded:
             return f"attribute of a {class_id} instance whose methods also run on a thread it starts"
     return None
-
-
-def _subclasses_and_self(index: ProgramIndex, class_id: str) -> list[str]:
-    return [c for c in index.classes if c == class_id or class_id in index.mro(c)[1:]]
 
 
 def _classes_with_thread_methods(index: ProgramIndex, reach: Reachability) -> set[str]:

@@ -46,7 +46,7 @@ def summarize_source(data: bytes, path: str, module: str, is_package: bool) -> M
         return FileError(path, f"skipped: cannot parse: {exc}")
     lines = text.count("\n") + (0 if text.endswith("\n") or not text else 1)
     try:
-        return ModuleSummarizer(module, path, is_package, lines).summarize(tree)
+        return ModuleSummarizer(module, path, is_package, lines, ":=" in text).summarize(tree)
     except RecursionError:
         return FileError(path, "skipped: too deeply nested to analyse")
 

@@ -10,8 +10,6 @@ from __future__ import annotations
 import ast
 from dataclasses import dataclass, field
 
-_NESTED_SCOPES = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Lambda)
-_COMPREHENSIONS = (ast.ListComp, ast.SetComp, ast.DictComp, ast.GeneratorExp)
 
 
 @dataclass(slots=True)
@@ -30,56 +28,95 @@ def parameters_of(args: ast.arguments) -> list[str]:
     return names
 
 
-def function_scope(node: ast.FunctionDef | ast.AsyncFunctionDef | ast.Lambda) -> FunctionScope:
+def function_scope(node: ast.FunctionDef | ast.AsyncFunctionDef | ast.Lambda, has_walrus: bool = True) -> FunctionScope:
+    """has_walrus: the file contains `:=`, so expressions must be searched for bindings too."""
     scope = FunctionScope(local_names=set(parameters_of(node.args)))
-    body = [node.body] if isinstance(node, ast.Lambda) else node.body
-    _collect(body, scope)
+    if isinstance(node, ast.Lambda):
+        if has_walrus:
+            _walrus_targets(node.body, scope)
+    else:
+        _collect_block(node.body, scope, has_walrus)
     scope.local_names -= scope.declared_global
     scope.local_names -= scope.declared_nonlocal
     return scope
 
 
-def _collect(nodes: list, scope: FunctionScope) -> None:
-    stack = list(nodes)
-    while stack:
-        node = stack.pop()
-        cls = type(node)
-        if cls is ast.Name:
-            if type(node.ctx) is not ast.Load:
-                scope.local_names.add(node.id)
-            continue
-        if cls is ast.Global:
-            scope.declared_global.update(node.names)
-            continue
-        if cls is ast.Nonlocal:
-            scope.declared_nonlocal.update(node.names)
-            continue
-        if isinstance(node, _NESTED_SCOPES):
-            if cls is not ast.Lambda:
-                scope.local_names.add(node.name)
-                stack.extend(node.decorator_list)
-                if cls is not ast.ClassDef:
-                    stack.extend(node.args.defaults)
-                    stack.extend(d for d in node.args.kw_defaults if d is not None)
-                else:
-                    stack.extend(node.bases)
-            continue
-        if isinstance(node, _COMPREHENSIONS):
-            # Comprehension targets are their own scope; only a walrus inside leaks out.
-            for sub in ast.walk(node):
-                if type(sub) is ast.NamedExpr and type(sub.target) is ast.Name:
-                    scope.local_names.add(sub.target.id)
-            continue
-        if cls is ast.Import or cls is ast.ImportFrom:
-            for alias in node.names:
+def _collect_block(body: list[ast.stmt], scope: FunctionScope, has_walrus: bool) -> None:
+    """Statements bind names; expressions only through `:=`. Nested scopes bind their own name."""
+    names = scope.local_names
+    for stmt in body:
+        kind = type(stmt)
+        if kind is ast.Assign:
+            for target in stmt.targets:
+                _target_names(target, names)
+        elif kind is ast.AugAssign or kind is ast.AnnAssign:
+            _target_names(stmt.target, names)
+        elif kind is ast.For or kind is ast.AsyncFor:
+            _target_names(stmt.target, names)
+            _collect_block(stmt.body, scope, has_walrus)
+            _collect_block(stmt.orelse, scope, has_walrus)
+        elif kind is ast.While or kind is ast.If:
+            _collect_block(stmt.body, scope, has_walrus)
+            _collect_block(stmt.orelse, scope, has_walrus)
+        elif kind is ast.With or kind is ast.AsyncWith:
+            for item in stmt.items:
+                if item.optional_vars is not None:
+                    _target_names(item.optional_vars, names)
+            _collect_block(stmt.body, scope, has_walrus)
+        elif kind is ast.Try or kind.__name__ == "TryStar":
+            _collect_block(stmt.body, scope, has_walrus)
+            for handler in stmt.handlers:
+                if handler.name:
+                    names.add(handler.name)
+                _collect_block(handler.body, scope, has_walrus)
+            _collect_block(stmt.orelse, scope, has_walrus)
+            _collect_block(stmt.finalbody, scope, has_walrus)
+        elif kind is ast.FunctionDef or kind is ast.AsyncFunctionDef or kind is ast.ClassDef:
+            names.add(stmt.name)
+        elif kind is ast.Import or kind is ast.ImportFrom:
+            for alias in stmt.names:
                 if alias.name != "*":
-                    scope.local_names.add((alias.asname or alias.name).split(".")[0])
-            continue
-        if cls is ast.ExceptHandler and node.name:
-            scope.local_names.add(node.name)
-        elif cls is ast.MatchAs or cls is ast.MatchStar:
-            if node.name:
-                scope.local_names.add(node.name)
-        elif cls is ast.MatchMapping and node.rest:
-            scope.local_names.add(node.rest)
-        stack.extend(ast.iter_child_nodes(node))
+                    names.add((alias.asname or alias.name).split(".")[0])
+        elif kind is ast.Global:
+            scope.declared_global.update(stmt.names)
+        elif kind is ast.Nonlocal:
+            scope.declared_nonlocal.update(stmt.names)
+        elif kind is ast.Delete:
+            for target in stmt.targets:
+                _target_names(target, names)
+        elif kind is ast.Match:
+            for case in stmt.cases:
+                for sub in ast.walk(case.pattern):
+                    if type(sub) in (ast.MatchAs, ast.MatchStar) and sub.name:
+                        names.add(sub.name)
+                    elif type(sub) is ast.MatchMapping and sub.rest:
+                        names.add(sub.rest)
+                _collect_block(case.body, scope, has_walrus)
+        if has_walrus and kind not in _BLOCK_ONLY:
+            _walrus_targets(stmt, scope)
+
+
+_BLOCK_ONLY = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Import, ast.ImportFrom, ast.Global,
+               ast.Nonlocal, ast.Pass, ast.Break, ast.Continue)
+
+
+def _target_names(target: ast.expr, names: set[str]) -> None:
+    kind = type(target)
+    if kind is ast.Name:
+        names.add(target.id)
+    elif kind is ast.Tuple or kind is ast.List:
+        for element in target.elts:
+            _target_names(element, names)
+    elif kind is ast.Starred:
+        _target_names(target.value, names)
+
+
+def _walrus_targets(node: ast.AST, scope: FunctionScope) -> None:
+    """`(x := ...)` in the expressions of one statement (not in nested statements or scopes)."""
+    stack = [c for c in ast.iter_child_nodes(node) if not isinstance(c, ast.stmt)]
+    while stack:
+        sub = stack.pop()
+        if type(sub) is ast.NamedExpr and type(sub.target) is ast.Name:
+            scope.local_names.add(sub.target.id)
+        if not isinstance(sub, (ast.stmt, ast.Lambda)):
+            stack.extend(ast.iter_child_nodes(sub))

@@ -91,8 +91,9 @@ class _Frame:
 
 
 class ModuleSummarizer:
-    def __init__(self, module: str, path: str, is_package: bool, lines: int):
+    def __init__(self, module: str, path: str, is_package: bool, lines: int, has_walrus: bool = True):
         self.summary = ModuleSummary(module=module, path=path, is_package=is_package, lines=lines)
+        self.has_walrus = has_walrus
         self.module_names: set[str] = set()
         self.frames: list[_Frame] = []
         self.class_stack: list[ClassSummary] = []
@@ -104,6 +105,7 @@ class ModuleSummarizer:
             ast.ClassDef: self._class_def, ast.Expr: self._expr_stmt, ast.Import: self._import,
             ast.ImportFrom: self._import_from, ast.Global: _skip, ast.Nonlocal: _skip,
             ast.Pass: _skip, ast.Break: _skip, ast.Continue: _skip,
+            ast.Return: self._return, ast.Try: self._try,
         }
 
     # ----------------------------------------------------------------- entry
@@ -243,6 +245,19 @@ class ModuleSummarizer:
                 self._expr(value)
             elif isinstance(value, ast.AST):
                 self._generic(value)
+
+    def _return(self, node: ast.Return) -> None:
+        if node.value is not None:
+            self._expr(node.value)
+
+    def _try(self, node: ast.Try) -> None:
+        self._block(node.body)
+        for handler in node.handlers:
+            if handler.type is not None:
+                self._expr(handler.type)
+            self._block(handler.body)
+        self._block(node.orelse)
+        self._block(node.finalbody)
 
     def _assign(self, node: ast.Assign) -> None:
         self._assignment(node.targets, node.value, node)
@@ -459,7 +474,7 @@ class ModuleSummarizer:
         for access in frame.summary.accesses[start:]:
             if access.kind == READ and access.ref not in frame.checks:
                 frame.checks[access.ref] = (test.lineno, access.op == OP_LOAD, frame.awaits)
-        for sub in ast.walk(test):
+        for sub in (ast.walk(test) if frame.taint else ()):
             if type(sub) is ast.Name and sub.id in frame.taint:
                 ref, whole = frame.taint[sub.id]
                 frame.checks.setdefault(ref, (test.lineno, whole, frame.awaits))
@@ -577,7 +592,7 @@ class ModuleSummarizer:
         self.summary.functions[qualname] = summary
         if self.frame.scope is not None:
             self.frame.nested[name] = qualname
-        frame = _Frame(summary, function_scope(node), class_name)
+        frame = _Frame(summary, function_scope(node, self.has_walrus), class_name)
         params = [a.arg for a in (*node.args.posonlyargs, *node.args.args)]
         if in_class and params and method_kind == "method":
             frame.self_name = params[0]
@@ -658,6 +673,33 @@ class ModuleSummarizer:
             self._comprehension(node)
         elif kind is ast.Constant:
             return
+        elif kind is ast.BinOp:
+            self._expr(node.left)
+            self._expr(node.right)
+        elif kind is ast.BoolOp or kind is ast.JoinedStr:
+            for value in node.values:
+                self._expr(value)
+        elif kind is ast.UnaryOp:
+            self._expr(node.operand)
+        elif kind is ast.Tuple or kind is ast.List or kind is ast.Set:
+            for element in node.elts:
+                self._expr(element)
+        elif kind is ast.FormattedValue:
+            self._expr(node.value)
+            if node.format_spec is not None:
+                self._expr(node.format_spec)
+        elif kind is ast.Dict:
+            for key in node.keys:
+                if key is not None:
+                    self._expr(key)
+            for value in node.values:
+                self._expr(value)
+        elif kind is ast.Starred:
+            self._expr(node.value)
+        elif kind is ast.IfExp:
+            self._expr(node.test)
+            self._expr(node.body)
+            self._expr(node.orelse)
         else:
             for child in ast.iter_child_nodes(node):
                 if isinstance(child, ast.expr):
