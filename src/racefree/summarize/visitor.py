@@ -86,7 +86,8 @@ class _Frame:
         self.checks: dict[Ref, tuple[int, bool, int]] = {}
         self.awaits = 0
         self.loop_depth = 0
-        self.taint: dict[str, tuple[Ref, bool]] = {}  # local name -> (shared ref, whole object)
+        # local name -> (shared ref it was read from, read as a whole object, awaits seen then)
+        self.taint: dict[str, tuple[Ref, bool, int]] = {}
         self.nested: dict[str, str] = {}  # local def name -> qualname
 
 
@@ -269,6 +270,7 @@ class ModuleSummarizer:
     def _assignment(self, targets: list[ast.expr], value: ast.expr, node: ast.stmt) -> None:
         start = len(self.frame.summary.accesses)
         self._expr(value)
+        self._taint_flows(value, start)
         value_reads = {a.ref: a for a in self.frame.summary.accesses[start:] if a.kind == READ}
         arithmetic_reads = value_reads
         if value_reads:
@@ -281,6 +283,25 @@ class ModuleSummarizer:
                 self._store_name(target, value, value_reads, arithmetic_reads, node)
             else:
                 self._store(target, value, arithmetic_reads, node)
+
+    def _taint_flows(self, value: ast.expr, start: int) -> None:
+        """`n = shared["n"]; ...; shared["n"] = n + 1`: the value written is computed from an
+        earlier read of the same object, through a local. Recorded as a read at that point, with
+        the awaits seen since, so the write is seen as a read-modify-write (across an await)."""
+        frame = self.frame
+        if not frame.taint:
+            return
+        computed = None
+        for sub in ast.walk(value):
+            if type(sub) is ast.Name and sub.id in frame.taint:
+                if computed is None:
+                    computed = _positions_under_arithmetic(value)
+                if (sub.lineno, sub.col_offset) in computed:
+                    ref, _, awaits = frame.taint[sub.id]
+                    read = Access(ref=ref, kind=READ, op=OP_SLOT_LOAD, line=sub.lineno, col=sub.col_offset,
+                                  locks=tuple(frame.locks))
+                    read.await_between = frame.awaits > awaits
+                    frame.summary.accesses.append(read)
 
     def _aug_assign(self, node: ast.AugAssign) -> None:
         self._expr(node.value)
@@ -335,6 +356,7 @@ class ModuleSummarizer:
                 return
             access = self._record(ref, WRITE, OP_REBIND, target)
             access.read_modify_write = ref in value_reads
+            access.await_between = access.await_between or (ref in value_reads and value_reads[ref].await_between)
             self._registration(ref, target, value, node)
         elif kind is ast.Subscript:
             ref = self.ref_of(target.value)
@@ -347,7 +369,9 @@ class ModuleSummarizer:
             slot = constant_key(target.slice)
             access = self._record(ref, WRITE, OP_SLOT_STORE, target, slot=slot, grows=slot is None)
             previous = value_reads.get(ref)
-            access.read_modify_write = previous is not None and (previous.slot == slot or previous.slot is None)
+            access.read_modify_write = previous is not None and (previous.slot in (slot, None))
+            if access.read_modify_write and previous.await_between:
+                access.await_between = True
             self._registration(ref, target, value, node)
         elif kind is ast.Tuple or kind is ast.List:
             for element in target.elts:
@@ -368,13 +392,15 @@ class ModuleSummarizer:
         if name in frame.scope.declared_global:
             self.summary.global_rebinds.add(name)
             self.module_names.add(name)
-            access = self._record(Ref("global", name), WRITE, OP_REBIND, target)
-            access.read_modify_write = Ref("global", name) in arithmetic_reads
+            ref = Ref("global", name)
+            access = self._record(ref, WRITE, OP_REBIND, target)
+            access.read_modify_write = ref in arithmetic_reads
+            access.await_between = access.await_between or (ref in arithmetic_reads and arithmetic_reads[ref].await_between)
             return
         # A local that holds what was read from shared state: a later test of it checks that state.
         if value is not None and value_reads:
             read = next(iter(value_reads.values()))
-            frame.taint[name] = (read.ref, read.op == OP_LOAD)
+            frame.taint[name] = (read.ref, read.op == OP_LOAD, frame.awaits)
         else:
             frame.taint.pop(name, None)
 
@@ -476,8 +502,8 @@ class ModuleSummarizer:
                 frame.checks[access.ref] = (test.lineno, access.op == OP_LOAD, frame.awaits)
         for sub in (ast.walk(test) if frame.taint else ()):
             if type(sub) is ast.Name and sub.id in frame.taint:
-                ref, whole = frame.taint[sub.id]
-                frame.checks.setdefault(ref, (test.lineno, whole, frame.awaits))
+                ref, whole, awaits = frame.taint[sub.id]
+                frame.checks.setdefault(ref, (test.lineno, whole, awaits))
 
     def _with(self, node: ast.With | ast.AsyncWith) -> None:
         frame = self.frame
@@ -803,6 +829,8 @@ class ModuleSummarizer:
     def _function_arg(self, node: ast.expr, position: int | None, keyword: str | None) -> FunctionArg | None:
         """A function named by an argument, or a call of one (a coroutine handed to a task)."""
         called = False
+        if type(node) is ast.Starred and type(node.value) in (ast.GeneratorExp, ast.ListComp):
+            node = node.value.elt  # gather(*(worker(x) for x in xs))
         if type(node) is ast.Call:
             # partial(f, ...) and create_task(f(...)) both hand over f.
             inner = node.func
