@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from racefree.knowledge.sync import SAFE_CONTAINER_CONSTRUCTORS
-from racefree.summarize.model import Binding, Call, ClassSummary, FunctionArg, FunctionSummary, ModuleSummary, Ref
+from racefree.summarize.model import CALL, Binding, Call, ClassSummary, FunctionArg, FunctionSummary, ModuleSummary, Ref
 from racefree.summarize.visitor import TOPLEVEL
 
 MODULE = "module"
@@ -20,6 +20,7 @@ OBJECT = "object"  # a module-level name, or a path inside one
 CLASS_ATTR = "class-attr"  # an attribute defined in a class body: one object for all instances
 INSTANCE_ATTR = "instance-attr"  # an attribute of instances of a class
 EXTERNAL = "external"
+FRESH = "fresh"  # an object a call creates: private to its caller until shared
 
 
 @dataclass(frozen=True, slots=True)
@@ -196,6 +197,8 @@ class ProgramIndex:
 
     def member(self, owner: Symbol, attr: str) -> Symbol | None:
         kind = owner.kind
+        if attr == CALL:
+            return self._call_result(owner)
         if kind == MODULE:
             module = self.modules[owner.name]
             found = self.resolve_global(module, attr)
@@ -209,15 +212,37 @@ class ProgramIndex:
         if kind == EXTERNAL:
             name = f"{owner.name}.{attr}"
             return Symbol(EXTERNAL, name, safe=owner.safe or name in SAFE_CONTAINER_CONSTRUCTORS)
-        if kind == OBJECT and owner.typed in self.classes:
+        if kind in (OBJECT, FRESH, INSTANCE_ATTR, CLASS_ATTR) and owner.typed in self.classes:
             member = self.class_member(owner.typed, attr, instance=True)
             if member is not None:
+                if kind == FRESH and member.kind != FUNCTION:
+                    return Symbol(FRESH, f"{owner.name}.{attr}", typed=member.typed)
                 return member
+        if kind == FRESH:
+            return Symbol(FRESH, f"{owner.name}.{attr}")
         if kind == FUNCTION:
             return None
         typed = f"{owner.typed}.{attr}" if owner.typed else None
         return Symbol(OBJECT if kind != INSTANCE_ATTR else INSTANCE_ATTR, f"{owner.name}.{attr}",
                       owner_class=owner.owner_class, safe=owner.safe, typed=typed)
+
+    def _call_result(self, callee: Symbol) -> Symbol | None:
+        """What calling a symbol gives: a new instance of a class, or the shared state a function
+        returns (`get_client()` returning the module's `_client`)."""
+        if callee.kind == CLASS:
+            return Symbol(FRESH, f"{callee.name}()", typed=callee.name)
+        if callee.kind != FUNCTION or callee.name not in self.functions or callee.name in self._typing:
+            return None
+        info = self.functions[callee.name]
+        self._typing.add(callee.name)
+        try:
+            for ref in info.summary.returns:
+                symbol = self.resolve_ref(info.module, ref, info.summary.class_name)
+                if symbol is not None and symbol.kind in (OBJECT, CLASS_ATTR, INSTANCE_ATTR, FRESH):
+                    return symbol
+        finally:
+            self._typing.discard(callee.name)
+        return None
 
     def mro(self, class_id: str) -> list[str]:
         """The analysed classes of a class's method resolution order, depth first."""

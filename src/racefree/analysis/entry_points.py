@@ -7,6 +7,11 @@ from dataclasses import dataclass
 from racefree.index import EXTERNAL, FunctionInfo, ProgramIndex, Symbol
 from racefree.knowledge.entry_points import (
     ALL_POSITIONAL,
+    API,
+    API_WHY,
+    MAIN_FUNCTIONS,
+    NON_API_PARTS,
+    PUBLIC_DUNDERS,
     BACKGROUND,
     BASE_CLASS_ENTRIES,
     CALL_ENTRIES,
@@ -36,7 +41,8 @@ class EntryPoint:
         return f"{self.framework}{detail}"
 
 
-def find_entry_points(index: ProgramIndex) -> list[EntryPoint]:
+def find_entry_points(index: ProgramIndex, library_api: bool = True) -> list[EntryPoint]:
+    """library_api: also take public functions and methods as (weak) concurrent entry points."""
     entries: dict[tuple[str, str], EntryPoint] = {}
 
     def add(entry: EntryPoint) -> None:
@@ -50,7 +56,36 @@ def find_entry_points(index: ProgramIndex) -> list[EntryPoint]:
         for registration in info.summary.registrations:
             _registered(index, info, registration, add)
     _subclassed(index, add)
+    if library_api:
+        framework_entries = {e.fid for e in entries.values()}
+        for entry in _public_api(index):
+            if entry.fid not in framework_entries:
+                add(entry)
     return sorted(entries.values(), key=lambda e: (e.file, e.line, e.fid))
+
+
+def _public_api(index: ProgramIndex):
+    """Public functions, and public methods of public classes, of library modules."""
+    for info in index.functions.values():
+        summary = info.summary
+        module = info.module.module
+        if any(part in NON_API_PARTS or part.startswith("test_") or part.endswith("_test")
+               for part in module.split(".")):
+            continue
+        if "<" in summary.qualname:  # nested functions, lambdas, module code
+            continue
+        name = summary.name
+        if (name.startswith("_") and name not in PUBLIC_DUNDERS) or name in MAIN_FUNCTIONS:
+            continue
+        if summary.class_name is not None:
+            if any(part.startswith("_") for part in summary.class_name.split(".")):
+                continue
+            if summary.method_kind == "function":
+                continue
+        elif summary.qualname != name:
+            continue
+        kind = "public method" if summary.class_name else "public function"
+        yield EntryPoint(info.fid, API, kind, API_WHY, info.module.path, summary.line, None)
 
 
 def _candidate_names(symbol: Symbol | None) -> list[str]:

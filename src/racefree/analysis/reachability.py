@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 from racefree.analysis.entry_points import EntryPoint
 from racefree.index import ProgramIndex
-from racefree.knowledge.entry_points import BACKGROUND
+from racefree.knowledge.entry_points import API, BACKGROUND
 
 
 @dataclass(frozen=True, slots=True)
@@ -43,6 +43,14 @@ class Reachability:
             by_mode.setdefault(self.mode_of(entry), []).append(entry)
         for mode, sources in by_mode.items():
             self._search(mode, sources)
+        self._prefer_framework_reach()
+
+    def _prefer_framework_reach(self) -> None:
+        """Public-API reach is the fallback for code nothing else says how it runs: where a
+        framework entry point or a thread reaches a function, that is how it runs."""
+        for fid, modes in self.by_function.items():
+            if any(mode.context == API for mode in modes) and any(mode.context != API for mode in modes):
+                self.by_function[fid] = {m: r for m, r in modes.items() if m.context != API}
 
     def mode_of(self, entry: EntryPoint) -> Mode:
         info = self.index.functions.get(entry.fid)

@@ -20,7 +20,7 @@ from racefree.index import (
     ProgramIndex,
     Symbol,
 )
-from racefree.knowledge.entry_points import BACKGROUND
+from racefree.knowledge.entry_points import API, BACKGROUND
 from racefree.summarize.model import OP_REBIND, Access
 from racefree.summarize.visitor import TOPLEVEL
 
@@ -49,6 +49,11 @@ class AccessFact:
     @property
     def concurrent(self) -> bool:
         return bool(self.modes)
+
+    @property
+    def api_only(self) -> bool:
+        """Reached only because it is library API, not from any framework or thread."""
+        return bool(self.modes) and all(mode.context == API for mode in self.modes)
 
 
 @dataclass(slots=True)

@@ -10,6 +10,9 @@ Contexts:
 - ``background``: a function run on another thread than the code that set it up (a thread
   target, an executor job, a library's callback thread); it runs concurrently with that code.
 - ``task``: an asyncio task; it interleaves with other tasks at each ``await``.
+- ``api``: a public function or method of a library. Its callers may call it from several
+  threads or tasks at once (a web app's request threads, a worker pool); nothing in the
+  library itself says so, so this is the weakest kind and rules ask more of it.
 """
 
 from __future__ import annotations
@@ -19,6 +22,7 @@ from dataclasses import dataclass
 REQUEST = "request"
 BACKGROUND = "background"
 TASK = "task"
+API = "api"
 
 ALL_POSITIONAL = -1
 
@@ -183,6 +187,24 @@ CALLBACK_SLOTS: tuple[CallbackSlot, ...] = (
     CallbackSlot("litellm:service_callback", BACKGROUND, "LiteLLM service callback", _LITELLM_THREAD),
     CallbackSlot("paho:Client.on_message", BACKGROUND, "MQTT callback", "paho-mqtt calls handlers on its network loop thread"),
     CallbackSlot("paho:Client.on_connect", BACKGROUND, "MQTT callback", "paho-mqtt calls handlers on its network loop thread"),
+)
+
+
+# Public API. Dunder methods that callers reach through syntax count as public.
+PUBLIC_DUNDERS = frozenset(
+    {"__call__", "__getitem__", "__setitem__", "__delitem__", "__contains__", "__iter__", "__next__",
+     "__enter__", "__exit__", "__aenter__", "__aexit__", "__len__", "__get__", "__set__"}
+)
+# Modules that are no library API: tests, examples, scripts, build and migration files.
+NON_API_PARTS = frozenset(
+    {"test", "tests", "testing", "conftest", "examples", "example", "docs", "doc", "scripts",
+     "benchmarks", "bench", "migrations", "setup", "__main__", "noxfile", "fabfile", "manage"}
+)
+# A program's own entry functions run once, on the main thread, before and around serving.
+MAIN_FUNCTIONS = frozenset({"main", "cli", "entrypoint", "entry_point", "run_cli"})
+API_WHY = (
+    "it is a public function of the library, and its callers may call it from several threads "
+    "at once (a threaded web server, a worker pool)"
 )
 
 

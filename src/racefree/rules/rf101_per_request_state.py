@@ -41,7 +41,9 @@ from racefree.rules.base import Rule, entry_description, function_name, make_fin
 
 
 def check(obj, evidence):
-    races = [r for r in write_read_races(obj) if not r.write.on_background_thread]
+    # A library function that stores into shared state is a setter by design unless something
+    # runs it per request: API reach alone is not enough here.
+    races = [r for r in write_read_races(obj) if not r.write.on_background_thread and not r.write.api_only]
     if not races:
         return []
     writes = sibling_writes(obj, races)

@@ -11,6 +11,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+# In a reference's attributes, a call: `get_client().query` is ("get_client", ("()", "query")).
+CALL = "()"
+
 # Access kinds
 READ = "read"
 WRITE = "write"
@@ -112,6 +115,7 @@ class FunctionSummary:
     accesses: list[Access] = field(default_factory=list)
     calls: list[Call] = field(default_factory=list)
     registrations: list["Registration"] = field(default_factory=list)
+    returns: list[Ref] = field(default_factory=list)  # shared state the function returns
     method_kind: str = "function"  # "function", "method", "classmethod", "staticmethod"
 
 

@@ -20,6 +20,7 @@ from racefree.knowledge.containers import (
     VIEW_METHODS,
 )
 from racefree.summarize.model import (
+    CALL,
     OP_ITERATE,
     OP_LOAD,
     OP_MUTATE,
@@ -98,6 +99,7 @@ class ModuleSummarizer:
         self.module_names: set[str] = set()
         self.frames: list[_Frame] = []
         self.class_stack: list[ClassSummary] = []
+        self._visited_calls: set[int] = set()
         self._stmt = {
             ast.Assign: self._assign, ast.AnnAssign: self._ann_assign, ast.AugAssign: self._aug_assign,
             ast.Delete: self._delete, ast.For: self._for, ast.AsyncFor: self._for,
@@ -179,12 +181,18 @@ class ModuleSummarizer:
             attrs.append(node.attr)
             node = node.value
         if type(node) is not ast.Name:
-            if (
-                type(node) is ast.Call and type(node.func) is ast.Name and node.func.id == "super"
-                and self.frame.class_name and attrs
-            ):
-                return Ref("super", self.frame.class_name, tuple(reversed(attrs)))
-            return None
+            if type(node) is not ast.Call:
+                return None
+            if type(node.func) is ast.Name and node.func.id == "super":
+                if self.frame.class_name and attrs:
+                    return Ref("super", self.frame.class_name, tuple(reversed(attrs)))
+                return None
+            # `get_client().query`: what the called function returns, then its attributes.
+            inner = self.ref_of(node.func)
+            if inner is None:
+                return None
+            self._call(node)  # the call itself still happens (call graph, arguments)
+            return Ref(inner.root_kind, inner.root, (*inner.attrs, CALL, *reversed(attrs)))
         name = node.id
         frame = self.frame
         attrs.reverse()
@@ -250,6 +258,9 @@ class ModuleSummarizer:
     def _return(self, node: ast.Return) -> None:
         if node.value is not None:
             self._expr(node.value)
+            ref = self.ref_of(node.value)
+            if ref is not None and self.frame.scope is not None:
+                self.frame.summary.returns.append(ref)
 
     def _try(self, node: ast.Try) -> None:
         self._block(node.body)
@@ -392,6 +403,8 @@ class ModuleSummarizer:
         if name in frame.scope.declared_global:
             self.summary.global_rebinds.add(name)
             self.module_names.add(name)
+            if type(value) is ast.Call:
+                self._bind_module_name(name, value, target)
             ref = Ref("global", name)
             access = self._record(ref, WRITE, OP_REBIND, target)
             access.read_modify_write = ref in arithmetic_reads
@@ -407,7 +420,11 @@ class ModuleSummarizer:
     def _bind_module_name(self, name: str, value: ast.expr | None, target: ast.AST) -> None:
         binding = self._binding(name, value, target)
         existing = self.summary.bindings.get(name)
-        if existing is None or (existing.value_kind in ("constant", "other") and binding.value_kind not in ("constant", "other")):
+        if existing is None:
+            self.summary.bindings[name] = binding
+        elif existing.value_kind in ("constant", "other") and binding.value_kind not in ("constant", "other"):
+            # `_client = None` at module level, `_client = Client()` later: it holds a Client.
+            binding.line = existing.line
             self.summary.bindings[name] = binding
 
     def _binding(self, name: str, value: ast.expr | None, target: ast.AST) -> Binding:
@@ -774,6 +791,9 @@ class ModuleSummarizer:
             scope.local_names.difference_update(added)
 
     def _call(self, node: ast.Call) -> None:
+        if id(node) in self._visited_calls:
+            return
+        self._visited_calls.add(id(node))
         func = node.func
         frame = self.frame
         callee: Ref | None = None
