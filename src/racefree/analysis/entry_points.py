@@ -17,6 +17,7 @@ from racefree.knowledge.entry_points import (
     CALL_ENTRIES,
     CALLBACK_SLOTS,
     DECORATOR_ENTRIES,
+    DUCK_TYPED_ENTRIES,
     ROUTE_DECORATOR_METHODS,
     ROUTE_FALLBACK,
     TASK,
@@ -35,6 +36,7 @@ class EntryPoint:
     line: int
     detail: str | None = None  # route path, callback slot
     multiple: bool = True  # many instances can run at once (requests, pool jobs), not one thread
+    shared_instance_of: str | None = None  # the framework shares one instance of this class
 
     def describe(self) -> str:
         detail = f" {self.detail}" if self.detail else ""
@@ -72,20 +74,30 @@ def _public_api(index: ProgramIndex):
         if any(part in NON_API_PARTS or part.startswith("test_") or part.endswith("_test")
                for part in module.split(".")):
             continue
-        if "<" in summary.qualname:  # nested functions, lambdas, module code
-            continue
+        if "<" in summary.qualname and not _returned_by_parent(index, info):
+            continue  # nested functions, lambdas and module code, unless handed back to the caller
         name = summary.name
         if (name.startswith("_") and name not in PUBLIC_DUNDERS) or name in MAIN_FUNCTIONS:
             continue
         if summary.class_name is not None:
             if any(part.startswith("_") for part in summary.class_name.split(".")):
                 continue
-            if summary.method_kind == "function":
+            if summary.method_kind == "function" and "<locals>" not in summary.qualname:
                 continue
-        elif summary.qualname != name:
+        elif summary.qualname != name and "<locals>" not in summary.qualname:
             continue
         kind = "public method" if summary.class_name else "public function"
         yield EntryPoint(info.fid, API, kind, API_WHY, info.module.path, summary.line, None)
+
+
+def _returned_by_parent(index: ProgramIndex, info: FunctionInfo) -> bool:
+    """A wrapper a decorator returns (`return decorated`) is called by the library's users."""
+    qualname = info.summary.qualname
+    if ".<locals>." not in qualname or qualname.startswith("<"):
+        return False
+    parent_qualname, _, name = qualname.rpartition(".<locals>.")
+    parent = index.functions.get(f"{info.module.module}.{parent_qualname}")
+    return parent is not None and any(r.root_kind == "local" and r.root == name for r in parent.summary.returns)
 
 
 def _candidate_names(symbol: Symbol | None) -> list[str]:
@@ -156,15 +168,16 @@ def _registered(index: ProgramIndex, info: FunctionInfo, registration, add) -> N
 
 def _subclassed(index: ProgramIndex, add) -> None:
     for class_id, (module, summary) in index.classes.items():
-        bases = index.external_bases(class_id)
-        if not bases:
-            continue
-        for pattern in BASE_CLASS_ENTRIES:
-            if not any(name_matches(pattern.base, b) for b in bases):
-                continue
+        # Bases outside the analysed code, and the analysed ones (Django's own Node subclasses).
+        bases = index.external_bases(class_id) + index.mro(class_id)[1:]
+        patterns = [p for p in BASE_CLASS_ENTRIES if any(name_matches(p.base, b) for b in bases)]
+        patterns += [p for p in DUCK_TYPED_ENTRIES if any(m in summary.methods for m in p.signature)]
+        for pattern in patterns:
             for method in pattern.methods:
                 symbol = index.class_member(class_id, method, instance=True)
                 fid = index.function_of(symbol)
                 if fid is not None:
                     add(EntryPoint(fid, pattern.context, pattern.framework, pattern.why, module.path,
-                                   summary.line, class_id.rsplit(".", 1)[-1], multiple=not pattern.single))
+                                   summary.line, class_id.rsplit(".", 1)[-1],
+                                   multiple=not getattr(pattern, "single", False),
+                                   shared_instance_of=class_id if pattern.shares_instance else None))

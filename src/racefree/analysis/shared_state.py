@@ -20,7 +20,7 @@ from racefree.index import (
     ProgramIndex,
     Symbol,
 )
-from racefree.knowledge.entry_points import API, BACKGROUND
+from racefree.knowledge.entry_points import API, BACKGROUND, SHARED_BY_CONVENTION
 from racefree.summarize.model import OP_REBIND, Access
 from racefree.summarize.visitor import TOPLEVEL
 
@@ -72,7 +72,7 @@ class SharedObject:
 
 
 def collect_shared_objects(index: ProgramIndex, reach: Reachability, locks: LockModel) -> list[SharedObject]:
-    threaded_classes = _classes_with_thread_methods(index, reach)
+    shared_classes = _classes_shared_by_design(index, reach, locks)
     objects: dict[str, SharedObject] = {}
     for fid, info in index.functions.items():
         if info.summary.qualname == TOPLEVEL or not info.summary.accesses:
@@ -85,7 +85,7 @@ def collect_shared_objects(index: ProgramIndex, reach: Reachability, locks: Lock
             symbol = index.resolve_ref(info.module, access.ref, info.summary.class_name)
             if symbol is None or symbol.safe or symbol.kind in (FUNCTION, MODULE):
                 continue
-            why = _why_shared(index, symbol, access, threaded_classes)
+            why = _why_shared(index, symbol, access, shared_classes)
             if why is None:
                 continue
             shared = objects.get(symbol.name)
@@ -97,7 +97,7 @@ def collect_shared_objects(index: ProgramIndex, reach: Reachability, locks: Lock
     return [o for o in objects.values() if any(f.concurrent and f.access.kind == "write" for f in o.facts)]
 
 
-def _why_shared(index: ProgramIndex, symbol: Symbol, access: Access, threaded: set[str]) -> str | None:
+def _why_shared(index: ProgramIndex, symbol: Symbol, access: Access, shared_classes: dict[str, str]) -> str | None:
     if symbol.kind == OBJECT:
         root = symbol.name
         return f"module-level object {root}"
@@ -116,18 +116,39 @@ def _why_shared(index: ProgramIndex, symbol: Symbol, access: Access, threaded: s
         singletons = index.singletons.get(class_id)
         if singletons:
             return f"attribute of the module-level instance {singletons[0]}, shared by every caller"
-        if class_id in threaded:
-            return f"attribute of a {class_id} instance whose methods also run on a thread it starts"
+        if class_id in shared_classes:
+            return f"attribute of a {class_id} instance, {shared_classes[class_id]}"
     return None
 
 
-def _classes_with_thread_methods(index: ProgramIndex, reach: Reachability) -> set[str]:
-    """Classes one of whose methods is a background entry point (a thread target, Thread.run)."""
-    classes = set()
+def _classes_shared_by_design(index: ProgramIndex, reach: Reachability, locks: LockModel) -> dict[str, str]:
+    """Classes whose instances are shared between threads, with the reason: one of their
+    methods runs on a thread they start; a framework keeps one instance for every request; or
+    they guard their own state with a lock of their own, which says they are meant to be shared
+    (the reasoning RacerD applies to Java classes that use locks)."""
+    classes: dict[str, str] = {}
     for entry in reach.entries:
         info = index.functions.get(entry.fid)
-        if entry.context == BACKGROUND and info is not None and info.summary.class_name:
-            classes.add(f"{info.module.module}.{info.summary.class_name}")
+        if entry.shared_instance_of:
+            classes.setdefault(entry.shared_instance_of, f"one instance serves every request ({entry.framework})")
+        elif entry.context == BACKGROUND and info is not None and info.summary.class_name:
+            class_id = f"{info.module.module}.{info.summary.class_name}"
+            classes.setdefault(class_id, "whose methods also run on a thread it starts")
+    for class_id, (_, summary) in index.classes.items():
+        for method, why in SHARED_BY_CONVENTION:
+            if method in summary.methods:
+                classes.setdefault(class_id, why)
+    for fid, info in index.functions.items():
+        class_name = info.summary.class_name
+        if not class_name:
+            continue
+        class_id = f"{info.module.module}.{class_name}"
+        if class_id in classes:
+            continue
+        for access in info.summary.accesses:
+            if any(ref.root_kind == "self" and locks.lock_id(fid, ref) for ref in access.locks):
+                classes[class_id] = "which guards its state with a lock of its own, so it is meant to be shared between threads"
+                break
     return classes
 
 

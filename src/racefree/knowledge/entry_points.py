@@ -61,6 +61,23 @@ class BaseClassEntry:
     framework: str
     why: str
     single: bool = False
+    # The framework keeps one instance for the whole process (middleware, template nodes), so
+    # what the methods store on `self` is shared by every request. (Tornado and Django views
+    # get a new instance per request: not shared.)
+    shares_instance: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class DuckTypedEntry:
+    """Classes that follow a framework protocol without naming a base class: a class defining
+    one of `signature` is taken as one, and its `methods` are entry points."""
+
+    signature: tuple[str, ...]
+    methods: tuple[str, ...]
+    context: str
+    framework: str
+    why: str
+    shares_instance: bool = True
 
 
 @dataclass(frozen=True, slots=True)
@@ -105,6 +122,12 @@ DECORATOR_ENTRIES: tuple[DecoratorEntry, ...] = (
 # method with one of these names whose first argument is a URL path is taken as a route.
 ROUTE_DECORATOR_METHODS = frozenset(_HTTP_METHODS)
 ROUTE_FALLBACK = DecoratorEntry("<route>", REQUEST, "web route", "web servers run requests concurrently")
+
+_DJANGO_MIDDLEWARE = (
+    "Django builds one middleware instance per process and every request thread runs its methods"
+)
+_DJANGO_MIDDLEWARE_METHODS = ("__call__", "process_request", "process_view", "process_response",
+                              "process_exception", "process_template_response")
 
 _THREAD = "runs on a thread of its own, concurrently with the code that started it"
 _POOL = "runs on a worker thread of the pool, concurrently with the caller and with other jobs"
@@ -151,7 +174,13 @@ CALL_ENTRIES: tuple[CallEntry, ...] = (
 )
 
 BASE_CLASS_ENTRIES: tuple[BaseClassEntry, ...] = (
-    BaseClassEntry("threading:Thread", ("run",), BACKGROUND, "Thread subclass", _THREAD, single=True),
+    BaseClassEntry("threading:Thread", ("run",), BACKGROUND, "Thread subclass", _THREAD, single=True,
+                   shares_instance=True),
+    BaseClassEntry("django:MiddlewareMixin", _DJANGO_MIDDLEWARE_METHODS, REQUEST, "Django middleware", _DJANGO_MIDDLEWARE,
+                   shares_instance=True),
+    BaseClassEntry("django:Node", ("render", "render_annotated"), REQUEST, "Django template node",
+                   "compiled templates are cached and one node tree is rendered by many request threads at once",
+                   shares_instance=True),
     BaseClassEntry("tornado:RequestHandler", ("get", "post", "put", "patch", "delete", "head", "options", "prepare", "on_finish"),
                    REQUEST, "Tornado handler", "Tornado interleaves requests at each await"),
     BaseClassEntry("tornado:WebSocketHandler", ("open", "on_message", "on_close"), REQUEST, "Tornado websocket handler",
@@ -170,6 +199,16 @@ BASE_CLASS_ENTRIES: tuple[BaseClassEntry, ...] = (
                    BACKGROUND, "watchdog handler", "the watchdog observer calls handlers on its own thread", single=True),
     BaseClassEntry("starlette:HTTPEndpoint", ("get", "post", "put", "patch", "delete"), REQUEST, "Starlette endpoint", _ASGI),
     BaseClassEntry("starlette:BaseHTTPMiddleware", ("dispatch",), REQUEST, "Starlette middleware", _ASGI),
+)
+
+DUCK_TYPED_ENTRIES: tuple[DuckTypedEntry, ...] = (
+    DuckTypedEntry(("process_request", "process_response", "process_view"), _DJANGO_MIDDLEWARE_METHODS, REQUEST,
+                   "Django middleware", _DJANGO_MIDDLEWARE),
+)
+
+# Classes whose instances are shared by convention, recognised by a method they define.
+SHARED_BY_CONVENTION: tuple[tuple[str, str], ...] = (
+    ("init_app", "a Flask extension: one instance per application, used by every request thread"),
 )
 
 _LITELLM_THREAD = (

@@ -41,9 +41,12 @@ from racefree.rules.base import Rule, entry_description, function_name, make_fin
 
 
 def check(obj, evidence):
-    # A library function that stores into shared state is a setter by design unless something
-    # runs it per request: API reach alone is not enough here.
-    races = [r for r in write_read_races(obj) if not r.write.on_background_thread and not r.write.api_only]
+    # A library function that stores into module state is a setter by design unless something
+    # runs it per request; on an object shared by design, a public method that stores per-call
+    # values for other methods to read is the bug itself.
+    per_call_ok = obj.kind == "instance-attr"
+    races = [r for r in write_read_races(obj)
+             if not r.write.on_background_thread and (per_call_ok or not r.write.api_only)]
     if not races:
         return []
     writes = sibling_writes(obj, races)
@@ -51,15 +54,14 @@ def check(obj, evidence):
     first = writes[0]
     readers = sorted({function_name(r) for r in reads if r.fid != first.fid}) or [function_name(reads[0])]
     name = short_name(obj)
+    unit = "call" if first.api_only else "request"
     message = (
-        f"`{name}` is shared state written per request in `{function_name(first)}` "
+        f"`{name}` is shared state written per {unit} in `{function_name(first)}` "
         f"({entry_description(first)}) and read back in `{', '.join(readers[:3])}`: "
-        f"concurrent requests see each other's values"
+        f"concurrent {unit}s see each other's values"
     )
-    reason = (
-        f"{obj.why_shared}; {entry_description(first)} runs concurrently: "
-        f"{next(iter(first.modes.values())).entry.why}"
-    )
+    entry = next(iter(first.modes.values())).entry
+    reason = f"{obj.why_shared}; {entry_description(first)} runs concurrently: {entry.why}"
     return [make_finding(RULE, obj, evidence, message, reason, writes, reads)]
 
 

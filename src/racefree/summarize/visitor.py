@@ -259,6 +259,8 @@ class ModuleSummarizer:
         if node.value is not None:
             self._expr(node.value)
             ref = self.ref_of(node.value)
+            if ref is None and type(node.value) is ast.Name and self._local_function(node.value.id):
+                ref = Ref("local", node.value.id)  # a decorator handing back its wrapper
             if ref is not None and self.frame.scope is not None:
                 self.frame.summary.returns.append(ref)
 
