@@ -77,7 +77,10 @@ def _public_api(index: ProgramIndex):
         if "<" in summary.qualname and not _returned_by_parent(index, info):
             continue  # nested functions, lambdas and module code, unless handed back to the caller
         name = summary.name
-        if (name.startswith("_") and name not in PUBLIC_DUNDERS) or name in MAIN_FUNCTIONS:
+        private = name.startswith("_") and name not in PUBLIC_DUNDERS
+        if private and not (name.startswith("_") and not name.startswith("__") and _hook_of_outside_base(index, info)):
+            continue
+        if name in MAIN_FUNCTIONS:
             continue
         if summary.class_name is not None:
             if any(part.startswith("_") for part in summary.class_name.split(".")):
@@ -88,6 +91,15 @@ def _public_api(index: ProgramIndex):
             continue
         kind = "public method" if summary.class_name else "public function"
         yield EntryPoint(info.fid, API, kind, API_WHY, info.module.path, summary.line, None)
+
+
+def _hook_of_outside_base(index: ProgramIndex, info: FunctionInfo) -> bool:
+    """`_stream` on a LangChain chat model, `_call` on a tool: a class derived from a class outside
+    the analysed code gets its private methods called by that base class's public API."""
+    class_name = info.summary.class_name
+    if not class_name or "<locals>" in info.summary.qualname:
+        return False
+    return bool(index.external_bases(f"{info.module.module}.{class_name}"))
 
 
 def _returned_by_parent(index: ProgramIndex, info: FunctionInfo) -> bool:

@@ -83,8 +83,10 @@ def collect_shared_objects(index: ProgramIndex, reach: Reachability, locks: Lock
             if constructing and access.ref.root_kind == "self":
                 continue  # an object is not shared with other threads while it is being built
             symbol = index.resolve_ref(info.module, access.ref, info.summary.class_name)
-            if symbol is None or symbol.safe or symbol.kind in (FUNCTION, MODULE):
+            if symbol is None or symbol.kind in (FUNCTION, MODULE):
                 continue
+            if symbol.safe and not (symbol.binding is not None and access.op == OP_REBIND):
+                continue  # per-thread or thread-safe contents; rebinding the holder itself is not safe
             why = _why_shared(index, symbol, access, shared_classes)
             if why is None:
                 continue

@@ -73,7 +73,7 @@ class _Frame:
 
     __slots__ = (
         "summary", "scope", "class_name", "self_name", "cls_name", "locks", "checks",
-        "awaits", "loop_depth", "taint", "nested",
+        "awaits", "loop_depth", "taint", "nested", "aliases",
     )
 
     def __init__(self, summary: FunctionSummary, scope: FunctionScope | None, class_name: str | None):
@@ -90,6 +90,7 @@ class _Frame:
         # local name -> (shared ref it was read from, read as a whole object, awaits seen then)
         self.taint: dict[str, tuple[Ref, bool, int]] = {}
         self.nested: dict[str, str] = {}  # local def name -> qualname
+        self.aliases: dict[str, Ref] = {}  # `core = self._core`: the local names shared state
 
 
 class ModuleSummarizer:
@@ -201,6 +202,9 @@ class ModuleSummarizer:
                 return Ref("self", frame.class_name, tuple(attrs)) if attrs else None
             if name == frame.cls_name:
                 return Ref("class", frame.class_name, tuple(attrs)) if attrs else None
+        alias = frame.aliases.get(name)
+        if alias is not None:
+            return Ref(alias.root_kind, alias.root, (*alias.attrs, *attrs))
         if self._name_is_local(name):
             return None
         if name in self.module_names or self.summary.star_imports:
@@ -412,6 +416,12 @@ class ModuleSummarizer:
             access.read_modify_write = ref in arithmetic_reads
             access.await_between = access.await_between or (ref in arithmetic_reads and arithmetic_reads[ref].await_between)
             return
+        # A local bound to shared state itself (not a value read from it) is another name for it.
+        frame.aliases.pop(name, None)
+        if value is not None and type(value) in (ast.Name, ast.Attribute):
+            alias = self.ref_of(value)
+            if alias is not None and (alias.attrs or alias.root_kind == "global"):
+                frame.aliases[name] = alias
         # A local that holds what was read from shared state: a later test of it checks that state.
         if value is not None and value_reads:
             read = next(iter(value_reads.values()))
@@ -812,12 +822,10 @@ class ModuleSummarizer:
             elif receiver is not None and frame.scope is not None and method in READING_METHODS:
                 slot = constant_key(node.args[0]) if node.args and method == "get" else None
                 self._record(receiver, READ, OP_SLOT_LOAD if method == "get" else OP_LOAD, node, slot=slot)
-            elif receiver is not None:
-                callee = Ref(receiver.root_kind, receiver.root, (*receiver.attrs, method))
-            elif receiver is None:
-                if type(func.value) is ast.Call and type(func.value.func) is ast.Name and func.value.func.id == "super":
-                    callee = self.ref_of(func)
-                else:
+            else:
+                # self.method(), module.function(), singleton.method(), super().method()
+                callee = self.ref_of(func)
+                if callee is None:
                     self._expr(func.value)
         elif type(func) is ast.Name:
             local_callee = self._local_function(func.id)
