@@ -41,12 +41,9 @@ from racefree.rules.base import Rule, entry_description, function_name, make_fin
 
 
 def check(obj, evidence):
-    # A library function that stores into module state is a setter by design unless something
-    # runs it per request; on an object shared by design, a public method that stores per-call
-    # values for other methods to read is the bug itself.
-    per_call_ok = obj.kind == "instance-attr"
-    races = [r for r in write_read_races(obj)
-             if not r.write.on_background_thread and (per_call_ok or not r.write.api_only)]
+    # A library function that stores into shared state is a setter by design (`set_level`,
+    # `set_debuglevel`) unless something runs it per request: API reach alone is not enough.
+    races = [r for r in write_read_races(obj) if not r.write.on_background_thread and not r.write.api_only]
     if not races:
         return []
     writes = sibling_writes(obj, races)
@@ -54,11 +51,10 @@ def check(obj, evidence):
     first = writes[0]
     readers = sorted({function_name(r) for r in reads if r.fid != first.fid}) or [function_name(reads[0])]
     name = short_name(obj)
-    unit = "call" if first.api_only else "request"
     message = (
-        f"`{name}` is shared state written per {unit} in `{function_name(first)}` "
+        f"`{name}` is shared state written per request in `{function_name(first)}` "
         f"({entry_description(first)}) and read back in `{', '.join(readers[:3])}`: "
-        f"concurrent {unit}s see each other's values"
+        f"concurrent requests see each other's values"
     )
     entry = next(iter(first.modes.values())).entry
     reason = f"{obj.why_shared}; {entry_description(first)} runs concurrently: {entry.why}"

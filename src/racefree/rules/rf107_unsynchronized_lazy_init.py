@@ -5,9 +5,13 @@ Finds shared state initialised on first use (`if _cache is None: _cache = load()
 REGEXES: REGEXES.append(...)`) in code that runs on several threads, with no lock.
 
 ## Why is this bad?
-Several threads can see the state uninitialised at once and each initialise it: the work runs
-twice, and worse, a thread can see the state after initialisation has started but before it has
-finished (a flag set before the data, a list filled one item at a time) and use a partial value.
+Several threads can see the state uninitialised at once and each initialise it, and a thread
+can see the state after initialisation has started but before it has finished (a list filled
+one item at a time, a flag set before the data) and use a partial value.
+
+Reported when the initialisation can be seen half done: the state is filled in place, or
+several writes follow the check. A single assignment of a finished value (`_cache = build()`)
+may run twice but never exposes a partial value, so it is not reported.
 
 ## Example
 ```python
@@ -32,6 +36,7 @@ from __future__ import annotations
 
 from racefree.analysis.concurrency import PREEMPTIVE, self_concurrency
 from racefree.rules.base import Rule, entry_description, function_name, make_finding, short_name, unlocked
+from racefree.summarize.model import OP_REBIND
 
 
 def check(obj, evidence):
@@ -40,7 +45,7 @@ def check(obj, evidence):
         if w.access.checked_at is not None and w.access.check_is_lazy_init and not w.access.await_between
         and unlocked(w) and self_concurrency(w) == PREEMPTIVE
     ]
-    if not writes:
+    if not writes or not _can_be_seen_half_done(writes):
         return []
     first = writes[0]
     checks = [r for r in obj.reads() if r.fid == first.fid and r.access.line == first.access.checked_at]
@@ -50,6 +55,14 @@ def check(obj, evidence):
     )
     reason = f"{obj.why_shared}; {entry_description(first)} runs on several threads at once"
     return [make_finding(RULE, obj, evidence, message, reason, writes, checks)]
+
+
+def _can_be_seen_half_done(writes) -> bool:
+    """Filled in place, or written in several steps after one check."""
+    if any(w.access.op != OP_REBIND for w in writes):
+        return True
+    steps = {(w.fid, w.access.checked_at) for w in writes}
+    return len(writes) > len(steps)
 
 
 RULE = Rule(
