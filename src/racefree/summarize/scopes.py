@@ -48,11 +48,11 @@ def _collect_block(body: list[ast.stmt], scope: FunctionScope, has_walrus: bool)
         kind = type(stmt)
         if kind is ast.Assign:
             for target in stmt.targets:
-                _target_names(target, names)
+                target_names(target, names)
         elif kind is ast.AugAssign or kind is ast.AnnAssign:
-            _target_names(stmt.target, names)
+            target_names(stmt.target, names)
         elif kind is ast.For or kind is ast.AsyncFor:
-            _target_names(stmt.target, names)
+            target_names(stmt.target, names)
             _collect_block(stmt.body, scope, has_walrus)
             _collect_block(stmt.orelse, scope, has_walrus)
         elif kind is ast.While or kind is ast.If:
@@ -61,7 +61,7 @@ def _collect_block(body: list[ast.stmt], scope: FunctionScope, has_walrus: bool)
         elif kind is ast.With or kind is ast.AsyncWith:
             for item in stmt.items:
                 if item.optional_vars is not None:
-                    _target_names(item.optional_vars, names)
+                    target_names(item.optional_vars, names)
             _collect_block(stmt.body, scope, has_walrus)
         elif kind is ast.Try or kind.__name__ == "TryStar":
             _collect_block(stmt.body, scope, has_walrus)
@@ -83,7 +83,7 @@ def _collect_block(body: list[ast.stmt], scope: FunctionScope, has_walrus: bool)
             scope.declared_nonlocal.update(stmt.names)
         elif kind is ast.Delete:
             for target in stmt.targets:
-                _target_names(target, names)
+                target_names(target, names)
         elif kind is ast.Match:
             for case in stmt.cases:
                 for sub in ast.walk(case.pattern):
@@ -100,15 +100,15 @@ _BLOCK_ONLY = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Import, 
                ast.Nonlocal, ast.Pass, ast.Break, ast.Continue)
 
 
-def _target_names(target: ast.expr, names: set[str]) -> None:
+def target_names(target: ast.expr, names: set[str]) -> None:
     kind = type(target)
     if kind is ast.Name:
         names.add(target.id)
     elif kind is ast.Tuple or kind is ast.List:
         for element in target.elts:
-            _target_names(element, names)
+            target_names(element, names)
     elif kind is ast.Starred:
-        _target_names(target.value, names)
+        target_names(target.value, names)
 
 
 def _walrus_targets(node: ast.AST, scope: FunctionScope) -> None:

@@ -41,7 +41,7 @@ from racefree.summarize.model import (
     Ref,
     Registration,
 )
-from racefree.summarize.scopes import FunctionScope, function_scope
+from racefree.summarize.scopes import FunctionScope, function_scope, target_names
 
 _FUNCTION_NODES = (ast.FunctionDef, ast.AsyncFunctionDef)
 _ITERATING_BUILTINS = frozenset({"enumerate", "reversed", "zip", "iter", "next", "sorted", "sum", "any", "all"})
@@ -131,14 +131,18 @@ class ModuleSummarizer:
             node = stack.pop()
             if isinstance(node, (*_FUNCTION_NODES, ast.ClassDef)):
                 self.module_names.add(node.name)
-            elif isinstance(node, (ast.Assign, ast.AnnAssign, ast.AugAssign, ast.For, ast.AsyncFor,
-                                   ast.With, ast.AsyncWith, ast.NamedExpr)):
-                for sub in ast.walk(node):
-                    if type(sub) is ast.Name and type(sub.ctx) is ast.Store:
-                        self.module_names.add(sub.id)
-                if isinstance(node, (ast.For, ast.AsyncFor, ast.With, ast.AsyncWith)):
-                    stack.extend(node.body)
-                    stack.extend(getattr(node, "orelse", []))
+            elif isinstance(node, (ast.Assign, ast.AnnAssign, ast.AugAssign)):
+                for target in (node.targets if type(node) is ast.Assign else [node.target]):
+                    target_names(target, self.module_names)
+            elif isinstance(node, (ast.For, ast.AsyncFor)):
+                target_names(node.target, self.module_names)
+                stack.extend(node.body)
+                stack.extend(node.orelse)
+            elif isinstance(node, (ast.With, ast.AsyncWith)):
+                for item in node.items:
+                    if item.optional_vars is not None:
+                        target_names(item.optional_vars, self.module_names)
+                stack.extend(node.body)
             elif isinstance(node, (ast.Import, ast.ImportFrom)):
                 for alias in node.names:
                     if alias.name != "*":
@@ -287,10 +291,16 @@ class ModuleSummarizer:
     def _assignment(self, targets: list[ast.expr], value: ast.expr, node: ast.stmt) -> None:
         start = len(self.frame.summary.accesses)
         self._expr(value)
-        self._taint_flows(value, start)
+        scope = self.frame.scope
+        # Read-modify-write facts matter only when the target may be shared state.
+        may_be_shared = scope is None or any(
+            type(t) is not ast.Name or t.id in scope.declared_global for t in targets
+        )
+        if may_be_shared:
+            self._taint_flows(value, start)
         value_reads = {a.ref: a for a in self.frame.summary.accesses[start:] if a.kind == READ}
         arithmetic_reads = value_reads
-        if value_reads:
+        if value_reads and may_be_shared:
             # Only a read that feeds arithmetic makes a read-modify-write (`n = n + 1`); a read
             # used as a fallback (`cfg["k"] = data.get("k", cfg["k"])`) just keeps the old value.
             computed = _positions_under_arithmetic(value)
@@ -526,13 +536,14 @@ class ModuleSummarizer:
         self._expr(test)
         if frame.scope is None:
             return
+        lazy = _tests_only_emptiness(test)
         for access in frame.summary.accesses[start:]:
             if access.kind == READ and access.ref not in frame.checks:
-                frame.checks[access.ref] = (test.lineno, access.op == OP_LOAD, frame.awaits)
+                frame.checks[access.ref] = (test.lineno, lazy and access.op == OP_LOAD, frame.awaits)
         for sub in (ast.walk(test) if frame.taint else ()):
             if type(sub) is ast.Name and sub.id in frame.taint:
                 ref, whole, awaits = frame.taint[sub.id]
-                frame.checks.setdefault(ref, (test.lineno, whole, awaits))
+                frame.checks.setdefault(ref, (test.lineno, whole and lazy, awaits))
 
     def _with(self, node: ast.With | ast.AsyncWith) -> None:
         frame = self.frame
@@ -891,6 +902,20 @@ class ModuleSummarizer:
 
 def _skip(node: ast.AST) -> None:
     return None
+
+
+def _tests_only_emptiness(test: ast.expr) -> bool:
+    """`X is None`, `not X`, `X`, `X is not None`, `X == None`: a lazy-initialisation test. A test
+    that also compares with other values (`not X or X.id != new.id`) is a conditional update."""
+    kind = type(test)
+    if kind is ast.UnaryOp and type(test.op) is ast.Not:
+        return _tests_only_emptiness(test.operand)
+    if kind is ast.Compare:
+        return (len(test.ops) == 1 and type(test.ops[0]) in (ast.Is, ast.IsNot, ast.Eq, ast.NotEq)
+                and type(test.comparators[0]) is ast.Constant and test.comparators[0].value is None)
+    if kind is ast.Call:  # hasattr(X, "y"), len(X) == 0 style probes of the object itself
+        return type(test.func) is ast.Name and test.func.id in ("hasattr", "len", "bool")
+    return kind in (ast.Name, ast.Attribute, ast.Subscript)
 
 
 def _positions_under_arithmetic(value: ast.expr) -> set[tuple[int, int]]:
