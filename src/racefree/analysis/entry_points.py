@@ -137,11 +137,23 @@ def _decorated(index: ProgramIndex, info: FunctionInfo, add) -> None:
                            info.module.path, decorator.line, decorator.first_arg_text))
 
 
+def _last_component(pattern_name: str) -> str:
+    return pattern_name.rsplit(".", 1)[-1].rsplit(":", 1)[-1]
+
+
+# A call can only match a pattern that ends with the called name: index the table by it.
+_CALL_ENTRIES_BY_NAME: dict[str, list] = {}
+for _pattern in CALL_ENTRIES:
+    _CALL_ENTRIES_BY_NAME.setdefault(_last_component(_pattern.name), []).append(_pattern)
+
+
 def _handed_to_call(index: ProgramIndex, info: FunctionInfo, call: Call, add) -> None:
     symbol = index.resolve_ref(info.module, call.callee, info.summary.class_name) if call.callee else None
     names = _candidate_names(symbol)
     receiver, _, method = call.callee_text.rpartition(".")
-    for pattern in CALL_ENTRIES:
+    candidates = {method, *(n.rsplit(".", 1)[-1] for n in names)}
+    patterns = [p for name in candidates for p in _CALL_ENTRIES_BY_NAME.get(name, ())]
+    for pattern in patterns:
         if pattern.name.startswith("."):
             if not receiver or method != pattern.name[1:]:
                 continue

@@ -101,6 +101,7 @@ class ModuleSummarizer:
         self.frames: list[_Frame] = []
         self.class_stack: list[ClassSummary] = []
         self._visited_calls: set[int] = set()
+        self._refs: dict[Ref, Ref] = {}
         self._stmt = {
             ast.Assign: self._assign, ast.AnnAssign: self._ann_assign, ast.AugAssign: self._aug_assign,
             ast.Delete: self._delete, ast.For: self._for, ast.AsyncFor: self._for,
@@ -181,6 +182,14 @@ class ModuleSummarizer:
 
     def ref_of(self, node: ast.AST) -> Ref | None:
         """The shared-state reference an expression names, if it is one."""
+        ref = self._ref_of(node)
+        if ref is None:
+            return None
+        # One object per distinct reference: summaries pickle (to the cache, between processes)
+        # much smaller and faster when repeated references are the same object.
+        return self._refs.setdefault(ref, ref)
+
+    def _ref_of(self, node: ast.AST) -> Ref | None:
         attrs: list[str] = []
         while type(node) is ast.Attribute:
             attrs.append(node.attr)
