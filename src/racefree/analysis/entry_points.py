@@ -10,6 +10,7 @@ from racefree.knowledge.entry_points import (
     API,
     API_WHY,
     MAIN_FUNCTIONS,
+    PATCH_WHY,
     NON_API_PARTS,
     PUBLIC_DUNDERS,
     BACKGROUND,
@@ -188,6 +189,13 @@ def _registered(index: ProgramIndex, info: FunctionInfo, registration, add) -> N
                 add(EntryPoint(fid, slot.context, slot.framework, slot.why, info.module.path,
                                registration.line, registration.target_text))
         return
+    if symbol is not None and symbol.kind == EXTERNAL and "." in symbol.name and not registration.appended:
+        # `openai.resources.Completions.create = patched`: a monkeypatch of another library.
+        for arg in registration.functions:
+            fid = index.resolve_function_arg(info, arg)
+            if fid is not None:
+                add(EntryPoint(fid, API, "patched library function", PATCH_WHY, info.module.path,
+                               registration.line, registration.target_text))
 
 
 def _subclassed(index: ProgramIndex, add) -> None:

@@ -241,6 +241,10 @@ NON_API_PARTS = frozenset(
 )
 # A program's own entry functions run once, on the main thread, before and around serving.
 MAIN_FUNCTIONS = frozenset({"main", "cli", "entrypoint", "entry_point", "run_cli"})
+PATCH_WHY = (
+    "it replaces a function of another library, so it runs wherever that library is called, "
+    "from any of its callers' threads"
+)
 API_WHY = (
     "it is a public function of the library, and its callers may call it from several threads "
     "at once (a threaded web server, a worker pool)"

@@ -93,6 +93,7 @@ class Registration:
     target_text: str
     functions: tuple[FunctionArg, ...]
     line: int
+    appended: bool = False  # added to a list of callbacks rather than assigned
 
 
 @dataclass(slots=True)

@@ -355,7 +355,7 @@ class ModuleSummarizer:
             else:
                 access = self._record(ref, WRITE, OP_REBIND, node)
             access.read_modify_write = True
-            self._registration(ref, target, node.value, node)
+            self._registration(ref, target, node.value, node, appended=True)
         elif type(target) is not ast.Name:
             self._expr(target)
 
@@ -487,7 +487,8 @@ class ModuleSummarizer:
         name = self.frame.class_name
         return self.summary.classes.get(name) if name else None
 
-    def _registration(self, ref: Ref, target: ast.AST, value: ast.expr | None, node: ast.stmt) -> None:
+    def _registration(self, ref: Ref, target: ast.AST, value: ast.expr | None, node: ast.stmt,
+                      appended: bool = False) -> None:
         """`x.callbacks = [f]`, `x.callbacks += [f]`: functions stored into a slot."""
         if value is None:
             return
@@ -495,7 +496,8 @@ class ModuleSummarizer:
         functions = tuple(fa for fa in (self._function_arg(e, None, None) for e in elements) if fa)
         if functions:
             self.frame.summary.registrations.append(
-                Registration(ref, dotted_text(target) or ref.text(), functions, node.lineno)
+                Registration(ref, dotted_text(target) or ref.text(), functions, node.lineno,
+                             appended or type(value) in (ast.List, ast.Tuple))
             )
 
     def _for(self, node: ast.For | ast.AsyncFor) -> None:
@@ -838,7 +840,7 @@ class ModuleSummarizer:
                     slot = constant_key(node.args[0]) if node.args and method in ("pop", "setdefault") else None
                     self._record(receiver, WRITE, OP_MUTATE, node, slot=slot, grows=MUTATING_METHODS[method])
                 if method in ("append", "extend", "insert") and node.args:
-                    self._registration(receiver, func.value, node.args[-1], node)
+                    self._registration(receiver, func.value, node.args[-1], node, appended=True)
             elif receiver is not None and frame.scope is not None and method in READING_METHODS:
                 slot = constant_key(node.args[0]) if node.args and method == "get" else None
                 self._record(receiver, READ, OP_SLOT_LOAD if method == "get" else OP_LOAD, node, slot=slot)
