@@ -82,20 +82,24 @@ def collect_shared_objects(index: ProgramIndex, reach: Reachability, locks: Lock
         for access in info.summary.accesses:
             if constructing and access.ref.root_kind == "self":
                 continue  # an object is not shared with other threads while it is being built
-            symbol = index.resolve_ref(info.module, access.ref, info.summary.class_name)
-            if symbol is None or symbol.kind in (FUNCTION, MODULE):
-                continue
-            if symbol.safe and not (symbol.binding is not None and access.op == OP_REBIND):
-                continue  # per-thread or thread-safe contents; rebinding the holder itself is not safe
-            why = _why_shared(index, symbol, access, shared_classes)
-            if why is None:
-                continue
-            shared = objects.get(symbol.name)
-            if shared is None:
-                shared = objects[symbol.name] = SharedObject(
-                    symbol.name, symbol.kind, _definition(index, symbol), why
-                )
-            shared.facts.append(AccessFact(access, info, locks.held(fid, access.locks), modes))
+            if access.ref.root_kind == "param":
+                symbols = index.argument_symbols(fid, access.ref)
+            else:
+                symbols = [index.resolve_ref(info.module, access.ref, info.summary.class_name)]
+            for symbol in symbols:
+                if symbol is None or symbol.kind in (FUNCTION, MODULE):
+                    continue
+                if symbol.safe and not (symbol.binding is not None and access.op == OP_REBIND):
+                    continue  # per-thread or thread-safe contents; rebinding the holder itself is not safe
+                why = _why_shared(index, symbol, access, shared_classes)
+                if why is None:
+                    continue
+                shared = objects.get(symbol.name)
+                if shared is None:
+                    shared = objects[symbol.name] = SharedObject(
+                        symbol.name, symbol.kind, _definition(index, symbol), why
+                    )
+                shared.facts.append(AccessFact(access, info, locks.held(fid, access.locks), modes))
     return [o for o in objects.values() if any(f.concurrent and f.access.kind == "write" for f in o.facts)]
 
 

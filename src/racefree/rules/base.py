@@ -67,6 +67,20 @@ def unlocked(fact: AccessFact) -> bool:
     return not fact.locks
 
 
+def checks_of(obj: SharedObject, write: AccessFact) -> list[AccessFact]:
+    """The reads of the object in the test that the write acts on."""
+    return [r for r in obj.reads() if r.fid == write.fid and r.access.line == write.access.checked_at]
+
+
+def check_and_act_unguarded(obj: SharedObject, write: AccessFact) -> bool:
+    """No one lock is held over both the check and the write: taking the lock only around the
+    write (`if key not in d: with lock: d[key] = ...`) still lets two threads pass the check."""
+    checks = checks_of(obj, write)
+    if not checks:
+        return unlocked(write)
+    return any(not (write.locks & check.locks) for check in checks)
+
+
 def unique_facts(facts) -> list[AccessFact]:
     """The facts in order, each code location once."""
     seen, result = set(), []

@@ -36,19 +36,19 @@ or one atomic call: `_sessions.setdefault(url, session)`, `_sessions.pop(key, No
 from __future__ import annotations
 
 from racefree.analysis.concurrency import PREEMPTIVE, self_concurrency
-from racefree.rules.base import Rule, entry_description, function_name, make_finding, short_name, unlocked
+from racefree.rules.base import Rule, entry_description, function_name, make_finding, short_name, check_and_act_unguarded, checks_of
 
 
 def check(obj, evidence):
     writes = [
         w for w in obj.writes()
         if w.access.checked_at is not None and not w.access.check_is_lazy_init
-        and not w.access.read_modify_write and unlocked(w) and self_concurrency(w) == PREEMPTIVE
+        and not w.access.read_modify_write and check_and_act_unguarded(obj, w) and self_concurrency(w) == PREEMPTIVE
     ]
     if not writes:
         return []
     first = writes[0]
-    checks = [r for r in obj.reads() if r.fid == first.fid and r.access.line == first.access.checked_at]
+    checks = checks_of(obj, first)
     message = (
         f"`{short_name(obj)}` is checked at line {first.access.checked_at} and then written in "
         f"`{function_name(first)}` ({entry_description(first)}) without a lock: another thread can "

@@ -30,18 +30,18 @@ or store the pending `asyncio.Task` before awaiting it, so later callers await t
 
 from __future__ import annotations
 
-from racefree.rules.base import Rule, entry_description, function_name, make_finding, short_name, unlocked
+from racefree.rules.base import Rule, entry_description, function_name, make_finding, short_name, check_and_act_unguarded, checks_of
 
 
 def check(obj, evidence):
     writes = [
         w for w in obj.writes()
-        if w.access.checked_at is not None and w.access.await_between and unlocked(w) and w.concurrent
+        if w.access.checked_at is not None and w.access.await_between and check_and_act_unguarded(obj, w) and w.concurrent
     ]
     if not writes:
         return []
     first = writes[0]
-    checks = [r for r in obj.reads() if r.fid == first.fid and r.access.line == first.access.checked_at]
+    checks = checks_of(obj, first)
     message = (
         f"`{short_name(obj)}` is checked at line {first.access.checked_at}, then an await runs, then "
         f"`{function_name(first)}` writes it: other tasks pass the same check meanwhile"

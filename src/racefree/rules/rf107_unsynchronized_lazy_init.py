@@ -35,7 +35,7 @@ publish it with one assignment.
 from __future__ import annotations
 
 from racefree.analysis.concurrency import PREEMPTIVE, self_concurrency
-from racefree.rules.base import Rule, entry_description, function_name, make_finding, short_name, unlocked
+from racefree.rules.base import Rule, entry_description, function_name, make_finding, short_name, check_and_act_unguarded, checks_of
 from racefree.summarize.model import OP_REBIND
 
 
@@ -43,12 +43,12 @@ def check(obj, evidence):
     writes = [
         w for w in obj.writes()
         if w.access.checked_at is not None and w.access.check_is_lazy_init and not w.access.await_between
-        and unlocked(w) and self_concurrency(w) == PREEMPTIVE
+        and check_and_act_unguarded(obj, w) and self_concurrency(w) == PREEMPTIVE
     ]
     if not writes or not _can_be_seen_half_done(writes):
         return []
     first = writes[0]
-    checks = [r for r in obj.reads() if r.fid == first.fid and r.access.line == first.access.checked_at]
+    checks = checks_of(obj, first)
     message = (
         f"`{short_name(obj)}` is initialised on first use in `{function_name(first)}` "
         f"({entry_description(first)}) without a lock: threads can initialise it twice or see it half-built"

@@ -31,12 +31,14 @@ OP_MUTATE = "mutate"  # d.update(...), lst.append(...), d.pop(...)
 class Ref:
     """Symbolic name of a piece of possibly shared state."""
 
-    root_kind: str  # "global" (module-level name of this file), "self" (instance), "class"
+    # "global" (module-level name of this file), "self" (instance), "class", "super", "param" (a
+    # parameter, bound to the arguments at call sites), "local" (a nested function)
+    root_kind: str
     root: str  # the global name, or the qualified class name for "self"/"class"
     attrs: tuple[str, ...] = ()
 
     def text(self) -> str:
-        head = {"global": self.root, "self": "self", "class": self.root}[self.root_kind]
+        head = {"self": "self", "super": "super()"}.get(self.root_kind, self.root)
         return ".".join((head, *self.attrs))
 
 
@@ -72,6 +74,8 @@ class Call:
     first_arg_text: str | None = None  # literal first string argument (route path, ...)
     awaited: bool = False
     in_loop: bool = False
+    # Shared state passed as arguments: (position or None, keyword or None, reference)
+    argument_refs: tuple[tuple[int | None, str | None, Ref], ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -117,6 +121,7 @@ class FunctionSummary:
     calls: list[Call] = field(default_factory=list)
     registrations: list["Registration"] = field(default_factory=list)
     returns: list[Ref] = field(default_factory=list)  # shared state the function returns
+    parameters: list[str] = field(default_factory=list)  # positional then keyword, without self/cls
     method_kind: str = "function"  # "function", "method", "classmethod", "staticmethod"
 
 

@@ -17,6 +17,7 @@ class FunctionScope:
     local_names: set[str] = field(default_factory=set)
     declared_global: set[str] = field(default_factory=set)
     declared_nonlocal: set[str] = field(default_factory=set)
+    unassigned_parameters: set[str] = field(default_factory=set)  # parameters never rebound
 
 
 def parameters_of(args: ast.arguments) -> list[str]:
@@ -30,12 +31,15 @@ def parameters_of(args: ast.arguments) -> list[str]:
 
 def function_scope(node: ast.FunctionDef | ast.AsyncFunctionDef | ast.Lambda, has_walrus: bool = True) -> FunctionScope:
     """has_walrus: the file contains `:=`, so expressions must be searched for bindings too."""
-    scope = FunctionScope(local_names=set(parameters_of(node.args)))
+    parameters = set(parameters_of(node.args))
+    scope = FunctionScope()
     if isinstance(node, ast.Lambda):
         if has_walrus:
             _walrus_targets(node.body, scope)
     else:
         _collect_block(node.body, scope, has_walrus)
+    scope.unassigned_parameters = parameters - scope.local_names
+    scope.local_names |= parameters
     scope.local_names -= scope.declared_global
     scope.local_names -= scope.declared_nonlocal
     return scope

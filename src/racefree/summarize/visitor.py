@@ -73,7 +73,7 @@ class _Frame:
 
     __slots__ = (
         "summary", "scope", "class_name", "self_name", "cls_name", "locks", "checks",
-        "awaits", "loop_depth", "taint", "nested", "aliases",
+        "awaits", "loop_depth", "taint", "nested", "aliases", "in_test",
     )
 
     def __init__(self, summary: FunctionSummary, scope: FunctionScope | None, class_name: str | None):
@@ -91,6 +91,7 @@ class _Frame:
         self.taint: dict[str, tuple[Ref, bool, int]] = {}
         self.nested: dict[str, str] = {}  # local def name -> qualname
         self.aliases: dict[str, Ref] = {}  # `core = self._core`: the local names shared state
+        self.in_test = False  # visiting the condition of an if/while
 
 
 class ModuleSummarizer:
@@ -210,6 +211,10 @@ class ModuleSummarizer:
         name = node.id
         frame = self.frame
         attrs.reverse()
+        if frame.scope is not None and name in frame.scope.unassigned_parameters and name != frame.self_name \
+                and name != frame.cls_name and name not in frame.taint:
+            # A parameter: the caller's argument, which the index binds at each call site.
+            return Ref("param", name, tuple(attrs))
         if frame.class_name and frame.scope is not None:
             if name == frame.self_name:
                 return Ref("self", frame.class_name, tuple(attrs)) if attrs else None
@@ -231,8 +236,11 @@ class ModuleSummarizer:
         return None
 
     def _record(self, ref: Ref, kind: str, op: str, node: ast.AST, slot: str | None = None,
-                grows: bool = False) -> Access:
+                grows: bool = False) -> Access | None:
         frame = self.frame
+        if ref.root_kind == "param" and kind == READ and op != OP_ITERATE and not frame.in_test:
+            # Arguments are read everywhere; only their writes, iterations and checks can race.
+            return None
         access = Access(
             ref=ref, kind=kind, op=op, line=node.lineno, col=node.col_offset, slot=slot,
             locks=tuple(frame.locks), grows=grows, in_loop=frame.loop_depth > 0,
@@ -544,12 +552,16 @@ class ModuleSummarizer:
         """A condition: what it reads counts as a check for writes that follow in this function."""
         frame = self.frame
         start = len(frame.summary.accesses)
+        frame.in_test = True
         self._expr(test)
+        frame.in_test = False
         if frame.scope is None:
             return
         lazy = _tests_only_emptiness(test)
         for access in frame.summary.accesses[start:]:
-            if access.kind == READ and access.ref not in frame.checks:
+            if access.kind == READ:
+                # The latest test is the one a write acts on: in double-checked locking, the
+                # re-check under the lock.
                 frame.checks[access.ref] = (test.lineno, lazy and access.op == OP_LOAD, frame.awaits)
         for sub in (ast.walk(test) if frame.taint else ()):
             if type(sub) is ast.Name and sub.id in frame.taint:
@@ -671,6 +683,8 @@ class ModuleSummarizer:
             self.frame.nested[name] = qualname
         frame = _Frame(summary, function_scope(node, self.has_walrus), class_name)
         params = [a.arg for a in (*node.args.posonlyargs, *node.args.args)]
+        skip = 1 if in_class and method_kind in ("method", "classmethod") else 0
+        summary.parameters = params[skip:] + [a.arg for a in node.args.kwonlyargs]
         if in_class and params and method_kind == "method":
             frame.self_name = params[0]
         elif in_class and params and method_kind == "classmethod":
@@ -856,17 +870,23 @@ class ModuleSummarizer:
         else:
             self._expr(func)
         function_args = []
+        argument_refs = []
         for position, arg in enumerate(node.args):
             self._expr(arg)
             fa = self._function_arg(arg, position, None)
             if fa is not None:
                 function_args.append(fa)
+            if type(arg) in (ast.Name, ast.Attribute) and (ref := self.ref_of(arg)) is not None:
+                argument_refs.append((position, None, ref))
         for keyword in node.keywords:
             self._expr(keyword.value)
             if keyword.arg is not None:
                 fa = self._function_arg(keyword.value, None, keyword.arg)
                 if fa is not None:
                     function_args.append(fa)
+                value = keyword.value
+                if type(value) in (ast.Name, ast.Attribute) and (ref := self.ref_of(value)) is not None:
+                    argument_refs.append((None, keyword.arg, ref))
         if callee is None and local_callee is None and not function_args:
             return
         first = constant_key(node.args[0]) if node.args else None
@@ -875,6 +895,7 @@ class ModuleSummarizer:
                 callee=callee, local_callee=local_callee, line=node.lineno, col=node.col_offset,
                 locks=tuple(frame.locks), callee_text=dotted_text(func) or "",
                 function_args=tuple(function_args), first_arg_text=first, in_loop=frame.loop_depth > 0,
+                argument_refs=tuple(argument_refs),
             )
         )
 
