@@ -45,6 +45,8 @@ from racefree.summarize.scopes import FunctionScope, function_scope, target_name
 
 _FUNCTION_NODES = (ast.FunctionDef, ast.AsyncFunctionDef)
 _ITERATING_BUILTINS = frozenset({"enumerate", "reversed", "zip", "iter", "next", "sorted", "sum", "any", "all"})
+# Compatibility helpers that iterate the mapping they are given (six, future, a project's compat).
+_ITERATING_HELPERS = frozenset({"iteritems", "itervalues", "iterkeys", "viewitems", "viewvalues", "viewkeys"})
 _MUTABLE_LITERALS = (ast.Dict, ast.List, ast.Set, ast.DictComp, ast.ListComp, ast.SetComp)
 _CONSTANT_LITERALS = (ast.Constant, ast.Tuple, ast.JoinedStr, ast.BinOp, ast.UnaryOp)
 TOPLEVEL = "<module>"
@@ -525,7 +527,10 @@ class ModuleSummarizer:
             func = node.func
             if type(func) is ast.Attribute and func.attr in VIEW_METHODS and not node.args:
                 target = func.value
-            elif type(func) is ast.Name and func.id in _ITERATING_BUILTINS and node.args:
+            elif node.args and (
+                (type(func) is ast.Name and func.id in _ITERATING_BUILTINS)
+                or (type(func) in (ast.Name, ast.Attribute) and (dotted_text(func) or "").rsplit(".", 1)[-1] in _ITERATING_HELPERS)
+            ):
                 for arg in node.args[1:]:
                     self._expr(arg)
                 self._iterated(node.args[0])
