@@ -95,3 +95,12 @@ def test_cache_gives_the_same_findings(tmp_path):
     assert any(tmp_path.rglob("*.pickle"))
     strip = lambda out: [f for f in json.loads(out)["findings"]]  # noqa: E731
     assert strip(first.stdout) == strip(second.stdout)
+
+
+def test_damaged_cache_entries_are_rebuilt(tmp_path):
+    fresh = racefree("check", "--format", "json", "--cache-dir", str(tmp_path), str(RACY))
+    for entry in tmp_path.rglob("*.pickle"):
+        entry.write_bytes(b"\x80\x05garbage")
+    again = racefree("check", "--format", "json", "--cache-dir", str(tmp_path), str(RACY))
+    assert again.returncode == 1 and "Traceback" not in again.stderr
+    assert json.loads(again.stdout)["findings"] == json.loads(fresh.stdout)["findings"]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import pickle
 import time
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
@@ -83,41 +84,30 @@ def analyse(summaries: list[ModuleSummary]) -> tuple[list[Finding], int]:
 
 
 def summarize_all(files: list[SourceFile], cache: SummaryCache | None, jobs: int):
+    """Summaries of the files, from the cache or made in worker processes. Workers read the files,
+    summarise, write the cache and return pickled bytes: each summary is pickled once, and the
+    parent only unpickles."""
     summaries: list[ModuleSummary] = []
     errors: list[FileError] = []
-    todo: list[SourceFile] = []
-    keys: dict[str, str] = {}
-    payloads: dict[str, bytes] = {}
-    for source in files:
-        try:
-            data = Path(source.path).read_bytes()
-        except OSError as exc:
-            errors.append(FileError(source.path, f"cannot read: {exc.strerror or exc}"))
-            continue
-        if cache is not None:
-            key = cache_key(data, source.module, source.is_package)
-            cached = cache.load(key)
-            if cached is not None:
-                (summaries if isinstance(cached, ModuleSummary) else errors).append(cached)
-                continue
-            keys[source.path] = key
-        payloads[source.path] = data
-        todo.append(source)
-    for source, result in zip(todo, _summarize_many(todo, payloads, jobs)):
-        if cache is not None:
-            cache.store(keys[source.path], result)
+    cache_dir = str(cache.directory) if cache is not None else None
+    work = [(source.path, source.module, source.is_package, cache_dir) for source in files]
+    for item, result in zip(work, _summarize_many(work, jobs)):
+        if isinstance(result, bytes):
+            try:
+                result = pickle.loads(result)
+            except Exception:  # a damaged cache entry: summarise again, without the cache
+                result = _summarize_one((*item[:3], None), in_worker=False)
         (summaries if isinstance(result, ModuleSummary) else errors).append(result)
     summaries.sort(key=lambda s: s.path)
     return summaries, errors
 
 
-def _summarize_many(todo: list[SourceFile], payloads: dict[str, bytes], jobs: int):
-    work = [(payloads[s.path], s.path, s.module, s.is_package) for s in todo]
+def _summarize_many(work: list[tuple], jobs: int) -> list:
     workers = jobs or os.cpu_count() or 1
     if workers <= 1 or len(work) < PARALLEL_THRESHOLD:
-        return [_summarize_one(item) for item in work]
+        return [_summarize_one(item, in_worker=False) for item in work]
     # Large files first, so that no worker is left with a big one at the end.
-    order = sorted(range(len(work)), key=lambda i: -len(work[i][0]))
+    order = sorted(range(len(work)), key=lambda i: -_size(work[i][0]))
     chunk = max(1, min(16, len(work) // (workers * 8)))
     results: list = [None] * len(work)
     with ProcessPoolExecutor(max_workers=workers) as pool:
@@ -126,6 +116,31 @@ def _summarize_many(todo: list[SourceFile], payloads: dict[str, bytes], jobs: in
     return results
 
 
-def _summarize_one(item: tuple[bytes, str, str, bool]):
-    data, path, module, is_package = item
-    return summarize_source(data, path, module, is_package)
+def _size(path: str) -> int:
+    try:
+        return os.stat(path).st_size
+    except OSError:
+        return 0
+
+
+def _summarize_one(item: tuple[str, str, bool, str | None], in_worker: bool = True):
+    """A summary or FileError for one file; pickled bytes when it must cross to the parent (or
+    comes from the cache), the object itself otherwise."""
+    path, module, is_package, cache_dir = item
+    try:
+        data = Path(path).read_bytes()
+    except OSError as exc:
+        return FileError(path, f"cannot read: {exc.strerror or exc}")
+    cache = SummaryCache(Path(cache_dir)) if cache_dir else None
+    key = cache_key(data, module, is_package) if cache is not None else ""
+    if cache is not None:
+        blob = cache.load_bytes(key)
+        if blob is not None:
+            return blob
+    result = summarize_source(data, path, module, is_package)
+    if cache is None and not in_worker:
+        return result
+    blob = pickle.dumps(result, protocol=pickle.HIGHEST_PROTOCOL)
+    if cache is not None:
+        cache.store_bytes(key, blob)
+    return blob if in_worker else result

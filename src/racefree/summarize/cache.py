@@ -8,12 +8,13 @@ from __future__ import annotations
 
 import hashlib
 import os
-import pickle
 from pathlib import Path
 
 from racefree import __version__
 
-_FORMAT = 1
+_FORMAT = 2
+# Pickles of protocol 2 and later start with PROTO and the protocol number.
+_PICKLE_MAGIC = b"\x80"
 
 
 def default_cache_dir() -> Path:
@@ -35,20 +36,21 @@ class SummaryCache:
     def _path(self, key: str) -> Path:
         return self.directory / key[:2] / f"{key}.pickle"
 
-    def load(self, key: str):
+    def load_bytes(self, key: str) -> bytes | None:
+        """The pickled summary stored under key, or None. Entries are read by the pickle module
+        only after this; a truncated or foreign entry fails there and is treated as a miss."""
         try:
-            with open(self._path(key), "rb") as handle:
-                return pickle.load(handle)
-        except Exception:  # a missing, truncated or foreign entry is just a miss
+            blob = self._path(key).read_bytes()
+        except OSError:
             return None
+        return blob if blob.startswith(_PICKLE_MAGIC) else None
 
-    def store(self, key: str, summary) -> None:
+    def store_bytes(self, key: str, blob: bytes) -> None:
         path = self._path(key)
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
             tmp = path.with_suffix(f".{os.getpid()}.tmp")
-            with open(tmp, "wb") as handle:
-                pickle.dump(summary, handle, protocol=pickle.HIGHEST_PROTOCOL)
+            tmp.write_bytes(blob)
             os.replace(tmp, path)
         except OSError:
             pass
