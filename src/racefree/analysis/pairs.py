@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from racefree.analysis.concurrency import PREEMPTIVE, common_lock, may_run_concurrently
-from racefree.analysis.shared_state import AccessFact, SharedObject
+from racefree.analysis.shared_state import AccessFact, SharedObject, unique_facts
 from racefree.summarize.model import OP_ITERATE, OP_LOAD, OP_REBIND, OP_SLOT_LOAD, OP_SLOT_STORE
 
 
@@ -54,6 +54,27 @@ def write_read_races(obj: SharedObject) -> list[WriteReadRace]:
         if racing:
             races.append(WriteReadRace(write, racing))
     return races
+
+
+@dataclass(slots=True)
+class HandOff:
+    """What a write-read finding shows: the writes, the racing reads, and who reads."""
+
+    writes: list[AccessFact]
+    reads: list[AccessFact]
+    readers: list[str]  # qualified names of the reading functions other than the first writer's
+
+    @property
+    def first(self) -> AccessFact:
+        return self.writes[0]
+
+
+def hand_off(obj: SharedObject, races: list[WriteReadRace]) -> HandOff:
+    writes = sibling_writes(obj, races)
+    reads = unique_facts(read for race in races for read in race.reads)
+    names = lambda fact: fact.info.summary.qualname.replace(".<locals>", "")  # noqa: E731
+    readers = sorted({names(r) for r in reads if r.fid != writes[0].fid}) or [names(reads[0])]
+    return HandOff(writes, reads, readers)
 
 
 def sibling_writes(obj: SharedObject, races: list[WriteReadRace]) -> list[AccessFact]:

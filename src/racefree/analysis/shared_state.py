@@ -71,6 +71,17 @@ class SharedObject:
         return [f for f in self.facts if f.access.kind == "read"]
 
 
+def unique_facts(facts) -> list[AccessFact]:
+    """The facts in order, each code location once."""
+    seen, result = set(), []
+    for fact in facts:
+        key = (fact.fid, fact.access.line, fact.access.col)
+        if key not in seen:
+            seen.add(key)
+            result.append(fact)
+    return result
+
+
 def collect_shared_objects(index: ProgramIndex, reach: Reachability, locks: LockModel) -> list[SharedObject]:
     shared_classes = _classes_shared_by_design(index, reach, locks)
     objects: dict[str, SharedObject] = {}

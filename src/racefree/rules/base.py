@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from typing import Callable
 
 from racefree.analysis.evidence import EvidenceBuilder
-from racefree.analysis.shared_state import AccessFact, SharedObject
+from racefree.analysis.shared_state import AccessFact, SharedObject, unique_facts  # noqa: F401 (re-exported)
 from racefree.findings import Finding
 
 # At most this many accesses of each kind are listed in one finding.
@@ -79,14 +79,3 @@ def check_and_act_unguarded(obj: SharedObject, write: AccessFact) -> bool:
     if not checks:
         return unlocked(write)
     return any(not (write.locks & check.locks) for check in checks)
-
-
-def unique_facts(facts) -> list[AccessFact]:
-    """The facts in order, each code location once."""
-    seen, result = set(), []
-    for fact in facts:
-        key = (fact.fid, fact.access.line, fact.access.col)
-        if key not in seen:
-            seen.add(key)
-            result.append(fact)
-    return result

@@ -36,8 +36,8 @@ request (thread or task) its own value.
 
 from __future__ import annotations
 
-from racefree.analysis.pairs import sibling_writes, write_read_races
-from racefree.rules.base import Rule, entry_description, function_name, make_finding, short_name, unique_facts
+from racefree.analysis.pairs import hand_off, write_read_races
+from racefree.rules.base import Rule, entry_description, function_name, make_finding, short_name
 
 
 def check(obj, evidence):
@@ -46,10 +46,8 @@ def check(obj, evidence):
     races = [r for r in write_read_races(obj) if not r.write.on_background_thread and not r.write.api_only]
     if not races:
         return []
-    writes = sibling_writes(obj, races)
-    reads = unique_facts(read for r in races for read in r.reads)
-    first = writes[0]
-    readers = sorted({function_name(r) for r in reads if r.fid != first.fid}) or [function_name(reads[0])]
+    parties = hand_off(obj, races)
+    writes, reads, readers, first = parties.writes, parties.reads, parties.readers, parties.first
     name = short_name(obj)
     message = (
         f"`{name}` is shared state written per request in `{function_name(first)}` "

@@ -39,19 +39,17 @@ in a dict guarded by a `threading.Lock`, and have the caller pop its own entry.
 
 from __future__ import annotations
 
-from racefree.analysis.pairs import sibling_writes, write_read_races
+from racefree.analysis.pairs import hand_off, write_read_races
 from racefree.knowledge.entry_points import BACKGROUND
-from racefree.rules.base import Rule, entry_description, function_name, make_finding, short_name, unique_facts
+from racefree.rules.base import Rule, entry_description, function_name, make_finding, short_name
 
 
 def check(obj, evidence):
     races = [r for r in write_read_races(obj) if r.write.on_background_thread]
     if not races:
         return []
-    writes = sibling_writes(obj, races)
-    reads = unique_facts(read for r in races for read in r.reads)
-    first = writes[0]
-    readers = sorted({function_name(r) for r in reads if r.fid != first.fid}) or [function_name(reads[0])]
+    parties = hand_off(obj, races)
+    writes, reads, readers, first = parties.writes, parties.reads, parties.readers, parties.first
     name = short_name(obj)
     writer_entry = entry_description(first, prefer=BACKGROUND)
     message = (
