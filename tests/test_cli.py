@@ -7,7 +7,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from conftest import FIXTURES
+from conftest import FIXTURES, expected_markers
 
 RACY = FIXTURES / "RF101" / "flask_request_params.py"
 SAFE = FIXTURES / "RF101" / "flask_request_params_safe.py"
@@ -104,3 +104,13 @@ def test_damaged_cache_entries_are_rebuilt(tmp_path):
     again = racefree("check", "--format", "json", "--cache-dir", str(tmp_path), str(RACY))
     assert again.returncode == 1 and "Traceback" not in again.stderr
     assert json.loads(again.stdout)["findings"] == json.loads(fresh.stdout)["findings"]
+
+
+def test_inline_suppressions_silence_only_their_rule():
+    fixture = FIXTURES / "suppressed" / "ignored_findings.py"
+    completed = racefree("check", "--no-cache", "--format", "json", str(fixture))
+    document = json.loads(completed.stdout)
+    found = {(f["rule"], f["line"], f["col"]) for f in document["findings"]}
+    expected = {(rule, line, col) for _, rule, line, col in expected_markers([fixture])}
+    assert found == expected == {("RF103", 16, 5)}
+    assert document["stats"]["suppressed"] == 2

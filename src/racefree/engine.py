@@ -19,6 +19,7 @@ from racefree.findings import Finding
 from racefree.index import ProgramIndex
 from racefree.rules import ALL_RULES
 from racefree.source_frames import attach_code
+from racefree.suppressions import apply_suppressions
 from racefree.summarize import FileError, summarize_source
 from racefree.summarize.cache import SummaryCache, cache_key, default_cache_dir
 from racefree.summarize.model import ModuleSummary
@@ -44,6 +45,7 @@ class CheckResult:
     seconds: float
     usage_errors: bool = False
     entry_points: int = 0
+    suppressed: int = 0  # findings silenced by `# racefree: ignore` comments
     extra: dict = field(default_factory=dict)
 
 
@@ -58,8 +60,10 @@ def run_check(options: CheckOptions) -> CheckResult:
     errors.extend(file_errors)
     findings, entry_count = analyse(summaries)
     attach_code(findings)
+    findings, suppressed = apply_suppressions(findings)
     return CheckResult(
         findings=findings,
+        suppressed=suppressed,
         errors=errors,
         files=len(found.files),
         lines=sum(s.lines for s in summaries),

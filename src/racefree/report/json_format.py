@@ -17,6 +17,7 @@ def render(result) -> str:
             "lines": result.lines,
             "seconds": round(result.seconds, 3),
             "entry_points": result.entry_points,
+            "suppressed": result.suppressed,
         },
     }
     return json.dumps(document, indent=2) + "\n"
