@@ -86,8 +86,13 @@ class ProgramIndex:
                 if binding.value_kind != "call" or binding.constructor_ref is None:
                     continue
                 constructor = self.resolve_ref(module, binding.constructor_ref, None)
-                if constructor is not None and constructor.kind == CLASS:
-                    self.singletons.setdefault(constructor.name, []).append(f"{module.module}.{name}")
+                if constructor is None or constructor.kind != CLASS:
+                    continue
+                # A package's own module-level instance is its singleton; a script elsewhere
+                # that makes `parser = ArgumentParser()` does not make every parser shared.
+                if constructor.name.split(".", 1)[0] != module.module.split(".", 1)[0]:
+                    continue
+                self.singletons.setdefault(constructor.name, []).append(f"{module.module}.{name}")
 
     def _build_call_graph(self) -> None:
         for fid, info in self.functions.items():

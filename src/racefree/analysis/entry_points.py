@@ -155,6 +155,8 @@ def _handed_to_call(index: ProgramIndex, info: FunctionInfo, call: Call, add) ->
     candidates = {method, *(n.rsplit(".", 1)[-1] for n in names)}
     patterns = [p for name in candidates for p in _CALL_ENTRIES_BY_NAME.get(name, ())]
     for pattern in patterns:
+        if pattern.unless_module_uses and _module_uses(info, pattern.unless_module_uses):
+            continue
         if pattern.name.startswith("."):
             if not receiver or method != pattern.name[1:]:
                 continue
@@ -175,6 +177,12 @@ def _handed_to_call(index: ProgramIndex, info: FunctionInfo, call: Call, add) ->
                 add(EntryPoint(fid, pattern.context, pattern.framework, pattern.why, info.module.path, call.line,
                                detail, multiple=not pattern.single or call.in_loop))
         return
+
+
+def _module_uses(info: FunctionInfo, packages: tuple[str, ...]) -> bool:
+    module = info.module
+    roots = {module.module.split(".", 1)[0]} | {i.target.split(".", 1)[0] for i in module.imports.values()}
+    return any(p in roots for p in packages)
 
 
 def _registered(index: ProgramIndex, info: FunctionInfo, registration, add) -> None:

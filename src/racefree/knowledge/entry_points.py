@@ -49,6 +49,8 @@ class CallEntry:
     # Runs as one instance per call (a thread started once runs once at a time); a pool or a
     # scheduler runs many at once. A call in a loop always counts as many.
     single: bool = False
+    # Not in modules of (or importing) these packages, where the name means something else.
+    unless_module_uses: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -146,7 +148,7 @@ CALL_ENTRIES: tuple[CallEntry, ...] = (
     # concurrent.futures runs done-callbacks on the worker thread; asyncio runs them on the loop,
     # so only receivers named like a concurrent future count.
     CallEntry(".add_done_callback", 0, "fn", BACKGROUND, "future callback", "runs on the worker thread that completes the future",
-              receiver_hints=("future", "fut")),
+              receiver_hints=("future", "fut"), unless_module_uses=("asyncio",)),
     CallEntry(".add_job", 0, "func", BACKGROUND, "scheduled job", "the scheduler runs jobs on its own worker threads"),
     CallEntry("asyncio:create_task", 0, "coro", TASK, "asyncio task", "runs as a task that interleaves with other tasks at each await"),
     CallEntry("asyncio:ensure_future", 0, "coro_or_future", TASK, "asyncio task", "runs as a task that interleaves with other tasks at each await"),
