@@ -3,7 +3,7 @@ caller holds on every path to its function (an intersection over the call graph)
 
 from __future__ import annotations
 
-from racefree.index import ProgramIndex
+from racefree.index import INSTANCE_ATTR, ProgramIndex
 from racefree.knowledge.sync import LOCK_CONSTRUCTORS, LOCK_NAME_HINTS
 from racefree.summarize.model import Ref
 
@@ -13,6 +13,9 @@ class LockModel:
         self.index = index
         self._ids: dict[tuple[str, Ref], str | None] = {}
         self.held_on_entry: dict[str, frozenset[str]] = {}
+        # Locks that are attributes of ordinary instances (`self._lock`): each instance has its
+        # own, so they order nothing for state that all instances share.
+        self.per_instance: set[str] = set()
         self._propagate(entry_functions)
 
     def lock_id(self, fid: str, ref: Ref) -> str | None:
@@ -28,10 +31,17 @@ class LockModel:
             constructor = symbol.typed or ""
             if constructor in LOCK_CONSTRUCTORS or any(h in last for h in LOCK_NAME_HINTS):
                 lock = symbol.name
+                if symbol.kind == INSTANCE_ATTR and not self._has_singleton(symbol.owner_class):
+                    self.per_instance.add(lock)
         elif any(h in last for h in LOCK_NAME_HINTS):
             lock = f"{info.module.module}:{ref.text()}"
         self._ids[key] = lock
         return lock
+
+    def _has_singleton(self, class_id: str | None) -> bool:
+        return class_id is not None and any(
+            self.index.singletons.get(c) for c in self.index.subclasses_and_self(class_id)
+        )
 
     def lexical(self, fid: str, refs: tuple[Ref, ...]) -> frozenset[str]:
         return frozenset(filter(None, (self.lock_id(fid, r) for r in refs)))

@@ -110,7 +110,10 @@ def collect_shared_objects(index: ProgramIndex, reach: Reachability, locks: Lock
                     shared = objects[symbol.name] = SharedObject(
                         symbol.name, symbol.kind, _definition(index, symbol), why
                     )
-                shared.facts.append(AccessFact(access, info, locks.held(fid, access.locks), modes))
+                held = locks.held(fid, access.locks)
+                if symbol.kind != INSTANCE_ATTR:
+                    held = held - locks.per_instance  # one instance's lock cannot guard what all share
+                shared.facts.append(AccessFact(access, info, held, modes))
     return [o for o in objects.values() if any(f.concurrent and f.access.kind == "write" for f in o.facts)]
 
 
