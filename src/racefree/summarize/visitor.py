@@ -366,8 +366,27 @@ class ModuleSummarizer:
                 access = self._record(ref, WRITE, OP_REBIND, node)
             access.read_modify_write = True
             self._registration(ref, target, node.value, node, appended=True)
+        elif type(target) is ast.Subscript and self._element_write(target, node, read_modify_write=True):
+            return
         elif type(target) is not ast.Name:
             self._expr(target)
+
+    def _element_write(self, target: ast.Subscript, node: ast.stmt, read_modify_write: bool) -> bool:
+        """`stats[name]["count"] += 1`: a write into an element of a shared container (and, for a
+        defaultdict, possibly a new entry). Recorded as an in-place change of the container."""
+        inner = target.value
+        slices = [target.slice]
+        while type(inner) is ast.Subscript:
+            slices.append(inner.slice)
+            inner = inner.value
+        ref = self.ref_of(inner)
+        if ref is None or len(slices) < 2 or self._is_toplevel():
+            return False
+        for piece in slices:
+            self._expr(piece)
+        access = self._record(ref, WRITE, OP_MUTATE, node, slot=constant_key(slices[-1]))
+        access.read_modify_write = read_modify_write
+        return True
 
     def _delete(self, node: ast.Delete) -> None:
         for target in node.targets:
@@ -406,6 +425,8 @@ class ModuleSummarizer:
             self._registration(ref, target, value, node)
         elif kind is ast.Subscript:
             ref = self.ref_of(target.value)
+            if ref is None and type(target.value) is ast.Subscript and self._element_write(target, node, False):
+                return
             self._expr(target.slice)
             if ref is None:
                 self._expr(target.value)
@@ -515,10 +536,21 @@ class ModuleSummarizer:
         if type(node) is ast.AsyncFor:
             self.frame.awaits += 1
         self._store(node.target, None, {}, node)
+        element_of = self._common_container(node.iter)
+        if element_of is not None and type(node.target) is ast.Name and self.frame.scope is not None:
+            # `for base in (stats["total"], stats[model]): base["n"] += 1` changes stats.
+            self.frame.aliases[node.target.id] = element_of
         self.frame.loop_depth += 1
         self._block(node.body)
         self.frame.loop_depth -= 1
         self._block(node.orelse)
+
+    def _common_container(self, node: ast.expr) -> Ref | None:
+        """The shared container whose elements a tuple or list literal lists, if all are its."""
+        if type(node) not in (ast.Tuple, ast.List) or not node.elts:
+            return None
+        refs = {self.ref_of(e.value) if type(e) is ast.Subscript else None for e in node.elts}
+        return refs.pop() if len(refs) == 1 else None
 
     def _iterated(self, node: ast.expr) -> None:
         """An expression whose value is iterated by Python code."""
