@@ -38,7 +38,11 @@ def build_parser() -> argparse.ArgumentParser:
     )
     check.add_argument("paths", nargs="+", metavar="PATH", help="files or directories to analyse")
     check.add_argument(
-        "--format", choices=["text", "json"], default="text", help="output format (default: text)"
+        "--format", choices=["text", "json", "sarif", "github", "markdown"], default="text", help="output format (default: text)"
+    )
+    check.add_argument(
+        "--output-dir", metavar="DIR",
+        help="also write one Markdown bug report per finding into DIR, ready to file",
     )
     check.add_argument("--no-cache", action="store_true", help="do not read or write the summary cache")
     check.add_argument("--jobs", "-j", type=int, default=0, help="worker processes (default: CPU count)")
@@ -90,11 +94,27 @@ def _check(args: argparse.Namespace) -> int:
               f"(set RACEFREE_DEBUG=1 for the traceback, and please report it)", file=sys.stderr)
         return EXIT_ERROR
     sys.stdout.write(render(args.format, result))
+    if args.output_dir:
+        _write_reports(args.output_dir, result)
     for error in result.errors:
         print(f"racefree: {error.one_line()}", file=sys.stderr)
     if result.usage_errors:
         return EXIT_ERROR
     return EXIT_FINDINGS if result.findings else EXIT_CLEAN
+
+
+def _write_reports(directory: str, result) -> None:
+    from pathlib import Path
+
+    from racefree.report.markdown_format import render_each
+
+    folder = Path(directory)
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        for name, text in render_each(result):
+            (folder / name).write_text(text, encoding="utf-8")
+    except OSError as exc:
+        print(f"racefree: cannot write reports to {directory}: {exc.strerror or exc}", file=sys.stderr)
 
 
 def _rules(code: str | None) -> int:

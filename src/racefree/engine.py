@@ -9,7 +9,7 @@ from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from racefree.analysis.entry_points import find_entry_points
+from racefree.analysis.entry_points import find_entry_points, is_test_module
 from racefree.analysis.evidence import EvidenceBuilder
 from racefree.analysis.locks import LockModel
 from racefree.analysis.reachability import Reachability
@@ -81,6 +81,8 @@ def analyse(summaries: list[ModuleSummary]) -> tuple[list[Finding], int]:
     evidence = EvidenceBuilder(index, reach)
     findings: list[Finding] = []
     for shared in collect_shared_objects(index, reach, locks):
+        if all(is_test_module(f.info.module.module) for f in shared.writes()):
+            continue  # a project's own tests start threads on purpose; their races are not the product's
         for rule in ALL_RULES:
             findings.extend(rule.check(shared, evidence))
     findings.sort(key=Finding.sort_key)

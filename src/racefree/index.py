@@ -326,16 +326,15 @@ class ProgramIndex:
             module, summary = self.classes[current]
             if attr in summary.methods:
                 return Symbol(FUNCTION, f"{module.module}.{summary.methods[attr]}")
-        for current in order:
-            module, summary = self.classes[current]
-            binding = summary.attributes.get(attr)
-            if binding is not None:
-                return self._attribute_symbol(module, CLASS_ATTR, f"{current}.{attr}", binding, current)
-        for current in order:
-            module, summary = self.classes[current]
-            binding = summary.instance_attributes.get(attr)
-            if binding is not None:
-                return self._attribute_symbol(module, INSTANCE_ATTR, f"{current}.{attr}", binding, current)
+        # Through an instance, `self.x = ...` anywhere in the class shadows a class-level default:
+        # each instance then has its own value.
+        kinds = ((INSTANCE_ATTR, "instance_attributes"), (CLASS_ATTR, "attributes"))
+        for kind, table in (kinds if instance else kinds[::-1]):
+            for current in order:
+                module, summary = self.classes[current]
+                binding = getattr(summary, table).get(attr)
+                if binding is not None:
+                    return self._attribute_symbol(module, kind, f"{current}.{attr}", binding, current)
         if not order:
             return None
         return Symbol(INSTANCE_ATTR if instance else CLASS_ATTR, f"{order[0]}.{attr}", owner_class=order[0])

@@ -10,6 +10,8 @@ from racefree.knowledge.entry_points import (
     API,
     API_WHY,
     MAIN_FUNCTIONS,
+    SETUP_FUNCTION_PREFIXES,
+    EVENT_LOOP_PACKAGES,
     PATCH_WHY,
     NON_API_PARTS,
     PUBLIC_DUNDERS,
@@ -38,6 +40,7 @@ class EntryPoint:
     detail: str | None = None  # route path, callback slot
     multiple: bool = True  # many instances can run at once (requests, pool jobs), not one thread
     shared_instance_of: str | None = None  # the framework shares one instance of this class
+    on_loop: bool = False  # runs on an event loop even when it is a plain function
 
     def describe(self) -> str:
         detail = f" {self.detail}" if self.detail else ""
@@ -67,13 +70,17 @@ def find_entry_points(index: ProgramIndex, library_api: bool = True) -> list[Ent
     return sorted(entries.values(), key=lambda e: (e.file, e.line, e.fid))
 
 
+def is_test_module(module: str) -> bool:
+    return any(part in ("test", "tests", "testing", "conftest") or part.startswith("test_") or part.endswith("_test")
+               for part in module.split("."))
+
+
 def _public_api(index: ProgramIndex):
     """Public functions, and public methods of public classes, of library modules."""
     for info in index.functions.values():
         summary = info.summary
         module = info.module.module
-        if any(part in NON_API_PARTS or part.startswith("test_") or part.endswith("_test")
-               for part in module.split(".")):
+        if is_test_module(module) or any(part in NON_API_PARTS for part in module.split(".")):
             continue
         if "<" in summary.qualname and not _returned_by_parent(index, info):
             continue  # nested functions, lambdas and module code, unless handed back to the caller
@@ -81,7 +88,7 @@ def _public_api(index: ProgramIndex):
         private = name.startswith("_") and name not in PUBLIC_DUNDERS
         if private and not (name.startswith("_") and not name.startswith("__") and _hook_of_outside_base(index, info)):
             continue
-        if name in MAIN_FUNCTIONS:
+        if name in MAIN_FUNCTIONS or name.lower().startswith(SETUP_FUNCTION_PREFIXES):
             continue
         if summary.class_name is not None:
             if any(part.startswith("_") for part in summary.class_name.split(".")):
@@ -91,7 +98,9 @@ def _public_api(index: ProgramIndex):
         elif summary.qualname != name and "<locals>" not in summary.qualname:
             continue
         kind = "public method" if summary.class_name else "public function"
-        yield EntryPoint(info.fid, API, kind, API_WHY, info.module.path, summary.line, None)
+        # In an event-loop framework's module, a public function runs on the loop's thread.
+        on_loop = _module_uses(info, EVENT_LOOP_PACKAGES)
+        yield EntryPoint(info.fid, API, kind, API_WHY, info.module.path, summary.line, None, on_loop=on_loop)
 
 
 def _hook_of_outside_base(index: ProgramIndex, info: FunctionInfo) -> bool:

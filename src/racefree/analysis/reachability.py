@@ -57,7 +57,7 @@ class Reachability:
         is_async = info is not None and info.summary.is_async
         if entry.context == BACKGROUND:
             return Mode(BACKGROUND, True, entry.multiple)
-        return Mode(entry.context, not is_async, entry.multiple)
+        return Mode(entry.context, not is_async and not entry.on_loop, entry.multiple)
 
     def _search(self, mode: Mode, sources: list[EntryPoint]) -> None:
         queue: deque[str] = deque()

@@ -24,6 +24,8 @@ from racefree.knowledge.entry_points import API, BACKGROUND, SHARED_BY_CONVENTIO
 from racefree.summarize.model import OP_REBIND, Access
 from racefree.summarize.visitor import TOPLEVEL
 
+THREAD_STARTED = "whose methods also run on a thread it starts"
+LOCKED_STATE = "which guards its state with a lock of its own, so it is meant to be shared between threads"
 CONSTRUCTORS = frozenset({"__init__", "__new__", "__post_init__", "__init_subclass__", "__set_name__"})
 
 
@@ -50,6 +52,9 @@ class AccessFact:
     def concurrent(self) -> bool:
         return bool(self.modes)
 
+    def mode_kinds(self) -> set[str]:
+        return {mode.context for mode in self.modes}
+
     @property
     def api_only(self) -> bool:
         """Reached only because it is library API, not from any framework or thread."""
@@ -63,6 +68,11 @@ class SharedObject:
     defined_at: tuple[str, int] | None
     why_shared: str
     facts: list[AccessFact] = field(default_factory=list)
+    # Shared only with threads the program starts (an object whose method runs on its own thread,
+    # process-wide state like os.environ): library API reach alone does not make two accesses
+    # concurrent here, since one caller typically drives such an object or sets such state up.
+    needs_thread_evidence: bool = False
+    locked_class: bool = False  # an attribute of a class that locks some of its own state
 
     def writes(self) -> list[AccessFact]:
         return [f for f in self.facts if f.access.kind == "write"]
@@ -108,12 +118,22 @@ def collect_shared_objects(index: ProgramIndex, reach: Reachability, locks: Lock
                 shared = objects.get(symbol.name)
                 if shared is None:
                     shared = objects[symbol.name] = SharedObject(
-                        symbol.name, symbol.kind, _definition(index, symbol), why
+                        symbol.name, symbol.kind, _definition(index, symbol), why,
+                        needs_thread_evidence=symbol.kind == EXTERNAL or why.endswith((THREAD_STARTED, LOCKED_STATE)),
+                        locked_class=why.endswith(LOCKED_STATE),
                     )
                 held = locks.held(fid, access.locks)
                 if symbol.kind != INSTANCE_ATTR:
                     held = held - locks.per_instance  # one instance's lock cannot guard what all share
                 shared.facts.append(AccessFact(access, info, held, modes))
+    for shared in objects.values():
+        if shared.locked_class and any(f.locks for f in shared.facts):
+            # Inconsistent locking: the class locks this very attribute somewhere, so its
+            # authors meant it to be shared; the unguarded accesses are the finding (RacerD).
+            shared.needs_thread_evidence = False
+        if shared.needs_thread_evidence:
+            for fact in shared.facts:
+                fact.modes = {mode: r for mode, r in fact.modes.items() if mode.context != API}
     return [o for o in objects.values() if any(f.concurrent and f.access.kind == "write" for f in o.facts)]
 
 
@@ -151,9 +171,9 @@ def _classes_shared_by_design(index: ProgramIndex, reach: Reachability, locks: L
         info = index.functions.get(entry.fid)
         if entry.shared_instance_of:
             classes.setdefault(entry.shared_instance_of, f"one instance serves every request ({entry.framework})")
-        elif entry.context == BACKGROUND and info is not None and info.summary.class_name:
+        elif entry.context == BACKGROUND and info is not None and info.summary.class_name and _uses_self(info):
             class_id = f"{info.module.module}.{info.summary.class_name}"
-            classes.setdefault(class_id, "whose methods also run on a thread it starts")
+            classes.setdefault(class_id, THREAD_STARTED)
     for class_id, (_, summary) in index.classes.items():
         for method, why in SHARED_BY_CONVENTION:
             if method in summary.methods:
@@ -167,9 +187,18 @@ def _classes_shared_by_design(index: ProgramIndex, reach: Reachability, locks: L
             continue
         for access in info.summary.accesses:
             if any(ref.root_kind == "self" and locks.lock_id(fid, ref) for ref in access.locks):
-                classes[class_id] = "which guards its state with a lock of its own, so it is meant to be shared between threads"
+                classes[class_id] = LOCKED_STATE
                 break
     return classes
+
+
+def _uses_self(info: FunctionInfo) -> bool:
+    """A thread target that touches its object's state or calls its methods (not a callback
+    like `lambda f: f.exception()` that merely sits in a method)."""
+    summary = info.summary
+    return any(a.ref.root_kind == "self" for a in summary.accesses) or any(
+        c.callee is not None and c.callee.root_kind == "self" for c in summary.calls
+    )
 
 
 def _definition(index: ProgramIndex, symbol: Symbol) -> tuple[str, int] | None:

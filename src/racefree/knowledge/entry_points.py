@@ -148,7 +148,8 @@ CALL_ENTRIES: tuple[CallEntry, ...] = (
     # concurrent.futures runs done-callbacks on the worker thread; asyncio runs them on the loop,
     # so only receivers named like a concurrent future count.
     CallEntry(".add_done_callback", 0, "fn", BACKGROUND, "future callback", "runs on the worker thread that completes the future",
-              receiver_hints=("future", "fut"), unless_module_uses=("asyncio",)),
+              receiver_hints=("future", "fut"),
+              unless_module_uses=("asyncio", "tornado", "anyio", "trio", "twisted", "gevent", "eventlet")),
     CallEntry(".add_job", 0, "func", BACKGROUND, "scheduled job", "the scheduler runs jobs on its own worker threads"),
     CallEntry("asyncio:create_task", 0, "coro", TASK, "asyncio task", "runs as a task that interleaves with other tasks at each await"),
     CallEntry("asyncio:ensure_future", 0, "coro_or_future", TASK, "asyncio task", "runs as a task that interleaves with other tasks at each await"),
@@ -247,6 +248,12 @@ PATCH_WHY = (
     "it replaces a function of another library, so it runs wherever that library is called, "
     "from any of its callers' threads"
 )
+# Public functions by these names configure a library (register a handler, define an option,
+# install a hook): programs call them while they set up, before their threads run.
+SETUP_FUNCTION_PREFIXES = ("register", "unregister", "define", "setup", "set_up", "configure", "install",
+                           "uninstall", "add_", "enable", "disable", "init", "load_config")
+# Modules of event-loop frameworks: their sync functions run on the loop's one thread.
+EVENT_LOOP_PACKAGES = ("asyncio", "tornado", "anyio", "trio", "twisted", "gevent", "eventlet", "uvloop")
 API_WHY = (
     "it is a public function of the library, and its callers may call it from several threads "
     "at once (a threaded web server, a worker pool)"

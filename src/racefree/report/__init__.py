@@ -2,9 +2,15 @@
 
 from __future__ import annotations
 
-from racefree.report import json_format, text_format
+from racefree.report import github_format, json_format, markdown_format, sarif_format, text_format
 
-FORMATS = {"text": text_format.render, "json": json_format.render}
+FORMATS = {
+    "text": text_format.render,
+    "json": json_format.render,
+    "sarif": sarif_format.render,
+    "github": github_format.render,
+    "markdown": markdown_format.render,
+}
 
 
 def render(name: str, result) -> str:

@@ -51,7 +51,7 @@ def check(obj, evidence):
     name = short_name(obj)
     message = (
         f"`{name}` is shared state written per request in `{function_name(first)}` "
-        f"({entry_description(first)}) and read back in `{', '.join(readers[:3])}`: "
+        f"({entry_description(first)}) and read back in {', '.join(f'`{r}`' for r in readers[:3])}: "
         f"concurrent requests see each other's values"
     )
     entry = next(iter(first.modes.values())).entry

@@ -54,7 +54,7 @@ def check(obj, evidence):
     writer_entry = entry_description(first, prefer=BACKGROUND)
     message = (
         f"`{name}` hands data from `{function_name(first)}` ({writer_entry}) to "
-        f"`{', '.join(readers[:3])}` through shared state: a reader can get another call's value"
+        f"{', '.join(f'`{r}`' for r in readers[:3])} through shared state: a reader can get another call's value"
     )
     background = next(r.entry for m, r in first.modes.items() if m.context == BACKGROUND)
     reason = (

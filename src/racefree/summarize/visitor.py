@@ -358,6 +358,9 @@ class ModuleSummarizer:
                 self.summary.global_rebinds.add(target.id)
                 self._record(ref, WRITE, OP_REBIND, node).read_modify_write = True
             return
+        if ref is not None and type(target) is ast.Attribute and ref.root_kind == "self" and len(ref.attrs) == 1:
+            # `self.count += 1` rebinds on the instance, shadowing any class-level default.
+            self._note_instance_attribute(ref.attrs[0], None, target)
         if ref is not None and type(target) is not ast.Name:
             if type(target) is ast.Subscript:
                 self._expr(target.slice)
@@ -423,6 +426,7 @@ class ModuleSummarizer:
             access.read_modify_write = ref in value_reads
             access.await_between = access.await_between or (ref in value_reads and value_reads[ref].await_between)
             self._registration(ref, target, value, node)
+            self._note_publication(value, ref)
         elif kind is ast.Subscript:
             ref = self.ref_of(target.value)
             if ref is None and type(target.value) is ast.Subscript and self._element_write(target, node, False):
@@ -451,7 +455,9 @@ class ModuleSummarizer:
         name = target.id
         if self._is_toplevel():
             if self._in_class_body():
-                self.class_stack[-1].attributes.setdefault(name, self._binding(name, value, target))
+                cls = self.class_stack[-1]
+                table = cls.instance_attributes if _declares_instance_field(cls, node, value) else cls.attributes
+                table.setdefault(name, self._binding(name, value, target))
             else:
                 self._bind_module_name(name, value, target)
             return
@@ -531,6 +537,20 @@ class ModuleSummarizer:
                              appended or type(value) in (ast.List, ast.Tuple))
             )
 
+    def _note_publication(self, value: ast.expr | None, ref: Ref) -> None:
+        """`self._core.handlers = handlers`: from now on the local names the shared object, and
+        changing it changes what every thread sees."""
+        if type(value) is ast.Name and self.frame.scope is not None and value.id in self.frame.scope.local_names:
+            self.frame.aliases[value.id] = ref
+
+    def _publications_in(self, body: list[ast.stmt]) -> None:
+        """In a loop, a local published at the end of one pass is the shared object in the next."""
+        for stmt in body:
+            if type(stmt) is ast.Assign and len(stmt.targets) == 1 and type(stmt.targets[0]) is ast.Attribute:
+                ref = self.ref_of(stmt.targets[0])
+                if ref is not None:
+                    self._note_publication(stmt.value, ref)
+
     def _for(self, node: ast.For | ast.AsyncFor) -> None:
         self._iterated(node.iter)
         if type(node) is ast.AsyncFor:
@@ -541,6 +561,7 @@ class ModuleSummarizer:
             # `for base in (stats["total"], stats[model]): base["n"] += 1` changes stats.
             self.frame.aliases[node.target.id] = element_of
         self.frame.loop_depth += 1
+        self._publications_in(node.body)
         self._block(node.body)
         self.frame.loop_depth -= 1
         self._block(node.orelse)
@@ -971,6 +992,21 @@ class ModuleSummarizer:
 
 def _skip(node: ast.AST) -> None:
     return None
+
+
+_FIELD_DECLARATIONS = frozenset({"field", "Field", "ib", "attrib", "PrivateAttr"})
+_FIELD_CLASS_MARKERS = ("dataclass", "attr.s", "attrs", "define", "frozen", "BaseModel", "NamedTuple", "TypedDict")
+
+
+def _declares_instance_field(cls: ClassSummary, node: ast.stmt, value: ast.expr | None) -> bool:
+    """`x: list = field(default_factory=list)` in a dataclass, attrs or pydantic class declares a
+    per-instance field, not one object shared by all instances."""
+    if type(value) is ast.Call and (dotted_text(value.func) or "").rsplit(".", 1)[-1] in _FIELD_DECLARATIONS:
+        return True
+    if type(node) is not ast.AnnAssign:
+        return False
+    markers = [d.text for d in cls.decorators] + cls.base_texts
+    return any(marker in text for text in markers for marker in _FIELD_CLASS_MARKERS)
 
 
 def _tests_only_emptiness(test: ast.expr) -> bool:

@@ -1,0 +1,94 @@
+"""False-positive study: download pinned wheels, run `racefree check` on each, sample findings.
+
+Usage:  python3 bench/fp_study.py [WORKDIR]      (default /tmp/fpstudy)
+
+Each wheel is downloaded with `pip download --no-deps --only-binary=:all:` and unzipped; it is
+never installed or imported. racefree runs from the unpacked folder on the top-level package
+directory, as the corpus harness does (`racefree check PKG --format json --no-cache`), from this
+repository's src/ (PYTHONPATH), or from WORKDIR/src_snapshot if that exists (a frozen copy, so a
+study is not disturbed by concurrent edits). Output per package: WORKDIR/<pkg>.json (the raw
+report) and WORKDIR/<pkg>.sample.json (all findings, or 50 drawn with random.Random(SEED)).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import random
+import subprocess
+import sys
+import zipfile
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+SEED = 20261123
+SAMPLE = 50
+# (distribution, version, top-level package directory inside the wheel)
+PACKAGES = [
+    ("flask", "3.1.3", "flask"),
+    ("werkzeug", "3.1.9", "werkzeug"),
+    ("requests", "2.34.2", "requests"),
+    ("httpx", "0.28.1", "httpx"),
+    ("starlette", "1.10.0", "starlette"),
+    ("urllib3", "2.8.0", "urllib3"),
+    ("gunicorn", "27.0.1", "gunicorn"),
+    ("waitress", "3.0.2", "waitress"),
+    ("uvicorn", "0.54.0", "uvicorn"),
+    ("tornado", "6.6.1", "tornado"),
+]
+
+REPO = Path(__file__).resolve().parent.parent
+
+
+def fetch(dist: str, version: str, work: Path) -> Path:
+    tree = work / f"{dist}-{version}"
+    if (tree / ".done").exists():
+        return tree
+    dl = work / "dl" / f"{dist}-{version}"
+    dl.mkdir(parents=True, exist_ok=True)
+    subprocess.run(
+        [sys.executable, "-m", "pip", "download", "-q", "--no-deps", "--only-binary=:all:", "--python-version", "3.12",
+         f"{dist}=={version}", "-d", str(dl)],
+        check=True,
+    )
+    (wheel,) = list(dl.glob("*.whl"))
+    with zipfile.ZipFile(wheel) as zf:
+        zf.extractall(tree)
+    (tree / ".done").write_text("ok\n")
+    return tree
+
+
+def run(dist: str, version: str, top: str, work: Path) -> dict:
+    tree = fetch(dist, version, work)
+    src = work / "src_snapshot"
+    env = dict(os.environ, PYTHONPATH=str(src if src.exists() else REPO / "src"))
+    proc = subprocess.run(
+        [sys.executable, "-P", "-m", "racefree", "check", top, "--format", "json", "--no-cache"],
+        cwd=tree, env=env, capture_output=True, text=True, timeout=1200,
+    )
+    doc = json.loads(proc.stdout)
+    (work / f"{dist}.json").write_text(json.dumps(doc, indent=1))
+    findings = doc.get("findings", [])
+    indexed = list(enumerate(findings))
+    if len(indexed) > SAMPLE:
+        indexed = sorted(random.Random(SEED).sample(indexed, SAMPLE), key=lambda p: p[0])
+    sample = [dict(index=i, **f) for i, f in indexed]
+    (work / f"{dist}.sample.json").write_text(json.dumps(sample, indent=1))
+    stats = doc.get("stats", {})
+    return dict(dist=dist, version=version, exit=proc.returncode, lines=stats.get("lines"),
+                files=stats.get("files"), findings=len(findings), sample=len(sample),
+                errors=len(doc.get("errors", []) or []))
+
+
+def main() -> None:
+    work = Path(sys.argv[1] if len(sys.argv) > 1 else "/tmp/fpstudy")
+    work.mkdir(parents=True, exist_ok=True)
+    with ThreadPoolExecutor(4) as pool:
+        results = list(pool.map(lambda p: run(*p, work), PACKAGES))
+    for r in results:
+        print(json.dumps(r))
+    (work / "summary.json").write_text(json.dumps(results, indent=1))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,79 @@
+"""`--format markdown`: a bug report per finding with every section and the real code lines."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+from conftest import FIXTURES, check
+
+SECTIONS = ["Summary", "Affected code", "Root cause", "When it occurs", "Impact", "Reproduction", "Suggested fix"]
+
+
+def markdown(*paths: str) -> str:
+    completed = subprocess.run([sys.executable, "-m", "racefree", "check", "--no-cache", "--format", "markdown",
+                                *paths], capture_output=True, text=True, cwd=FIXTURES, timeout=120)
+    assert completed.returncode == 1, completed.stderr
+    return completed.stdout
+
+
+def test_rf101_report_has_every_section_code_chain_and_request_reproduction():
+    out = markdown("RF101/flask_request_params.py")
+    assert out.startswith("# racefree report: 1 race in 1 files")
+    headings = [line[4:] for line in out.splitlines() if line.startswith("### ")]
+    assert headings == SECTIONS
+    assert "## [RF101] Race on `server_config` (RF101/flask_request_params.py): written in `search`, read in `run_search`" in out
+    assert ('```python\nserver_config["depth"] = data.get("depth", 1)  # expect: RF101:5\n'
+            'server_config["simulations"] = data.get("simulations", 2)\n```') in out
+    assert "- `search` (line 23) -> `run_search` reads `server_config['depth']` (`RF101/flask_request_params.py:15`)" in out
+    assert "- `run_search` (line 15) returns `server_config['depth']` and `server_config['simulations']` to its caller." in out
+    assert "racefree run --trace flask_request_params -- python -m your_server" in out
+    assert "/v1/search" in out and "TEMPLATE" in out
+    assert "contextvars.ContextVar" in out
+
+
+def test_rf102_report_names_cost_impact_and_callback_reproduction():
+    out = markdown("RF102/litellm_callback_cost.py")
+    assert "`_on_success` (LiteLLM success callback `litellm.success_callback`) writes the keys `cost` and `tokens`" in out
+    assert "```python\nreturn response, _LAST_CALLBACK_DATA[\"cost\"]\n```" in out
+    assert "3. A reads `_LAST_CALLBACK_DATA['cost']` (line 18) and takes B's value as its own" in out
+    assert "billing" in out
+    assert ('racefree run --trace litellm_callback_cost -- python -c "import threading; '
+            'from litellm_callback_cost import invoke;') in out
+    assert "_last_callback_data_by_call.pop(call_id, {})" in out
+
+
+def test_two_findings_are_separated_by_a_horizontal_rule():
+    out = markdown("RF101/flask_request_params.py", "RF102/litellm_callback_cost.py")
+    assert out.count("\n---\n") == 1
+    assert out.count("### Summary") == 2
+
+
+def test_render_each_gives_one_file_per_finding_named_by_rule_and_object():
+    from racefree.report.markdown_format import render_each
+
+    result = check(FIXTURES / "RF101" / "flask_request_params.py", FIXTURES / "RF102" / "litellm_callback_cost.py")
+    files = dict(render_each(result))
+    assert sorted(files) == ["RF101-flask_request_params.server_config.md",
+                             "RF102-litellm_callback_cost._LAST_CALLBACK_DATA.md"]
+    text = files["RF102-litellm_callback_cost._LAST_CALLBACK_DATA.md"]
+    assert text.startswith("# [RF102] Race on `_LAST_CALLBACK_DATA`")
+    assert "## Suggested fix" in text and "---" not in text.split("## Suggested fix")[0]
+
+
+def test_output_dir_writes_one_bug_report_per_finding(tmp_path):
+    import subprocess
+    import sys
+
+    from conftest import FIXTURES
+
+    fixture = FIXTURES / "RF103" / "executor_counter.py"
+    completed = subprocess.run(
+        [sys.executable, "-m", "racefree", "check", "--no-cache", "--output-dir", str(tmp_path / "reports"), str(fixture)],
+        capture_output=True, text=True, timeout=120,
+    )
+    assert completed.returncode == 1
+    reports = sorted(p.name for p in (tmp_path / "reports").iterdir())
+    assert reports == ["RF103-executor_counter.bytes_by_host.md", "RF103-executor_counter.processed.md"]
+    text = (tmp_path / "reports" / reports[1]).read_text()
+    assert "## Suggested fix" in text and "processed += 1" in text
