@@ -603,7 +603,16 @@ class ModuleSummarizer:
 
     def _if(self, node: ast.If) -> None:
         self._test(node.test)
+        # `if lock.acquire(False):` (a try-lock) holds the lock in its body.
+        lock = None
+        test = node.test
+        if type(test) is ast.Call and type(test.func) is ast.Attribute and test.func.attr == "acquire":
+            lock = self.ref_of(test.func.value)
+        if lock is not None:
+            self.frame.locks.append(lock)
         self._block(node.body)
+        if lock is not None and lock in self.frame.locks:
+            self.frame.locks.remove(lock)
         self._block(node.orelse)
 
     def _test(self, test: ast.expr) -> None:
