@@ -10,6 +10,7 @@ import os
 import sys
 
 from racefree import __version__
+from racefree.config import ConfigError
 
 EXIT_CLEAN = 0
 EXIT_FINDINGS = 1
@@ -45,6 +46,11 @@ def build_parser() -> argparse.ArgumentParser:
         help="also write one Markdown bug report per finding into DIR, ready to file",
     )
     check.add_argument("--no-cache", action="store_true", help="do not read or write the summary cache")
+    check.add_argument("--config", metavar="FILE",
+                       help="configuration file (default: the nearest pyproject.toml with [tool.racefree])")
+    check.add_argument("--select", metavar="CODES", help="only these rules, comma-separated (RF101,RF102)")
+    check.add_argument("--ignore", metavar="CODES", help="never these rules, comma-separated")
+    check.add_argument("--exclude", metavar="GLOB", action="append", default=[], help="skip matching files (repeatable)")
     check.add_argument("--jobs", "-j", type=int, default=0, help="worker processes (default: CPU count)")
     check.add_argument("--cache-dir", default=None, help="where summaries are cached")
 
@@ -79,8 +85,13 @@ def _check(args: argparse.Namespace) -> int:
     from racefree.engine import CheckOptions, run_check
     from racefree.report import render
 
+    try:
+        config = _config(args)
+    except ConfigError as exc:
+        print(f"racefree: error: {exc}", file=sys.stderr)
+        return EXIT_ERROR
     options = CheckOptions(
-        paths=args.paths, use_cache=not args.no_cache, jobs=args.jobs, cache_dir=args.cache_dir
+        paths=args.paths, use_cache=not args.no_cache, jobs=args.jobs, cache_dir=args.cache_dir, config=config
     )
     try:
         result = run_check(options)
@@ -101,6 +112,24 @@ def _check(args: argparse.Namespace) -> int:
     if result.usage_errors:
         return EXIT_ERROR
     return EXIT_FINDINGS if result.findings else EXIT_CLEAN
+
+
+def _config(args: argparse.Namespace):
+    """[tool.racefree] from --config or the nearest pyproject.toml, then the flags on top."""
+    from pathlib import Path
+
+    from racefree.config import find_pyproject, load_config
+
+    path = Path(args.config) if args.config else find_pyproject(Path.cwd())
+    if args.config and not path.is_file():
+        raise ConfigError(f"{args.config}: no such configuration file")
+    config = load_config(path)
+    if args.select:
+        config.select = [c.strip().upper() for c in args.select.split(",") if c.strip()]
+    if args.ignore:
+        config.ignore += [c.strip().upper() for c in args.ignore.split(",") if c.strip()]
+    config.exclude += args.exclude
+    return config
 
 
 def _write_reports(directory: str, result) -> None:

@@ -14,6 +14,7 @@ from racefree.analysis.evidence import EvidenceBuilder
 from racefree.analysis.locks import LockModel
 from racefree.analysis.reachability import Reachability
 from racefree.analysis.shared_state import collect_shared_objects
+from racefree.config import Config
 from racefree.discover import SourceFile, discover
 from racefree.findings import Finding
 from racefree.index import ProgramIndex
@@ -34,6 +35,7 @@ class CheckOptions:
     use_cache: bool = True
     jobs: int = 0
     cache_dir: str | None = None
+    config: Config = field(default_factory=Config)
 
 
 @dataclass(slots=True)
@@ -51,21 +53,24 @@ class CheckResult:
 
 def run_check(options: CheckOptions) -> CheckResult:
     started = time.perf_counter()
+    config = options.config
     found = discover(options.paths)
+    files = [f for f in found.files if not config.excluded(f.path)]
     errors = [FileError(path, "no such file or directory, or not a Python file") for path in found.missing]
     cache = None
     if options.use_cache:
         cache = SummaryCache(Path(options.cache_dir) if options.cache_dir else default_cache_dir())
-    summaries, file_errors = summarize_all(found.files, cache, options.jobs)
+    summaries, file_errors = summarize_all(files, cache, options.jobs)
     errors.extend(file_errors)
     findings, entry_count = analyse(summaries)
     attach_code(findings)
     findings, suppressed = apply_suppressions(findings)
+    findings = [f for f in findings if config.rule_enabled(f.rule) and not config.ignored_in_file(f.rule, f.file)]
     return CheckResult(
         findings=findings,
         suppressed=suppressed,
         errors=errors,
-        files=len(found.files),
+        files=len(files),
         lines=sum(s.lines for s in summaries),
         seconds=time.perf_counter() - started,
         usage_errors=bool(found.missing) and not found.files,
