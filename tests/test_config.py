@@ -67,3 +67,21 @@ def test_a_broken_config_is_one_line_naming_the_key_and_exit_2(tmp_path):
     completed = racefree("app", cwd=root)
     assert completed.returncode == 2 and "not valid TOML" in completed.stderr and "Traceback" not in completed.stderr
     assert racefree("--config", "missing.toml", "app", cwd=root).returncode == 2
+
+
+def test_baseline_reports_only_new_findings_and_survives_moved_lines(tmp_path):
+    root = project(tmp_path, "[project]\nname = 'x'\n")
+    written = racefree("--write-baseline", "baseline.json", "app", cwd=root)
+    assert written.returncode == 0 and "recorded 3 findings" in written.stderr
+    unchanged = racefree("--baseline", "baseline.json", "app", cwd=root)
+    assert unchanged.returncode == 0 and json.loads(unchanged.stdout)["findings"] == []
+    # Lines move (a comment block on top) and a new race appears: only the new one is reported.
+    moved = root / "app" / "session_cache.py"
+    moved.write_text("# moved down\n" * 5 + moved.read_text())
+    shutil.copy(FIXTURES / "RF101" / "flask_request_params.py", root / "app" / "flask_request_params.py")
+    later = racefree("--baseline", "baseline.json", "app", cwd=root)
+    assert later.returncode == 1
+    assert rules_found(later) == [("flask_request_params.py", "RF101")]
+    (root / "broken.json").write_text("{")
+    broken = racefree("--baseline", "broken.json", "app", cwd=root)
+    assert broken.returncode == 2 and "not valid JSON" in broken.stderr

@@ -10,6 +10,9 @@ import os
 import sys
 
 from racefree import __version__
+from pathlib import Path
+
+from racefree.baseline import BaselineError, new_findings, read_baseline, write_baseline
 from racefree.config import ConfigError
 
 EXIT_CLEAN = 0
@@ -51,6 +54,8 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument("--select", metavar="CODES", help="only these rules, comma-separated (RF101,RF102)")
     check.add_argument("--ignore", metavar="CODES", help="never these rules, comma-separated")
     check.add_argument("--exclude", metavar="GLOB", action="append", default=[], help="skip matching files (repeatable)")
+    check.add_argument("--write-baseline", metavar="FILE", help="record the current findings in FILE and exit 0")
+    check.add_argument("--baseline", metavar="FILE", help="report only findings that are not in FILE")
     check.add_argument("--jobs", "-j", type=int, default=0, help="worker processes (default: CPU count)")
     check.add_argument("--cache-dir", default=None, help="where summaries are cached")
 
@@ -87,7 +92,8 @@ def _check(args: argparse.Namespace) -> int:
 
     try:
         config = _config(args)
-    except ConfigError as exc:
+        known = read_baseline(Path(args.baseline)) if args.baseline else None
+    except (ConfigError, BaselineError) as exc:
         print(f"racefree: error: {exc}", file=sys.stderr)
         return EXIT_ERROR
     options = CheckOptions(
@@ -104,6 +110,16 @@ def _check(args: argparse.Namespace) -> int:
         print(f"racefree: internal error: {type(exc).__name__}: {exc} "
               f"(set RACEFREE_DEBUG=1 for the traceback, and please report it)", file=sys.stderr)
         return EXIT_ERROR
+    if args.write_baseline:
+        try:
+            write_baseline(Path(args.write_baseline), result.findings)
+        except OSError as exc:
+            print(f"racefree: error: cannot write {args.write_baseline}: {exc.strerror or exc}", file=sys.stderr)
+            return EXIT_ERROR
+        print(f"racefree: recorded {len(result.findings)} findings in {args.write_baseline}", file=sys.stderr)
+        return EXIT_CLEAN
+    if known is not None:
+        result.findings = new_findings(result.findings, known)
     sys.stdout.write(render(args.format, result))
     if args.output_dir:
         _write_reports(args.output_dir, result)

@@ -6,6 +6,7 @@ reason it is reported, and the fix, so that every report format is a function of
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import asdict, dataclass, field
 
 
@@ -73,6 +74,13 @@ class Finding:
     fix: str
     defined_at: tuple[str, int] | None = None
     extra: dict = field(default_factory=dict)
+
+    def fingerprint(self) -> str:
+        """Rule, object and the functions that touch it: stable across edits that only move lines
+        (SARIF partial fingerprints and baselines use it)."""
+        functions = sorted({a.function for a in self.accesses})
+        text = "\x00".join([self.rule, self.object, *functions])
+        return hashlib.sha256(text.encode("utf-8")).hexdigest()[:32]
 
     def sort_key(self) -> tuple:
         return (self.file, self.line, self.col, self.rule, self.object)

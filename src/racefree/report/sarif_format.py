@@ -8,7 +8,6 @@ unrelated edits above it.
 
 from __future__ import annotations
 
-import hashlib
 import json
 from pathlib import PurePosixPath, PureWindowsPath
 from urllib.parse import quote
@@ -100,16 +99,9 @@ def _result(finding, rule_index: int) -> dict:
             "message": {"text": f"how each access to {finding.object} is reached"},
             "threadFlows": [_thread_flow(a) for a in finding.accesses],
         }] if finding.accesses else [],
-        "partialFingerprints": {FINGERPRINT_KEY: fingerprint(finding)},
+        "partialFingerprints": {FINGERPRINT_KEY: finding.fingerprint()},
         "properties": {"object": finding.object, "severity": finding.severity},
     }
-
-
-def fingerprint(finding) -> str:
-    """Rule, object and the functions that touch it: stable across edits that only move lines."""
-    functions = sorted({a.function for a in finding.accesses})
-    text = "\x00".join([finding.rule, finding.object, *functions])
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:32]
 
 
 def _access_label(access) -> str:
