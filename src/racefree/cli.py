@@ -66,6 +66,15 @@ def build_parser() -> argparse.ArgumentParser:
         prefix_chars="\0",  # everything after 'run' belongs to the runtime command
     ).add_argument("args", nargs=argparse.REMAINDER)
 
+    fix = commands.add_parser(
+        "fix", help="show mechanical fixes as a unified diff (--apply writes them)",
+        description="Offer mechanical fixes: a module-level threading.Lock around lost updates and "
+        "check-then-act on module-level state. A fix that cannot be made safely is not offered.",
+    )
+    fix.add_argument("paths", nargs="+", metavar="PATH")
+    fix.add_argument("--apply", action="store_true", help="write the fixes to the files")
+    fix.add_argument("--no-cache", action="store_true", help="do not read or write the summary cache")
+
     rules = commands.add_parser("rules", help="list the rules")
     rules.set_defaults(rule_code=None)
     rule = commands.add_parser("rule", help="print one rule's documentation")
@@ -80,6 +89,8 @@ def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     if args.command == "check":
         return _check(args)
+    if args.command == "fix":
+        return _fix(args)
     if args.command in ("rules", "rule"):
         return _rules(args.rule_code)
     build_parser().print_help()
@@ -128,6 +139,30 @@ def _check(args: argparse.Namespace) -> int:
     if result.usage_errors:
         return EXIT_ERROR
     return EXIT_FINDINGS if result.findings else EXIT_CLEAN
+
+
+def _fix(args: argparse.Namespace) -> int:
+    from racefree.discover import discover
+    from racefree.engine import CheckOptions, run_check
+
+    try:
+        from racefree.fix import propose_fixes
+    except ImportError:
+        print("racefree: error: racefree fix needs libcst: pip install 'racefree[fix]'", file=sys.stderr)
+        return EXIT_ERROR
+    result = run_check(CheckOptions(paths=args.paths, use_cache=not args.no_cache))
+    modules = {f.path: f.module for f in discover(args.paths).files}
+    fixes, not_fixed = propose_fixes(result.findings, modules)
+    for fix in fixes:
+        if args.apply:
+            Path(fix.path).write_text(fix.after, encoding="utf-8")
+            print(f"racefree: fixed {len(fix.findings)} finding(s) in {fix.path}", file=sys.stderr)
+        else:
+            sys.stdout.write(fix.diff())
+    if not_fixed:
+        print(f"racefree: {len(not_fixed)} finding(s) have no safe mechanical fix; see 'racefree check' "
+              f"for the advice", file=sys.stderr)
+    return EXIT_CLEAN if args.apply or not fixes else EXIT_FINDINGS
 
 
 def _config(args: argparse.Namespace):

@@ -36,7 +36,7 @@ or one atomic call: `_sessions.setdefault(url, session)`, `_sessions.pop(key, No
 from __future__ import annotations
 
 from racefree.analysis.concurrency import PREEMPTIVE, self_concurrency
-from racefree.rules.base import Rule, entry_description, function_name, make_finding, short_name, check_and_act_unguarded, checks_of
+from racefree.rules.base import Rule, entry_description, function_name, make_finding, short_name, check_and_act_unguarded, checks_of, unique_facts
 
 
 def check(obj, evidence):
@@ -48,7 +48,7 @@ def check(obj, evidence):
     if not writes:
         return []
     first = writes[0]
-    checks = checks_of(obj, first)
+    checks = unique_facts(check for write in writes for check in checks_of(obj, write))
     message = (
         f"`{short_name(obj)}` is checked at line {first.access.checked_at} and then written in "
         f"`{function_name(first)}` ({entry_description(first)}) without a lock: another thread can "

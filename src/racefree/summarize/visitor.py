@@ -75,7 +75,7 @@ class _Frame:
 
     __slots__ = (
         "summary", "scope", "class_name", "self_name", "cls_name", "locks", "checks",
-        "awaits", "loop_depth", "taint", "nested", "aliases", "in_test",
+        "awaits", "loop_depth", "taint", "nested", "aliases", "in_test", "enclosing_checks",
     )
 
     def __init__(self, summary: FunctionSummary, scope: FunctionScope | None, class_name: str | None):
@@ -94,6 +94,8 @@ class _Frame:
         self.nested: dict[str, str] = {}  # local def name -> qualname
         self.aliases: dict[str, Ref] = {}  # `core = self._core`: the local names shared state
         self.in_test = False  # visiting the condition of an if/while
+        # The tests of the if/while statements around the current point, innermost last.
+        self.enclosing_checks: list[dict[Ref, tuple[int, bool, int]]] = []
 
 
 class ModuleSummarizer:
@@ -248,7 +250,9 @@ class ModuleSummarizer:
             locks=tuple(frame.locks), grows=grows, in_loop=frame.loop_depth > 0,
         )
         if kind == WRITE:
-            check = frame.checks.get(ref)
+            # The check a write acts on: the innermost test around it that read the object, else
+            # the latest one before it (`if key in cache: return ...` then `cache[key] = ...`).
+            check = next((c[ref] for c in reversed(frame.enclosing_checks) if ref in c), None) or frame.checks.get(ref)
             if check is not None and check[0] <= node.lineno:
                 access.checked_at = check[0]
                 access.check_is_lazy_init = check[1]
@@ -595,14 +599,17 @@ class ModuleSummarizer:
             self._expr(node)
 
     def _while(self, node: ast.While) -> None:
-        self._test(node.test)
+        checks = self._test(node.test)
         self.frame.loop_depth += 1
+        self.frame.enclosing_checks.append(checks)
         self._block(node.body)
+        self.frame.enclosing_checks.pop()
         self.frame.loop_depth -= 1
         self._block(node.orelse)
 
     def _if(self, node: ast.If) -> None:
-        self._test(node.test)
+        checks = self._test(node.test)
+        self.frame.enclosing_checks.append(checks)
         # `if lock.acquire(False):` (a try-lock) holds the lock in its body.
         lock = None
         test = node.test
@@ -614,26 +621,29 @@ class ModuleSummarizer:
         if lock is not None and lock in self.frame.locks:
             self.frame.locks.remove(lock)
         self._block(node.orelse)
+        self.frame.enclosing_checks.pop()
 
-    def _test(self, test: ast.expr) -> None:
-        """A condition: what it reads counts as a check for writes that follow in this function."""
+    def _test(self, test: ast.expr) -> dict:
+        """A condition: what it reads counts as a check for writes that follow in this function.
+        Returns the checks it makes, for the body it guards."""
         frame = self.frame
         start = len(frame.summary.accesses)
         frame.in_test = True
         self._expr(test)
         frame.in_test = False
+        made: dict[Ref, tuple[int, bool, int]] = {}
         if frame.scope is None:
-            return
+            return made
         lazy = _tests_only_emptiness(test)
         for access in frame.summary.accesses[start:]:
             if access.kind == READ:
-                # The latest test is the one a write acts on: in double-checked locking, the
-                # re-check under the lock.
-                frame.checks[access.ref] = (test.lineno, lazy and access.op == OP_LOAD, frame.awaits)
+                made[access.ref] = (test.lineno, lazy and access.op == OP_LOAD, frame.awaits)
         for sub in (ast.walk(test) if frame.taint else ()):
             if type(sub) is ast.Name and sub.id in frame.taint:
                 ref, whole, awaits = frame.taint[sub.id]
-                frame.checks.setdefault(ref, (test.lineno, whole and lazy, awaits))
+                made.setdefault(ref, (test.lineno, whole and lazy, awaits))
+        frame.checks.update(made)  # the latest test: in double-checked locking, the re-check
+        return made
 
     def _with(self, node: ast.With | ast.AsyncWith) -> None:
         frame = self.frame
