@@ -214,9 +214,12 @@ def read(table: LocationTable, key, site: int) -> None:
                 return
     else:
         w = shadow.w
-        # A read right after our own write in the same epoch adds nothing: any later
-        # conflicting access conflicts with that write too.
-        if w is not None and w[TID] == tid and w[CLOCK] == now:
+        # A read right after our own write at the same site (`x = x + 1`) adds nothing: any
+        # later conflicting access conflicts with that write too. A read elsewhere is kept, so
+        # that a race with it is reported at the read (the optillm handler writes the config,
+        # then its callee reads it: the read is the line a user needs to see), whatever the
+        # schedule.
+        if w is not None and w[TID] == tid and w[CLOCK] == now and w[SITE] == site:
             return
     epoch = (tid, now, thread, stacks.capture(1), site, False)
     w = shadow.w
