@@ -72,8 +72,7 @@ class HandOff:
 def hand_off(obj: SharedObject, races: list[WriteReadRace]) -> HandOff:
     writes = sibling_writes(obj, races)
     reads = unique_facts(read for race in races for read in race.reads)
-    names = lambda fact: fact.info.summary.qualname.replace(".<locals>", "")  # noqa: E731
-    readers = sorted({names(r) for r in reads if r.fid != writes[0].fid}) or [names(reads[0])]
+    readers = sorted({r.function_label for r in reads if r.fid != writes[0].fid}) or [reads[0].function_label]
     return HandOff(writes, reads, readers)
 
 

@@ -41,6 +41,11 @@ class AccessFact:
         return self.info.fid
 
     @property
+    def function_label(self) -> str:
+        """The function as the code names it: `Registry.get`, `outer.inner`."""
+        return self.info.summary.qualname.replace(".<locals>", "")
+
+    @property
     def preemptive(self) -> bool:
         return any(mode.preemptive for mode in self.modes)
 

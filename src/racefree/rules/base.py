@@ -37,7 +37,7 @@ def short_name(obj: SharedObject) -> str:
 
 
 def function_name(fact: AccessFact) -> str:
-    return fact.info.summary.qualname.replace(".<locals>", "")
+    return fact.function_label
 
 
 def entry_description(fact: AccessFact, prefer: str | None = None) -> str:
