@@ -5,6 +5,7 @@ and thread-safe containers are dropped here, as are accesses made at import time
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass, field
 
 from racefree.analysis.locks import LockModel
@@ -21,7 +22,7 @@ from racefree.index import (
     Symbol,
 )
 from racefree.knowledge.entry_points import API, BACKGROUND, SHARED_BY_CONVENTION
-from racefree.summarize.model import OP_REBIND, Access
+from racefree.summarize.model import OP_MUTATE, OP_REBIND, OP_SLOT_STORE, Access
 from racefree.summarize.visitor import TOPLEVEL
 
 THREAD_STARTED = "whose methods also run on a thread it starts"
@@ -130,7 +131,7 @@ def collect_shared_objects(index: ProgramIndex, reach: Reachability, locks: Lock
                 held = locks.held(fid, access.locks)
                 if symbol.kind != INSTANCE_ATTR:
                     held = held - locks.per_instance  # one instance's lock cannot guard what all share
-                shared.facts.append(AccessFact(access, info, held, modes))
+                shared.facts.append(AccessFact(_with_implicit_growth(access, symbol), info, held, modes))
     for shared in objects.values():
         if shared.locked_class and any(f.locks for f in shared.facts):
             # Inconsistent locking: the class locks this very attribute somewhere, so its
@@ -161,6 +162,9 @@ def _why_shared(index: ProgramIndex, symbol: Symbol, access: Access, shared_clas
         singletons = index.singletons.get(class_id)
         if singletons:
             return f"attribute of the module-level instance {singletons[0]}, shared by every caller"
+    # The instance is shared when its own class, a subclass or a base (a service base class that
+    # starts the thread) is shared by design.
+    for class_id in (*index.subclasses_and_self(owner), *index.mro(owner)[1:]):
         if class_id in shared_classes:
             return f"attribute of a {class_id} instance, {shared_classes[class_id]}"
     return None
@@ -195,6 +199,16 @@ def _classes_shared_by_design(index: ProgramIndex, reach: Reachability, locks: L
                 classes[class_id] = LOCKED_STATE
                 break
     return classes
+
+
+def _with_implicit_growth(access: Access, symbol: Symbol) -> Access:
+    """On a defaultdict, `d[key]` inserts a missing key: a write into an element (`d[k]["n"] += 1`)
+    or a store under a computed key can grow the container, as an iteration elsewhere will see."""
+    if access.kind != "write" or access.grows or not (symbol.typed or "").endswith("defaultdict"):
+        return access
+    if access.op in (OP_MUTATE, OP_SLOT_STORE):
+        return dataclasses.replace(access, grows=True)
+    return access
 
 
 def _uses_self(info: FunctionInfo) -> bool:

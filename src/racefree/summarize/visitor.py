@@ -42,6 +42,13 @@ from racefree.summarize.model import (
     Registration,
 )
 from racefree.summarize.scopes import FunctionScope, function_scope, target_names
+from racefree.summarize.syntax import (
+    constant_key,
+    declares_instance_field,
+    dotted_text,
+    positions_under_arithmetic,
+    tests_only_emptiness,
+)
 
 _FUNCTION_NODES = (ast.FunctionDef, ast.AsyncFunctionDef)
 _ITERATING_BUILTINS = frozenset({"enumerate", "reversed", "zip", "iter", "next", "sorted", "sum", "any", "all"})
@@ -50,24 +57,6 @@ _ITERATING_HELPERS = frozenset({"iteritems", "itervalues", "iterkeys", "viewitem
 _MUTABLE_LITERALS = (ast.Dict, ast.List, ast.Set, ast.DictComp, ast.ListComp, ast.SetComp)
 _CONSTANT_LITERALS = (ast.Constant, ast.Tuple, ast.JoinedStr, ast.BinOp, ast.UnaryOp)
 TOPLEVEL = "<module>"
-
-
-def dotted_text(node: ast.AST) -> str | None:
-    """`a.b.c` for a chain of attributes on a name, else None."""
-    parts: list[str] = []
-    while type(node) is ast.Attribute:
-        parts.append(node.attr)
-        node = node.value
-    if type(node) is ast.Name:
-        parts.append(node.id)
-        return ".".join(reversed(parts))
-    return None
-
-
-def constant_key(node: ast.AST | None) -> str | None:
-    if type(node) is ast.Constant and isinstance(node.value, (str, int)) and not isinstance(node.value, bool):
-        return str(node.value)
-    return None
 
 
 class _Frame:
@@ -326,7 +315,7 @@ class ModuleSummarizer:
         if value_reads and may_be_shared:
             # Only a read that feeds arithmetic makes a read-modify-write (`n = n + 1`); a read
             # used as a fallback (`cfg["k"] = data.get("k", cfg["k"])`) just keeps the old value.
-            computed = _positions_under_arithmetic(value)
+            computed = positions_under_arithmetic(value)
             arithmetic_reads = {ref: a for ref, a in value_reads.items() if (a.line, a.col) in computed}
         for target in targets:
             if type(target) is ast.Name:
@@ -345,7 +334,7 @@ class ModuleSummarizer:
         for sub in ast.walk(value):
             if type(sub) is ast.Name and sub.id in frame.taint:
                 if computed is None:
-                    computed = _positions_under_arithmetic(value)
+                    computed = positions_under_arithmetic(value)
                 if (sub.lineno, sub.col_offset) in computed:
                     ref, _, awaits = frame.taint[sub.id]
                     read = Access(ref=ref, kind=READ, op=OP_SLOT_LOAD, line=sub.lineno, col=sub.col_offset,
@@ -460,7 +449,7 @@ class ModuleSummarizer:
         if self._is_toplevel():
             if self._in_class_body():
                 cls = self.class_stack[-1]
-                table = cls.instance_attributes if _declares_instance_field(cls, node, value) else cls.attributes
+                table = cls.instance_attributes if declares_instance_field(cls, node, value) else cls.attributes
                 table.setdefault(name, self._binding(name, value, target))
             else:
                 self._bind_module_name(name, value, target)
@@ -634,7 +623,7 @@ class ModuleSummarizer:
         made: dict[Ref, tuple[int, bool, int]] = {}
         if frame.scope is None:
             return made
-        lazy = _tests_only_emptiness(test)
+        lazy = tests_only_emptiness(test)
         for access in frame.summary.accesses[start:]:
             if access.kind == READ:
                 made[access.ref] = (test.lineno, lazy and access.op == OP_LOAD, frame.awaits)
@@ -1013,40 +1002,3 @@ def _skip(node: ast.AST) -> None:
     return None
 
 
-_FIELD_DECLARATIONS = frozenset({"field", "Field", "ib", "attrib", "PrivateAttr"})
-_FIELD_CLASS_MARKERS = ("dataclass", "attr.s", "attrs", "define", "frozen", "BaseModel", "NamedTuple", "TypedDict")
-
-
-def _declares_instance_field(cls: ClassSummary, node: ast.stmt, value: ast.expr | None) -> bool:
-    """`x: list = field(default_factory=list)` in a dataclass, attrs or pydantic class declares a
-    per-instance field, not one object shared by all instances."""
-    if type(value) is ast.Call and (dotted_text(value.func) or "").rsplit(".", 1)[-1] in _FIELD_DECLARATIONS:
-        return True
-    if type(node) is not ast.AnnAssign:
-        return False
-    markers = [d.text for d in cls.decorators] + cls.base_texts
-    return any(marker in text for text in markers for marker in _FIELD_CLASS_MARKERS)
-
-
-def _tests_only_emptiness(test: ast.expr) -> bool:
-    """`X is None`, `not X`, `X`, `X is not None`, `X == None`: a lazy-initialisation test. A test
-    that also compares with other values (`not X or X.id != new.id`) is a conditional update."""
-    kind = type(test)
-    if kind is ast.UnaryOp and type(test.op) is ast.Not:
-        return _tests_only_emptiness(test.operand)
-    if kind is ast.Compare:
-        return (len(test.ops) == 1 and type(test.ops[0]) in (ast.Is, ast.IsNot, ast.Eq, ast.NotEq)
-                and type(test.comparators[0]) is ast.Constant and test.comparators[0].value is None)
-    if kind is ast.Call:  # hasattr(X, "y"), len(X) == 0 style probes of the object itself
-        return type(test.func) is ast.Name and test.func.id in ("hasattr", "len", "bool")
-    return kind in (ast.Name, ast.Attribute, ast.Subscript)
-
-
-def _positions_under_arithmetic(value: ast.expr) -> set[tuple[int, int]]:
-    positions: set[tuple[int, int]] = set()
-    for node in ast.walk(value):
-        if type(node) is ast.BinOp:
-            for sub in ast.walk(node):
-                if isinstance(sub, ast.expr):
-                    positions.add((sub.lineno, sub.col_offset))
-    return positions

@@ -1,0 +1,65 @@
+"""Pure helpers that read syntax: dotted names, constant keys, what a test or a class body
+declares. No summariser state."""
+
+from __future__ import annotations
+
+import ast
+
+from racefree.summarize.model import ClassSummary
+
+
+def dotted_text(node: ast.AST) -> str | None:
+    """`a.b.c` for a chain of attributes on a name, else None."""
+    parts: list[str] = []
+    while type(node) is ast.Attribute:
+        parts.append(node.attr)
+        node = node.value
+    if type(node) is ast.Name:
+        parts.append(node.id)
+        return ".".join(reversed(parts))
+    return None
+
+
+def constant_key(node: ast.AST | None) -> str | None:
+    if type(node) is ast.Constant and isinstance(node.value, (str, int)) and not isinstance(node.value, bool):
+        return str(node.value)
+    return None
+
+
+_FIELD_DECLARATIONS = frozenset({"field", "Field", "ib", "attrib", "PrivateAttr"})
+_FIELD_CLASS_MARKERS = ("dataclass", "attr.s", "attrs", "define", "frozen", "BaseModel", "NamedTuple", "TypedDict")
+
+
+def declares_instance_field(cls: ClassSummary, node: ast.stmt, value: ast.expr | None) -> bool:
+    """`x: list = field(default_factory=list)` in a dataclass, attrs or pydantic class declares a
+    per-instance field, not one object shared by all instances."""
+    if type(value) is ast.Call and (dotted_text(value.func) or "").rsplit(".", 1)[-1] in _FIELD_DECLARATIONS:
+        return True
+    if type(node) is not ast.AnnAssign:
+        return False
+    markers = [d.text for d in cls.decorators] + cls.base_texts
+    return any(marker in text for text in markers for marker in _FIELD_CLASS_MARKERS)
+
+
+def tests_only_emptiness(test: ast.expr) -> bool:
+    """`X is None`, `not X`, `X`, `X is not None`, `X == None`: a lazy-initialisation test. A test
+    that also compares with other values (`not X or X.id != new.id`) is a conditional update."""
+    kind = type(test)
+    if kind is ast.UnaryOp and type(test.op) is ast.Not:
+        return tests_only_emptiness(test.operand)
+    if kind is ast.Compare:
+        return (len(test.ops) == 1 and type(test.ops[0]) in (ast.Is, ast.IsNot, ast.Eq, ast.NotEq)
+                and type(test.comparators[0]) is ast.Constant and test.comparators[0].value is None)
+    if kind is ast.Call:  # hasattr(X, "y"), len(X) == 0 style probes of the object itself
+        return type(test.func) is ast.Name and test.func.id in ("hasattr", "len", "bool")
+    return kind in (ast.Name, ast.Attribute, ast.Subscript)
+
+
+def positions_under_arithmetic(value: ast.expr) -> set[tuple[int, int]]:
+    positions: set[tuple[int, int]] = set()
+    for node in ast.walk(value):
+        if type(node) is ast.BinOp:
+            for sub in ast.walk(node):
+                if isinstance(sub, ast.expr):
+                    positions.add((sub.lineno, sub.col_offset))
+    return positions
