@@ -48,7 +48,6 @@ class CheckResult:
     usage_errors: bool = False
     entry_points: int = 0
     suppressed: int = 0  # findings silenced by `# racefree: ignore` comments
-    extra: dict = field(default_factory=dict)
 
 
 def run_check(options: CheckOptions) -> CheckResult:

@@ -7,7 +7,7 @@ reason it is reported, and the fix, so that every report format is a function of
 from __future__ import annotations
 
 import hashlib
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass
 
 
 @dataclass(frozen=True, slots=True)
@@ -73,7 +73,6 @@ class Finding:
     reason: str  # why racefree believes the accesses run concurrently
     fix: str
     defined_at: tuple[str, int] | None = None
-    extra: dict = field(default_factory=dict)
 
     def fingerprint(self) -> str:
         """Rule, object and the functions that touch it: stable across edits that only move lines

@@ -58,9 +58,6 @@ class AccessFact:
     def concurrent(self) -> bool:
         return bool(self.modes)
 
-    def mode_kinds(self) -> set[str]:
-        return {mode.context for mode in self.modes}
-
     @property
     def api_only(self) -> bool:
         """Reached only because it is library API, not from any framework or thread."""

@@ -72,7 +72,6 @@ class _LockGuard(cst.CSTTransformer):
         self.placed_definitions: set[str] = set()
         self.guarded: set[tuple[str, int]] = set()
         self.has_threading_import = False
-        self._depth = 0  # statement nesting, to find the outermost statement on a line
 
     def unplaced(self) -> bool:
         wanted = {(p.object_name, line) for p in self.plans for line in p.write_lines}

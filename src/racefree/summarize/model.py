@@ -57,7 +57,6 @@ class Access:
     checked_at: int | None = None  # line of an `if` whose test read this object first
     check_is_lazy_init: bool = False  # that test was `is None` / `not X` on the object itself
     await_between: bool = False  # an await runs between the check and this write
-    in_loop: bool = False
 
 
 @dataclass(slots=True)
@@ -72,8 +71,7 @@ class Call:
     callee_text: str = ""  # dotted text of the called expression, for pattern tables
     function_args: tuple["FunctionArg", ...] = ()  # functions passed as arguments
     first_arg_text: str | None = None  # literal first string argument (route path, ...)
-    awaited: bool = False
-    in_loop: bool = False
+    in_loop: bool = False  # a thread started in a loop runs many times at once
     # Shared state passed as arguments: (position or None, keyword or None, reference)
     argument_refs: tuple[tuple[int | None, str | None, Ref], ...] = ()
 

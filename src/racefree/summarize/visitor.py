@@ -236,7 +236,7 @@ class ModuleSummarizer:
             return None
         access = Access(
             ref=ref, kind=kind, op=op, line=node.lineno, col=node.col_offset, slot=slot,
-            locks=tuple(frame.locks), grows=grows, in_loop=frame.loop_depth > 0,
+            locks=tuple(frame.locks), grows=grows,
         )
         if kind == WRITE:
             # The check a write acts on: the innermost test around it that read the object, else
@@ -821,9 +821,6 @@ class ModuleSummarizer:
         elif kind is ast.Await:
             self._expr(node.value)
             self.frame.awaits += 1
-            calls = self.frame.summary.calls
-            if calls and type(node.value) is ast.Call and calls[-1].line == node.value.lineno:
-                calls[-1].awaited = True
         elif kind is ast.Lambda:
             self._lambda(node)
         elif kind in (ast.ListComp, ast.SetComp, ast.GeneratorExp, ast.DictComp):
