@@ -31,3 +31,10 @@ def check(*paths: Path | str, cache: bool = False):
 @pytest.fixture
 def run_racefree():
     return check
+
+
+@pytest.fixture(autouse=True)
+def _plain_output(monkeypatch):
+    """Reports are compared as plain text: a CI runner's FORCE_COLOR or NO_COLOR must not leak in."""
+    monkeypatch.delenv("FORCE_COLOR", raising=False)
+    monkeypatch.delenv("NO_COLOR", raising=False)

@@ -114,3 +114,16 @@ def test_inline_suppressions_silence_only_their_rule():
     expected = {(rule, line, col) for _, rule, line, col in expected_markers([fixture])}
     assert found == expected == {("RF103", 16, 5)}
     assert document["stats"]["suppressed"] == 2
+
+
+def test_a_reader_that_stops_early_gets_no_traceback(tmp_path):
+    # `racefree fix . | head -1`: the pipe closes while the diffs are being written.
+    for number in range(60):
+        (tmp_path / f"counter_{number}.py").write_text((FIXTURES / "RF103" / "executor_counter.py").read_text())
+    process = subprocess.Popen([sys.executable, "-m", "racefree", "fix", "--no-cache", "."], cwd=tmp_path,
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    process.stdout.readline()
+    process.stdout.close()
+    stderr = process.stderr.read().decode()
+    process.wait(timeout=120)
+    assert "Traceback" not in stderr and "BrokenPipeError" not in stderr

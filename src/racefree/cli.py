@@ -19,6 +19,8 @@ EXIT_CLEAN = 0
 EXIT_FINDINGS = 1
 EXIT_ERROR = 2
 
+COLOR_CHOICES = ["auto", "always", "never"]
+
 
 class _Parser(argparse.ArgumentParser):
     """argparse that exits with our usage code (2) and a one-line message."""
@@ -58,6 +60,10 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument("--baseline", metavar="FILE", help="report only findings that are not in FILE")
     check.add_argument("--jobs", "-j", type=int, default=0, help="worker processes (default: CPU count)")
     check.add_argument("--cache-dir", default=None, help="where summaries are cached")
+    check.add_argument("--color", choices=COLOR_CHOICES, default="auto",
+                       help="colour the text report: auto (a terminal, unless NO_COLOR is set), always, never")
+    check.add_argument("--warn-unused-ignores", action="store_true",
+                       help="report `# racefree: ignore` comments that silence no finding (exit 1 if any)")
 
     commands.add_parser(
         "run",
@@ -68,8 +74,10 @@ def build_parser() -> argparse.ArgumentParser:
 
     fix = commands.add_parser(
         "fix", help="show mechanical fixes as a unified diff (--apply writes them)",
-        description="Offer mechanical fixes: a module-level threading.Lock around lost updates and "
-        "check-then-act on module-level state. A fix that cannot be made safely is not offered.",
+        description="Offer mechanical fixes: per-request values written into a module-level dict get a "
+        "per-request copy (a contextvars.ContextVar) that the code the handler calls reads; lost updates and "
+        "check-then-act on module-level state get a module-level threading.Lock. A fix that cannot be made "
+        "safely is not offered.",
     )
     fix.add_argument("paths", nargs="+", metavar="PATH")
     fix.add_argument("--apply", action="store_true", help="write the fixes to the files")
@@ -79,16 +87,40 @@ def build_parser() -> argparse.ArgumentParser:
     rules.set_defaults(rule_code=None)
     rule = commands.add_parser("rule", help="print one rule's documentation")
     rule.add_argument("rule_code", metavar="CODE")
+
+    report = commands.add_parser(
+        "report", help="print one finding as a bug report, by the id 'racefree check' shows",
+        description="Run the check on PATH (default: the current directory) and print the finding "
+        "whose id starts with ID as a bug report.",
+    )
+    report.add_argument("finding_id", metavar="ID", help="a finding id, or a prefix of it")
+    report.add_argument("paths", nargs="*", default=["."], metavar="PATH", help="what to check (default: .)")
+    report.add_argument("--format", choices=["markdown", "text", "json"], default="markdown",
+                        help="output format (default: markdown)")
+    report.add_argument("--color", choices=COLOR_CHOICES, default="auto", help="colour for --format text")
+    report.add_argument("--config", metavar="FILE", help="configuration file, as for check")
+    report.add_argument("--exclude", metavar="GLOB", action="append", default=[], help="skip matching files")
+    report.add_argument("--no-cache", action="store_true", help="do not read or write the summary cache")
+    report.set_defaults(select=None, ignore=None)
     return parser
 
 
 def main(argv: list[str] | None = None) -> int:
-    argv = sys.argv[1:] if argv is None else argv
+    try:
+        return _dispatch(sys.argv[1:] if argv is None else argv)
+    except BrokenPipeError:  # `racefree check . | head`: the reader has seen enough
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return EXIT_ERROR
+
+
+def _dispatch(argv: list[str]) -> int:
     if argv[:1] == ["run"]:
         return _run_runtime(argv[1:])
     args = build_parser().parse_args(argv)
     if args.command == "check":
         return _check(args)
+    if args.command == "report":
+        return _report(args)
     if args.command == "fix":
         return _fix(args)
     if args.command in ("rules", "rule"):
@@ -98,8 +130,8 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _check(args: argparse.Namespace) -> int:
-    from racefree.engine import CheckOptions, run_check
-    from racefree.report import render
+    from racefree.engine import CheckOptions
+    from racefree.report import render, text_format
 
     try:
         config = _config(args)
@@ -108,18 +140,11 @@ def _check(args: argparse.Namespace) -> int:
         print(f"racefree: error: {exc}", file=sys.stderr)
         return EXIT_ERROR
     options = CheckOptions(
-        paths=args.paths, use_cache=not args.no_cache, jobs=args.jobs, cache_dir=args.cache_dir, config=config
+        paths=args.paths, use_cache=not args.no_cache, jobs=args.jobs, cache_dir=args.cache_dir, config=config,
+        warn_unused_ignores=args.warn_unused_ignores,
     )
-    try:
-        result = run_check(options)
-    except KeyboardInterrupt:
-        print("racefree: interrupted", file=sys.stderr)
-        return EXIT_ERROR
-    except Exception as exc:  # a bug of ours: one line for the user, the details on request
-        if os.environ.get("RACEFREE_DEBUG"):
-            raise
-        print(f"racefree: internal error: {type(exc).__name__}: {exc} "
-              f"(set RACEFREE_DEBUG=1 for the traceback, and please report it)", file=sys.stderr)
+    result = _run_pipeline(options)
+    if result is None:
         return EXIT_ERROR
     if args.write_baseline:
         try:
@@ -131,14 +156,99 @@ def _check(args: argparse.Namespace) -> int:
         return EXIT_CLEAN
     if known is not None:
         result.findings = new_findings(result.findings, known)
-    sys.stdout.write(render(args.format, result))
+    if args.format == "text":
+        sys.stdout.write(text_format.render(result, _palette(args.color), args.paths))
+    else:
+        sys.stdout.write(render(args.format, result))
+    if result.unused_ignores and args.format not in ("text", "json"):  # the others have no place for them
+        for unused in result.unused_ignores:
+            print(f"racefree: {unused.one_line()}", file=sys.stderr)
     if args.output_dir:
         _write_reports(args.output_dir, result)
     for error in result.errors:
         print(f"racefree: {error.one_line()}", file=sys.stderr)
     if result.usage_errors:
         return EXIT_ERROR
-    return EXIT_FINDINGS if result.findings else EXIT_CLEAN
+    return EXIT_FINDINGS if result.findings or result.unused_ignores else EXIT_CLEAN
+
+
+def _run_pipeline(options):
+    """The check's result, with a progress line on a terminal; None after a one-line error."""
+    from racefree.engine import run_check
+    from racefree.progress import ProgressLine
+
+    progress = ProgressLine()
+    options.progress = progress
+    try:
+        try:
+            return run_check(options)
+        finally:
+            progress.clear()  # before any message, which would land on the progress line
+    except KeyboardInterrupt:
+        print("racefree: interrupted", file=sys.stderr)
+        return None
+    except Exception as exc:  # a bug of ours: one line for the user, the details on request
+        if os.environ.get("RACEFREE_DEBUG"):
+            raise
+        print(f"racefree: internal error: {type(exc).__name__}: {exc} "
+              f"(set RACEFREE_DEBUG=1 for the traceback, and please report it)", file=sys.stderr)
+        return None
+
+
+def _palette(choice: str):
+    from racefree.report.colour import Palette, wants_colour
+
+    return Palette(wants_colour(choice, sys.stdout))
+
+
+def _report(args: argparse.Namespace) -> int:
+    """`racefree report ID [PATH...]`: one finding, by the id (or a prefix of it) check prints."""
+    import dataclasses
+
+    from racefree.engine import CheckOptions
+    from racefree.finding_ids import findings_with_id, is_valid_id, short_id
+
+    if not is_valid_id(args.finding_id):
+        print(f"racefree: error: {args.finding_id!r} is not a finding id (hex digits, as 'racefree check' "
+              f"prints them)", file=sys.stderr)
+        return EXIT_ERROR
+    try:
+        config = _config(args)
+    except ConfigError as exc:
+        print(f"racefree: error: {exc}", file=sys.stderr)
+        return EXIT_ERROR
+    result = _run_pipeline(CheckOptions(paths=args.paths, use_cache=not args.no_cache, config=config))
+    if result is None:
+        return EXIT_ERROR
+    for error in result.errors:
+        print(f"racefree: {error.one_line()}", file=sys.stderr)
+    matches = findings_with_id(result.findings, args.finding_id)
+    if not matches:
+        print(f"racefree: error: no finding with id {args.finding_id} in {' '.join(args.paths)} "
+              f"('racefree check' prints each finding's id)", file=sys.stderr)
+        return EXIT_ERROR
+    if len({f.fingerprint() for f in matches}) > 1:
+        print(f"racefree: error: id {args.finding_id} matches {len(matches)} findings; give more of it:",
+              file=sys.stderr)
+        for finding in matches:
+            print(f"  {short_id(finding)}  {finding.rule} {finding.file}:{finding.line}:{finding.col} "
+                  f"{finding.object}", file=sys.stderr)
+        return EXIT_ERROR
+    sys.stdout.write(_render_matches(args, dataclasses.replace(result, findings=matches)))
+    return EXIT_CLEAN
+
+
+def _render_matches(args: argparse.Namespace, result) -> str:
+    """The finding (rarely several with one fingerprint) alone, in the format asked for."""
+    from racefree.report import json_format, markdown_format, text_format
+
+    if args.format == "json":
+        return json_format.render(result)
+    if args.format == "text":
+        palette = _palette(args.color)
+        return "\n".join("\n".join(text_format.render_finding(f, palette, args.paths)) + "\n"
+                         for f in result.findings)
+    return markdown_format.RULE_LINE.join(markdown_format.render_finding(f, level=1) for f in result.findings)
 
 
 def _fix(args: argparse.Namespace) -> int:
@@ -150,9 +260,11 @@ def _fix(args: argparse.Namespace) -> int:
     except ImportError:
         print("racefree: error: racefree fix needs libcst: pip install 'racefree[fix]'", file=sys.stderr)
         return EXIT_ERROR
+    from racefree.engine import load_program
+
     result = run_check(CheckOptions(paths=args.paths, use_cache=not args.no_cache))
     modules = {f.path: f.module for f in discover(args.paths).files}
-    fixes, not_fixed = propose_fixes(result.findings, modules)
+    fixes, not_fixed = propose_fixes(result.findings, modules, load_program(args.paths, use_cache=not args.no_cache))
     for fix in fixes:
         if args.apply:
             Path(fix.path).write_text(fix.after, encoding="utf-8")

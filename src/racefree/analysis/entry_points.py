@@ -16,16 +16,12 @@ from racefree.knowledge.entry_points import (
     NON_API_PARTS,
     PUBLIC_DUNDERS,
     BACKGROUND,
-    BASE_CLASS_ENTRIES,
-    CALL_ENTRIES,
-    CALLBACK_SLOTS,
-    DECORATOR_ENTRIES,
-    DUCK_TYPED_ENTRIES,
     ROUTE_DECORATOR_METHODS,
     ROUTE_FALLBACK,
     TASK,
     name_matches,
 )
+from racefree.knowledge.merged import BUILT_IN, Knowledge
 from racefree.summarize.model import Call
 
 
@@ -47,21 +43,22 @@ class EntryPoint:
         return f"{self.framework}{detail}"
 
 
-def find_entry_points(index: ProgramIndex, library_api: bool = True) -> list[EntryPoint]:
-    """library_api: also take public functions and methods as (weak) concurrent entry points."""
+def find_entry_points(index: ProgramIndex, knowledge: Knowledge = BUILT_IN, library_api: bool = True) -> list[EntryPoint]:
+    """knowledge: the built-in tables and the project's own additions.
+    library_api: also take public functions and methods as (weak) concurrent entry points."""
     entries: dict[tuple[str, str], EntryPoint] = {}
 
     def add(entry: EntryPoint) -> None:
         entries.setdefault((entry.fid, entry.framework), entry)
 
     for info in index.functions.values():
-        _decorated(index, info, add)
+        _decorated(index, knowledge, info, add)
         for call in info.summary.calls:
             if call.function_args:
-                _handed_to_call(index, info, call, add)
+                _handed_to_call(index, knowledge, info, call, add)
         for registration in info.summary.registrations:
-            _registered(index, info, registration, add)
-    _subclassed(index, add)
+            _registered(index, knowledge, info, registration, add)
+    _subclassed(index, knowledge, add)
     if library_api:
         framework_entries = {e.fid for e in entries.values()}
         for entry in _public_api(index):
@@ -133,11 +130,11 @@ def _candidate_names(symbol: Symbol | None) -> list[str]:
     return names
 
 
-def _decorated(index: ProgramIndex, info: FunctionInfo, add) -> None:
+def _decorated(index: ProgramIndex, knowledge: Knowledge, info: FunctionInfo, add) -> None:
     for decorator in info.summary.decorators:
         symbol = index.resolve_ref(info.module, decorator.ref, info.summary.class_name) if decorator.ref else None
         names = _candidate_names(symbol)
-        matched = next((e for e in DECORATOR_ENTRIES for n in names if name_matches(e.name, n)), None)
+        matched = next((e for e in knowledge.decorators for n in names if name_matches(e.name, n)), None)
         if matched is None:
             method = decorator.text.rsplit(".", 1)[-1]
             if "." in decorator.text and method in ROUTE_DECORATOR_METHODS and (decorator.first_arg_text or "").startswith("/"):
@@ -147,22 +144,12 @@ def _decorated(index: ProgramIndex, info: FunctionInfo, add) -> None:
                            info.module.path, decorator.line, decorator.first_arg_text))
 
 
-def _last_component(pattern_name: str) -> str:
-    return pattern_name.rsplit(".", 1)[-1].rsplit(":", 1)[-1]
-
-
-# A call can only match a pattern that ends with the called name: index the table by it.
-_CALL_ENTRIES_BY_NAME: dict[str, list] = {}
-for _pattern in CALL_ENTRIES:
-    _CALL_ENTRIES_BY_NAME.setdefault(_last_component(_pattern.name), []).append(_pattern)
-
-
-def _handed_to_call(index: ProgramIndex, info: FunctionInfo, call: Call, add) -> None:
+def _handed_to_call(index: ProgramIndex, knowledge: Knowledge, info: FunctionInfo, call: Call, add) -> None:
     symbol = index.resolve_ref(info.module, call.callee, info.summary.class_name) if call.callee else None
     names = _candidate_names(symbol)
     receiver, _, method = call.callee_text.rpartition(".")
     candidates = {method, *(n.rsplit(".", 1)[-1] for n in names)}
-    patterns = [p for name in candidates for p in _CALL_ENTRIES_BY_NAME.get(name, ())]
+    patterns = [p for name in candidates for p in knowledge.calls_named(name)]
     for pattern in patterns:
         if pattern.unless_module_uses and _module_uses(info, pattern.unless_module_uses):
             continue
@@ -194,10 +181,10 @@ def _module_uses(info: FunctionInfo, packages: tuple[str, ...]) -> bool:
     return any(p in roots for p in packages)
 
 
-def _registered(index: ProgramIndex, info: FunctionInfo, registration, add) -> None:
+def _registered(index: ProgramIndex, knowledge: Knowledge, info: FunctionInfo, registration, add) -> None:
     symbol = index.resolve_ref(info.module, registration.target, info.summary.class_name)
     names = _candidate_names(symbol)
-    for slot in CALLBACK_SLOTS:
+    for slot in knowledge.callback_slots:
         if not any(name_matches(slot.slot, n) for n in names):
             continue
         for arg in registration.functions:
@@ -215,12 +202,12 @@ def _registered(index: ProgramIndex, info: FunctionInfo, registration, add) -> N
                                registration.line, registration.target_text))
 
 
-def _subclassed(index: ProgramIndex, add) -> None:
+def _subclassed(index: ProgramIndex, knowledge: Knowledge, add) -> None:
     for class_id, (module, summary) in index.classes.items():
         # Bases outside the analysed code, and the analysed ones (Django's own Node subclasses).
         bases = index.external_bases(class_id) + index.mro(class_id)[1:]
-        patterns = [p for p in BASE_CLASS_ENTRIES if any(name_matches(p.base, b) for b in bases)]
-        patterns += [p for p in DUCK_TYPED_ENTRIES if any(m in summary.methods for m in p.signature)]
+        patterns = [p for p in knowledge.base_classes if any(name_matches(p.base, b) for b in bases)]
+        patterns += [p for p in knowledge.duck_typed if any(m in summary.methods for m in p.signature)]
         for pattern in patterns:
             for method in pattern.methods:
                 symbol = index.class_member(class_id, method, instance=True)

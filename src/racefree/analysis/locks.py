@@ -4,13 +4,15 @@ caller holds on every path to its function (an intersection over the call graph)
 from __future__ import annotations
 
 from racefree.index import INSTANCE_ATTR, ProgramIndex
-from racefree.knowledge.sync import LOCK_CONSTRUCTORS, LOCK_NAME_HINTS
+from racefree.knowledge.merged import BUILT_IN, Knowledge
+from racefree.knowledge.sync import LOCK_NAME_HINTS
 from racefree.summarize.model import Ref
 
 
 class LockModel:
-    def __init__(self, index: ProgramIndex, entry_functions: set[str]):
+    def __init__(self, index: ProgramIndex, entry_functions: set[str], knowledge: Knowledge = BUILT_IN):
         self.index = index
+        self.knowledge = knowledge
         self._ids: dict[tuple[str, Ref], str | None] = {}
         self.held_on_entry: dict[str, frozenset[str]] = {}
         # Locks that are attributes of ordinary instances (`self._lock`): each instance has its
@@ -29,7 +31,7 @@ class LockModel:
         last = (ref.attrs[-1] if ref.attrs else ref.root).lower()
         if symbol is not None:
             constructor = symbol.typed or ""
-            if constructor in LOCK_CONSTRUCTORS or any(h in last for h in LOCK_NAME_HINTS):
+            if self.knowledge.is_lock_constructor(constructor) or any(h in last for h in LOCK_NAME_HINTS):
                 lock = symbol.name
                 if symbol.kind == INSTANCE_ATTR and not self._has_singleton(symbol.owner_class):
                     self.per_instance.add(lock)

@@ -22,6 +22,7 @@ from racefree.index import (
     Symbol,
 )
 from racefree.knowledge.entry_points import API, BACKGROUND, SHARED_BY_CONVENTION
+from racefree.knowledge.merged import BUILT_IN, Knowledge
 from racefree.summarize.model import OP_MUTATE, OP_REBIND, OP_SLOT_STORE, Access
 from racefree.summarize.visitor import TOPLEVEL
 
@@ -95,7 +96,8 @@ def unique_facts(facts) -> list[AccessFact]:
     return result
 
 
-def collect_shared_objects(index: ProgramIndex, reach: Reachability, locks: LockModel) -> list[SharedObject]:
+def collect_shared_objects(index: ProgramIndex, reach: Reachability, locks: LockModel,
+                           knowledge: Knowledge = BUILT_IN) -> list[SharedObject]:
     shared_classes = _classes_shared_by_design(index, reach, locks)
     objects: dict[str, SharedObject] = {}
     for fid, info in index.functions.items():
@@ -113,7 +115,8 @@ def collect_shared_objects(index: ProgramIndex, reach: Reachability, locks: Lock
             for symbol in symbols:
                 if symbol is None or symbol.kind in (FUNCTION, MODULE):
                     continue
-                if symbol.safe and not (symbol.binding is not None and access.op == OP_REBIND):
+                safe = symbol.safe or (knowledge.has_project_containers and _declared_safe(index, knowledge, symbol))
+                if safe and not (symbol.binding is not None and access.op == OP_REBIND):
                     continue  # per-thread or thread-safe contents; rebinding the holder itself is not safe
                 why = _why_shared(index, symbol, access, shared_classes)
                 if why is None:
@@ -196,6 +199,19 @@ def _classes_shared_by_design(index: ProgramIndex, reach: Reachability, locks: L
                 classes[class_id] = LOCKED_STATE
                 break
     return classes
+
+
+def _declared_safe(index: ProgramIndex, knowledge: Knowledge, symbol: Symbol) -> bool:
+    """A thread-safe container the project's configuration declares: an object its constructor
+    made, a subclass of it, or a name inside such a library object."""
+    typed = symbol.typed
+    if typed and (knowledge.is_project_safe_container(typed) or (
+            typed in index.classes and any(knowledge.is_project_safe_container(b) for b in index.external_bases(typed)))):
+        return True
+    if symbol.kind == EXTERNAL:
+        parts = symbol.name.split(".")
+        return any(knowledge.is_project_safe_container(".".join(parts[:i])) for i in range(2, len(parts) + 1))
+    return False
 
 
 def _with_implicit_growth(access: Access, symbol: Symbol) -> Access:

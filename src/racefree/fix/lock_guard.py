@@ -16,6 +16,7 @@ import libcst as cst
 from libcst.metadata import MetadataWrapper, PositionProvider
 
 from racefree.findings import Finding
+from racefree.fix.cst_syntax import after_imports, contains
 
 FIXABLE_RULES = ("RF103", "RF104")
 
@@ -103,7 +104,7 @@ class _LockGuard(cst.CSTTransformer):
         plans = [p for p in plans if not all((p.object_name, w) in self.guarded for w in p.write_lines if start <= w <= end)]
         if not plans:
             return updated
-        if _contains(original, (cst.Await, cst.Yield)):
+        if contains(original, (cst.Await, cst.Yield)):
             self.refused = True
             return updated
         for plan in plans:
@@ -128,35 +129,7 @@ class _LockGuard(cst.CSTTransformer):
                     new_body.append(cst.parse_statement(f"{lock_name(plan.object_name)} = threading.Lock()\n"))
                     self.placed_definitions.add(plan.object_name)
         if not self.has_threading_import:
-            index = _after_imports(new_body)
+            index = after_imports(new_body)
             new_body.insert(index, cst.parse_statement("import threading\n"))
         return updated.with_changes(body=new_body)
 
-
-def _after_imports(body: list[cst.CSTNode]) -> int:
-    """Where a new import goes: after the module docstring and the leading imports."""
-    index = 0
-    for i, statement in enumerate(body):
-        if isinstance(statement, cst.SimpleStatementLine) and all(
-            isinstance(s, (cst.Import, cst.ImportFrom)) or (isinstance(s, cst.Expr) and isinstance(s.value, cst.SimpleString))
-            for s in statement.body
-        ):
-            index = i + 1
-        else:
-            break
-    return index
-
-
-def _contains(node: cst.CSTNode, kinds: tuple[type, ...]) -> bool:
-    found = False
-
-    class _Finder(cst.CSTVisitor):
-        def on_visit(self, sub: cst.CSTNode) -> bool:
-            nonlocal found
-            if isinstance(sub, kinds):
-                found = True
-            # Nested functions and lambdas have their own awaits and yields.
-            return not found and not isinstance(sub, (cst.FunctionDef, cst.Lambda))
-
-    node.visit(_Finder())
-    return found

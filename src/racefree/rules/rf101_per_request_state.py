@@ -12,6 +12,11 @@ loudly; the results are quietly wrong.
 
 ## Example
 ```python
+from flask import Flask, request
+
+from mcts import search
+
+app = Flask(__name__)
 server_config = {"depth": 1}
 
 @app.route("/v1/chat/completions", methods=["POST"])
@@ -25,10 +30,20 @@ def run_search():
 
 ## Use instead
 ```python
+from flask import Flask, request
+
+from mcts import search
+
+app = Flask(__name__)
+server_config = {"depth": 1}
+
 @app.route("/v1/chat/completions", methods=["POST"])
 def proxy():
     depth = request.json.get("depth", server_config["depth"])
     return run_search(depth)                                # pass per-request data down
+
+def run_search(depth):
+    return search(depth=depth)
 ```
 Where the reader is many calls away, a `contextvars.ContextVar` set in the handler gives each
 request (thread or task) its own value.

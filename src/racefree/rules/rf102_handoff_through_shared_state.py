@@ -14,24 +14,31 @@ the wrong job.
 
 ## Example
 ```python
+import litellm
+
+MODEL = "gpt-4o-mini"
 _LAST = {"cost": 0.0}
 
 def _on_success(kwargs, response, start, end):   # LiteLLM runs this on its own thread
-    _LAST["cost"] = completion_cost(response)
+    _LAST["cost"] = litellm.completion_cost(response)
 
 litellm.success_callback = [_on_success]
 
 def invoke(prompt):
-    response = litellm.completion(model=MODEL, messages=[prompt])
+    response = litellm.completion(model=MODEL, messages=[{"role": "user", "content": prompt}])
     return response, _LAST["cost"]                # maybe another call's cost, maybe stale
 ```
 
 ## Use instead
 Compute the value where it is needed, from the call's own result, or key it by call:
 ```python
+import litellm
+
+MODEL = "gpt-4o-mini"
+
 def invoke(prompt):
-    response = litellm.completion(model=MODEL, messages=[prompt])
-    return response, completion_cost(response)
+    response = litellm.completion(model=MODEL, messages=[{"role": "user", "content": prompt}])
+    return response, litellm.completion_cost(response)
 ```
 If the callback must produce it, store it under an id the caller owns (`metadata={"call_id": ...}`)
 in a dict guarded by a `threading.Lock`, and have the caller pop its own entry.

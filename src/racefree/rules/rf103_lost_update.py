@@ -12,16 +12,29 @@ budgets are under-counted.
 
 ## Example
 ```python
+from flask import Flask
+
+app = Flask(__name__)
 _counter = 0
 
-def next_id():                      # called from many request threads
+def next_id():
     global _counter
     _counter += 1
     return f"gw{_counter}"
+
+@app.post("/jobs")
+def create_job():                   # Flask runs requests on many threads
+    return {"id": next_id()}
 ```
 
 ## Use instead
 ```python
+import threading
+
+from flask import Flask
+
+app = Flask(__name__)
+_counter = 0
 _counter_lock = threading.Lock()
 
 def next_id():
@@ -29,6 +42,10 @@ def next_id():
     with _counter_lock:
         _counter += 1
         return f"gw{_counter}"
+
+@app.post("/jobs")
+def create_job():
+    return {"id": next_id()}
 ```
 or `itertools.count()`, whose `next()` is atomic.
 """

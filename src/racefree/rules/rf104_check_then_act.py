@@ -12,16 +12,33 @@ and pop the same key (`KeyError`). Each step is atomic; the pair is not.
 
 ## Example
 ```python
+from concurrent.futures import ThreadPoolExecutor
+
+import requests
+
 _sessions = {}
 
 def get_session(url):
     if url not in _sessions:
         _sessions[url] = requests.Session()
     return _sessions[url]
+
+def fetch(url):
+    return get_session(url).get(url).text
+
+def fetch_all(urls):
+    with ThreadPoolExecutor(max_workers=8) as pool:   # get_session runs on 8 threads
+        return list(pool.map(fetch, urls))
 ```
 
 ## Use instead
 ```python
+import threading
+from concurrent.futures import ThreadPoolExecutor
+
+import requests
+
+_sessions = {}
 _sessions_lock = threading.Lock()
 
 def get_session(url):
@@ -29,6 +46,13 @@ def get_session(url):
         if url not in _sessions:
             _sessions[url] = requests.Session()
         return _sessions[url]
+
+def fetch(url):
+    return get_session(url).get(url).text
+
+def fetch_all(urls):
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        return list(pool.map(fetch, urls))
 ```
 or one atomic call: `_sessions.setdefault(url, session)`, `_sessions.pop(key, None)`.
 """

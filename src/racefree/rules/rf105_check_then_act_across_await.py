@@ -11,19 +11,50 @@ computed from a stale read. Being on one thread does not help; the await is the 
 
 ## Example
 ```python
-async def get_credentials(self):
-    if self._cached is None:                       # every concurrent task sees None...
-        self._cached = await self._create_session()  # ...and each creates its own session
-    return self._cached
+import asyncio
+
+class Credentials:
+    def __init__(self):
+        self._cached = None
+
+    async def _create_session(self):
+        await asyncio.sleep(0.1)                           # a network round trip
+        return {"token": "..."}
+
+    async def get(self):
+        if self._cached is None:                           # every concurrent task sees None...
+            self._cached = await self._create_session()    # ...and each creates its own session
+        return self._cached
+
+credentials = Credentials()
+
+async def main():
+    await asyncio.gather(credentials.get(), credentials.get())   # two tasks, two sessions
 ```
 
 ## Use instead
 ```python
-async def get_credentials(self):
-    async with self._lock:                         # an asyncio.Lock created in __init__
-        if self._cached is None:
-            self._cached = await self._create_session()
-    return self._cached
+import asyncio
+
+class Credentials:
+    def __init__(self):
+        self._cached = None
+        self._lock = asyncio.Lock()
+
+    async def _create_session(self):
+        await asyncio.sleep(0.1)
+        return {"token": "..."}
+
+    async def get(self):
+        async with self._lock:
+            if self._cached is None:
+                self._cached = await self._create_session()
+        return self._cached
+
+credentials = Credentials()
+
+async def main():
+    await asyncio.gather(credentials.get(), credentials.get())
 ```
 or store the pending `asyncio.Task` before awaiting it, so later callers await the same one.
 """

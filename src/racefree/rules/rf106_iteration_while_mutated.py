@@ -12,29 +12,58 @@ load, in production.
 
 ## Example
 ```python
+import threading
+import time
+
+from flask import Flask
+
+app = Flask(__name__)
 _timers = {}
 
-def record(name, value):          # request threads
-    _timers[name] = value
+@app.post("/work/<name>")
+def work(name):                   # request threads
+    started = time.monotonic()
+    _timers[name] = time.monotonic() - started
+    return "ok"
 
-def flush():                      # the reporter thread
-    for name, value in _timers.items():
-        send(name, value)
+def flush(sink):                  # the reporter thread
+    while True:
+        for name, value in _timers.items():
+            sink.send(name, value)
+        time.sleep(10)
+
+def start_reporter(sink):
+    threading.Thread(target=flush, args=(sink,), daemon=True).start()
 ```
 
 ## Use instead
 ```python
+import threading
+import time
+
+from flask import Flask
+
+app = Flask(__name__)
+_timers = {}
 _timers_lock = threading.Lock()
 
-def record(name, value):
+@app.post("/work/<name>")
+def work(name):
+    started = time.monotonic()
     with _timers_lock:
-        _timers[name] = value
+        _timers[name] = time.monotonic() - started
+    return "ok"
 
-def flush():
-    with _timers_lock:
-        snapshot = list(_timers.items())
-    for name, value in snapshot:
-        send(name, value)
+def flush(sink):
+    while True:
+        with _timers_lock:
+            snapshot = list(_timers.items())
+        for name, value in snapshot:
+            sink.send(name, value)
+        time.sleep(10)
+
+def start_reporter(sink):
+    threading.Thread(target=flush, args=(sink,), daemon=True).start()
 ```
 """
 

@@ -15,6 +15,10 @@ may run twice but never exposes a partial value, so it is not reported.
 
 ## Example
 ```python
+import re
+from concurrent.futures import ThreadPoolExecutor
+
+PATTERNS = ("[0-9]+:[0-9]+", "[0-9]+-[0-9]+-[0-9]+")
 _REGEXES = []
 
 def parse(text):
@@ -22,11 +26,26 @@ def parse(text):
         for pattern in PATTERNS:
             _REGEXES.append(re.compile(pattern))   # other threads see a partial list
     return [r.match(text) for r in _REGEXES]
+
+def parse_all(texts):
+    with ThreadPoolExecutor() as pool:
+        return list(pool.map(parse, texts))
 ```
 
 ## Use instead
 ```python
+import re
+from concurrent.futures import ThreadPoolExecutor
+
+PATTERNS = ("[0-9]+:[0-9]+", "[0-9]+-[0-9]+-[0-9]+")
 _REGEXES = [re.compile(p) for p in PATTERNS]       # at import time
+
+def parse(text):
+    return [r.match(text) for r in _REGEXES]
+
+def parse_all(texts):
+    with ThreadPoolExecutor() as pool:
+        return list(pool.map(parse, texts))
 ```
 or double-checked locking: test, take a `threading.Lock`, test again, build into a local and
 publish it with one assignment.

@@ -380,7 +380,11 @@ class ModuleSummarizer:
             return False
         for piece in slices:
             self._expr(piece)
-        access = self._record(ref, WRITE, OP_MUTATE, node, slot=constant_key(slices[-1]))
+        # `config["limits"]["depth"] = v`: a store at a fixed path, as much a per-request value
+        # as `config["depth"] = v`; under a computed key it is an element change of a container.
+        fixed_path = not read_modify_write and all(constant_key(piece) is not None for piece in slices)
+        op = OP_SLOT_STORE if fixed_path else OP_MUTATE
+        access = self._record(ref, WRITE, op, node, slot=constant_key(slices[-1]))
         access.read_modify_write = read_modify_write
         return True
 
