@@ -35,7 +35,7 @@ def test_without_config_everything_is_reported(tmp_path):
         ("executor_counter.py", "RF103"), ("executor_counter.py", "RF103"), ("session_cache.py", "RF104")]
 
 
-def test_select_ignore_exclude_and_per_file_ignores_from_pyproject(tmp_path):
+def test_select_ignore_include_exclude_and_per_file_ignores_from_pyproject(tmp_path):
     root = project(tmp_path, '[tool.racefree]\nignore = ["RF104"]\n')
     assert rules_found(racefree("app", cwd=root)) == [("executor_counter.py", "RF103")] * 2
     (root / "pyproject.toml").write_text('[tool.racefree]\nselect = ["RF104"]\n')
@@ -43,6 +43,10 @@ def test_select_ignore_exclude_and_per_file_ignores_from_pyproject(tmp_path):
     (root / "pyproject.toml").write_text('[tool.racefree]\nexclude = ["app/session_*.py"]\n')
     completed = racefree("app", cwd=root)
     assert rules_found(completed) == [("executor_counter.py", "RF103")] * 2
+    assert json.loads(completed.stdout)["stats"]["files"] == 1
+    (root / "pyproject.toml").write_text('[tool.racefree]\ninclude = ["app/session_*.py"]\n')
+    completed = racefree("app", cwd=root)
+    assert rules_found(completed) == [("session_cache.py", "RF104")]
     assert json.loads(completed.stdout)["stats"]["files"] == 1
     (root / "pyproject.toml").write_text('[tool.racefree.per-file-ignores]\n"app/executor_*.py" = ["RF103"]\n')
     assert rules_found(racefree("app", cwd=root)) == [("session_cache.py", "RF104")]

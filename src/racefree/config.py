@@ -1,6 +1,7 @@
 """`[tool.racefree]` in pyproject.toml, merged with command-line flags (flags win).
 
     [tool.racefree]
+    include = ["src/**"]                             # only matching files (default: every file found)
     exclude = ["migrations/**", "scripts/*.py"]     # globs on paths, relative to the project
     select = ["RF101", "RF102"]                      # only these rules (default: all)
     ignore = ["RF107"]                               # never these rules
@@ -70,7 +71,7 @@ from racefree.knowledge.entry_points import (
 )
 from racefree.knowledge.merged import BUILT_IN, Knowledge, ProjectKnowledge
 
-KNOWN_KEYS = ("exclude", "select", "ignore", "per-file-ignores", "entry-points", "sync", "callbacks")
+KNOWN_KEYS = ("include", "exclude", "select", "ignore", "per-file-ignores", "entry-points", "sync", "callbacks")
 ENTRY_POINT_KEYS = ("decorators", "calls", "base-classes")
 SYNC_KEYS = ("locks", "safe-containers")
 DECORATOR_KEYS = ("name", "context", "framework", "why")
@@ -95,6 +96,7 @@ class ConfigError(Exception):
 
 @dataclass(slots=True)
 class Config:
+    include: list[str] = field(default_factory=list)
     exclude: list[str] = field(default_factory=list)
     select: list[str] = field(default_factory=list)
     ignore: list[str] = field(default_factory=list)
@@ -114,6 +116,9 @@ class Config:
         )
 
     def excluded(self, path: str) -> bool:
+        """Not analysed: outside every `include` glob (when there are some) or inside an `exclude` one."""
+        if self.include and not any(_matches(path, pattern) for pattern in self.include):
+            return True
         return any(_matches(path, pattern) for pattern in self.exclude)
 
 
@@ -146,6 +151,7 @@ def load_config(path: Path | None) -> Config:
         if key not in KNOWN_KEYS:
             raise ConfigError(f"{path}: unknown key tool.racefree.{key} (known: {', '.join(KNOWN_KEYS)})")
     return Config(
+        include=_string_list(path, table, "include"),
         exclude=_string_list(path, table, "exclude"),
         select=[c.upper() for c in _string_list(path, table, "select")],
         ignore=[c.upper() for c in _string_list(path, table, "ignore")],
