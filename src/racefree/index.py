@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from racefree.knowledge.sync import SAFE_CONTAINER_CONSTRUCTORS
 from racefree.summarize.model import CALL, Binding, Call, ClassSummary, FunctionArg, FunctionSummary, ModuleSummary, Ref
 from racefree.summarize.visitor import TOPLEVEL
+from racefree.knowledge.containers import CACHED_PROPERTY_DECORATORS
 
 MODULE = "module"
 FUNCTION = "function"
@@ -325,6 +326,12 @@ class ProgramIndex:
         for current in order:
             module, summary = self.classes[current]
             if attr in summary.methods:
+                function = module.functions.get(summary.methods[attr])
+                if instance and function is not None and _is_cached_property(function):
+                    # `@cached_property def cache(self): return {}`: through an instance, the
+                    # attribute is the value the method built once and stored on the instance.
+                    binding = Binding(attr, function.line, "call")
+                    return Symbol(INSTANCE_ATTR, f"{current}.{attr}", binding, owner_class=current)
                 return Symbol(FUNCTION, f"{module.module}.{summary.methods[attr]}")
         # Through an instance, `self.x = ...` anywhere in the class shadows a class-level default:
         # each instance then has its own value.
@@ -376,3 +383,8 @@ class ProgramIndex:
         if fid in self.classes:
             return self.function_of(Symbol(CLASS, fid))
         return None
+
+
+def _is_cached_property(function: FunctionSummary) -> bool:
+    """functools.cached_property and its look-alikes (pyramid's reify, the cached-property package)."""
+    return any(d.text.rsplit(".", 1)[-1] in CACHED_PROPERTY_DECORATORS for d in function.decorators)

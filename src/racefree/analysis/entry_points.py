@@ -202,12 +202,25 @@ def _registered(index: ProgramIndex, knowledge: Knowledge, info: FunctionInfo, r
                                registration.line, registration.target_text))
 
 
+def _follows_protocol(module, summary, pattern) -> bool:
+    """The class defines one of the protocol's methods, with the protocol's parameters if it fixes them."""
+    for name in pattern.signature:
+        qualname = summary.methods.get(name)
+        if qualname is None:
+            continue
+        function = module.functions.get(qualname)
+        if not pattern.parameters or (
+                function is not None and tuple(function.parameters[:len(pattern.parameters)]) == pattern.parameters):
+            return True
+    return False
+
+
 def _subclassed(index: ProgramIndex, knowledge: Knowledge, add) -> None:
     for class_id, (module, summary) in index.classes.items():
         # Bases outside the analysed code, and the analysed ones (Django's own Node subclasses).
         bases = index.external_bases(class_id) + index.mro(class_id)[1:]
         patterns = [p for p in knowledge.base_classes if any(name_matches(p.base, b) for b in bases)]
-        patterns += [p for p in knowledge.duck_typed if any(m in summary.methods for m in p.signature)]
+        patterns += [p for p in knowledge.duck_typed if _follows_protocol(module, summary, p)]
         for pattern in patterns:
             for method in pattern.methods:
                 symbol = index.class_member(class_id, method, instance=True)

@@ -80,6 +80,9 @@ class DuckTypedEntry:
     framework: str
     why: str
     shares_instance: bool = True
+    # The signature method's first parameters after self, when the protocol fixes them
+    # (`__call__(self, scope, receive, send)`): a method name alone would be too common.
+    parameters: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -207,6 +210,13 @@ BASE_CLASS_ENTRIES: tuple[BaseClassEntry, ...] = (
 DUCK_TYPED_ENTRIES: tuple[DuckTypedEntry, ...] = (
     DuckTypedEntry(("process_request", "process_response", "process_view"), _DJANGO_MIDDLEWARE_METHODS, REQUEST,
                    "Django middleware", _DJANGO_MIDDLEWARE),
+    DuckTypedEntry(("__call__",), ("__call__",), TASK, "ASGI application",
+                   "an ASGI server calls the one application object for every request, as concurrent "
+                   "tasks on its event loop (uvicorn, hypercorn, daphne)", parameters=("scope", "receive", "send")),
+    DuckTypedEntry(("__call__",), ("__call__",), REQUEST, "WSGI application",
+                   "a threaded WSGI server (gunicorn gthread, waitress, mod_wsgi, werkzeug threaded) calls the one "
+                   "application object for every request, on several threads at once",
+                   parameters=("environ", "start_response")),
 )
 
 # Classes whose instances are shared by convention, recognised by a method they define.

@@ -63,3 +63,16 @@ def positions_under_arithmetic(value: ast.expr) -> set[tuple[int, int]]:
                 if isinstance(sub, ast.expr):
                     positions.add((sub.lineno, sub.col_offset))
     return positions
+
+
+def always_leaves(block: list[ast.stmt]) -> bool:
+    """The block never falls through to what follows it: it ends in return, raise, continue or
+    break, or in an `if` both of whose branches do."""
+    if not block:
+        return False
+    last = block[-1]
+    if type(last) in (ast.Return, ast.Raise, ast.Continue, ast.Break):
+        return True
+    if type(last) is ast.If:
+        return always_leaves(last.body) and always_leaves(last.orelse)
+    return False

@@ -43,6 +43,7 @@ from racefree.summarize.model import (
 )
 from racefree.summarize.scopes import FunctionScope, function_scope, target_names
 from racefree.summarize.syntax import (
+    always_leaves,
     constant_key,
     declares_instance_field,
     dotted_text,
@@ -242,12 +243,18 @@ class ModuleSummarizer:
             # The check a write acts on: the innermost test around it that read the object, else
             # the latest one before it (`if key in cache: return ...` then `cache[key] = ...`).
             check = next((c[ref] for c in reversed(frame.enclosing_checks) if ref in c), None) or frame.checks.get(ref)
-            if check is not None and check[0] <= node.lineno:
+            if check is not None and check[0] <= node.lineno and not self._updated_since(ref, check[0]):
                 access.checked_at = check[0]
                 access.check_is_lazy_init = check[1]
                 access.await_between = frame.awaits > check[2]
         frame.summary.accesses.append(access)
         return access
+
+    def _updated_since(self, ref: Ref, check_line: int) -> bool:
+        """A read-modify-write of ref already acted on the check at check_line: a later write
+        (`pending -= 1` in a `finally` after `pending += 1`) acts on what that update left."""
+        return any(a.kind == WRITE and a.ref == ref and a.read_modify_write and a.checked_at == check_line
+                   for a in self.frame.summary.accesses)
 
     # --------------------------------------------------------- statements
     def _block(self, body: list[ast.stmt]) -> None:
@@ -610,10 +617,17 @@ class ModuleSummarizer:
             lock = self.ref_of(test.func.value)
         if lock is not None:
             self.frame.locks.append(lock)
+        # An await in a branch that leaves (`if full: await reject(); return`) does not run
+        # before the code after the `if`: only the branches that fall through count.
+        before = self.frame.awaits
         self._block(node.body)
+        after_body = before if always_leaves(node.body) else self.frame.awaits
         if lock is not None and lock in self.frame.locks:
             self.frame.locks.remove(lock)
+        self.frame.awaits = before
         self._block(node.orelse)
+        after_else = before if node.orelse and always_leaves(node.orelse) else self.frame.awaits
+        self.frame.awaits = max(after_body, after_else)
         self.frame.enclosing_checks.pop()
 
     def _test(self, test: ast.expr) -> dict:
