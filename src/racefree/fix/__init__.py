@@ -14,7 +14,12 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from racefree.findings import Finding
+from racefree.fix.request_plan import REQUEST_RULES
 from racefree.index import ProgramIndex
+
+LOCK_RULES = ("RF103", "RF104")
+# Rules whose findings `racefree fix` may change mechanically (when it can be done safely).
+MECHANICAL_FIX_RULES = REQUEST_RULES + LOCK_RULES
 
 
 @dataclass(slots=True)
@@ -49,7 +54,7 @@ def _request_context_fixes(findings: list[Finding], index: ProgramIndex, fixes: 
     """Carry out the per-request fix of each RF101 finding, all of its files or none; the other
     findings are returned."""
     from racefree.fix.request_context import apply_request_context
-    from racefree.fix.request_plan import REQUEST_RULES, plan_request_context
+    from racefree.fix.request_plan import plan_request_context
 
     rest = []
     for finding in findings:

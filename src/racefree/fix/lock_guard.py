@@ -16,9 +16,9 @@ import libcst as cst
 from libcst.metadata import MetadataWrapper, PositionProvider
 
 from racefree.findings import Finding
+from racefree.fix import LOCK_RULES
 from racefree.fix.cst_syntax import after_imports, contains
 
-FIXABLE_RULES = ("RF103", "RF104")
 
 
 @dataclass(frozen=True, slots=True)
@@ -32,7 +32,7 @@ class LockPlan:
 
 
 def plan_for(finding: Finding, module_name: str, path: str) -> LockPlan | None:
-    if finding.rule not in FIXABLE_RULES or finding.defined_at is None:
+    if finding.rule not in LOCK_RULES or finding.defined_at is None:
         return None
     prefix, _, name = finding.object.rpartition(".")
     if prefix != module_name or finding.defined_at[0] != path:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 
+from racefree.fix import MECHANICAL_FIX_RULES
 from racefree.rules import rule_by_code
 
 RULE_LINE = "\n---\n\n"
@@ -421,6 +422,10 @@ def suggested_fix(finding) -> str:
     sketch = fix_sketch(finding)
     if sketch:
         text.append("\nA sketch (adapt the names):\n\n```python\n" + sketch.strip("\n") + "\n```")
+    if finding.rule in MECHANICAL_FIX_RULES:
+        project = finding.file.replace("\\", "/").split("/")[0]
+        text.append(f"\n`racefree fix {project}` shows this change as a diff when it can be made mechanically "
+                    f"and safely (`--apply` writes it).")
     if rule is not None:
         text.append(f"\nSee `racefree rule {finding.rule}` for the rule's full documentation and examples.")
     return "\n".join(text)
