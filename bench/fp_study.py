@@ -1,12 +1,13 @@
 """False-positive study: download pinned wheels, run `racefree check` on each, sample findings.
 
-Usage:  python3 bench/fp_study.py [WORKDIR]      (default /tmp/fpstudy)
+Usage:  python3 bench/fp_study.py [WORKDIR] [DIST ...]      (default /tmp/fpstudy, all packages)
 
 Each wheel is downloaded with `pip download --no-deps --only-binary=:all:` and unzipped; it is
 never installed or imported. racefree runs from the unpacked folder on the top-level package
 directory, as the corpus harness does (`racefree check PKG --format json --no-cache`), from this
-repository's src/ (PYTHONPATH), or from WORKDIR/src_snapshot if that exists (a frozen copy, so a
-study is not disturbed by concurrent edits). Output per package: WORKDIR/<pkg>.json (the raw
+repository's src/ (PYTHONPATH), or from WORKDIR/src_snapshot if that exists, or from $RACEFREE_SRC if set
+(a frozen copy, so a study is not disturbed by concurrent edits). Packages are analysed one at a time
+(set FP_STUDY_JOBS to run more racefree processes at once). Output per package: WORKDIR/<pkg>.json (the raw
 report) and WORKDIR/<pkg>.sample.json (all findings, or 50 drawn with random.Random(SEED)).
 """
 
@@ -35,6 +36,13 @@ PACKAGES = [
     ("waitress", "3.0.2", "waitress"),
     ("uvicorn", "0.54.0", "uvicorn"),
     ("tornado", "6.6.1", "tornado"),
+    # added in the 2026-11-29 run
+    ("django", "5.2.19", "django"),
+    ("celery", "5.7.0", "celery"),
+    ("fastapi", "0.165.0", "fastapi"),
+    ("aiohttp", "3.14.5", "aiohttp"),
+    ("sqlalchemy", "2.1.9", "sqlalchemy"),
+    ("jinja2", "3.1.6", "jinja2"),
 ]
 
 REPO = Path(__file__).resolve().parent.parent
@@ -61,7 +69,9 @@ def fetch(dist: str, version: str, work: Path) -> Path:
 def run(dist: str, version: str, top: str, work: Path) -> dict:
     tree = fetch(dist, version, work)
     src = work / "src_snapshot"
-    env = dict(os.environ, PYTHONPATH=str(src if src.exists() else REPO / "src"))
+    if not src.exists():
+        src = Path(os.environ.get("RACEFREE_SRC") or REPO / "src")
+    env = dict(os.environ, PYTHONPATH=str(src))
     proc = subprocess.run(
         [sys.executable, "-P", "-m", "racefree", "check", top, "--format", "json", "--no-cache"],
         cwd=tree, env=env, capture_output=True, text=True, timeout=1200,
@@ -83,8 +93,10 @@ def run(dist: str, version: str, top: str, work: Path) -> dict:
 def main() -> None:
     work = Path(sys.argv[1] if len(sys.argv) > 1 else "/tmp/fpstudy")
     work.mkdir(parents=True, exist_ok=True)
-    with ThreadPoolExecutor(4) as pool:
-        results = list(pool.map(lambda p: run(*p, work), PACKAGES))
+    only = set(sys.argv[2:])
+    packages = [p for p in PACKAGES if not only or p[0] in only]
+    with ThreadPoolExecutor(int(os.environ.get("FP_STUDY_JOBS", "1"))) as pool:
+        results = list(pool.map(lambda p: run(*p, work), packages))
     for r in results:
         print(json.dumps(r))
     (work / "summary.json").write_text(json.dumps(results, indent=1))

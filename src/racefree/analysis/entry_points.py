@@ -220,7 +220,8 @@ def _subclassed(index: ProgramIndex, knowledge: Knowledge, add) -> None:
         # Bases outside the analysed code, and the analysed ones (Django's own Node subclasses).
         bases = index.external_bases(class_id) + index.mro(class_id)[1:]
         patterns = [p for p in knowledge.base_classes if any(name_matches(p.base, b) for b in bases)]
-        patterns += [p for p in knowledge.duck_typed if _follows_protocol(module, summary, p)]
+        if not patterns:  # a class of a known framework base is that, whatever its methods are named
+            patterns = [p for p in knowledge.duck_typed if _follows_protocol(module, summary, p)]
         for pattern in patterns:
             for method in pattern.methods:
                 symbol = index.class_member(class_id, method, instance=True)

@@ -6,7 +6,7 @@ from __future__ import annotations
 from racefree.index import INSTANCE_ATTR, ProgramIndex
 from racefree.knowledge.merged import BUILT_IN, Knowledge
 from racefree.knowledge.sync import LOCK_NAME_HINTS
-from racefree.summarize.model import Ref
+from racefree.summarize.model import CALL, Ref
 
 
 class LockModel:
@@ -25,6 +25,13 @@ class LockModel:
         key = (fid, ref)
         if key in self._ids:
             return self._ids[key]
+        if len(ref.attrs) >= 2 and ref.attrs[-1] == CALL and (ref.attrs[:-2] or ref.root_kind == "global"):
+            # `with self._lock.writer():`, `with rwlock.read_lock():`: a method of a lock object
+            # that returns a context holding it (a reader-writer lock's sides exclude each other).
+            receiver = self.lock_id(fid, Ref(ref.root_kind, ref.root, ref.attrs[:-2]))
+            if receiver is not None:
+                self._ids[key] = receiver
+                return receiver
         info = self.index.functions[fid]
         symbol = self.index.resolve_ref(info.module, ref, info.summary.class_name)
         lock = None

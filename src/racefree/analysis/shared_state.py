@@ -21,7 +21,16 @@ from racefree.index import (
     ProgramIndex,
     Symbol,
 )
-from racefree.knowledge.entry_points import API, BACKGROUND, SHARED_BY_CONVENTION
+from racefree.knowledge.entry_points import (
+    API,
+    BACKGROUND,
+    NON_API_PARTS,
+    NOT_SHARED_ROLES,
+    SHARED_BY_CONVENTION,
+    SHARED_ROLE_RULES,
+    SHARED_ROLE_SUFFIXES,
+    SHARED_ROLE_WHY,
+)
 from racefree.knowledge.merged import BUILT_IN, Knowledge
 from racefree.summarize.model import OP_MUTATE, OP_REBIND, OP_SLOT_STORE, Access
 from racefree.summarize.visitor import TOPLEVEL
@@ -29,6 +38,7 @@ from racefree.summarize.visitor import TOPLEVEL
 THREAD_STARTED = "whose methods also run on a thread it starts"
 LOCKED_STATE = "which guards its state with a lock of its own, so it is meant to be shared between threads"
 CONSTRUCTORS = frozenset({"__init__", "__new__", "__post_init__", "__init_subclass__", "__set_name__"})
+ROLE_SHARED = SHARED_ROLE_WHY.rsplit(",", 1)[-1]  # how a role-shared reason ends
 
 
 @dataclass(slots=True)
@@ -77,6 +87,8 @@ class SharedObject:
     # concurrent here, since one caller typically drives such an object or sets such state up.
     needs_thread_evidence: bool = False
     locked_class: bool = False  # an attribute of a class that locks some of its own state
+    # Shared only by the role of its class (a client, a session): the rules that may report it.
+    only_rules: frozenset[str] | None = None
 
     def writes(self) -> list[AccessFact]:
         return [f for f in self.facts if f.access.kind == "write"]
@@ -127,6 +139,7 @@ def collect_shared_objects(index: ProgramIndex, reach: Reachability, locks: Lock
                         symbol.name, symbol.kind, _definition(index, symbol), why,
                         needs_thread_evidence=symbol.kind == EXTERNAL or why.endswith((THREAD_STARTED, LOCKED_STATE)),
                         locked_class=why.endswith(LOCKED_STATE),
+                        only_rules=SHARED_ROLE_RULES if why.endswith(ROLE_SHARED) else None,
                     )
                 held = locks.held(fid, access.locks)
                 if symbol.kind != INSTANCE_ATTR:
@@ -165,9 +178,16 @@ def _why_shared(index: ProgramIndex, symbol: Symbol, access: Access, shared_clas
     # The instance is shared when its own class, a subclass or a base (a service base class that
     # starts the thread) is shared by design.
     for class_id in (*index.subclasses_and_self(owner), *index.mro(owner)[1:]):
-        if class_id in shared_classes:
-            return f"attribute of a {class_id} instance, {shared_classes[class_id]}"
+        why = shared_classes.get(class_id)
+        if why is not None and not (why.endswith(ROLE_SHARED) and _documented_not_shared(index, owner)):
+            return f"attribute of a {class_id} instance, {why}"
     return None
+
+
+def _documented_not_shared(index: ProgramIndex, class_id: str) -> bool:
+    """The class or a base says in its docstring that an instance must not be shared between
+    threads (`SingletonThreadPool`: one connection per thread)."""
+    return any(index.classes[c][1].documented_not_thread_safe for c in index.mro(class_id) if c in index.classes)
 
 
 def _classes_shared_by_design(index: ProgramIndex, reach: Reachability, locks: LockModel) -> dict[str, str]:
@@ -198,7 +218,34 @@ def _classes_shared_by_design(index: ProgramIndex, reach: Reachability, locks: L
             if any(ref.root_kind == "self" and locks.lock_id(fid, ref) for ref in access.locks):
                 classes[class_id] = LOCKED_STATE
                 break
+    for class_id in index.classes:
+        role = _shared_role(index, class_id)
+        if role is not None:
+            classes.setdefault(class_id, SHARED_ROLE_WHY.format(role=role))
     return classes
+
+
+def _shared_role(index: ProgramIndex, class_id: str) -> str | None:
+    """The role (`Client`, `Session`, `Pool`...) that makes a public library class one its users
+    share, from its own name or a base class's; None for private, test and documented
+    not-thread-safe classes."""
+    from racefree.analysis.entry_points import is_test_module
+
+    module, summary = index.classes[class_id]
+    if any(part.startswith("_") or part == "<locals>" for part in summary.qualname.split(".")):
+        return None
+    if is_test_module(module.module) or any(part in NON_API_PARTS for part in module.module.split(".")):
+        return None
+    if _documented_not_shared(index, class_id):
+        return None
+    for name in (*index.mro(class_id), *index.external_bases(class_id)):
+        last = name.rsplit(".", 1)[-1]
+        if last.endswith(NOT_SHARED_ROLES):
+            continue
+        role = next((suffix for suffix in SHARED_ROLE_SUFFIXES if last.endswith(suffix)), None)
+        if role is not None:
+            return role
+    return None
 
 
 def _declared_safe(index: ProgramIndex, knowledge: Knowledge, symbol: Symbol) -> bool:

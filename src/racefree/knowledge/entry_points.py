@@ -210,19 +210,40 @@ BASE_CLASS_ENTRIES: tuple[BaseClassEntry, ...] = (
 DUCK_TYPED_ENTRIES: tuple[DuckTypedEntry, ...] = (
     DuckTypedEntry(("process_request", "process_response", "process_view"), _DJANGO_MIDDLEWARE_METHODS, REQUEST,
                    "Django middleware", _DJANGO_MIDDLEWARE),
+    # An application object is shared when the program makes one (a module-level instance); a
+    # response or a responder with the same call protocol is made per request, so the protocol
+    # alone does not share the instance.
     DuckTypedEntry(("__call__",), ("__call__",), TASK, "ASGI application",
-                   "an ASGI server calls the one application object for every request, as concurrent "
-                   "tasks on its event loop (uvicorn, hypercorn, daphne)", parameters=("scope", "receive", "send")),
+                   "an ASGI server calls the application for every request, as concurrent tasks on its "
+                   "event loop (uvicorn, hypercorn, daphne)", parameters=("scope", "receive", "send"),
+                   shares_instance=False),
     DuckTypedEntry(("__call__",), ("__call__",), REQUEST, "WSGI application",
-                   "a threaded WSGI server (gunicorn gthread, waitress, mod_wsgi, werkzeug threaded) calls the one "
-                   "application object for every request, on several threads at once",
-                   parameters=("environ", "start_response")),
+                   "a threaded WSGI server (gunicorn gthread, waitress, mod_wsgi, werkzeug threaded) calls the "
+                   "application for every request, on several threads at once",
+                   parameters=("environ", "start_response"), shares_instance=False),
 )
 
 # Classes whose instances are shared by convention, recognised by a method they define.
 SHARED_BY_CONVENTION: tuple[tuple[str, str], ...] = (
     ("init_app", "a Flask extension: one instance per application, used by every request thread"),
 )
+
+# Public library classes in these roles (by the last word of their own or a base class's name)
+# are made once and used by every thread or task of the program that holds them: a client, a
+# session, a connection pool, an application object. Their instance state is shared, but since
+# nothing in the library shows the sharing, only the rules whose pattern is wrong under any
+# concurrency (check-then-act, a check and an act split by an await, iteration while another
+# caller changes the container) report on it. A class whose docstring says it is not thread-safe
+# is left out: its users are told not to share it.
+SHARED_ROLE_SUFFIXES: tuple[str, ...] = (
+    "Client", "Session", "Pool", "PoolManager", "Manager", "Cache", "App", "Application", "Api", "API",
+    "Service", "Server", "Registry",
+)
+# Names that end like a role but name a protocol (`contextlib.AbstractAsyncContextManager`).
+NOT_SHARED_ROLES: tuple[str, ...] = ("ContextManager",)
+SHARED_ROLE_WHY = ("a library's {role} object: programs make one and use it from every thread or task, "
+                   "so its public methods run concurrently")
+SHARED_ROLE_RULES = frozenset({"RF104", "RF105", "RF106"})
 
 _LITELLM_THREAD = (
     "LiteLLM runs success and failure callbacks on a background thread of its own (a thread pool), "

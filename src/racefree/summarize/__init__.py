@@ -37,7 +37,11 @@ def summarize_source(data: bytes, path: str, module: str, is_package: bool) -> M
     except (SyntaxError, UnicodeDecodeError, LookupError) as exc:
         return FileError(path, f"skipped: not valid text in its declared encoding ({_reason(exc)})")
     try:
-        tree = ast.parse(text, filename=path)
+        try:
+            # From the bytes: the same tree, but parsing a str first encodes it back to UTF-8.
+            tree = ast.parse(data, filename=path)
+        except (SyntaxError, ValueError):
+            tree = ast.parse(text, filename=path)  # raises again, as the text reads
     except SyntaxError as exc:
         return FileError(path, f"skipped: syntax error: {exc.msg}", exc.lineno)
     except (RecursionError, MemoryError):

@@ -144,6 +144,7 @@ class ClassSummary:
     instance_attributes: dict[str, Binding] = field(default_factory=dict)  # self.x = ... in methods
     methods: dict[str, str] = field(default_factory=dict)  # method name -> function qualname
     decorators: list[Decorator] = field(default_factory=list)
+    documented_not_thread_safe: bool = False  # its docstring says instances must not be shared
 
 
 @dataclass(slots=True)

@@ -4,6 +4,7 @@ declares. No summariser state."""
 from __future__ import annotations
 
 import ast
+import re
 
 from racefree.summarize.model import ClassSummary
 
@@ -76,3 +77,18 @@ def always_leaves(block: list[ast.stmt]) -> bool:
     if type(last) is ast.If:
         return always_leaves(last.body) and always_leaves(last.orelse)
     return False
+
+
+_NOT_THREAD_SAFE = re.compile(
+    r"\b(?:not|isn't|is\s+not|aren't|are\s+not|never)\s+(?:\w+\s+)?thread[-\s]?safe"
+    r"|\bnot\s+safe\s+(?:to\s+share|(?:(?:to|for)\s+use\s+)?(?:in|from|across|with|between)\s+"
+    r"(?:multiple\s+|concurrent\s+|several\s+|different\s+)?threads)"
+    r"|\b(?:must|should)\s+not\s+be\s+shared\s+(?:between|across|among)\s+threads"
+    r"|\bone\s+per\s+thread\b|\bper[-\s]thread\b",
+    re.IGNORECASE,
+)
+
+
+def says_not_thread_safe(docstring: str | None) -> bool:
+    """The class's own documentation tells users not to share an instance between threads."""
+    return bool(docstring) and _NOT_THREAD_SAFE.search(docstring) is not None

@@ -48,6 +48,7 @@ from racefree.summarize.syntax import (
     declares_instance_field,
     dotted_text,
     positions_under_arithmetic,
+    says_not_thread_safe,
     tests_only_emptiness,
 )
 
@@ -96,7 +97,7 @@ class ModuleSummarizer:
         self.frames: list[_Frame] = []
         self.class_stack: list[ClassSummary] = []
         self._visited_calls: set[int] = set()
-        self._refs: dict[Ref, Ref] = {}
+        self._refs: dict[tuple, Ref] = {}
         self._stmt = {
             ast.Assign: self._assign, ast.AnnAssign: self._ann_assign, ast.AugAssign: self._aug_assign,
             ast.Delete: self._delete, ast.For: self._for, ast.AsyncFor: self._for,
@@ -177,14 +178,19 @@ class ModuleSummarizer:
 
     def ref_of(self, node: ast.AST) -> Ref | None:
         """The shared-state reference an expression names, if it is one."""
-        ref = self._ref_of(node)
-        if ref is None:
+        key = self._ref_of(node)
+        if key is None:
             return None
         # One object per distinct reference: summaries pickle (to the cache, between processes)
-        # much smaller and faster when repeated references are the same object.
-        return self._refs.setdefault(ref, ref)
+        # much smaller and faster when repeated references are the same object. Looked up by the
+        # plain tuple, which hashes faster than a Ref, and a Ref made only the first time.
+        ref = self._refs.get(key)
+        if ref is None:
+            ref = self._refs[key] = Ref(*key)
+        return ref
 
-    def _ref_of(self, node: ast.AST) -> Ref | None:
+    def _ref_of(self, node: ast.AST) -> tuple[str, str, tuple[str, ...]] | None:
+        """The fields of ref_of's reference."""
         attrs: list[str] = []
         while type(node) is ast.Attribute:
             attrs.append(node.attr)
@@ -194,33 +200,33 @@ class ModuleSummarizer:
                 return None
             if type(node.func) is ast.Name and node.func.id == "super":
                 if self.frame.class_name and attrs:
-                    return Ref("super", self.frame.class_name, tuple(reversed(attrs)))
+                    return "super", self.frame.class_name, tuple(reversed(attrs))
                 return None
             # `get_client().query`: what the called function returns, then its attributes.
             inner = self.ref_of(node.func)
             if inner is None:
                 return None
             self._call(node)  # the call itself still happens (call graph, arguments)
-            return Ref(inner.root_kind, inner.root, (*inner.attrs, CALL, *reversed(attrs)))
+            return inner.root_kind, inner.root, (*inner.attrs, CALL, *reversed(attrs))
         name = node.id
         frame = self.frame
         attrs.reverse()
         if frame.scope is not None and name in frame.scope.unassigned_parameters and name != frame.self_name \
                 and name != frame.cls_name and name not in frame.taint:
             # A parameter: the caller's argument, which the index binds at each call site.
-            return Ref("param", name, tuple(attrs))
+            return "param", name, tuple(attrs)
         if frame.class_name and frame.scope is not None:
             if name == frame.self_name:
-                return Ref("self", frame.class_name, tuple(attrs)) if attrs else None
+                return ("self", frame.class_name, tuple(attrs)) if attrs else None
             if name == frame.cls_name:
-                return Ref("class", frame.class_name, tuple(attrs)) if attrs else None
+                return ("class", frame.class_name, tuple(attrs)) if attrs else None
         alias = frame.aliases.get(name)
         if alias is not None:
-            return Ref(alias.root_kind, alias.root, (*alias.attrs, *attrs))
+            return alias.root_kind, alias.root, (*alias.attrs, *attrs)
         if self._name_is_local(name):
             return None
         if name in self.module_names or self.summary.star_imports:
-            return Ref("global", name, tuple(attrs))
+            return "global", name, tuple(attrs)
         return None
 
     def _local_function(self, name: str) -> str | None:
@@ -796,6 +802,7 @@ class ModuleSummarizer:
             bases=[self.ref_of(b) for b in node.bases],
             base_texts=[dotted_text(b) or "" for b in node.bases],
             decorators=decorators,
+            documented_not_thread_safe=says_not_thread_safe(ast.get_docstring(node, clean=False)),
         )
         self.summary.classes[qualname] = cls
         if self.frame.scope is not None:
