@@ -18,9 +18,20 @@ def may_run_concurrently(a: AccessFact, b: AccessFact) -> str | None:
     if not a.modes or not b.modes:
         reached = a if a.modes else b
         return PREEMPTIVE if reached.on_background_thread else None
+    if _one_single_entry(a) and _one_single_entry(a) == _one_single_entry(b):
+        return None  # both run on the one thread (or task) of one entry that runs once at a time
     if a.preemptive or b.preemptive:
         return PREEMPTIVE
     return COOPERATIVE
+
+
+def _one_single_entry(fact: AccessFact):
+    """The entry point, when the access is reached from exactly one, which runs one instance at a
+    time (a thread started once, a service loop); else None."""
+    entries = {reach.entry for reach in fact.modes.values()}
+    if len(entries) == 1 and not any(mode.multiple for mode in fact.modes):
+        return next(iter(entries))
+    return None
 
 
 def self_concurrency(fact: AccessFact) -> str | None:

@@ -11,6 +11,7 @@ from racefree.knowledge.entry_points import (
     API_WHY,
     MAIN_FUNCTIONS,
     SETUP_FUNCTION_PREFIXES,
+    START_UP_HOOKS,
     EVENT_LOOP_PACKAGES,
     PATCH_WHY,
     NON_API_PARTS,
@@ -87,6 +88,8 @@ def _public_api(index: ProgramIndex):
             continue
         if name in MAIN_FUNCTIONS or name.lower().startswith(SETUP_FUNCTION_PREFIXES):
             continue
+        if _start_up_hook(index, info):
+            continue
         if summary.class_name is not None:
             if any(part.startswith("_") for part in summary.class_name.split(".")):
                 continue
@@ -98,6 +101,18 @@ def _public_api(index: ProgramIndex):
         # In an event-loop framework's module, a public function runs on the loop's thread.
         on_loop = _module_uses(info, EVENT_LOOP_PACKAGES)
         yield EntryPoint(info.fid, API, kind, API_WHY, info.module.path, summary.line, None, on_loop=on_loop)
+
+
+def _start_up_hook(index: ProgramIndex, info: FunctionInfo) -> bool:
+    """A method the framework runs once at start-up or in a one-off command (`AppConfig.ready`,
+    a management command's `handle`), in the class that defines the hook or a subclass of it."""
+    class_name = info.summary.class_name
+    if not class_name or "<locals>" in info.summary.qualname:
+        return False
+    class_id = f"{info.module.module}.{class_name}"
+    lineage = (*index.mro(class_id), *index.external_bases(class_id))
+    return any(info.summary.name in methods and any(name_matches(base, c) for c in lineage)
+               for base, methods in START_UP_HOOKS)
 
 
 def _hook_of_outside_base(index: ProgramIndex, info: FunctionInfo) -> bool:

@@ -116,7 +116,7 @@ def collect_shared_objects(index: ProgramIndex, reach: Reachability, locks: Lock
         if info.summary.qualname == TOPLEVEL or not info.summary.accesses:
             continue
         modes = reach.modes(fid)
-        constructing = info.summary.name in CONSTRUCTORS
+        constructing = _constructing(index, reach, fid, {})
         for access in info.summary.accesses:
             if constructing and access.ref.root_kind == "self":
                 continue  # an object is not shared with other threads while it is being built
@@ -188,6 +188,30 @@ def _documented_not_shared(index: ProgramIndex, class_id: str) -> bool:
     """The class or a base says in its docstring that an instance must not be shared between
     threads (`SingletonThreadPool`: one connection per thread)."""
     return any(index.classes[c][1].documented_not_thread_safe for c in index.mro(class_id) if c in index.classes)
+
+
+def _constructing(index: ProgramIndex, reach: Reachability, fid: str, seen: dict[str, bool]) -> bool:
+    """The function works on an object under construction: a constructor, or a method only ever
+    called on `self` by such functions of its own class (`Session.__init__` -> `self.mount(...)`),
+    and not an entry point of its own."""
+    if fid in seen:
+        return seen[fid]
+    info = index.functions[fid]
+    if info.summary.name in CONSTRUCTORS:
+        seen[fid] = True
+        return True
+    seen[fid] = False  # a cycle of calls proves nothing
+    callers = index.calls_to.get(fid, [])
+    if fid in reach.entry_functions or not callers or info.summary.class_name is None:
+        return False
+    result = all(
+        edge.call.callee is not None and edge.call.callee.root_kind == "self"
+        and index.functions[edge.caller].summary.class_name is not None
+        and _constructing(index, reach, edge.caller, seen)
+        for edge in callers
+    )
+    seen[fid] = result
+    return result
 
 
 def _classes_shared_by_design(index: ProgramIndex, reach: Reachability, locks: LockModel) -> dict[str, str]:

@@ -282,7 +282,14 @@ PATCH_WHY = (
 # Public functions by these names configure a library (register a handler, define an option,
 # install a hook): programs call them while they set up, before their threads run.
 SETUP_FUNCTION_PREFIXES = ("register", "unregister", "define", "setup", "set_up", "configure", "install",
-                           "uninstall", "add_", "enable", "disable", "init", "load_config")
+                           "uninstall", "add_", "enable", "disable", "init", "load_config", "mount", "populate")
+# Methods that a framework calls once while the program starts, or in a one-off command process,
+# on its main thread: overriding them in a subclass (or the base's own) is not concurrent API.
+START_UP_HOOKS: tuple[tuple[str, tuple[str, ...]], ...] = (
+    ("django:AppConfig", ("ready", "import_models")),
+    ("django:BaseCommand", ("handle", "execute", "run_from_argv", "add_arguments")),
+    ("celery:Celery", ("autodiscover_tasks", "config_from_object", "finalize")),
+)
 # Modules of event-loop frameworks: their sync functions run on the loop's one thread.
 EVENT_LOOP_PACKAGES = ("asyncio", "tornado", "anyio", "trio", "twisted", "gevent", "eventlet", "uvloop")
 API_WHY = (
