@@ -24,12 +24,14 @@ from racefree.index import (
 from racefree.knowledge.entry_points import (
     API,
     BACKGROUND,
+    LOOP_DRIVEN_BASES,
     NON_API_PARTS,
     NOT_SHARED_ROLES,
     SHARED_BY_CONVENTION,
     SHARED_ROLE_RULES,
     SHARED_ROLE_SUFFIXES,
     SHARED_ROLE_WHY,
+    name_matches,
 )
 from racefree.knowledge.merged import BUILT_IN, Knowledge
 from racefree.summarize.model import OP_MUTATE, OP_REBIND, OP_SLOT_STORE, Access
@@ -242,11 +244,27 @@ def _classes_shared_by_design(index: ProgramIndex, reach: Reachability, locks: L
             if any(ref.root_kind == "self" and locks.lock_id(fid, ref) for ref in access.locks):
                 classes[class_id] = LOCKED_STATE
                 break
+    components = _components(index)
+    owned = {component for held in components.values() for _, component in held}
     for class_id in index.classes:
-        role = _shared_role(index, class_id)
+        role = _shared_role(index, class_id) if class_id not in owned else None
         if role is not None:
             classes.setdefault(class_id, SHARED_ROLE_WHY.format(role=role))
     return classes
+
+
+def _components(index: ProgramIndex) -> dict[str, list[tuple[str, str]]]:
+    """For each class, the project objects its instances hold: (attribute, class) for every
+    `self.attr = Component(...)` in its methods. A part that the library makes and keeps inside
+    another object is shared or not as that object is, not by its own role name."""
+    held: dict[str, list[tuple[str, str]]] = {}
+    for class_id, (_, summary) in index.classes.items():
+        for attr in summary.instance_attributes:
+            symbol = index.class_member(class_id, attr, instance=True)
+            typed = symbol.typed if symbol is not None else None
+            if typed in index.classes and typed != class_id:
+                held.setdefault(class_id, []).append((attr, typed))
+    return held
 
 
 def _shared_role(index: ProgramIndex, class_id: str) -> str | None:
@@ -262,7 +280,10 @@ def _shared_role(index: ProgramIndex, class_id: str) -> str | None:
         return None
     if _documented_not_shared(index, class_id):
         return None
-    for name in (*index.mro(class_id), *index.external_bases(class_id)):
+    lineage = (*index.mro(class_id), *index.external_bases(class_id))
+    if any(name_matches(base, name) for base in LOOP_DRIVEN_BASES for name in lineage):
+        return None  # one event-loop thread drives it
+    for name in lineage:
         last = name.rsplit(".", 1)[-1]
         if last.endswith(NOT_SHARED_ROLES):
             continue

@@ -239,6 +239,18 @@ SHARED_ROLE_SUFFIXES: tuple[str, ...] = (
     "Client", "Session", "Pool", "PoolManager", "Manager", "Cache", "App", "Application", "Api", "API",
     "Service", "Server", "Registry",
 )
+# Methods that tear an object down: programs run one per object, so a check and an act inside
+# one do not race with another call of it.
+TEARDOWN_METHODS = frozenset({
+    "close", "aclose", "dispose", "stop", "shutdown", "terminate", "on_stop", "cleanup", "teardown",
+    "disconnect", "__del__", "__exit__", "__aexit__",
+})
+# Bases of classes that one event-loop thread drives (an asyncore dispatcher's handlers run on the
+# poll loop): a server or client built on them is not shared by its role.
+LOOP_DRIVEN_BASES: tuple[str, ...] = (
+    "asyncore:dispatcher", "waitress:wasyncore.dispatcher", "asyncio:Protocol", "asyncio:BaseProtocol",
+    "twisted:Protocol",
+)
 # Names that end like a role but name a protocol (`contextlib.AbstractAsyncContextManager`).
 NOT_SHARED_ROLES: tuple[str, ...] = ("ContextManager",)
 SHARED_ROLE_WHY = ("a library's {role} object: programs make one and use it from every thread or task, "

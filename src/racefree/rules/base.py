@@ -9,6 +9,7 @@ from typing import Callable
 from racefree.analysis.evidence import EvidenceBuilder
 from racefree.analysis.shared_state import AccessFact, SharedObject, unique_facts  # noqa: F401 (re-exported)
 from racefree.findings import Finding
+from racefree.knowledge.entry_points import TEARDOWN_METHODS
 
 # At most this many accesses of each kind are listed in one finding.
 MAX_LISTED = 8
@@ -74,7 +75,11 @@ def checks_of(obj: SharedObject, write: AccessFact) -> list[AccessFact]:
 
 def check_and_act_unguarded(obj: SharedObject, write: AccessFact) -> bool:
     """No one lock is held over both the check and the write: taking the lock only around the
-    write (`if key not in d: with lock: d[key] = ...`) still lets two threads pass the check."""
+    write (`if key not in d: with lock: d[key] = ...`) still lets two threads pass the check.
+    A check and act inside a teardown method (`close`, `dispose`) only race with a second
+    teardown of the same object, which programs do not run."""
+    if write.info.summary.name in TEARDOWN_METHODS:
+        return False
     checks = checks_of(obj, write)
     if not checks:
         return unlocked(write)
