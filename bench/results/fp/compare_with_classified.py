@@ -1,0 +1,34 @@
+"""Compare the current racefree's findings on the false-positive study's packages (unpacked in
+/tmp/fp/study/<dist>-<version>/ by bench/fp_study.py) with the classified findings of the last
+full study: prints the findings that are new (to classify), the classified ones that are gone,
+and the verdicts of those kept. Run from the repository root with the venv's python."""
+import csv, json, subprocess, sys
+from pathlib import Path
+sys.path.insert(0, "/work/main/bench")
+import fp_study
+rows = list(csv.DictReader(open("/work/main/bench/results/fp/classification_def2768.tsv"), delimiter="\t"))
+known = {(r["package"], r["rule"], r["object"], r["location"]): r for r in rows}
+tot_new = 0
+KEPT = []
+for spec in fp_study.PACKAGES:
+    dist, version, top = spec[0], spec[1], spec[2]
+    tree = Path(f"/tmp/fp/study/{dist}-{version}")
+    if not tree.exists():
+        continue
+    out = subprocess.run([sys.executable, "-m", "racefree", "check", top, "--format", "json", "--no-cache"],
+                         cwd=tree, capture_output=True, text=True)
+    found = json.loads(out.stdout)["findings"]
+    cur = {(dist, f["rule"], f["object"], f'{f["file"]}:{f["line"]}') for f in found}
+    old = {k for k in known if k[0] == dist}
+    for k in sorted(cur & old):
+        KEPT.append(known[k]["verdict"])
+    for k in sorted(cur - old):
+        print("NEW ", *k)
+        tot_new += 1
+    for k in sorted(old - cur):
+        print("GONE", *k, known[k]["verdict"], known[k]["cause"])
+print("new:", tot_new)
+
+
+from collections import Counter
+print(Counter(KEPT))
