@@ -131,7 +131,18 @@ def _returned_by_parent(index: ProgramIndex, info: FunctionInfo) -> bool:
         return False
     parent_qualname, _, name = qualname.rpartition(".<locals>.")
     parent = index.functions.get(f"{info.module.module}.{parent_qualname}")
-    return parent is not None and any(r.root_kind == "local" and r.root == name for r in parent.summary.returns)
+    if parent is None or not any(r.root_kind == "local" and r.root == name for r in parent.summary.returns):
+        return False
+    return not _registering_decorator(info)
+
+
+def _registering_decorator(info: FunctionInfo) -> bool:
+    """`def decorate(fn): registry[key] = fn; return fn`, handed back by a decorator factory
+    (`@inspects(Type)`): it runs where it decorates, when the module is imported, not per call
+    as a wrapper that calls through does."""
+    summary = info.summary
+    return len(summary.parameters) == 1 and any(
+        r.root_kind == "param" and r.root == summary.parameters[0] and not r.attrs for r in summary.returns)
 
 
 def _candidate_names(symbol: Symbol | None) -> list[str]:

@@ -34,6 +34,7 @@ from racefree.knowledge.entry_points import (
     name_matches,
 )
 from racefree.knowledge.merged import BUILT_IN, Knowledge
+from racefree.knowledge.sync import PER_THREAD_BASES
 from racefree.summarize.model import OP_MUTATE, OP_REBIND, OP_SLOT_STORE, Access
 from racefree.summarize.visitor import TOPLEVEL
 
@@ -167,6 +168,9 @@ def _why_shared(index: ProgramIndex, symbol: Symbol, access: Access, shared_clas
             return None
         return f"attribute of the module {symbol.name.rsplit('.', 1)[0]}, global to the process"
     owner = symbol.owner_class
+    through_class = access.ref.root_kind in ("global", "class") and len(access.ref.attrs) == 1
+    if owner is not None and not through_class and _per_thread_class(index, owner):
+        return None  # `class _Depth(threading.local)`: through an instance, each thread has its own
     if symbol.kind == CLASS_ATTR:
         rebinding_on_self = access.ref.root_kind == "self" and access.op == OP_REBIND and len(access.ref.attrs) == 1
         if not rebinding_on_self:
@@ -184,6 +188,10 @@ def _why_shared(index: ProgramIndex, symbol: Symbol, access: Access, shared_clas
         if why is not None and not (why.endswith(ROLE_SHARED) and _documented_not_shared(index, owner)):
             return f"attribute of a {class_id} instance, {why}"
     return None
+
+
+def _per_thread_class(index: ProgramIndex, class_id: str) -> bool:
+    return any(base in PER_THREAD_BASES for base in index.external_bases(class_id))
 
 
 def _documented_not_shared(index: ProgramIndex, class_id: str) -> bool:

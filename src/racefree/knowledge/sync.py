@@ -26,3 +26,8 @@ SAFE_CONTAINER_CONSTRUCTORS = frozenset(
         "werkzeug.local.Local", "werkzeug.local.LocalStack", "asgiref.local.Local",
     }
 ) | LOCK_CONSTRUCTORS
+
+# Bases whose subclasses keep their instance attributes per thread (or per task).
+PER_THREAD_BASES = frozenset({
+    "threading.local", "_threading_local.local", "_thread._local", "werkzeug.local.Local", "asgiref.local.Local",
+})
