@@ -303,7 +303,7 @@ START_UP_HOOKS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("celery:Celery", ("autodiscover_tasks", "config_from_object", "finalize")),
 )
 # Modules of event-loop frameworks: their sync functions run on the loop's one thread.
-EVENT_LOOP_PACKAGES = ("asyncio", "tornado", "anyio", "trio", "twisted", "gevent", "eventlet", "uvloop")
+EVENT_LOOP_PACKAGES = ("asyncio", "tornado", "anyio", "trio", "twisted", "gevent", "eventlet", "uvloop", "aiohttp")
 API_WHY = (
     "it is a public function of the library, and its callers may call it from several threads "
     "at once (a threaded web server, a worker pool)"
