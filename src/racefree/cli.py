@@ -58,7 +58,8 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument("--exclude", metavar="GLOB", action="append", default=[], help="skip matching files (repeatable)")
     check.add_argument("--write-baseline", metavar="FILE", help="record the current findings in FILE and exit 0")
     check.add_argument("--baseline", metavar="FILE", help="report only findings that are not in FILE")
-    check.add_argument("--jobs", "-j", type=int, default=0, help="worker processes (default: CPU count)")
+    check.add_argument("--jobs", "-j", type=int, default=0,
+                       help="processes that summarise files, this one included (default: CPU count)")
     check.add_argument("--cache-dir", default=None, help="where summaries are cached")
     check.add_argument("--color", choices=COLOR_CHOICES, default="auto",
                        help="colour the text report: auto (a terminal, unless NO_COLOR is set), always, never")

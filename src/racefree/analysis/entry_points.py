@@ -12,6 +12,7 @@ from racefree.knowledge.entry_points import (
     MAIN_FUNCTIONS,
     SETUP_FUNCTION_PREFIXES,
     START_UP_HOOKS,
+    EVENT_LOOP_FRAMEWORKS,
     EVENT_LOOP_PACKAGES,
     PATCH_WHY,
     NON_API_PARTS,
@@ -99,7 +100,7 @@ def _public_api(index: ProgramIndex):
             continue
         kind = "public method" if summary.class_name else "public function"
         # In an event-loop framework's module, a public function runs on the loop's thread.
-        on_loop = _module_uses(info, EVENT_LOOP_PACKAGES)
+        on_loop = _module_uses(info, EVENT_LOOP_PACKAGES) or module.split(".", 1)[0] in EVENT_LOOP_FRAMEWORKS
         yield EntryPoint(info.fid, API, kind, API_WHY, info.module.path, summary.line, None, on_loop=on_loop)
 
 

@@ -50,6 +50,8 @@ class AccessFact:
     info: FunctionInfo
     locks: frozenset[str]
     modes: dict[Mode, Reach]
+    # In a loader that every caller runs under `if not _loaded:`: its writes initialise.
+    in_lazy_loader: bool = False
 
     @property
     def fid(self) -> str:
@@ -147,7 +149,8 @@ def collect_shared_objects(index: ProgramIndex, reach: Reachability, locks: Lock
                 held = locks.held(fid, access.locks)
                 if symbol.kind != INSTANCE_ATTR:
                     held = held - locks.per_instance  # one instance's lock cannot guard what all share
-                shared.facts.append(AccessFact(_with_implicit_growth(access, symbol), info, held, modes))
+                shared.facts.append(AccessFact(_with_implicit_growth(access, symbol), info, held, modes,
+                                               in_lazy_loader=_lazy_loader(index, fid)))
     for shared in objects.values():
         if shared.locked_class and any(f.locks for f in shared.facts):
             # Inconsistent locking: the class locks this very attribute somewhere, so its
@@ -198,6 +201,12 @@ def _documented_not_shared(index: ProgramIndex, class_id: str) -> bool:
     """The class or a base says in its docstring that an instance must not be shared between
     threads (`SingletonThreadPool`: one connection per thread)."""
     return any(index.classes[c][1].documented_not_thread_safe for c in index.mro(class_id) if c in index.classes)
+
+
+def _lazy_loader(index: ProgramIndex, fid: str) -> bool:
+    """Every call of the function sits under a test for emptiness (`if not _loaded: _load()`)."""
+    callers = index.calls_to.get(fid)
+    return bool(callers) and all(edge.call.lazy_guards for edge in callers)
 
 
 def _constructing(index: ProgramIndex, reach: Reachability, fid: str, seen: dict[str, bool]) -> bool:

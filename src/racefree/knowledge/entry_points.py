@@ -303,7 +303,10 @@ START_UP_HOOKS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("celery:Celery", ("autodiscover_tasks", "config_from_object", "finalize")),
 )
 # Modules of event-loop frameworks: their sync functions run on the loop's one thread.
-EVENT_LOOP_PACKAGES = ("asyncio", "tornado", "anyio", "trio", "twisted", "gevent", "eventlet", "uvloop", "aiohttp")
+EVENT_LOOP_PACKAGES = ("asyncio", "tornado", "anyio", "trio", "twisted", "gevent", "eventlet", "uvloop")
+# Frameworks whose own modules run on their loop (a module that only imports one may also be
+# used from threads: a client library with both a sync and an async path).
+EVENT_LOOP_FRAMEWORKS = ("aiohttp",)
 API_WHY = (
     "it is a public function of the library, and its callers may call it from several threads "
     "at once (a threaded web server, a worker pool)"

@@ -10,8 +10,9 @@ can see the state after initialisation has started but before it has finished (a
 one item at a time, a flag set before the data) and use a partial value.
 
 Reported when the initialisation can be seen half done: the state is filled in place, or
-several writes follow the check. A single assignment of a finished value (`_cache = build()`)
-may run twice but never exposes a partial value, so it is not reported.
+several writes follow the check, or a loader that callers run under `if not _loaded:` sets the
+flag before it has stored the data the flag stands for. A single assignment of a finished value
+(`_cache = build()`) may run twice but never exposes a partial value, so it is not reported.
 
 ## Example
 ```python
@@ -55,10 +56,14 @@ from __future__ import annotations
 
 from racefree.analysis.concurrency import PREEMPTIVE, self_concurrency
 from racefree.rules.base import Rule, entry_description, function_name, make_finding, short_name, check_and_act_unguarded, checks_of
-from racefree.summarize.model import OP_REBIND
+from racefree.summarize.model import OP_REBIND, WRITE
 
 
 def check(obj, evidence):
+    return _initialised_in_place(obj, evidence) + _flag_set_before_data(obj, evidence)
+
+
+def _initialised_in_place(obj, evidence):
     writes = [
         w for w in obj.writes()
         if w.access.checked_at is not None and w.access.check_is_lazy_init and not w.access.await_between
@@ -74,6 +79,54 @@ def check(obj, evidence):
     )
     reason = f"{obj.why_shared}; {entry_description(first)} runs on several threads at once"
     return [make_finding(RULE, obj, evidence, message, reason, writes, checks)]
+
+
+def _flag_set_before_data(obj, evidence):
+    """`if not _loaded: _load()` in callers, and `_load` sets `_loaded` before it stores the data:
+    a thread that tests the flag meanwhile skips loading and reads data that is not there yet."""
+    index = evidence.index
+    for flag in obj.writes():
+        if flag.access.op != OP_REBIND or flag.access.checked_at is not None or self_concurrency(flag) != PREEMPTIVE:
+            continue
+        data = [a for a in flag.info.summary.accesses
+                if a.kind == WRITE and a.line > flag.access.line and a.ref != flag.access.ref and a.ref.root_kind == "global"]
+        data_names = {_name(index, flag.info, a.ref) for a in data} - {None}
+        # A caller that tests the flag, loads, and then reads data the loader stores after the flag.
+        guards = [edge for edge in index.calls_to.get(flag.fid, ())
+                  if _guarded_by(index, edge, obj.name) and data_names & _reads(index, edge.caller)]
+        if not guards:
+            continue
+        names = sorted({a.ref.text() for a in data})
+        shown = ", ".join(f"`{n}`" for n in names[:3]) + (", ..." if len(names) > 3 else "")
+        message = (
+            f"`{short_name(obj)}` is set in `{function_name(flag)}` ({entry_description(flag)}) before the data it "
+            f"stands for ({shown}): a thread that tests it meanwhile skips loading and reads data not stored yet"
+        )
+        caller = guards[0]
+        reason = (f"{obj.why_shared}; callers load on first use under `if not {short_name(obj)}:` "
+                  f"({caller.caller.rsplit('.', 1)[-1]}, line {caller.line}) and {entry_description(flag)} "
+                  f"runs on several threads at once")
+        return [make_finding(RULE, obj, evidence, message, reason, [flag], [])]
+    return []
+
+
+def _name(index, info, ref):
+    symbol = index.resolve_ref(info.module, ref, info.summary.class_name)
+    return symbol.name if symbol is not None else None
+
+
+def _reads(index, fid: str) -> set[str]:
+    info = index.functions[fid]
+    return {_name(index, info, a.ref) for a in info.summary.accesses if a.kind != WRITE} - {None}
+
+
+def _guarded_by(index, edge, object_name: str) -> bool:
+    info = index.functions[edge.caller]
+    for ref in edge.call.lazy_guards:
+        symbol = index.resolve_ref(info.module, ref, info.summary.class_name)
+        if symbol is not None and symbol.name == object_name:
+            return True
+    return False
 
 
 def _can_be_seen_half_done(writes) -> bool:

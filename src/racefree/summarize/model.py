@@ -74,6 +74,8 @@ class Call:
     in_loop: bool = False  # a thread started in a loop runs many times at once
     # Shared state passed as arguments: (position or None, keyword or None, reference)
     argument_refs: tuple[tuple[int | None, str | None, Ref], ...] = ()
+    # Shared state an enclosing `if` tested for emptiness: `if not _loaded: _load()`
+    lazy_guards: tuple[Ref, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

@@ -12,6 +12,7 @@ Nothing is resolved across files here: that is the index's job.
 from __future__ import annotations
 
 import ast
+from bisect import bisect_left
 
 from racefree.knowledge.containers import (
     MUTABLE_CONSTRUCTOR_NAMES,
@@ -93,8 +94,10 @@ class ModuleSummarizer:
     def __init__(self, module: str, path: str, is_package: bool, lines: int, has_walrus: bool = True):
         self.summary = ModuleSummary(module=module, path=path, is_package=is_package, lines=lines)
         self.has_walrus = has_walrus
+        self._walrus_lines: list[int] = []  # lines of the `:=` expressions, in order
         self.module_names: set[str] = set()
         self.frames: list[_Frame] = []
+        self.frame: _Frame = None  # type: ignore[assignment]  # set by _enter before any use
         self.class_stack: list[ClassSummary] = []
         self._visited_calls: set[int] = set()
         self._refs: dict[tuple, Ref] = {}
@@ -112,14 +115,16 @@ class ModuleSummarizer:
     # ----------------------------------------------------------------- entry
     def summarize(self, tree: ast.Module) -> ModuleSummary:
         self._collect_module_names(tree.body)
+        if self.has_walrus:
+            self._walrus_lines = sorted(n.lineno for n in ast.walk(tree) if type(n) is ast.NamedExpr)
         toplevel = FunctionSummary(
             qualname=TOPLEVEL, name=TOPLEVEL, line=1, end_line=self.summary.lines,
             class_name=None, is_async=False,
         )
         self.summary.toplevel = toplevel
-        self.frames.append(_Frame(toplevel, None, None))
+        self._enter(_Frame(toplevel, None, None))
         self._block(tree.body)
-        self.frames.pop()
+        self._leave()
         return self.summary
 
     def _collect_module_names(self, body: list[ast.stmt]) -> None:
@@ -155,9 +160,19 @@ class ModuleSummarizer:
                     stack.extend(handler.body)
 
     # ------------------------------------------------------------ helpers
-    @property
-    def frame(self) -> _Frame:
-        return self.frames[-1]
+    def _walrus_within(self, node: ast.AST) -> bool:
+        """A `:=` in the lines of node: only then must its scope search expressions for bindings."""
+        lines = self._walrus_lines
+        i = bisect_left(lines, node.lineno)
+        return i < len(lines) and lines[i] <= (node.end_lineno or node.lineno)
+
+    def _enter(self, frame: _Frame) -> None:
+        self.frames.append(frame)
+        self.frame = frame  # the innermost frame: an attribute, read a million times
+
+    def _leave(self) -> None:
+        self.frames.pop()
+        self.frame = self.frames[-1] if self.frames else None
 
     def _is_toplevel(self) -> bool:
         return self.frame.scope is None
@@ -179,11 +194,12 @@ class ModuleSummarizer:
     def ref_of(self, node: ast.AST) -> Ref | None:
         """The shared-state reference an expression names, if it is one."""
         key = self._ref_of(node)
-        if key is None:
-            return None
-        # One object per distinct reference: summaries pickle (to the cache, between processes)
-        # much smaller and faster when repeated references are the same object. Looked up by the
-        # plain tuple, which hashes faster than a Ref, and a Ref made only the first time.
+        return None if key is None else self._interned(key)
+
+    def _interned(self, key: tuple[str, str, tuple[str, ...]]) -> Ref:
+        """One object per distinct reference: summaries pickle (to the cache, between processes)
+        much smaller and faster when repeated references are the same object. Looked up by the
+        plain tuple, which hashes faster than a Ref, and a Ref made only the first time."""
         ref = self._refs.get(key)
         if ref is None:
             ref = self._refs[key] = Ref(*key)
@@ -771,7 +787,7 @@ class ModuleSummarizer:
         self.summary.functions[qualname] = summary
         if self.frame.scope is not None:
             self.frame.nested[name] = qualname
-        frame = _Frame(summary, function_scope(node, self.has_walrus), class_name)
+        frame = _Frame(summary, function_scope(node, self._walrus_within(node)), class_name)
         params = [a.arg for a in (*node.args.posonlyargs, *node.args.args)]
         skip = 1 if in_class and method_kind in ("method", "classmethod") else 0
         summary.parameters = params[skip:] + [a.arg for a in node.args.kwonlyargs]
@@ -782,12 +798,12 @@ class ModuleSummarizer:
         elif not in_class and self.frame.scope is not None:
             # A closure inside a method sees the method's self.
             frame.self_name, frame.cls_name = self.frame.self_name, self.frame.cls_name
-        self.frames.append(frame)
+        self._enter(frame)
         if type(node) is ast.Lambda:
             self._expr(node.body)
         else:
             self._block(node.body)
-        self.frames.pop()
+        self._leave()
         return qualname
 
     def _class_def(self, node: ast.ClassDef) -> None:
@@ -812,19 +828,20 @@ class ModuleSummarizer:
         body_frame = _Frame(self.summary.toplevel, None, None)
         body_frame.locks = outer.locks
         self.class_stack.append(cls)
-        self.frames.append(body_frame)
+        self._enter(body_frame)
         self._block(node.body)
-        self.frames.pop()
+        self._leave()
         self.class_stack.pop()
 
     # -------------------------------------------------------- expressions
     def _expr(self, node: ast.expr) -> None:
         kind = type(node)
         if kind is ast.Name:
-            if type(node.ctx) is ast.Load and self.frame.scope is not None:
+            name = node.id  # only module-level names count, a cheaper test than ref_of: first
+            if type(node.ctx) is ast.Load and self.frame.scope is not None and (
+                    name in self.module_names or name in self.summary.bindings or name in self.summary.global_rebinds):
                 ref = self.ref_of(node)
-                if ref is not None and (node.id in self.summary.bindings or node.id in self.summary.global_rebinds
-                                        or node.id in self.module_names):
+                if ref is not None:
                     self._record(ref, READ, OP_LOAD, node)
         elif kind is ast.Attribute:
             ref = self.ref_of(node)
@@ -954,7 +971,7 @@ class ModuleSummarizer:
         elif type(func) is ast.Name:
             local_callee = self._local_function(func.id)
             if local_callee is None and not self._name_is_local(func.id):
-                callee = Ref("global", func.id)
+                callee = self._interned(("global", func.id, ()))
         else:
             self._expr(func)
         function_args = []
@@ -984,6 +1001,7 @@ class ModuleSummarizer:
                 locks=tuple(frame.locks), callee_text=dotted_text(func) or "",
                 function_args=tuple(function_args), first_arg_text=first, in_loop=frame.loop_depth > 0,
                 argument_refs=tuple(argument_refs),
+                lazy_guards=tuple(ref for checks in frame.enclosing_checks for ref, check in checks.items() if check[1]),
             )
         )
 
@@ -1009,7 +1027,7 @@ class ModuleSummarizer:
                 return FunctionArg(position, keyword, None, local, called)
             if self._name_is_local(node.id):
                 return None
-            return FunctionArg(position, keyword, Ref("global", node.id), None, called)
+            return FunctionArg(position, keyword, self._interned(("global", node.id, ())), None, called)
         if type(node) is ast.Attribute:
             ref = self.ref_of(node)
             if ref is not None:
