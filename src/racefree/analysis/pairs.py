@@ -24,8 +24,10 @@ class WriteReadRace:
 
 def is_fixed_slot_write(fact: AccessFact) -> bool:
     access = fact.access
-    if access.kind != "write" or access.read_modify_write or access.checked_at is not None or fact.in_lazy_loader:
-        return False  # a write acting on a check, or in a lazy loader, initialises: RF104/RF107 judge it
+    if access.kind != "write" or access.read_modify_write or access.checked_at is not None:
+        return False  # a write acting on a check: RF104 judges it
+    if fact.in_lazy_loader or fact.in_override:
+        return False  # initialisation (RF107), or a value set and put back around a call (RF108)
     return access.op == OP_REBIND or (access.op == OP_SLOT_STORE and access.slot is not None)
 
 

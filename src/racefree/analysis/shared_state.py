@@ -52,6 +52,8 @@ class AccessFact:
     modes: dict[Mode, Reach]
     # In a loader that every caller runs under `if not _loaded:`: its writes initialise.
     in_lazy_loader: bool = False
+    # In a function that sets the object and puts the saved value back (RF108 judges these).
+    in_override: bool = False
 
     @property
     def fid(self) -> str:
@@ -152,13 +154,19 @@ def collect_shared_objects(index: ProgramIndex, reach: Reachability, locks: Lock
                 shared.facts.append(AccessFact(_with_implicit_growth(access, symbol), info, held, modes,
                                                in_lazy_loader=_lazy_loader(index, fid)))
     for shared in objects.values():
+        overriding = {fact.fid for fact in shared.facts if fact.access.restores}
+        for fact in shared.facts:
+            fact.in_override = fact.fid in overriding
         if shared.locked_class and any(f.locks for f in shared.facts):
             # Inconsistent locking: the class locks this very attribute somewhere, so its
             # authors meant it to be shared; the unguarded accesses are the finding (RacerD).
             shared.needs_thread_evidence = False
         if shared.needs_thread_evidence:
+            # A function that sets the state and puts the old value back scopes a process-wide
+            # value to one call, which is wrong as soon as two calls overlap: its reach stands.
             for fact in shared.facts:
-                fact.modes = {mode: r for mode, r in fact.modes.items() if mode.context != API}
+                if not fact.in_override:
+                    fact.modes = {mode: r for mode, r in fact.modes.items() if mode.context != API}
     return [o for o in objects.values() if any(f.concurrent and f.access.kind == "write" for f in o.facts)]
 
 

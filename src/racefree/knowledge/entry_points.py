@@ -294,7 +294,8 @@ PATCH_WHY = (
 # Public functions by these names configure a library (register a handler, define an option,
 # install a hook): programs call them while they set up, before their threads run.
 SETUP_FUNCTION_PREFIXES = ("register", "unregister", "define", "setup", "set_up", "configure", "install",
-                           "uninstall", "add_", "enable", "disable", "init", "load_config", "mount", "populate")
+                           "uninstall", "add_", "enable", "disable", "init", "load_config", "mount", "populate",
+                           "patch", "unpatch")
 # Methods that a framework calls once while the program starts, or in a one-off command process,
 # on its main thread: overriding them in a subclass (or the base's own) is not concurrent API.
 START_UP_HOOKS: tuple[tuple[str, tuple[str, ...]], ...] = (

@@ -10,6 +10,7 @@ from racefree.rules import (
     rf105_check_then_act_across_await,
     rf106_iteration_while_mutated,
     rf107_unsynchronized_lazy_init,
+    rf108_temporary_override,
 )
 from racefree.rules.base import Rule
 
@@ -21,6 +22,7 @@ ALL_RULES: tuple[Rule, ...] = (
     rf105_check_then_act_across_await.RULE,
     rf106_iteration_while_mutated.RULE,
     rf107_unsynchronized_lazy_init.RULE,
+    rf108_temporary_override.RULE,
 )
 
 

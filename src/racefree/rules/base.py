@@ -78,8 +78,8 @@ def check_and_act_unguarded(obj: SharedObject, write: AccessFact) -> bool:
     write (`if key not in d: with lock: d[key] = ...`) still lets two threads pass the check.
     A check and act inside a teardown method (`close`, `dispose`) only race with a second
     teardown of the same object, which programs do not run."""
-    if write.info.summary.name in TEARDOWN_METHODS:
-        return False
+    if write.info.summary.name in TEARDOWN_METHODS or write.in_override:
+        return False  # a second teardown, or the restore of a set-and-restore (RF108)
     checks = checks_of(obj, write)
     if not checks:
         return unlocked(write)

@@ -57,6 +57,7 @@ class Access:
     checked_at: int | None = None  # line of an `if` whose test read this object first
     check_is_lazy_init: bool = False  # that test was `is None` / `not X` on the object itself
     await_between: bool = False  # an await runs between the check and this write
+    restores: bool = False  # puts back a value saved from this object earlier (`x.flag = old`)
 
 
 @dataclass(slots=True)

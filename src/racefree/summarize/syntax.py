@@ -38,6 +38,8 @@ def declares_instance_field(cls: ClassSummary, node: ast.stmt, value: ast.expr |
         return True
     if type(node) is not ast.AnnAssign:
         return False
+    if "ClassVar" in (dotted_text(node.annotation) or dotted_text(getattr(node.annotation, "value", None)) or ""):
+        return False  # `lock: ClassVar[RLock] = RLock()`: one object for the class
     markers = [d.text for d in cls.decorators] + cls.base_texts
     return any(marker in text for text in markers for marker in _FIELD_CLASS_MARKERS)
 

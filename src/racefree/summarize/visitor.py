@@ -67,7 +67,7 @@ class _Frame:
 
     __slots__ = (
         "summary", "scope", "class_name", "self_name", "cls_name", "locks", "checks",
-        "awaits", "loop_depth", "taint", "nested", "aliases", "in_test", "enclosing_checks",
+        "awaits", "loop_depth", "taint", "nested", "aliases", "in_test", "enclosing_checks", "saved",
     )
 
     def __init__(self, summary: FunctionSummary, scope: FunctionScope | None, class_name: str | None):
@@ -88,6 +88,7 @@ class _Frame:
         self.in_test = False  # visiting the condition of an if/while
         # The tests of the if/while statements around the current point, innermost last.
         self.enclosing_checks: list[dict[Ref, tuple[int, bool, int]]] = []
+        self.saved: dict[str, Ref] = {}  # `old = lib.flag`: the local holds the object's value as it was
 
 
 class ModuleSummarizer:
@@ -451,6 +452,7 @@ class ModuleSummarizer:
             access = self._record(ref, WRITE, OP_REBIND, target)
             access.read_modify_write = ref in value_reads
             access.await_between = access.await_between or (ref in value_reads and value_reads[ref].await_between)
+            access.restores = self._restores(ref, value)
             self._registration(ref, target, value, node)
             self._note_publication(value, ref)
         elif kind is ast.Subscript:
@@ -465,6 +467,7 @@ class ModuleSummarizer:
                 return
             slot = constant_key(target.slice)
             access = self._record(ref, WRITE, OP_SLOT_STORE, target, slot=slot, grows=slot is None)
+            access.restores = self._restores(ref, value)
             previous = value_reads.get(ref)
             access.read_modify_write = previous is not None and (previous.slot in (slot, None))
             if access.read_modify_write and previous.await_between:
@@ -495,6 +498,7 @@ class ModuleSummarizer:
                 self._bind_module_name(name, value, target)
             ref = Ref("global", name)
             access = self._record(ref, WRITE, OP_REBIND, target)
+            access.restores = self._restores(ref, value)
             access.read_modify_write = ref in arithmetic_reads
             access.await_between = access.await_between or (ref in arithmetic_reads and arithmetic_reads[ref].await_between)
             return
@@ -504,6 +508,11 @@ class ModuleSummarizer:
             alias = self.ref_of(value)
             if alias is not None and (alias.attrs or alias.root_kind == "global"):
                 frame.aliases[name] = alias
+        saved = self._saved_value(value)
+        if saved is not None:
+            frame.saved[name] = saved
+        else:
+            frame.saved.pop(name, None)
         # A local that holds what was read from shared state: a later test of it checks that state.
         if value is not None and value_reads:
             read = next(iter(value_reads.values()))
@@ -935,11 +944,14 @@ class ModuleSummarizer:
                         added.append(sub.id)
             for condition in generator.ifs:
                 self._expr(condition)
+        # The element runs once per item: `[Thread(target=work) for _ in range(n)]` starts many.
+        frame.loop_depth += 1
         if type(node) is ast.DictComp:
             self._expr(node.key)
             self._expr(node.value)
         else:
             self._expr(node.elt)
+        frame.loop_depth -= 1
         if scope is not None:
             scope.local_names.difference_update(added)
 
@@ -972,6 +984,8 @@ class ModuleSummarizer:
             local_callee = self._local_function(func.id)
             if local_callee is None and not self._name_is_local(func.id):
                 callee = self._interned(("global", func.id, ()))
+                if func.id in ("getattr", "setattr") and frame.scope is not None:
+                    self._reflective_access(func.id, node)
         else:
             self._expr(func)
         function_args = []
@@ -1004,6 +1018,46 @@ class ModuleSummarizer:
                 lazy_guards=tuple(ref for checks in frame.enclosing_checks for ref, check in checks.items() if check[1]),
             )
         )
+
+    def _reflective_access(self, builtin: str, node: ast.Call) -> None:
+        """`getattr(obj, "name", default)` reads obj.name and `setattr(obj, "name", value)` rebinds
+        it, when the name is a constant."""
+        args = node.args
+        if len(args) < 2 or type(args[1]) is not ast.Constant or not isinstance(args[1].value, str):
+            return
+        owner = self.ref_of(args[0])
+        if owner is None or not args[1].value.isidentifier():
+            return
+        ref = self._interned((owner.root_kind, owner.root, (*owner.attrs, args[1].value)))
+        if builtin == "getattr":
+            self._record(ref, READ, OP_LOAD, node)
+        elif len(args) == 3:
+            access = self._record(ref, WRITE, OP_REBIND, node)
+            access.restores = self._restores(ref, args[2])
+
+    def _restores(self, ref: Ref, value: ast.expr | None) -> bool:
+        """The value is a local saved from this very object earlier: the write puts it back."""
+        return type(value) is ast.Name and self.frame.saved.get(value.id) == ref
+
+    def _saved_value(self, value: ast.expr | None) -> Ref | None:
+        """The shared object whose current value this expression is, unchanged: `lib.flag`,
+        `getattr(lib, "flag", None)`, `os.environ.get("K")`, `os.environ["K"]`."""
+        kind = type(value)
+        if kind in (ast.Name, ast.Attribute):
+            return self.ref_of(value)
+        if kind is ast.Subscript:
+            return self.ref_of(value.value)
+        if kind is not ast.Call or not value.args:
+            return None
+        func = value.func
+        if type(func) is ast.Name and func.id == "getattr" and len(value.args) >= 2:
+            name = value.args[1]
+            owner = self.ref_of(value.args[0])
+            if owner is not None and type(name) is ast.Constant and isinstance(name.value, str):
+                return self._interned((owner.root_kind, owner.root, (*owner.attrs, name.value)))
+        if type(func) is ast.Attribute and func.attr == "get":
+            return self.ref_of(func.value)
+        return None
 
     def _function_arg(self, node: ast.expr, position: int | None, keyword: str | None) -> FunctionArg | None:
         """A function named by an argument, or a call of one (a coroutine handed to a task)."""

@@ -1,0 +1,99 @@
+"""RF108 temporary-override-of-shared-state
+
+## What it does
+Finds functions that save a shared value, set their own, and put the saved value back
+afterwards (`old = lib.flag; lib.flag = mine; ...; lib.flag = old`), often a context manager
+around a call, in code that other threads or tasks run at the same time.
+
+## Why is this bad?
+Saving and restoring scopes a value to one call only when nothing else runs meanwhile. When two
+calls overlap, the second saves the first one's value, each runs with whatever the other set
+last, and the restores run in the wrong order: the value left behind after both is a temporary
+one, for every later caller in the process.
+
+## Example
+```python
+import threading
+from contextlib import contextmanager
+
+import litellm
+
+
+@contextmanager
+def params_modified(flag):
+    old = litellm.modify_params
+    litellm.modify_params = flag        # every thread sees this one
+    try:
+        yield
+    finally:
+        litellm.modify_params = old     # may put back another call's value
+
+
+def complete(messages, flag):
+    with params_modified(flag):
+        return litellm.completion(model="gpt-4o-mini", messages=messages)
+
+
+def complete_all(batches):
+    threads = [threading.Thread(target=complete, args=(batch, True)) for batch in batches]
+    for thread in threads:
+        thread.start()
+```
+
+## Use instead
+```python
+import threading
+
+import litellm
+
+
+def complete(messages, flag):
+    return litellm.completion(model="gpt-4o-mini", messages=messages, modify_params=flag)
+
+
+def complete_all(batches):
+    threads = [threading.Thread(target=complete, args=(batch, True)) for batch in batches]
+    for thread in threads:
+        thread.start()
+```
+Pass the value to the call that needs it; where it must travel further, keep it in a
+`contextvars.ContextVar`, which each thread and task sees on its own.
+"""
+
+from __future__ import annotations
+
+from racefree.analysis.concurrency import self_concurrency
+from racefree.rules.base import Rule, entry_description, function_name, make_finding, short_name
+
+
+def check(obj, evidence):
+    for restore in obj.writes():
+        if not restore.access.restores or self_concurrency(restore) is None:
+            continue
+        # Under one lock held across both, overrides take turns (other readers still see them).
+        sets = [w for w in obj.writes()
+                if w.fid == restore.fid and not w.access.restores and w.access.line < restore.access.line
+                and w.access.slot == restore.access.slot and not (w.locks & restore.locks)]
+        if not sets:
+            continue
+        saved = [r for r in obj.reads() if r.fid == restore.fid and r.access.line < sets[0].access.line]
+        first = sets[0]
+        message = (
+            f"`{short_name(obj)}` is set in `{function_name(first)}` ({entry_description(first)}) and put back "
+            f"afterwards: overlapping calls run with each other's value and restore it in the wrong order"
+        )
+        reason = f"{obj.why_shared}; {entry_description(first)} runs while other calls of it run"
+        return [make_finding(RULE, obj, evidence, message, reason, [*sets, restore], saved[:1])]
+    return []
+
+
+RULE = Rule(
+    code="RF108",
+    name="temporary-override-of-shared-state",
+    severity="medium",
+    summary="a function sets shared state for the length of a call and restores it afterwards",
+    doc=__doc__.split("\n", 2)[2],
+    fix="Pass the value to the code that needs it instead of setting shared state around the call; where it "
+    "must travel far, use a contextvars.ContextVar, which each thread and task sees on its own.",
+    check=check,
+)
