@@ -234,6 +234,8 @@ class ModuleSummarizer:
             return "param", name, tuple(attrs)
         if frame.class_name and frame.scope is not None:
             if name == frame.self_name:
+                if attrs[:1] == ["__class__"] and len(attrs) > 1:
+                    return "class", frame.class_name, tuple(attrs[1:])  # `self.__class__.cache`
                 return ("self", frame.class_name, tuple(attrs)) if attrs else None
             if name == frame.cls_name:
                 return ("class", frame.class_name, tuple(attrs)) if attrs else None
