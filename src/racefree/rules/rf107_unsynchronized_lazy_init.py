@@ -86,10 +86,12 @@ def _flag_set_before_data(obj, evidence):
     a thread that tests the flag meanwhile skips loading and reads data that is not there yet."""
     index = evidence.index
     for flag in obj.writes():
-        if flag.access.op != OP_REBIND or flag.access.checked_at is not None or self_concurrency(flag) != PREEMPTIVE:
-            continue
+        if (flag.access.op != OP_REBIND or flag.access.checked_at is not None or flag.locks
+                or self_concurrency(flag) != PREEMPTIVE):
+            continue  # not a loader's flag, or a loader its callers run under a lock
         data = [a for a in flag.info.summary.accesses
-                if a.kind == WRITE and a.line > flag.access.line and a.ref != flag.access.ref and a.ref.root_kind == "global"]
+                if a.kind == WRITE and a.line > flag.access.line and a.ref != flag.access.ref
+                and a.ref.root_kind in ("global", "class")]
         data_names = {_name(index, flag.info, a.ref) for a in data} - {None}
         # A caller that tests the flag, loads, and then reads data the loader stores after the flag.
         guards = [edge for edge in index.calls_to.get(flag.fid, ())

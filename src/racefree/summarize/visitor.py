@@ -448,6 +448,8 @@ class ModuleSummarizer:
                 return
             if ref.root_kind == "self" and len(ref.attrs) == 1 and self.class_stack:
                 self._note_instance_attribute(ref.attrs[0], value, target)
+            elif ref.root_kind == "class" and len(ref.attrs) == 1:
+                self._note_class_attribute(ref.attrs[0], value, target)
             if self._is_toplevel():
                 self._registration(ref, target, value, node)
                 return
@@ -556,6 +558,12 @@ class ModuleSummarizer:
         cls = self._class_of_frame()
         if cls is not None and attr not in cls.instance_attributes:
             cls.instance_attributes[attr] = self._binding(attr, value, target)
+
+    def _note_class_attribute(self, attr: str, value: ast.expr | None, target: ast.AST) -> None:
+        """`cls._lookup = threading.local()` in a classmethod binds a class attribute."""
+        cls = self._class_of_frame()
+        if cls is not None and attr not in cls.attributes:
+            cls.attributes[attr] = self._binding(attr, value, target)
 
     def _class_of_frame(self) -> ClassSummary | None:
         name = self.frame.class_name
@@ -986,7 +994,7 @@ class ModuleSummarizer:
             local_callee = self._local_function(func.id)
             if local_callee is None and not self._name_is_local(func.id):
                 callee = self._interned(("global", func.id, ()))
-                if func.id in ("getattr", "setattr") and frame.scope is not None:
+                if func.id in ("getattr", "setattr", "hasattr") and frame.scope is not None:
                     self._reflective_access(func.id, node)
         else:
             self._expr(func)
@@ -1022,8 +1030,8 @@ class ModuleSummarizer:
         )
 
     def _reflective_access(self, builtin: str, node: ast.Call) -> None:
-        """`getattr(obj, "name", default)` reads obj.name and `setattr(obj, "name", value)` rebinds
-        it, when the name is a constant."""
+        """`getattr(obj, "name", default)` and `hasattr(obj, "name")` read obj.name, and
+        `setattr(obj, "name", value)` rebinds it, when the name is a constant."""
         args = node.args
         if len(args) < 2 or type(args[1]) is not ast.Constant or not isinstance(args[1].value, str):
             return
@@ -1031,7 +1039,7 @@ class ModuleSummarizer:
         if owner is None or not args[1].value.isidentifier():
             return
         ref = self._interned((owner.root_kind, owner.root, (*owner.attrs, args[1].value)))
-        if builtin == "getattr":
+        if builtin in ("getattr", "hasattr"):
             self._record(ref, READ, OP_LOAD, node)
         elif len(args) == 3:
             access = self._record(ref, WRITE, OP_REBIND, node)
