@@ -124,6 +124,7 @@ def collect_shared_objects(index: ProgramIndex, reach: Reachability, locks: Lock
             continue
         modes = reach.modes(fid)
         constructing = _constructing(index, reach, fid, {})
+        lazy_loader = _lazy_loader(index, fid)
         for access in info.summary.accesses:
             if constructing and access.ref.root_kind == "self":
                 continue  # an object is not shared with other threads while it is being built
@@ -152,7 +153,7 @@ def collect_shared_objects(index: ProgramIndex, reach: Reachability, locks: Lock
                 if symbol.kind != INSTANCE_ATTR:
                     held = held - locks.per_instance  # one instance's lock cannot guard what all share
                 shared.facts.append(AccessFact(_with_implicit_growth(access, symbol), info, held, modes,
-                                               in_lazy_loader=_lazy_loader(index, fid)))
+                                               in_lazy_loader=lazy_loader))
     for shared in objects.values():
         overriding = {fact.fid for fact in shared.facts if fact.access.restores}
         for fact in shared.facts:

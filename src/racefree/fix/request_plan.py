@@ -18,7 +18,6 @@ The edit itself, and the checks that need the syntax tree, are in ``request_cont
 
 from __future__ import annotations
 
-from collections import defaultdict
 from dataclasses import dataclass, field
 
 from racefree.findings import Finding
@@ -188,11 +187,3 @@ def _import_for(index: ProgramIndex, module, defining: str, name: str, ref: Ref,
             return True
     edit.import_needs.append(ImportNeed(binding.line, ref.root, same_module, wanted))
     return True
-
-
-def files_touched(plans: list[RequestContextPlan]) -> dict[str, list[RequestContextPlan]]:
-    by_file: dict[str, list[RequestContextPlan]] = defaultdict(list)
-    for plan in plans:
-        for path in plan.edits:
-            by_file[path].append(plan)
-    return by_file

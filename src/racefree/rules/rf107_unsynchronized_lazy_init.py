@@ -124,11 +124,7 @@ def _reads(index, fid: str) -> set[str]:
 
 def _guarded_by(index, edge, object_name: str) -> bool:
     info = index.functions[edge.caller]
-    for ref in edge.call.lazy_guards:
-        symbol = index.resolve_ref(info.module, ref, info.summary.class_name)
-        if symbol is not None and symbol.name == object_name:
-            return True
-    return False
+    return any(_name(index, info, ref) == object_name for ref in edge.call.lazy_guards)
 
 
 def _can_be_seen_half_done(writes) -> bool:

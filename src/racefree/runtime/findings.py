@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from racefree.runtime import sites, stacks
+from racefree.runtime import stacks
 from racefree.runtime.detector import IS_WRITE, SITE, STACK, THREAD, LogicalThread
 
 
@@ -90,7 +90,3 @@ class RaceLog:
 
     def races(self) -> list[Race]:
         return list(self._by_sites.values())
-
-
-def site_of(epoch) -> sites.Site:
-    return sites.get(epoch[SITE])
