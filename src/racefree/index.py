@@ -182,6 +182,11 @@ class ProgramIndex:
             self._ref_cache[key] = symbol
         return symbol
 
+    def name_of(self, info: FunctionInfo, ref: Ref) -> str | None:
+        """The canonical name of what a reference in a function names, if it resolves."""
+        symbol = self.resolve_ref(info.module, ref, info.summary.class_name)
+        return symbol.name if symbol is not None else None
+
     def _resolve_ref(self, module: ModuleSummary, ref: Ref, depth: int) -> Symbol | None:
         attrs = ref.attrs
         if ref.root_kind == "global":

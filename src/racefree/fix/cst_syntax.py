@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import libcst as cst
+from libcst.metadata import PositionProvider
 
 
 def after_imports(body: list[cst.CSTNode]) -> int:
@@ -43,3 +44,14 @@ def dotted(node: cst.CSTNode) -> str | None:
         head = dotted(node.value)
         return f"{head}.{node.attr.value}" if head else None
     return None
+
+
+def line_span(transformer: cst.CSTTransformer, node: cst.CSTNode) -> tuple[int, int]:
+    """First and last line of node, for a transformer that depends on PositionProvider."""
+    position = transformer.get_metadata(PositionProvider, node)
+    return position.start.line, position.end.line
+
+
+def bound_name(alias: cst.ImportAlias) -> str | None:
+    """The name an imported alias binds: `b` for `import a as b`, `a` for `from m import a`."""
+    return alias.asname.name.value if alias.asname else dotted(alias.name)

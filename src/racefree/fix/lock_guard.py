@@ -17,7 +17,7 @@ from libcst.metadata import MetadataWrapper, PositionProvider
 
 from racefree.findings import Finding
 from racefree.fix import LOCK_RULES
-from racefree.fix.cst_syntax import after_imports, contains
+from racefree.fix.cst_syntax import after_imports, contains, line_span
 
 
 
@@ -84,19 +84,16 @@ class _LockGuard(cst.CSTTransformer):
             if isinstance(alias.name, cst.Name) and alias.name.value == "threading" and alias.asname is None:
                 self.has_threading_import = True
 
-    def _span(self, node: cst.CSTNode) -> tuple[int, int]:
-        position = self.get_metadata(PositionProvider, node)
-        return position.start.line, position.end.line
 
     def leave_SimpleStatementLine(self, original: cst.SimpleStatementLine, updated: cst.SimpleStatementLine):
         """A read-modify-write statement (lost update): guard the statement itself."""
-        start, end = self._span(original)
+        start, end = line_span(self, original)
         plans = [p for p in self.plans if not p.check_lines and any(start <= w <= end for w in p.write_lines)]
         return self._wrap(original, updated, plans, start, end)
 
     def leave_If(self, original: cst.If, updated: cst.If):
         """Check-then-act: guard the whole `if` that checks, when it holds every write it acts with."""
-        start, end = self._span(original)
+        start, end = line_span(self, original)
         plans = [p for p in self.plans if start in p.check_lines and all(start <= w <= end for w in p.write_lines)]
         return self._wrap(original, updated, plans, start, end)
 
@@ -123,7 +120,7 @@ class _LockGuard(cst.CSTTransformer):
         new_body: list[cst.CSTNode] = []
         for statement, original_statement in zip(body, original.body):
             new_body.append(statement)
-            start, end = self._span(original_statement)
+            start, end = line_span(self, original_statement)
             for plan in self.plans:
                 if start <= plan.definition_line <= end and plan.object_name not in self.placed_definitions:
                     new_body.append(cst.parse_statement(f"{lock_name(plan.object_name)} = threading.Lock()\n"))

@@ -19,7 +19,7 @@ import re
 import libcst as cst
 from libcst.metadata import MetadataWrapper, ParentNodeProvider, PositionProvider
 
-from racefree.fix.cst_syntax import after_imports, contains, dotted
+from racefree.fix.cst_syntax import after_imports, bound_name, contains, dotted, line_span
 from racefree.fix.request_plan import FileEdit, HelperNames, RequestContextPlan
 from racefree.knowledge.containers import MUTATING_METHODS
 
@@ -111,9 +111,6 @@ class _RequestContext(cst.CSTTransformer):
         position = self.get_metadata(PositionProvider, node).start
         return position.line, position.column
 
-    def _span(self, node: cst.CSTNode) -> tuple[int, int]:
-        position = self.get_metadata(PositionProvider, node)
-        return position.start.line, position.end.line
 
     # ------------------------------------------------------------ uses of the object
     def leave_Name(self, original: cst.Name, updated: cst.Name) -> cst.BaseExpression:
@@ -180,11 +177,11 @@ class _RequestContext(cst.CSTTransformer):
         needs = [n for n in self.edit.import_needs if n.line == line and n.same_module]
         if not needs or isinstance(updated.names, cst.ImportStar):
             return updated
-        bound = {(a.asname.name.value if a.asname else dotted(a.name)) for a in updated.names}
+        bound = {bound_name(a) for a in updated.names}
         if not all(need.local in bound for need in needs):
             return updated
         self.imports_done.update(need.line for need in needs)
-        kept = [a for a in updated.names if (a.asname.name.value if a.asname else dotted(a.name)) not in self.unused_after]
+        kept = [a for a in updated.names if bound_name(a) not in self.unused_after]
         new_names = sorted({n for need in needs for n in need.names})
         return updated.with_changes(names=_with_names(kept, new_names, isinstance(updated.lpar, cst.LeftParen)))
 
@@ -193,7 +190,7 @@ class _RequestContext(cst.CSTTransformer):
         new_imports: list[str] = []
         for statement, original_statement in zip(updated.body, original.body):
             body.append(statement)
-            start, end = self._span(original_statement)
+            start, end = line_span(self, original_statement)
             for need in self.edit.import_needs:
                 if not need.same_module and start <= need.line <= end and need.line not in self.imports_done:
                     body.append(cst.parse_statement(

@@ -111,7 +111,7 @@ def plan_request_context(finding: Finding, index: ProgramIndex) -> RequestContex
         if info.summary.qualname == TOPLEVEL or not (in_handler or in_closure or fid in reached):
             continue
         for access in info.summary.accesses:
-            if access.ref.root_kind != "global" or not _names_object(index, info, access.ref, finding.object):
+            if access.ref.root_kind != "global" or index.name_of(info, access.ref) != finding.object:
                 continue
             if in_closure or (not in_handler and access.kind == WRITE):
                 return None  # a closure that may outlive the request, or a second writer
@@ -160,11 +160,6 @@ def _reached_from(index: ProgramIndex, starts: list[str]) -> set[str]:
         if any(fid.startswith(f"{r}.<locals>.") for r in seen):
             seen.add(fid)
     return seen
-
-
-def _names_object(index: ProgramIndex, info, ref: Ref, object_name: str) -> bool:
-    symbol = index.resolve_ref(info.module, ref, info.summary.class_name)
-    return symbol is not None and symbol.name == object_name
 
 
 def _import_for(index: ProgramIndex, module, defining: str, name: str, ref: Ref,

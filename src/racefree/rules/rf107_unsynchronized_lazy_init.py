@@ -92,7 +92,7 @@ def _flag_set_before_data(obj, evidence):
         data = [a for a in flag.info.summary.accesses
                 if a.kind == WRITE and a.line > flag.access.line and a.ref != flag.access.ref
                 and a.ref.root_kind in ("global", "class")]
-        data_names = {_name(index, flag.info, a.ref) for a in data} - {None}
+        data_names = {index.name_of(flag.info, a.ref) for a in data} - {None}
         # A caller that tests the flag, loads, and then reads data the loader stores after the flag.
         guards = [edge for edge in index.calls_to.get(flag.fid, ())
                   if _guarded_by(index, edge, obj.name) and data_names & _reads(index, edge.caller)]
@@ -112,19 +112,14 @@ def _flag_set_before_data(obj, evidence):
     return []
 
 
-def _name(index, info, ref):
-    symbol = index.resolve_ref(info.module, ref, info.summary.class_name)
-    return symbol.name if symbol is not None else None
-
-
 def _reads(index, fid: str) -> set[str]:
     info = index.functions[fid]
-    return {_name(index, info, a.ref) for a in info.summary.accesses if a.kind != WRITE} - {None}
+    return {index.name_of(info, a.ref) for a in info.summary.accesses if a.kind != WRITE} - {None}
 
 
 def _guarded_by(index, edge, object_name: str) -> bool:
     info = index.functions[edge.caller]
-    return any(_name(index, info, ref) == object_name for ref in edge.call.lazy_guards)
+    return any(index.name_of(info, ref) == object_name for ref in edge.call.lazy_guards)
 
 
 def _can_be_seen_half_done(writes) -> bool:

@@ -1033,17 +1033,23 @@ class ModuleSummarizer:
         """`getattr(obj, "name", default)` and `hasattr(obj, "name")` read obj.name, and
         `setattr(obj, "name", value)` rebinds it, when the name is a constant."""
         args = node.args
-        if len(args) < 2 or type(args[1]) is not ast.Constant or not isinstance(args[1].value, str):
+        ref = self._named_attribute(args)
+        if ref is None:
             return
-        owner = self.ref_of(args[0])
-        if owner is None or not args[1].value.isidentifier():
-            return
-        ref = self._interned((owner.root_kind, owner.root, (*owner.attrs, args[1].value)))
         if builtin in ("getattr", "hasattr"):
             self._record(ref, READ, OP_LOAD, node)
         elif len(args) == 3:
             access = self._record(ref, WRITE, OP_REBIND, node)
             access.restores = self._restores(ref, args[2])
+
+    def _named_attribute(self, args: list[ast.expr]) -> Ref | None:
+        """`obj.name` for the arguments `(obj, "name", ...)` of getattr/hasattr/setattr."""
+        if len(args) < 2 or type(args[1]) is not ast.Constant or not isinstance(args[1].value, str):
+            return None
+        owner = self.ref_of(args[0])
+        if owner is None or not args[1].value.isidentifier():
+            return None
+        return self._interned((owner.root_kind, owner.root, (*owner.attrs, args[1].value)))
 
     def _restores(self, ref: Ref, value: ast.expr | None) -> bool:
         """The value is a local saved from this very object earlier: the write puts it back."""
@@ -1060,11 +1066,8 @@ class ModuleSummarizer:
         if kind is not ast.Call or not value.args:
             return None
         func = value.func
-        if type(func) is ast.Name and func.id == "getattr" and len(value.args) >= 2:
-            name = value.args[1]
-            owner = self.ref_of(value.args[0])
-            if owner is not None and type(name) is ast.Constant and isinstance(name.value, str):
-                return self._interned((owner.root_kind, owner.root, (*owner.attrs, name.value)))
+        if type(func) is ast.Name and func.id == "getattr":
+            return self._named_attribute(value.args)
         if type(func) is ast.Attribute and func.attr == "get":
             return self.ref_of(func.value)
         return None
