@@ -16,6 +16,11 @@ MUTATING_METHODS: dict[str, bool] = {
     "move_to_end": False,
 }
 
+# Mutating calls whose effect does not depend on anything a test could have seen and that cannot
+# fail: `if len(cache) > N: cache.clear()` run twice leaves the same empty cache as once, so the
+# test before them is not a check the write acts on.
+CHECK_INDEPENDENT_METHODS = frozenset({"clear"})
+
 # Method calls that read a container without changing it.
 READING_METHODS = frozenset(
     {"get", "copy", "count", "index", "keys", "values", "items", "__contains__", "__getitem__"}

@@ -15,6 +15,7 @@ import ast
 from bisect import bisect_left
 
 from racefree.knowledge.containers import (
+    CHECK_INDEPENDENT_METHODS,
     MUTABLE_CONSTRUCTOR_NAMES,
     MUTATING_METHODS,
     READING_METHODS,
@@ -68,6 +69,7 @@ class _Frame:
     __slots__ = (
         "summary", "scope", "class_name", "self_name", "cls_name", "locks", "checks",
         "awaits", "loop_depth", "taint", "nested", "aliases", "in_test", "enclosing_checks", "saved",
+        "check_free_writes",
     )
 
     def __init__(self, summary: FunctionSummary, scope: FunctionScope | None, class_name: str | None):
@@ -89,6 +91,7 @@ class _Frame:
         # The tests of the if/while statements around the current point, innermost last.
         self.enclosing_checks: list[dict[Ref, tuple[int, bool, int]]] = []
         self.saved: dict[str, Ref] = {}  # `old = lib.flag`: the local holds the object's value as it was
+        self.check_free_writes: set[int] = set()  # ids of writes whose effect no test can change (`clear()`)
 
 
 class ModuleSummarizer:
@@ -255,7 +258,7 @@ class ModuleSummarizer:
         return None
 
     def _record(self, ref: Ref, kind: str, op: str, node: ast.AST, slot: str | None = None,
-                grows: bool = False) -> Access | None:
+                grows: bool = False, acts_on_check: bool = True) -> Access | None:
         frame = self.frame
         if ref.root_kind == "param" and kind == READ and op != OP_ITERATE and not frame.in_test:
             # Arguments are read everywhere; only their writes, iterations and checks can race.
@@ -264,7 +267,9 @@ class ModuleSummarizer:
             ref=ref, kind=kind, op=op, line=node.lineno, col=node.col_offset, slot=slot,
             locks=tuple(frame.locks), grows=grows,
         )
-        if kind == WRITE:
+        if not acts_on_check:
+            frame.check_free_writes.add(id(access))
+        elif kind == WRITE:
             # The check a write acts on: the innermost test around it that read the object, else
             # the latest one before it (`if key in cache: return ...` then `cache[key] = ...`).
             check = next((c[ref] for c in reversed(frame.enclosing_checks) if ref in c), None) or frame.checks.get(ref)
@@ -649,7 +654,9 @@ class ModuleSummarizer:
         self._block(node.orelse)
 
     def _if(self, node: ast.If) -> None:
+        earlier = dict(self.frame.checks)
         checks = self._test(node.test)
+        start = len(self.frame.summary.accesses)
         self.frame.enclosing_checks.append(checks)
         # `if lock.acquire(False):` (a try-lock) holds the lock in its body.
         lock = None
@@ -670,6 +677,26 @@ class ModuleSummarizer:
         after_else = before if node.orelse and always_leaves(node.orelse) else self.frame.awaits
         self.frame.awaits = max(after_body, after_else)
         self.frame.enclosing_checks.pop()
+        self._consume_acted_checks(checks, earlier, start, node.body)
+
+    def _consume_acted_checks(self, checks: dict, earlier: dict, start: int, body: list[ast.stmt]) -> None:
+        """A test whose branch only emptied the object and fell through is spent: the code after
+        the `if` runs on an object the test no longer describes (`if len(cache) > N:
+        cache.clear()` then `cache[k] = v`), so later writes act on the test before it, if any.
+        Other writes in the branch keep the test: `if stale: cache.pop(k, None)` leaves the key
+        absent, as the test's other outcome does, and a later `cache[k] = v` acts on both."""
+        if always_leaves(body):
+            return
+        frame = self.frame
+        writes: dict[Ref, bool] = {}
+        for access in frame.summary.accesses[start:]:
+            if access.kind == WRITE and access.ref in checks:
+                writes[access.ref] = writes.get(access.ref, True) and id(access) in frame.check_free_writes
+        for ref in (ref for ref, only_check_free in writes.items() if only_check_free):
+            if ref in earlier:
+                frame.checks[ref] = earlier[ref]
+            else:
+                frame.checks.pop(ref, None)
 
     def _test(self, test: ast.expr) -> dict:
         """A condition: what it reads counts as a check for writes that follow in this function.
@@ -979,7 +1006,8 @@ class ModuleSummarizer:
             if receiver is not None and method in MUTATING_METHODS:
                 if frame.scope is not None:
                     slot = constant_key(node.args[0]) if node.args and method in ("pop", "setdefault") else None
-                    self._record(receiver, WRITE, OP_MUTATE, node, slot=slot, grows=MUTATING_METHODS[method])
+                    self._record(receiver, WRITE, OP_MUTATE, node, slot=slot, grows=MUTATING_METHODS[method],
+                                 acts_on_check=method not in CHECK_INDEPENDENT_METHODS)
                 if method in ("append", "extend", "insert") and node.args:
                     self._registration(receiver, func.value, node.args[-1], node, appended=True)
             elif receiver is not None and frame.scope is not None and method in READING_METHODS:
