@@ -33,9 +33,13 @@ _FIELD_CLASS_MARKERS = ("dataclass", "attr.s", "attrs", "define", "frozen", "Bas
 
 def declares_instance_field(cls: ClassSummary, node: ast.stmt, value: ast.expr | None) -> bool:
     """`x: list = field(default_factory=list)` in a dataclass, attrs or pydantic class declares a
-    per-instance field, not one object shared by all instances."""
-    if type(value) is ast.Call and (dotted_text(value.func) or "").rsplit(".", 1)[-1] in _FIELD_DECLARATIONS:
-        return True
+    per-instance field, not one object shared by all instances. So does a property made by a
+    call (`schedule = property(get_schedule, set_schedule)`, `options = getitem_property(...)`):
+    through an instance, the descriptor reaches that instance's own data."""
+    if type(value) is ast.Call:
+        called = (dotted_text(value.func) or "").rsplit(".", 1)[-1]
+        if called in _FIELD_DECLARATIONS or called.lower().endswith("property"):
+            return True
     if type(node) is not ast.AnnAssign:
         return False
     if "ClassVar" in (dotted_text(node.annotation) or dotted_text(getattr(node.annotation, "value", None)) or ""):

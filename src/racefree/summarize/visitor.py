@@ -1003,7 +1003,12 @@ class ModuleSummarizer:
         if type(func) is ast.Attribute:
             receiver = self.ref_of(func.value)
             method = func.attr
-            if receiver is not None and method in MUTATING_METHODS:
+            if method == "__setattr__" and len(node.args) == 3 and frame.scope is not None:
+                self._reflective_access("setattr", node)  # object.__setattr__(self, "name", value)
+            elif method == "update" and type(func.value) is ast.Attribute and func.value.attr == "__dict__":
+                if frame.scope is not None:
+                    self._instance_dict_update(func.value, node)
+            elif receiver is not None and method in MUTATING_METHODS:
                 if frame.scope is not None:
                     slot = constant_key(node.args[0]) if node.args and method in ("pop", "setdefault") else None
                     self._record(receiver, WRITE, OP_MUTATE, node, slot=slot, grows=MUTATING_METHODS[method],
@@ -1069,15 +1074,36 @@ class ModuleSummarizer:
         elif len(args) == 3:
             access = self._record(ref, WRITE, OP_REBIND, node)
             access.restores = self._restores(ref, args[2])
+            if ref.root_kind == "self" and len(ref.attrs) == 1 and self.class_stack:
+                self._note_instance_attribute(ref.attrs[0], args[2], node)
+
+    def _instance_dict_update(self, receiver: ast.expr, node: ast.Call) -> None:
+        """`self.__dict__.update(name=value)` sets instance attributes, as `self.name = value`
+        does: they shadow class-level defaults of the same names."""
+        if not self._is_self(receiver.value) or not self.class_stack:
+            return
+        for keyword in node.keywords:
+            if keyword.arg is not None:
+                self._note_instance_attribute(keyword.arg, keyword.value, node)
 
     def _named_attribute(self, args: list[ast.expr]) -> Ref | None:
         """`obj.name` for the arguments `(obj, "name", ...)` of getattr/hasattr/setattr."""
         if len(args) < 2 or type(args[1]) is not ast.Constant or not isinstance(args[1].value, str):
             return None
+        if not args[1].value.isidentifier():
+            return None
+        if self._is_self(args[0]):
+            return self._interned(("self", self.frame.class_name, (args[1].value,)))
         owner = self.ref_of(args[0])
-        if owner is None or not args[1].value.isidentifier():
+        if owner is None:
             return None
         return self._interned((owner.root_kind, owner.root, (*owner.attrs, args[1].value)))
+
+    def _is_self(self, node: ast.expr) -> bool:
+        """The expression is the method's own instance (`self`), which ref_of does not name alone."""
+        frame = self.frame
+        return type(node) is ast.Name and frame.class_name is not None and frame.scope is not None \
+            and node.id == frame.self_name
 
     def _restores(self, ref: Ref, value: ast.expr | None) -> bool:
         """The value is a local saved from this very object earlier: the write puts it back."""
