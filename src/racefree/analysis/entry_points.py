@@ -10,7 +10,10 @@ from racefree.knowledge.entry_points import (
     API,
     API_WHY,
     MAIN_FUNCTIONS,
+    HOOK_TIME_PREFIXES,
+    SETUP_FUNCTION_LAST_WORDS,
     SETUP_FUNCTION_PREFIXES,
+    TEST_SUPPORT_WORDS,
     START_UP_HOOKS,
     EVENT_LOOP_FRAMEWORKS,
     EVENT_LOOP_PACKAGES,
@@ -87,7 +90,7 @@ def _public_api(index: ProgramIndex):
         private = name.startswith("_") and name not in PUBLIC_DUNDERS
         if private and not (name.startswith("_") and not name.startswith("__") and _hook_of_outside_base(index, info)):
             continue
-        if name in MAIN_FUNCTIONS or name.lower().startswith(SETUP_FUNCTION_PREFIXES):
+        if name in MAIN_FUNCTIONS or _set_up_name(name):
             continue
         if _start_up_hook(index, info):
             continue
@@ -102,6 +105,19 @@ def _public_api(index: ProgramIndex):
         # In an event-loop framework's module, a public function runs on the loop's thread.
         on_loop = _module_uses(info, EVENT_LOOP_PACKAGES) or module.split(".", 1)[0] in EVENT_LOOP_FRAMEWORKS
         yield EntryPoint(info.fid, API, kind, API_WHY, info.module.path, summary.line, None, on_loop=on_loop)
+
+
+def _set_up_name(name: str) -> bool:
+    """A name that says the function configures or prepares (`register_serializer`,
+    `on_before_init`, `create_test_db`): programs and test runners call it while they set up."""
+    lowered = name.lower()
+    while lowered.startswith(HOOK_TIME_PREFIXES):
+        lowered = lowered.split("_", 1)[1]
+    if lowered.startswith(SETUP_FUNCTION_PREFIXES):
+        return True
+    words = lowered.split("_")
+    return len(words) > 1 and (words[-1] in SETUP_FUNCTION_LAST_WORDS
+                               or any(word in TEST_SUPPORT_WORDS for word in words[1:]))
 
 
 def _start_up_hook(index: ProgramIndex, info: FunctionInfo) -> bool:

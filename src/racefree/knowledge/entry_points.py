@@ -295,7 +295,15 @@ PATCH_WHY = (
 # install a hook): programs call them while they set up, before their threads run.
 SETUP_FUNCTION_PREFIXES = ("register", "unregister", "define", "setup", "set_up", "configure", "install",
                            "uninstall", "add_", "enable", "disable", "init", "load_config", "mount", "populate",
-                           "patch", "unpatch")
+                           "patch", "unpatch", "bind")
+# Last words of a set-up name: `process_initializer`, `worker_process_init`, `logging_setup`.
+SETUP_FUNCTION_LAST_WORDS = frozenset({"init", "initializer", "initialiser", "initialize", "initialise", "setup",
+                                       "configure", "install"})
+# Words before a set-up name in an event hook's name: `on_before_init`, `on_after_configure`, `pre_setup`.
+HOOK_TIME_PREFIXES = ("on_", "before_", "after_", "pre_", "post_")
+# Words that mark test-support code inside a public name (`create_test_db`, `setup_test_environment`,
+# `run_tests`): a test runner calls it while it sets up, not a server's threads.
+TEST_SUPPORT_WORDS = frozenset({"test", "tests"})
 # Methods that a framework calls once while the program starts, or in a one-off command process,
 # on its main thread: overriding them in a subclass (or the base's own) is not concurrent API.
 START_UP_HOOKS: tuple[tuple[str, tuple[str, ...]], ...] = (

@@ -123,9 +123,13 @@ def _guarded_by(index, edge, object_name: str) -> bool:
 
 
 def _can_be_seen_half_done(writes) -> bool:
-    """Filled in place, or written in several steps after one check."""
+    """Filled in place, or written in several steps after one check. Constants and truth values
+    are not built: `if _available is None: try: import h2; _available = h2.VERSION >= MIN except
+    ImportError: _available = False` stores a finished value on every thread that runs it."""
     if any(w.access.op != OP_REBIND for w in writes):
         return True
+    if all(w.access.stores_scalar for w in writes):
+        return False
     steps = {(w.fid, w.access.checked_at) for w in writes}
     return len(writes) > len(steps)
 

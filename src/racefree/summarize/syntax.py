@@ -98,3 +98,12 @@ _NOT_THREAD_SAFE = re.compile(
 def says_not_thread_safe(docstring: str | None) -> bool:
     """The class's own documentation tells users not to share an instance between threads."""
     return bool(docstring) and _NOT_THREAD_SAFE.search(docstring) is not None
+
+
+def stores_scalar(value: ast.expr | None) -> bool:
+    """The value is a constant or a truth value (`True`, `None`, `3`, `version >= MINIMUM`,
+    `not found`): a finished object that cannot be seen half-built."""
+    kind = type(value)
+    if kind is ast.Constant or kind is ast.Compare:
+        return True
+    return kind is ast.UnaryOp and type(value.op) is ast.Not

@@ -51,6 +51,7 @@ from racefree.summarize.syntax import (
     dotted_text,
     positions_under_arithmetic,
     says_not_thread_safe,
+    stores_scalar,
     tests_only_emptiness,
 )
 
@@ -462,6 +463,7 @@ class ModuleSummarizer:
             access.read_modify_write = ref in value_reads
             access.await_between = access.await_between or (ref in value_reads and value_reads[ref].await_between)
             access.restores = self._restores(ref, value)
+            access.stores_scalar = stores_scalar(value)
             self._registration(ref, target, value, node)
             self._note_publication(value, ref)
         elif kind is ast.Subscript:
@@ -508,6 +510,7 @@ class ModuleSummarizer:
             ref = Ref("global", name)
             access = self._record(ref, WRITE, OP_REBIND, target)
             access.restores = self._restores(ref, value)
+            access.stores_scalar = stores_scalar(value)
             access.read_modify_write = ref in arithmetic_reads
             access.await_between = access.await_between or (ref in arithmetic_reads and arithmetic_reads[ref].await_between)
             return
