@@ -55,7 +55,7 @@ class EvidenceBuilder:
 
     def _trace(self, fact: AccessFact, mode: Mode) -> tuple[TraceStep, ...]:
         steps = []
-        for fid, line in self.reach.chain(fact.fid, mode):
+        for fid, line in self.reach.chain(fact.fid, mode, built=fact.access.ref.root_kind == "self"):
             info = self.index.functions[fid]
             steps.append(TraceStep(fid, info.module.path, line or fact.access.line))
         return tuple(steps)

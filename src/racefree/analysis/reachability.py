@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 from racefree.analysis.entry_points import EntryPoint
 from racefree.index import ProgramIndex
-from racefree.knowledge.entry_points import API, BACKGROUND
+from racefree.knowledge.entry_points import API, BACKGROUND, CONSTRUCTORS
 
 
 @dataclass(frozen=True, slots=True)
@@ -37,6 +37,9 @@ class Reachability:
         self.index = index
         self.entries = entries
         self.by_function: dict[str, dict[Mode, Reach]] = {}
+        # The same, over paths on which `self` is not an object still being built: a constructor,
+        # and the methods it calls on `self`, work on an instance no other thread has yet.
+        self.built_by_function: dict[str, dict[Mode, Reach]] = {}
         self.entry_functions = {e.fid for e in entries}
         by_mode: dict[Mode, list[EntryPoint]] = {}
         for entry in entries:
@@ -51,6 +54,9 @@ class Reachability:
         for fid, modes in self.by_function.items():
             if any(mode.context == API for mode in modes) and any(mode.context != API for mode in modes):
                 self.by_function[fid] = {m: r for m, r in modes.items() if m.context != API}
+                built = self.built_by_function.get(fid)
+                if built:
+                    self.built_by_function[fid] = {m: r for m, r in built.items() if m.context != API}
 
     def mode_of(self, entry: EntryPoint) -> Mode:
         info = self.index.functions.get(entry.fid)
@@ -60,33 +66,62 @@ class Reachability:
         return Mode(entry.context, not is_async and not entry.on_loop, entry.multiple)
 
     def _search(self, mode: Mode, sources: list[EntryPoint]) -> None:
-        queue: deque[str] = deque()
+        """Breadth-first over (function, self under construction): each function is reached at
+        most twice per mode, once on a path where its `self` is being built and once where not."""
+        queue: deque[tuple[str, bool]] = deque()
         for entry in sources:
-            reached = self.by_function.setdefault(entry.fid, {})
-            if mode not in reached:
-                reached[mode] = Reach(entry, None, 0)
-                queue.append(entry.fid)
+            building = self._constructor(entry.fid)
+            if self._reach(entry.fid, building, mode, Reach(entry, None, 0)):
+                queue.append((entry.fid, building))
         while queue:
-            fid = queue.popleft()
-            reach = self.by_function[fid][mode]
+            fid, building = queue.popleft()
+            table = self.by_function if building else self.built_by_function
+            reach = table[fid][mode]
             for edge in self.index.calls_from.get(fid, ()):
-                reached = self.by_function.setdefault(edge.callee, {})
-                if mode not in reached:
-                    reached[mode] = Reach(reach.entry, fid, edge.line)
-                    queue.append(edge.callee)
+                callee = edge.call.callee
+                on_self = callee is not None and (
+                    (callee.root_kind == "self" and len(callee.attrs) == 1) or callee.root_kind == "super")
+                callee_building = self._constructor(edge.callee) or (building and on_self)
+                if self._reach(edge.callee, callee_building, mode, Reach(reach.entry, fid, edge.line)):
+                    queue.append((edge.callee, callee_building))
+
+    def _reach(self, fid: str, building: bool, mode: Mode, reach: Reach) -> bool:
+        """Record the first reach of fid in this mode (and, off construction paths, in the
+        built table too); True when (fid, building) is reached for the first time."""
+        reached = self.by_function.setdefault(fid, {})
+        first = mode not in reached
+        if first:
+            reached[mode] = reach
+        if building:
+            return first
+        built = self.built_by_function.setdefault(fid, {})
+        if mode in built:
+            return False
+        built[mode] = reach
+        return True
+
+    def _constructor(self, fid: str) -> bool:
+        info = self.index.functions.get(fid)
+        return info is not None and info.summary.class_name is not None and info.summary.name in CONSTRUCTORS
 
     def modes(self, fid: str) -> dict[Mode, Reach]:
         return self.by_function.get(fid, {})
 
-    def chain(self, fid: str, mode: Mode) -> list[tuple[str, int]]:
-        """(function, line of the call it makes next) from the entry point down to fid."""
+    def built_modes(self, fid: str) -> dict[Mode, Reach]:
+        """The modes that reach fid on a path where its `self` is already built (and may be shared)."""
+        return self.built_by_function.get(fid, {})
+
+    def chain(self, fid: str, mode: Mode, built: bool = False) -> list[tuple[str, int]]:
+        """(function, line of the call it makes next) from the entry point down to fid; with
+        built, along a path on which fid's `self` is not under construction."""
         steps: list[tuple[str, int]] = []
         current: str | None = fid
         line = 0
         seen: set[str] = set()
         while current is not None and current not in seen:
             seen.add(current)
-            reach = self.by_function[current][mode]
+            table = self.built_by_function if built and mode in self.built_by_function.get(current, {}) else self.by_function
+            reach = table[current][mode]
             steps.append((current, line))
             line = reach.call_line
             current = reach.caller

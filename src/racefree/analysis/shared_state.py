@@ -24,6 +24,7 @@ from racefree.index import (
 from racefree.knowledge.entry_points import (
     API,
     BACKGROUND,
+    CONSTRUCTORS,
     LOOP_DRIVEN_BASES,
     NON_API_PARTS,
     NOT_SHARED_ROLES,
@@ -40,7 +41,6 @@ from racefree.summarize.visitor import TOPLEVEL
 
 THREAD_STARTED = "whose methods also run on a thread it starts"
 LOCKED_STATE = "which guards its state with a lock of its own, so it is meant to be shared between threads"
-CONSTRUCTORS = frozenset({"__init__", "__new__", "__post_init__", "__init_subclass__", "__set_name__"})
 ROLE_SHARED = SHARED_ROLE_WHY.rsplit(",", 1)[-1]  # how a role-shared reason ends
 
 
@@ -123,10 +123,11 @@ def collect_shared_objects(index: ProgramIndex, reach: Reachability, locks: Lock
         if info.summary.qualname == TOPLEVEL or not info.summary.accesses:
             continue
         modes = reach.modes(fid)
+        built_modes = reach.built_modes(fid)  # for `self`: the paths on which it is not being built
         constructing = _constructing(index, reach, fid, {})
         lazy_loader = _lazy_loader(index, fid)
         for access in info.summary.accesses:
-            if constructing and access.ref.root_kind == "self":
+            if access.ref.root_kind == "self" and (constructing or (modes and not built_modes)):
                 continue  # an object is not shared with other threads while it is being built
             if access.ref.root_kind == "param":
                 symbols = index.argument_symbols(fid, access.ref)
@@ -152,7 +153,8 @@ def collect_shared_objects(index: ProgramIndex, reach: Reachability, locks: Lock
                 held = locks.held(fid, access.locks)
                 if symbol.kind != INSTANCE_ATTR:
                     held = held - locks.per_instance  # one instance's lock cannot guard what all share
-                shared.facts.append(AccessFact(_with_implicit_growth(access, symbol), info, held, modes,
+                shared.facts.append(AccessFact(_with_implicit_growth(access, symbol), info, held,
+                                               built_modes if access.ref.root_kind == "self" else modes,
                                                in_lazy_loader=lazy_loader))
     for shared in objects.values():
         overriding = {fact.fid for fact in shared.facts if fact.access.restores}

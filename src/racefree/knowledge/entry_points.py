@@ -330,3 +330,5 @@ def name_matches(pattern: str, dotted: str) -> bool:
     if dotted.split(".", 1)[0] != package:
         return False
     return dotted == f"{package}.{tail}" or dotted.endswith(f".{tail}")
+# Methods that build or set up a new object: while they run, no other thread has the instance.
+CONSTRUCTORS = frozenset({"__init__", "__new__", "__post_init__", "__init_subclass__", "__set_name__"})
