@@ -315,7 +315,7 @@ START_UP_HOOKS: tuple[tuple[str, tuple[str, ...]], ...] = (
 EVENT_LOOP_PACKAGES = ("asyncio", "tornado", "anyio", "trio", "twisted", "gevent", "eventlet", "uvloop")
 # Frameworks whose own modules run on their loop (a module that only imports one may also be
 # used from threads: a client library with both a sync and an async path).
-EVENT_LOOP_FRAMEWORKS = ("aiohttp",)
+EVENT_LOOP_FRAMEWORKS = ("aiohttp", "starlette", "fastapi")
 API_WHY = (
     "it is a public function of the library, and its callers may call it from several threads "
     "at once (a threaded web server, a worker pool)"
