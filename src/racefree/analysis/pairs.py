@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 from racefree.analysis.concurrency import PREEMPTIVE, common_lock, may_run_concurrently
 from racefree.analysis.shared_state import AccessFact, SharedObject, unique_facts
+from racefree.analysis.signalling import signalled_before
 from racefree.summarize.model import OP_ITERATE, OP_LOAD, OP_REBIND, OP_SLOT_LOAD, OP_SLOT_STORE
 
 
@@ -52,6 +53,7 @@ def write_read_races(obj: SharedObject) -> list[WriteReadRace]:
             and not (read.fid == write.fid and read.access.line == write.access.line)
             and may_run_concurrently(write, read) == PREEMPTIVE
             and not common_lock(write, read)
+            and not signalled_before(write, read)
         ]
         if racing:
             races.append(WriteReadRace(write, racing))

@@ -31,3 +31,8 @@ SAFE_CONTAINER_CONSTRUCTORS = frozenset(
 PER_THREAD_BASES = frozenset({
     "threading.local", "_threading_local.local", "_thread._local", "werkzeug.local.Local", "asgiref.local.Local",
 })
+
+# Signalling: what a thread does before `event.set()` happens before what another thread does
+# after `event.wait()` on the same event returns (threading.Event, asyncio.Event).
+EVENT_SIGNAL_METHODS = frozenset({"set"})
+EVENT_WAIT_METHODS = frozenset({"wait"})

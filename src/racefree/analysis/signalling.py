@@ -1,0 +1,34 @@
+"""Happens-before through an event: a function that writes and then calls `ready.set()`, and
+one that calls `ready.wait()` and then reads, are ordered write-then-read on that event.
+
+The two calls are matched by the reference they are made on, within one module (`self._ready`
+in two methods of one class, or a module-level event), which is how the pattern is written:
+a service thread publishes its loop or server and signals; the thread that started it waits
+before it uses them.
+"""
+
+from __future__ import annotations
+
+from racefree.analysis.shared_state import AccessFact
+from racefree.knowledge.sync import EVENT_SIGNAL_METHODS, EVENT_WAIT_METHODS
+from racefree.summarize.model import Ref
+
+
+def _event_calls(fact: AccessFact, methods: frozenset[str]) -> list[tuple[Ref, int]]:
+    calls = []
+    for call in fact.info.summary.calls:
+        callee = call.callee
+        if callee is not None and len(callee.attrs) >= 1 and callee.attrs[-1] in methods:
+            calls.append((Ref(callee.root_kind, callee.root, callee.attrs[:-1]), call.line))
+    return calls
+
+
+def signalled_before(write: AccessFact, read: AccessFact) -> bool:
+    """The write's function signals an event after the write, and the read's function waits on
+    that event before the read."""
+    if write.info.module.module != read.info.module.module:
+        return False
+    signals = {ref for ref, line in _event_calls(write, EVENT_SIGNAL_METHODS) if line > write.access.line}
+    if not signals:
+        return False
+    return any(ref in signals for ref, line in _event_calls(read, EVENT_WAIT_METHODS) if line < read.access.line)
