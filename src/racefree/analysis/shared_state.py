@@ -42,6 +42,11 @@ from racefree.summarize.visitor import TOPLEVEL
 THREAD_STARTED = "whose methods also run on a thread it starts"
 LOCKED_STATE = "which guards its state with a lock of its own, so it is meant to be shared between threads"
 ROLE_SHARED = SHARED_ROLE_WHY.rsplit(",", 1)[-1]  # how a role-shared reason ends
+OVERRIDDEN_ACROSS_AWAIT = (
+    "swapped for a temporary value while its code awaits: other tasks that share the object meanwhile "
+    "see the temporary value"
+)
+OVERRIDE_RULES = frozenset({"RF108"})
 
 
 @dataclass(slots=True)
@@ -118,6 +123,7 @@ def unique_facts(facts) -> list[AccessFact]:
 def collect_shared_objects(index: ProgramIndex, reach: Reachability, locks: LockModel,
                            knowledge: Knowledge = BUILT_IN) -> list[SharedObject]:
     shared_classes = _classes_shared_by_design(index, reach, locks)
+    overridden = _overridden_across_await(index)
     objects: dict[str, SharedObject] = {}
     for fid, info in index.functions.items():
         if info.summary.qualname == TOPLEVEL or not info.summary.accesses:
@@ -140,6 +146,9 @@ def collect_shared_objects(index: ProgramIndex, reach: Reachability, locks: Lock
                 if safe and not (symbol.binding is not None and access.op == OP_REBIND):
                     continue  # per-thread or thread-safe contents; rebinding the holder itself is not safe
                 why = _why_shared(index, symbol, access, shared_classes)
+                if why is None and symbol.name in overridden and symbol.owner_class is not None \
+                        and not _documented_not_shared(index, symbol.owner_class):
+                    why = f"attribute of a {symbol.owner_class} instance, {OVERRIDDEN_ACROSS_AWAIT}"
                 if why is None:
                     continue
                 shared = objects.get(symbol.name)
@@ -148,7 +157,7 @@ def collect_shared_objects(index: ProgramIndex, reach: Reachability, locks: Lock
                         symbol.name, symbol.kind, _definition(index, symbol), why,
                         needs_thread_evidence=symbol.kind == EXTERNAL or why.endswith((THREAD_STARTED, LOCKED_STATE)),
                         locked_class=why.endswith(LOCKED_STATE),
-                        only_rules=SHARED_ROLE_RULES if why.endswith(ROLE_SHARED) else None,
+                        only_rules=_rules_for_reason(why),
                     )
                 held = locks.held(fid, access.locks)
                 if symbol.kind != INSTANCE_ATTR:
@@ -202,6 +211,34 @@ def _why_shared(index: ProgramIndex, symbol: Symbol, access: Access, shared_clas
         if why is not None and not (why.endswith(ROLE_SHARED) and _documented_not_shared(index, owner)):
             return f"attribute of a {class_id} instance, {why}"
     return None
+
+
+def _rules_for_reason(why: str) -> frozenset[str] | None:
+    """The rules that may report an object shared for this reason (None: all of them). An object
+    shared only by its class's role (a client, a session) is reported for check-then-act,
+    iteration and temporary overrides (a shared client's `token_as` context manager); one shared
+    only because it is overridden around an await, for that override."""
+    if why.endswith(ROLE_SHARED):
+        return SHARED_ROLE_RULES | OVERRIDE_RULES
+    if why.endswith(OVERRIDDEN_ACROSS_AWAIT):
+        return OVERRIDE_RULES
+    return None
+
+
+def _overridden_across_await(index: ProgramIndex) -> set[str]:
+    """Instance attributes that a coroutine saves, sets and puts back around an await (`live =
+    rc.messages; rc.messages = copy; await hook(); rc.messages = live`): the temporary value is
+    there to be seen by other code using the object while this coroutine waits, and in async
+    code that other code is the other tasks. (A sync context manager's `yield` is as often a
+    nesting scope on an object of one call, like a template context's `push_state`.)"""
+    names = set()
+    for info in index.functions.values():
+        for access in info.summary.accesses:
+            if access.restores_across_await:
+                symbol = index.resolve_ref(info.module, access.ref, info.summary.class_name)
+                if symbol is not None and symbol.kind == INSTANCE_ATTR:
+                    names.add(symbol.name)
+    return names
 
 
 def _per_thread_class(index: ProgramIndex, class_id: str) -> bool:

@@ -3,7 +3,10 @@
 ## What it does
 Finds functions that save a shared value, set their own, and put the saved value back
 afterwards (`old = lib.flag; lib.flag = mine; ...; lib.flag = old`), often a context manager
-around a call, in code that other threads or tasks run at the same time.
+around a call, in code that other threads or tasks run at the same time. It also finds an
+object's attribute swapped this way around an `await`, and on a client or session object that
+programs share, around the `yield` of a context-manager method (`with client.token_as(token):`):
+tasks and threads that share the object see one another's values.
 
 ## Why is this bad?
 Saving and restoring scopes a value to one call only when nothing else runs meanwhile. When two
@@ -63,10 +66,14 @@ Pass the value to the call that needs it; where it must travel further, keep it 
 from __future__ import annotations
 
 from racefree.analysis.concurrency import self_concurrency
+from racefree.analysis.shared_state import unique_facts
 from racefree.rules.base import Rule, entry_description, function_name, make_finding, short_name
 
 
 def check(obj, evidence):
+    """One finding per object, with every function that overrides it: each set, each restore, and
+    the read that saved the value."""
+    writes, saves = [], []
     for restore in obj.writes():
         if not restore.access.restores or self_concurrency(restore) is None:
             continue
@@ -76,15 +83,22 @@ def check(obj, evidence):
                 and w.access.slot == restore.access.slot and not (w.locks & restore.locks)]
         if not sets:
             continue
-        saved = [r for r in obj.reads() if r.fid == restore.fid and r.access.line < sets[0].access.line]
-        first = sets[0]
-        message = (
-            f"`{short_name(obj)}` is set in `{function_name(first)}` ({entry_description(first)}) and put back "
-            f"afterwards: overlapping calls run with each other's value and restore it in the wrong order"
-        )
-        reason = f"{obj.why_shared}; {entry_description(first)} runs while other calls of it run"
-        return [make_finding(RULE, obj, evidence, message, reason, [*sets, restore], saved[:1])]
-    return []
+        writes.extend([*sets, restore])
+        saves.extend([r for r in obj.reads() if r.fid == restore.fid and r.access.line < sets[0].access.line][:1])
+    if not writes:
+        return []
+    writes = unique_facts(writes)
+    first = writes[0]
+    functions = list(dict.fromkeys(f"`{function_name(w)}`" for w in writes))
+    across = any(w.access.restores_across_await for w in writes)
+    meanwhile = " while it awaits" if across else ""
+    message = (
+        f"`{short_name(obj)}` is set in {' and '.join(functions[:2])}{', ...' if len(functions) > 2 else ''} "
+        f"({entry_description(first)}) and put back afterwards{meanwhile}: overlapping calls run with each "
+        f"other's value and restore it in the wrong order"
+    )
+    reason = f"{obj.why_shared}; {entry_description(first)} runs while other calls of it run"
+    return [make_finding(RULE, obj, evidence, message, reason, writes, unique_facts(saves))]
 
 
 RULE = Rule(

@@ -58,6 +58,7 @@ class Access:
     check_is_lazy_init: bool = False  # that test was `is None` / `not X` on the object itself
     await_between: bool = False  # an await runs between the check and this write
     restores: bool = False  # puts back a value saved from this object earlier (`x.flag = old`)
+    restores_across_await: bool = False  # ... after an await since it was saved
     stores_scalar: bool = False  # binds a constant or a truth value (`_ready = True`, `_ok = v >= MIN`)
 
 

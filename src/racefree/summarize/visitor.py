@@ -70,7 +70,7 @@ class _Frame:
     __slots__ = (
         "summary", "scope", "class_name", "self_name", "cls_name", "locks", "checks",
         "awaits", "loop_depth", "taint", "nested", "aliases", "in_test", "enclosing_checks", "saved",
-        "check_free_writes",
+        "check_free_writes", "awaits_seen", "saved_at",
     )
 
     def __init__(self, summary: FunctionSummary, scope: FunctionScope | None, class_name: str | None):
@@ -93,6 +93,8 @@ class _Frame:
         self.enclosing_checks: list[dict[Ref, tuple[int, bool, int]]] = []
         self.saved: dict[str, Ref] = {}  # `old = lib.flag`: the local holds the object's value as it was
         self.check_free_writes: set[int] = set()  # ids of writes whose effect no test can change (`clear()`)
+        self.awaits_seen = 0  # every await so far, on any branch: where other tasks run
+        self.saved_at: dict[str, int] = {}  # saved local -> awaits seen when it was saved
 
 
 class ModuleSummarizer:
@@ -462,7 +464,7 @@ class ModuleSummarizer:
             access = self._record(ref, WRITE, OP_REBIND, target)
             access.read_modify_write = ref in value_reads
             access.await_between = access.await_between or (ref in value_reads and value_reads[ref].await_between)
-            access.restores = self._restores(ref, value)
+            self._mark_restore(access, ref, value)
             access.stores_scalar = stores_scalar(value)
             self._registration(ref, target, value, node)
             self._note_publication(value, ref)
@@ -478,15 +480,18 @@ class ModuleSummarizer:
                 return
             slot = constant_key(target.slice)
             access = self._record(ref, WRITE, OP_SLOT_STORE, target, slot=slot, grows=slot is None)
-            access.restores = self._restores(ref, value)
+            self._mark_restore(access, ref, value)
             previous = value_reads.get(ref)
             access.read_modify_write = previous is not None and (previous.slot in (slot, None))
             if access.read_modify_write and previous.await_between:
                 access.await_between = True
             self._registration(ref, target, value, node)
         elif kind is ast.Tuple or kind is ast.List:
-            for element in target.elts:
-                self._store(element, None, value_reads, node)
+            # `self.token, old = token, self.token`: element by element, each target gets its value.
+            paired = (type(value) in (ast.Tuple, ast.List) and len(value.elts) == len(target.elts)
+                      and not any(type(e) is ast.Starred for e in (*value.elts, *target.elts)))
+            for position, element in enumerate(target.elts):
+                self._store(element, value.elts[position] if paired else None, value_reads, node)
         elif kind is ast.Starred:
             self._store(target.value, None, value_reads, node)
 
@@ -509,7 +514,7 @@ class ModuleSummarizer:
                 self._bind_module_name(name, value, target)
             ref = Ref("global", name)
             access = self._record(ref, WRITE, OP_REBIND, target)
-            access.restores = self._restores(ref, value)
+            self._mark_restore(access, ref, value)
             access.stores_scalar = stores_scalar(value)
             access.read_modify_write = ref in arithmetic_reads
             access.await_between = access.await_between or (ref in arithmetic_reads and arithmetic_reads[ref].await_between)
@@ -523,6 +528,7 @@ class ModuleSummarizer:
         saved = self._saved_value(value)
         if saved is not None:
             frame.saved[name] = saved
+            frame.saved_at[name] = frame.awaits_seen
         else:
             frame.saved.pop(name, None)
         # A local that holds what was read from shared state: a later test of it checks that state.
@@ -608,6 +614,7 @@ class ModuleSummarizer:
         self._iterated(node.iter)
         if type(node) is ast.AsyncFor:
             self.frame.awaits += 1
+            self.frame.awaits_seen += 1
         self._store(node.target, None, {}, node)
         element_of = self._common_container(node.iter)
         if element_of is not None and type(node.target) is ast.Name and self.frame.scope is not None:
@@ -736,6 +743,7 @@ class ModuleSummarizer:
                 self._store(item.optional_vars, None, {}, node)
         if type(node) is ast.AsyncWith:
             frame.awaits += 1
+            frame.awaits_seen += 1
         self._block(node.body)
         if pushed:
             del frame.locks[-pushed:]
@@ -912,6 +920,7 @@ class ModuleSummarizer:
         elif kind is ast.Await:
             self._expr(node.value)
             self.frame.awaits += 1
+            self.frame.awaits_seen += 1
         elif kind is ast.Lambda:
             self._lambda(node)
         elif kind in (ast.ListComp, ast.SetComp, ast.GeneratorExp, ast.DictComp):
@@ -1076,7 +1085,7 @@ class ModuleSummarizer:
             self._record(ref, READ, OP_LOAD, node)
         elif len(args) == 3:
             access = self._record(ref, WRITE, OP_REBIND, node)
-            access.restores = self._restores(ref, args[2])
+            self._mark_restore(access, ref, args[2])
             if ref.root_kind == "self" and len(ref.attrs) == 1 and self.class_stack:
                 self._note_instance_attribute(ref.attrs[0], args[2], node)
 
@@ -1107,6 +1116,13 @@ class ModuleSummarizer:
         frame = self.frame
         return type(node) is ast.Name and frame.class_name is not None and frame.scope is not None \
             and node.id == frame.self_name
+
+    def _mark_restore(self, access: Access, ref: Ref, value: ast.expr | None) -> None:
+        """A write that puts back the saved value; whether an await ran since it was saved, so
+        that other tasks ran while the temporary value was in place."""
+        access.restores = self._restores(ref, value)
+        if access.restores:
+            access.restores_across_await = self.frame.awaits_seen > self.frame.saved_at.get(value.id, 0)
 
     def _restores(self, ref: Ref, value: ast.expr | None) -> bool:
         """The value is a local saved from this very object earlier: the write puts it back."""
