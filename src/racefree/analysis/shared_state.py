@@ -348,6 +348,10 @@ def _shared_role(index: ProgramIndex, class_id: str) -> str | None:
     lineage = (*index.mro(class_id), *index.external_bases(class_id))
     if any(name_matches(base, name) for base in LOOP_DRIVEN_BASES for name in lineage):
         return None  # one event-loop thread drives it
+    own_name = summary.qualname.rsplit(".", 1)[-1]
+    in_package = module.is_package or "." in module.module  # not a lone `metrics.py` with `Metrics`
+    if in_package and own_name.lower() == module.module.split(".", 1)[0].lower().replace("_", ""):
+        return f"namesake {own_name}"  # `datasette.app.Datasette`, `flask.Flask`: the one app object
     for name in lineage:
         last = name.rsplit(".", 1)[-1]
         if last.endswith(NOT_SHARED_ROLES):

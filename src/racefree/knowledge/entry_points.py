@@ -234,7 +234,8 @@ SHARED_BY_CONVENTION: tuple[tuple[str, str], ...] = (
 # nothing in the library shows the sharing, only the rules whose pattern is wrong under any
 # concurrency (check-then-act, a check and an act split by an await, iteration while another
 # caller changes the container) report on it. A class whose docstring says it is not thread-safe
-# is left out: its users are told not to share it.
+# is left out: its users are told not to share it. So is a package's namesake class (`flask.Flask`,
+# `datasette.app.Datasette`): the one application or client object a program makes.
 SHARED_ROLE_SUFFIXES: tuple[str, ...] = (
     "Client", "Session", "Pool", "PoolManager", "Manager", "Cache", "App", "Application", "Api", "API",
     "Service", "Server", "Registry",
