@@ -296,7 +296,7 @@ PATCH_WHY = (
 # install a hook): programs call them while they set up, before their threads run.
 SETUP_FUNCTION_PREFIXES = ("register", "unregister", "define", "setup", "set_up", "configure", "install",
                            "uninstall", "add_", "enable", "disable", "init", "load_config", "mount", "populate",
-                           "patch", "unpatch", "bind")
+                           "patch", "unpatch", "bind", "instrument", "uninstrument")
 # Last words of a set-up name: `process_initializer`, `worker_process_init`, `logging_setup`.
 SETUP_FUNCTION_LAST_WORDS = frozenset({"init", "initializer", "initialiser", "initialize", "initialise", "setup",
                                        "configure", "install"})

@@ -331,7 +331,20 @@ class ModuleSummarizer:
                 self._expr(handler.type)
             self._block(handler.body)
         self._block(node.orelse)
+        frame = self.frame
+        start = len(frame.summary.accesses)
         self._block(node.finalbody)
+        # `finally: self._waiter = None`: a reset that runs however the block ended acts on no
+        # test made before the `try`, unless that test encloses it (`if n >= N: try: flush()
+        # finally: n = 0` resets because of the test).
+        first_line = node.finalbody[0].lineno if node.finalbody else node.lineno
+        for access in frame.summary.accesses[start:]:
+            if (access.kind == WRITE and access.op == OP_REBIND and access.stores_scalar
+                    and access.checked_at is not None and access.checked_at < first_line
+                    and not any(access.ref in checks for checks in frame.enclosing_checks)):
+                access.checked_at = None
+                access.check_is_lazy_init = False
+                access.await_between = False
 
     def _assign(self, node: ast.Assign) -> None:
         self._assignment(node.targets, node.value, node)
