@@ -63,10 +63,24 @@ def tests_only_emptiness(test: ast.expr) -> bool:
 
 
 def positions_under_arithmetic(value: ast.expr) -> set[tuple[int, int]]:
+    """Where a read feeds the new value rather than sitting beside it: operands of arithmetic
+    (`n + 1`, `items + [x]`), what a comprehension walks (`[r for r in receivers if r.alive]`),
+    and what is unpacked into a new container (`{**config, "k": v}`, `[*handlers, h]`)."""
     positions: set[tuple[int, int]] = set()
     for node in ast.walk(value):
-        if type(node) is ast.BinOp:
-            for sub in ast.walk(node):
+        kind = type(node)
+        if kind is ast.BinOp:
+            feeding = [node]
+        elif kind in (ast.ListComp, ast.SetComp, ast.DictComp, ast.GeneratorExp):
+            feeding = [generator.iter for generator in node.generators]
+        elif kind is ast.Dict:
+            feeding = [v for k, v in zip(node.keys, node.values) if k is None]
+        elif kind is ast.Starred:
+            feeding = [node.value]
+        else:
+            continue
+        for part in feeding:
+            for sub in ast.walk(part):
                 if isinstance(sub, ast.expr):
                     positions.add((sub.lineno, sub.col_offset))
     return positions
