@@ -9,21 +9,24 @@ from racefree.knowledge.entry_points import (
     ALL_POSITIONAL,
     API,
     API_WHY,
-    MAIN_FUNCTIONS,
-    HOOK_TIME_PREFIXES,
-    SETUP_FUNCTION_LAST_WORDS,
-    SETUP_FUNCTION_PREFIXES,
-    TEST_SUPPORT_WORDS,
-    START_UP_HOOKS,
+    BACKGROUND,
     EVENT_LOOP_FRAMEWORKS,
     EVENT_LOOP_PACKAGES,
-    PATCH_WHY,
+    HOOK_TIME_PREFIXES,
+    LOOP_CALLBACK_METHODS,
+    LOOP_CALLBACK_PREFIXES,
+    LOOP_DRIVEN_BASES,
+    MAIN_FUNCTIONS,
     NON_API_PARTS,
+    PATCH_WHY,
     PUBLIC_DUNDERS,
-    BACKGROUND,
     ROUTE_DECORATOR_METHODS,
     ROUTE_FALLBACK,
+    SETUP_FUNCTION_LAST_WORDS,
+    SETUP_FUNCTION_PREFIXES,
+    START_UP_HOOKS,
     TASK,
+    TEST_SUPPORT_WORDS,
     name_matches,
 )
 from racefree.knowledge.merged import BUILT_IN, Knowledge
@@ -103,8 +106,20 @@ def _public_api(index: ProgramIndex):
             continue
         kind = "public method" if summary.class_name else "public function"
         # In an event-loop framework's module, a public function runs on the loop's thread.
-        on_loop = _module_uses(info, EVENT_LOOP_PACKAGES) or module.split(".", 1)[0] in EVENT_LOOP_FRAMEWORKS
+        on_loop = (_module_uses(info, EVENT_LOOP_PACKAGES) or module.split(".", 1)[0] in EVENT_LOOP_FRAMEWORKS
+                   or _loop_callback(index, info))
         yield EntryPoint(info.fid, API, kind, API_WHY, info.module.path, summary.line, None, on_loop=on_loop)
+
+
+def _loop_callback(index: ProgramIndex, info: FunctionInfo) -> bool:
+    """An event method of a class a loop drives (`handle_write` of an asyncore dispatcher,
+    `data_received` of an asyncio protocol): the loop calls it on its one thread."""
+    name, class_name = info.summary.name, info.summary.class_name
+    if not class_name or not (name.startswith(LOOP_CALLBACK_PREFIXES) or name in LOOP_CALLBACK_METHODS):
+        return False
+    class_id = f"{info.module.module}.{class_name}"
+    lineage = (*index.mro(class_id), *index.external_bases(class_id))
+    return any(name_matches(base, c) for base in LOOP_DRIVEN_BASES for c in lineage)
 
 
 def _set_up_name(name: str) -> bool:

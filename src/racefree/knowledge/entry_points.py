@@ -252,6 +252,14 @@ LOOP_DRIVEN_BASES: tuple[str, ...] = (
     "asyncore:dispatcher", "waitress:wasyncore.dispatcher", "asyncio:Protocol", "asyncio:BaseProtocol",
     "twisted:Protocol",
 )
+# The methods of those classes that their loop calls, on its one thread: asyncore's `handle_*`
+# events and `readable`/`writable` polls, asyncio's and Twisted's protocol callbacks.
+LOOP_CALLBACK_PREFIXES = ("handle_",)
+LOOP_CALLBACK_METHODS = frozenset({
+    "readable", "writable", "connection_made", "connection_lost", "data_received", "eof_received",
+    "datagram_received", "error_received", "pause_writing", "resume_writing", "dataReceived",
+    "connectionMade", "connectionLost",
+})
 # Names that end like a role but name a protocol (`contextlib.AbstractAsyncContextManager`).
 NOT_SHARED_ROLES: tuple[str, ...] = ("ContextManager",)
 SHARED_ROLE_WHY = ("a library's {role} object: programs make one and use it from every thread or task, "

@@ -503,8 +503,16 @@ class ModuleSummarizer:
             # `self.token, old = token, self.token`: element by element, each target gets its value.
             paired = (type(value) in (ast.Tuple, ast.List) and len(value.elts) == len(target.elts)
                       and not any(type(e) is ast.Starred for e in (*value.elts, *target.elts)))
+            rebound = {self.ref_of(e) for e in target.elts if type(e) is not ast.Name} - {None} if paired else set()
             for position, element in enumerate(target.elts):
-                self._store(element, value.elts[position] if paired else None, value_reads, node)
+                element_value = value.elts[position] if paired else None
+                self._store(element, element_value, value_reads, node)
+                if type(element) is ast.Name and element_value is not None and rebound \
+                        and type(element_value) in (ast.Name, ast.Attribute) and self.ref_of(element_value) in rebound:
+                    # `pending, self.outbuf = self.outbuf, []`: the local takes the old object,
+                    # which the same statement detaches; it is no longer the shared one.
+                    self.frame.aliases.pop(element.id, None)
+                    self.frame.taint.pop(element.id, None)
         elif kind is ast.Starred:
             self._store(target.value, None, value_reads, node)
 
