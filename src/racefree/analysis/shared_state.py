@@ -36,7 +36,7 @@ from racefree.knowledge.entry_points import (
 )
 from racefree.knowledge.merged import BUILT_IN, Knowledge
 from racefree.knowledge.sync import PER_THREAD_BASES
-from racefree.summarize.model import OP_MUTATE, OP_REBIND, OP_SLOT_STORE, Access
+from racefree.summarize.model import OP_ITERATE, OP_MUTATE, OP_REBIND, OP_SLOT_STORE, Access
 from racefree.summarize.visitor import TOPLEVEL
 
 THREAD_STARTED = "whose methods also run on a thread it starts"
@@ -142,6 +142,8 @@ def collect_shared_objects(index: ProgramIndex, reach: Reachability, locks: Lock
             for symbol in symbols:
                 if symbol is None or symbol.kind in (FUNCTION, MODULE):
                     continue
+                if _handled_by_own_method(index, symbol, access):
+                    continue  # `for alias in connections` runs ConnectionHandler.__iter__
                 safe = symbol.safe or (knowledge.has_project_containers and _declared_safe(index, knowledge, symbol))
                 if safe and not (symbol.binding is not None and access.op == OP_REBIND):
                     continue  # per-thread or thread-safe contents; rebinding the holder itself is not safe
@@ -211,6 +213,18 @@ def _why_shared(index: ProgramIndex, symbol: Symbol, access: Access, shared_clas
         if why is not None and not (why.endswith(ROLE_SHARED) and _documented_not_shared(index, owner)):
             return f"attribute of a {class_id} instance, {why}"
     return None
+
+
+def _handled_by_own_method(index: ProgramIndex, symbol: Symbol, access: Access) -> bool:
+    """A loop over an instance of a project class that defines `__iter__`: the loop runs that
+    method, whose body decides what it walks (`ConnectionHandler` iterates its settings, not the
+    thread-local connections its `__setitem__` stores), not a plain container that a concurrent
+    store can change in size. (Its stores stay writes: a check and a store on a thread-safe
+    cache still race as check-then-act.)"""
+    class_id = symbol.typed
+    if access.op != OP_ITERATE or class_id not in index.classes:
+        return False
+    return any("__iter__" in index.classes[c][1].methods for c in index.mro(class_id) if c in index.classes)
 
 
 def _rules_for_reason(why: str) -> frozenset[str] | None:
