@@ -20,6 +20,9 @@ from racefree.knowledge.entry_points import (
     NON_API_PARTS,
     PATCH_WHY,
     PUBLIC_DUNDERS,
+    REQUEST,
+    REQUEST_CONTEXT_CODE,
+    REQUEST_CONTEXT_WHY,
     ROUTE_DECORATOR_METHODS,
     ROUTE_FALLBACK,
     SETUP_FUNCTION_LAST_WORDS,
@@ -30,7 +33,9 @@ from racefree.knowledge.entry_points import (
     name_matches,
 )
 from racefree.knowledge.merged import BUILT_IN, Knowledge
-from racefree.summarize.model import Call
+from racefree.knowledge.requests import REQUEST_OBJECTS
+from racefree.summarize.model import READ, Call
+from racefree.summarize.visitor import TOPLEVEL
 
 
 @dataclass(frozen=True, slots=True)
@@ -67,6 +72,8 @@ def find_entry_points(index: ProgramIndex, knowledge: Knowledge = BUILT_IN, libr
         for registration in info.summary.registrations:
             _registered(index, knowledge, info, registration, add)
     _subclassed(index, knowledge, add)
+    for info in index.functions.values():
+        _reads_the_request(info, add)
     if library_api:
         framework_entries = {e.fid for e in entries.values()}
         for entry in _public_api(index):
@@ -87,7 +94,7 @@ def _public_api(index: ProgramIndex):
         module = info.module.module
         if is_test_module(module) or any(part in NON_API_PARTS for part in module.split(".")):
             continue
-        if "<" in summary.qualname and not _returned_by_parent(index, info):
+        if "<" in summary.qualname and not returned_by_parent(index, info):
             continue  # nested functions, lambdas and module code, unless handed back to the caller
         name = summary.name
         private = name.startswith("_") and name not in PUBLIC_DUNDERS
@@ -109,6 +116,22 @@ def _public_api(index: ProgramIndex):
         on_loop = (_module_uses(info, EVENT_LOOP_PACKAGES) or module.split(".", 1)[0] in EVENT_LOOP_FRAMEWORKS
                    or _loop_callback(index, info))
         yield EntryPoint(info.fid, API, kind, API_WHY, info.module.path, summary.line, None, on_loop=on_loop)
+
+
+def _reads_the_request(info: FunctionInfo, add) -> None:
+    """Code that reads a request-context global (`flask.request`) runs while a request is
+    handled, whoever calls it: a view helper, or the wrapper a decorator puts around views."""
+    summary = info.summary
+    if summary.qualname == TOPLEVEL or is_test_module(info.module.module):
+        return
+    imports = info.module.imports
+    for access in summary.accesses:
+        if access.kind == READ and access.ref.root_kind == "global":
+            imported = imports.get(access.ref.root)
+            if imported is not None and imported.target in REQUEST_OBJECTS:
+                add(EntryPoint(info.fid, REQUEST, REQUEST_CONTEXT_CODE, REQUEST_CONTEXT_WHY.format(
+                    name=imported.target), info.module.path, summary.line))
+                return
 
 
 def _loop_callback(index: ProgramIndex, info: FunctionInfo) -> bool:
@@ -156,7 +179,7 @@ def _hook_of_outside_base(index: ProgramIndex, info: FunctionInfo) -> bool:
     return bool(index.external_bases(f"{info.module.module}.{class_name}"))
 
 
-def _returned_by_parent(index: ProgramIndex, info: FunctionInfo) -> bool:
+def returned_by_parent(index: ProgramIndex, info: FunctionInfo) -> bool:
     """A wrapper a decorator returns (`return decorated`) is called by the library's users."""
     qualname = info.summary.qualname
     if ".<locals>." not in qualname or qualname.startswith("<"):

@@ -25,6 +25,7 @@ from racefree.knowledge.entry_points import (
     API,
     BACKGROUND,
     CONSTRUCTORS,
+    REQUEST_CONTEXT_CODE,
     LOOP_DRIVEN_BASES,
     NON_API_PARTS,
     NOT_SHARED_ROLES,
@@ -35,12 +36,15 @@ from racefree.knowledge.entry_points import (
     name_matches,
 )
 from racefree.knowledge.merged import BUILT_IN, Knowledge
+from racefree.knowledge.requests import PER_REQUEST_GLOBALS
 from racefree.knowledge.sync import PER_THREAD_BASES
 from racefree.summarize.model import OP_ITERATE, OP_MUTATE, OP_REBIND, OP_SLOT_STORE, Access
 from racefree.summarize.visitor import TOPLEVEL
 
 THREAD_STARTED = "whose methods also run on a thread it starts"
 LOCKED_STATE = "which guards its state with a lock of its own, so it is meant to be shared between threads"
+HANDS_OUT_HANDLERS = ("whose methods wrap request handlers in functions that keep the instance: every request "
+                      "through the functions it wraps uses the one object")
 ROLE_SHARED = SHARED_ROLE_WHY.rsplit(",", 1)[-1]  # how a role-shared reason ends
 OVERRIDDEN_ACROSS_AWAIT = (
     "swapped for a temporary value while its code awaits: other tasks that share the object meanwhile "
@@ -189,8 +193,8 @@ def _why_shared(index: ProgramIndex, symbol: Symbol, access: Access, shared_clas
         root = symbol.name
         return f"module-level object {root}"
     if symbol.kind == EXTERNAL:
-        if symbol.name.count(".") == 0:
-            return None
+        if symbol.name.count(".") == 0 or symbol.name in PER_REQUEST_GLOBALS or symbol.name.startswith(PER_REQUEST_PREFIXES):
+            return None  # a builtin, or `flask.session["k"]`: each request has its own
         return f"attribute of the module {symbol.name.rsplit('.', 1)[0]}, global to the process"
     owner = symbol.owner_class
     through_class = access.ref.root_kind in ("global", "class") and len(access.ref.attrs) == 1
@@ -213,6 +217,9 @@ def _why_shared(index: ProgramIndex, symbol: Symbol, access: Access, shared_clas
         if why is not None and not (why.endswith(ROLE_SHARED) and _documented_not_shared(index, owner)):
             return f"attribute of a {class_id} instance, {why}"
     return None
+
+
+PER_REQUEST_PREFIXES = tuple(name + "." for name in PER_REQUEST_GLOBALS)
 
 
 def _handled_by_own_method(index: ProgramIndex, symbol: Symbol, access: Access) -> bool:
@@ -300,6 +307,8 @@ def _classes_shared_by_design(index: ProgramIndex, reach: Reachability, locks: L
     methods runs on a thread they start; a framework keeps one instance for every request; or
     they guard their own state with a lock of their own, which says they are meant to be shared
     (the reasoning RacerD applies to Java classes that use locks)."""
+    from racefree.analysis.entry_points import returned_by_parent
+
     classes: dict[str, str] = {}
     for entry in reach.entries:
         info = index.functions.get(entry.fid)
@@ -308,6 +317,12 @@ def _classes_shared_by_design(index: ProgramIndex, reach: Reachability, locks: L
         elif entry.context == BACKGROUND and info is not None and info.summary.class_name and _uses_self(info):
             class_id = f"{info.module.module}.{info.summary.class_name}"
             classes.setdefault(class_id, THREAD_STARTED)
+        elif (entry.framework == REQUEST_CONTEXT_CODE and info is not None and info.summary.class_name
+              and returned_by_parent(index, info) and _uses_self(info)):
+            # `auth.login_required(view)` hands back a wrapper that keeps `self`: every request
+            # through every view it decorates uses the one extension object.
+            class_id = f"{info.module.module}.{info.summary.class_name}"
+            classes.setdefault(class_id, HANDS_OUT_HANDLERS)
     for class_id, (_, summary) in index.classes.items():
         for method, why in SHARED_BY_CONVENTION:
             if method in summary.methods:

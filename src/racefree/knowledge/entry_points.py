@@ -325,6 +325,11 @@ EVENT_LOOP_PACKAGES = ("asyncio", "tornado", "anyio", "trio", "twisted", "gevent
 # Frameworks whose own modules run on their loop (a module that only imports one may also be
 # used from threads: a client library with both a sync and an async path).
 EVENT_LOOP_FRAMEWORKS = ("aiohttp", "starlette", "fastapi")
+REQUEST_CONTEXT_CODE = "request-context code"
+REQUEST_CONTEXT_WHY = (
+    "it reads `{name}`, so it runs while a request is handled: a threaded server (gunicorn gthread, "
+    "waitress, werkzeug threaded) runs it for concurrent requests at once"
+)
 API_WHY = (
     "it is a public function of the library, and its callers may call it from several threads "
     "at once (a threaded web server, a worker pool)"

@@ -51,7 +51,10 @@ request (thread or task) its own value.
 
 from __future__ import annotations
 
-from racefree.analysis.pairs import hand_off, write_read_races
+from racefree.analysis.concurrency import PREEMPTIVE, self_concurrency
+from racefree.analysis.pairs import hand_off, is_fixed_slot_write, write_read_races
+from racefree.analysis.shared_state import unique_facts
+from racefree.knowledge.requests import REQUEST_OBJECTS, REQUEST_PARAMETER_SOURCE
 from racefree.rules.base import Rule, entry_description, function_name, make_finding, short_name
 
 
@@ -60,7 +63,7 @@ def check(obj, evidence):
     # `set_debuglevel`) unless something runs it per request: API reach alone is not enough.
     races = [r for r in write_read_races(obj) if not r.write.on_background_thread and not r.write.api_only]
     if not races:
-        return []
+        return _request_data_left_for_the_caller(obj, evidence)
     parties = hand_off(obj, races)
     writes, reads, readers, first = parties.writes, parties.reads, parties.readers, parties.first
     name = short_name(obj)
@@ -72,6 +75,33 @@ def check(obj, evidence):
     entry = next(iter(first.modes.values())).entry
     reason = f"{obj.why_shared}; {entry_description(first)} runs concurrently: {entry.why}"
     return [make_finding(RULE, obj, evidence, message, reason, writes, reads)]
+
+
+def _request_data_left_for_the_caller(obj, evidence):
+    """Data of the current request stored in a public attribute of shared state, with no reader
+    in the analysed code: the attribute is there for the application to read (`auth.username`
+    after `@auth.login_required`), and a concurrent request replaces it before that read."""
+    if obj.name.rsplit(".", 1)[-1].startswith("_") or obj.reads():
+        return []  # private, or read here (and then the reads decide: ordered by a lock, or racing)
+    writes = [w for w in obj.writes()
+              if w.concurrent and is_fixed_slot_write(w) and not w.on_background_thread and not w.api_only
+              and not w.locks and self_concurrency(w) == PREEMPTIVE and stores_request_data(w.access)]
+    if not writes:
+        return []
+    first = writes[0]
+    message = (
+        f"`{short_name(obj)}` is shared state that `{function_name(first)}` ({entry_description(first)}) "
+        f"fills with data of the current request for other code to read: a concurrent request replaces "
+        f"it before that code reads it"
+    )
+    entry = next(iter(first.modes.values())).entry
+    reason = f"{obj.why_shared}; {entry_description(first)} runs concurrently: {entry.why}"
+    siblings = [w for w in obj.writes() if w.fid in {x.fid for x in writes} and is_fixed_slot_write(w)]
+    return [make_finding(RULE, obj, evidence, message, reason, unique_facts([*writes, *siblings]), [])]
+
+
+def stores_request_data(access) -> bool:
+    return any(source in REQUEST_OBJECTS or source == REQUEST_PARAMETER_SOURCE for source in access.value_sources)
 
 
 RULE = Rule(

@@ -14,6 +14,7 @@ from __future__ import annotations
 import ast
 from bisect import bisect_left
 
+from racefree.knowledge.requests import REQUEST_OBJECTS, REQUEST_PARAMETER_NAMES, REQUEST_PARAMETER_SOURCE
 from racefree.knowledge.containers import (
     CHECK_INDEPENDENT_METHODS,
     MUTABLE_CONSTRUCTOR_NAMES,
@@ -70,7 +71,7 @@ class _Frame:
     __slots__ = (
         "summary", "scope", "class_name", "self_name", "cls_name", "locks", "checks",
         "awaits", "loop_depth", "taint", "nested", "aliases", "in_test", "enclosing_checks", "saved",
-        "check_free_writes", "awaits_seen", "saved_at",
+        "check_free_writes", "awaits_seen", "saved_at", "sources",
     )
 
     def __init__(self, summary: FunctionSummary, scope: FunctionScope | None, class_name: str | None):
@@ -95,6 +96,7 @@ class _Frame:
         self.check_free_writes: set[int] = set()  # ids of writes whose effect no test can change (`clear()`)
         self.awaits_seen = 0  # every await so far, on any branch: where other tasks run
         self.saved_at: dict[str, int] = {}  # saved local -> awaits seen when it was saved
+        self.sources: dict[str, tuple[str, ...]] = {}  # local -> request-data sources of its value
 
 
 class ModuleSummarizer:
@@ -107,6 +109,7 @@ class ModuleSummarizer:
         self.frame: _Frame = None  # type: ignore[assignment]  # set by _enter before any use
         self.class_stack: list[ClassSummary] = []
         self._visited_calls: set[int] = set()
+        self._value_sources: tuple[str, ...] = ()  # request-data sources of the value being assigned
         self._refs: dict[tuple, Ref] = {}
         self._stmt = {
             ast.Assign: self._assign, ast.AnnAssign: self._ann_assign, ast.AugAssign: self._aug_assign,
@@ -356,6 +359,7 @@ class ModuleSummarizer:
     def _assignment(self, targets: list[ast.expr], value: ast.expr, node: ast.stmt) -> None:
         start = len(self.frame.summary.accesses)
         self._expr(value)
+        self._value_sources = self._request_sources(value)
         scope = self.frame.scope
         # Read-modify-write facts matter only when the target may be shared state.
         may_be_shared = scope is None or any(
@@ -375,6 +379,30 @@ class ModuleSummarizer:
                 self._store_name(target, value, value_reads, arithmetic_reads, node)
             else:
                 self._store(target, value, arithmetic_reads, node)
+        self._value_sources = ()
+
+    def _request_sources(self, value: ast.expr) -> tuple[str, ...]:
+        """The request data a value is computed from: request-context globals it names (by the
+        dotted name they were imported from), a handler's `request` parameter, and locals that
+        were computed from those."""
+        frame = self.frame
+        if frame.scope is None:
+            return ()
+        found: set[str] = set()
+        for sub in ast.walk(value):
+            if type(sub) is not ast.Name:
+                continue
+            name = sub.id
+            carried = frame.sources.get(name)
+            if carried:
+                found.update(carried)
+            elif name in REQUEST_PARAMETER_NAMES and name in frame.scope.unassigned_parameters:
+                found.add(REQUEST_PARAMETER_SOURCE)
+            else:
+                imported = self.summary.imports.get(name)
+                if imported is not None and imported.target in REQUEST_OBJECTS:
+                    found.add(imported.target)
+        return tuple(sorted(found))
 
     def _taint_flows(self, value: ast.expr, start: int) -> None:
         """`n = shared["n"]; ...; shared["n"] = n + 1`: the value written is computed from an
@@ -479,6 +507,7 @@ class ModuleSummarizer:
             access.await_between = access.await_between or (ref in value_reads and value_reads[ref].await_between)
             self._mark_restore(access, ref, value)
             access.stores_scalar = stores_scalar(value)
+            access.value_sources = self._value_sources
             self._registration(ref, target, value, node)
             self._note_publication(value, ref)
         elif kind is ast.Subscript:
@@ -494,6 +523,7 @@ class ModuleSummarizer:
             slot = constant_key(target.slice)
             access = self._record(ref, WRITE, OP_SLOT_STORE, target, slot=slot, grows=slot is None)
             self._mark_restore(access, ref, value)
+            access.value_sources = self._value_sources
             previous = value_reads.get(ref)
             access.read_modify_write = previous is not None and (previous.slot in (slot, None))
             if access.read_modify_write and previous.await_between:
@@ -537,9 +567,14 @@ class ModuleSummarizer:
             access = self._record(ref, WRITE, OP_REBIND, target)
             self._mark_restore(access, ref, value)
             access.stores_scalar = stores_scalar(value)
+            access.value_sources = self._value_sources
             access.read_modify_write = ref in arithmetic_reads
             access.await_between = access.await_between or (ref in arithmetic_reads and arithmetic_reads[ref].await_between)
             return
+        if self._value_sources:
+            frame.sources[name] = self._value_sources
+        else:
+            frame.sources.pop(name, None)
         # A local bound to shared state itself (not a value read from it) is another name for it.
         frame.aliases.pop(name, None)
         if value is not None and type(value) in (ast.Name, ast.Attribute):
