@@ -18,6 +18,7 @@ from racefree.knowledge.entry_points import (
     LOOP_DRIVEN_BASES,
     MAIN_FUNCTIONS,
     NON_API_PARTS,
+    PATCHED_FUNCTION,
     PATCH_WHY,
     PUBLIC_DUNDERS,
     REQUEST,
@@ -279,7 +280,7 @@ def _registered(index: ProgramIndex, knowledge: Knowledge, info: FunctionInfo, r
         for arg in registration.functions:
             fid = index.resolve_function_arg(info, arg)
             if fid is not None:
-                add(EntryPoint(fid, API, "patched library function", PATCH_WHY, info.module.path,
+                add(EntryPoint(fid, API, PATCHED_FUNCTION, PATCH_WHY, info.module.path,
                                registration.line, registration.target_text))
 
 

@@ -24,8 +24,11 @@ from racefree.index import (
 from racefree.knowledge.entry_points import (
     API,
     BACKGROUND,
+    COMPONENT_WHY,
     CONSTRUCTORS,
     REQUEST_CONTEXT_CODE,
+    SINGLETON_MARKER,
+    SINGLETON_WHY,
     LOOP_DRIVEN_BASES,
     NON_API_PARTS,
     NOT_SHARED_ROLES,
@@ -327,6 +330,9 @@ def _classes_shared_by_design(index: ProgramIndex, reach: Reachability, locks: L
         for method, why in SHARED_BY_CONVENTION:
             if method in summary.methods:
                 classes.setdefault(class_id, why)
+        marker = _singleton_marker(summary)
+        if marker is not None:
+            classes.setdefault(class_id, SINGLETON_WHY.format(marker=marker))
     for fid, info in index.functions.items():
         class_name = info.summary.class_name
         if not class_name:
@@ -340,11 +346,25 @@ def _classes_shared_by_design(index: ProgramIndex, reach: Reachability, locks: L
                 break
     components = _components(index)
     owned = {component for held in components.values() for _, component in held}
+    # The parts a singleton makes and keeps are as shared as it is (`Client()._llm_tracker`).
+    for holder, held in components.items():
+        holder_why = classes.get(holder)
+        if holder_why is not None and holder_why.startswith(SINGLETON_WHY.split("{", 1)[0]):
+            for _, component in held:
+                classes.setdefault(component, COMPONENT_WHY.format(holder=holder, why_holder=holder_why))
     for class_id in index.classes:
         role = _shared_role(index, class_id) if class_id not in owned else None
         if role is not None:
             classes.setdefault(class_id, SHARED_ROLE_WHY.format(role=role))
     return classes
+
+
+def _singleton_marker(summary) -> str | None:
+    """The class decorator that makes the class a singleton, by its name."""
+    for decorator in summary.decorators:
+        if SINGLETON_MARKER in decorator.text.lower():
+            return f"@{decorator.text}"
+    return None
 
 
 def _components(index: ProgramIndex) -> dict[str, list[tuple[str, str]]]:

@@ -228,6 +228,12 @@ SHARED_BY_CONVENTION: tuple[tuple[str, str], ...] = (
     ("init_app", "a Flask extension: one instance per application, used by every request thread"),
 )
 
+# A class decorator whose name says so makes one instance per process, which every caller gets
+# (`@singleton`, `@conditional_singleton`).
+SINGLETON_MARKER = "singleton"
+SINGLETON_WHY = "a singleton (`{marker}`): one instance per process, which every caller and thread gets"
+COMPONENT_WHY = "made and kept by the one {holder} instance ({why_holder}), so shared as it is"
+
 # Public library classes in these roles (by the last word of their own or a base class's name)
 # are made once and used by every thread or task of the program that holds them: a client, a
 # session, a connection pool, an application object. Their instance state is shared, but since
@@ -296,6 +302,7 @@ NON_API_PARTS = frozenset(
 )
 # A program's own entry functions run once, on the main thread, before and around serving.
 MAIN_FUNCTIONS = frozenset({"main", "cli", "entrypoint", "entry_point", "run_cli"})
+PATCHED_FUNCTION = "patched library function"
 PATCH_WHY = (
     "it replaces a function of another library, so it runs wherever that library is called, "
     "from any of its callers' threads"

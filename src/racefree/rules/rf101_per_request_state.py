@@ -54,23 +54,26 @@ from __future__ import annotations
 from racefree.analysis.concurrency import PREEMPTIVE, self_concurrency
 from racefree.analysis.pairs import hand_off, is_fixed_slot_write, write_read_races
 from racefree.analysis.shared_state import unique_facts
+from racefree.knowledge.entry_points import PATCHED_FUNCTION
 from racefree.knowledge.requests import REQUEST_OBJECTS, REQUEST_PARAMETER_SOURCE
 from racefree.rules.base import Rule, entry_description, function_name, make_finding, short_name
 
 
 def check(obj, evidence):
     # A library function that stores into shared state is a setter by design (`set_level`,
-    # `set_debuglevel`) unless something runs it per request: API reach alone is not enough.
-    races = [r for r in write_read_races(obj) if not r.write.on_background_thread and not r.write.api_only]
+    # `set_debuglevel`) unless something runs it per request or per call: API reach alone is not
+    # enough, but a function patched over another library's runs on every call of that library.
+    races = [r for r in write_read_races(obj) if not r.write.on_background_thread and not _set_by_callers(r.write)]
     if not races:
         return _request_data_left_for_the_caller(obj, evidence)
     parties = hand_off(obj, races)
     writes, reads, readers, first = parties.writes, parties.reads, parties.readers, parties.first
     name = short_name(obj)
+    per = "per call" if any(r.entry.framework == PATCHED_FUNCTION for r in first.modes.values()) else "per request"
     message = (
-        f"`{name}` is shared state written per request in `{function_name(first)}` "
+        f"`{name}` is shared state written {per} in `{function_name(first)}` "
         f"({entry_description(first)}) and read back in {', '.join(f'`{r}`' for r in readers[:3])}: "
-        f"concurrent requests see each other's values"
+        f"concurrent {per.split()[1]}s see each other's values"
     )
     entry = next(iter(first.modes.values())).entry
     reason = f"{obj.why_shared}; {entry_description(first)} runs concurrently: {entry.why}"
@@ -84,7 +87,7 @@ def _request_data_left_for_the_caller(obj, evidence):
     if obj.name.rsplit(".", 1)[-1].startswith("_") or obj.reads():
         return []  # private, or read here (and then the reads decide: ordered by a lock, or racing)
     writes = [w for w in obj.writes()
-              if w.concurrent and is_fixed_slot_write(w) and not w.on_background_thread and not w.api_only
+              if w.concurrent and is_fixed_slot_write(w) and not w.on_background_thread and not _set_by_callers(w)
               and not w.locks and self_concurrency(w) == PREEMPTIVE and stores_request_data(w.access)]
     if not writes:
         return []
@@ -98,6 +101,12 @@ def _request_data_left_for_the_caller(obj, evidence):
     reason = f"{obj.why_shared}; {entry_description(first)} runs concurrently: {entry.why}"
     siblings = [w for w in obj.writes() if w.fid in {x.fid for x in writes} and is_fixed_slot_write(w)]
     return [make_finding(RULE, obj, evidence, message, reason, unique_facts([*writes, *siblings]), [])]
+
+
+def _set_by_callers(write) -> bool:
+    """Reached only as library API that callers call when they choose (a setter), not per call
+    of something else (a request handler, a function patched over another library)."""
+    return write.api_only and not any(reach.entry.framework == PATCHED_FUNCTION for reach in write.modes.values())
 
 
 def stores_request_data(access) -> bool:

@@ -105,6 +105,7 @@ class ModuleSummarizer:
         self.has_walrus = has_walrus
         self._walrus_lines: list[int] = []  # lines of the `:=` expressions, in order
         self.module_names: set[str] = set()
+        self._function_imports: set[str] = set()  # names functions import for themselves
         self.frames: list[_Frame] = []
         self.frame: _Frame = None  # type: ignore[assignment]  # set by _enter before any use
         self.class_stack: list[ClassSummary] = []
@@ -253,7 +254,7 @@ class ModuleSummarizer:
             return alias.root_kind, alias.root, (*alias.attrs, *attrs)
         if self._name_is_local(name):
             return None
-        if name in self.module_names or self.summary.star_imports:
+        if name in self.module_names or name in self._function_imports or self.summary.star_imports:
             return "global", name, tuple(attrs)
         return None
 
@@ -625,8 +626,15 @@ class ModuleSummarizer:
         return Binding(name, line, "other")
 
     def _note_instance_attribute(self, attr: str, value: ast.expr | None, target: ast.AST) -> None:
+        """The first binding of `self.attr`, unless it only set a placeholder (`self._tracker =
+        None` in `__init__`) and a later one builds the object (`self._tracker = Tracker(self)`)."""
         cls = self._class_of_frame()
-        if cls is not None and attr not in cls.instance_attributes:
+        if cls is None:
+            return
+        existing = cls.instance_attributes.get(attr)
+        if existing is None:
+            cls.instance_attributes[attr] = self._binding(attr, value, target)
+        elif existing.value_kind == "constant" and type(value) is ast.Call:
             cls.instance_attributes[attr] = self._binding(attr, value, target)
 
     def _note_class_attribute(self, attr: str, value: ast.expr | None, target: ast.AST) -> None:
@@ -819,7 +827,12 @@ class ModuleSummarizer:
         self._expr(value)
 
     def _import(self, node: ast.Import) -> None:
-        if not self._is_toplevel() or self._in_class_body():
+        if self._in_class_body():
+            return
+        if not self._is_toplevel():
+            for alias in node.names:
+                local = alias.asname or alias.name.split(".")[0]
+                self._function_import(local, alias.name if alias.asname else local, node.lineno, True)
             return
         for alias in node.names:
             if alias.asname:
@@ -829,17 +842,36 @@ class ModuleSummarizer:
                 self.summary.imports.setdefault(top, ImportBinding(top, top, node.lineno, True))
 
     def _import_from(self, node: ast.ImportFrom) -> None:
-        if not self._is_toplevel() or self._in_class_body():
+        if self._in_class_body():
             return
         base = self._absolute_module(node.module, node.level)
         if base is None:
             return
         for alias in node.names:
             if alias.name == "*":
-                self.summary.star_imports.append(base)
+                if self._is_toplevel():
+                    self.summary.star_imports.append(base)
                 continue
             local = alias.asname or alias.name
-            self.summary.imports[local] = ImportBinding(local, f"{base}.{alias.name}", node.lineno, False)
+            if self._is_toplevel():
+                self.summary.imports[local] = ImportBinding(local, f"{base}.{alias.name}", node.lineno, False)
+            else:
+                self._function_import(local, f"{base}.{alias.name}", node.lineno, False)
+
+    def _function_import(self, local: str, target: str, line: int, is_module_import: bool) -> None:
+        """`from openai.resources.chat import completions` inside a function (an optional
+        dependency, imported where it is used) names the same module-level object as it would at
+        the top: `completions.Completions.create = patched` patches another library. Taken as a
+        module-level import when the module binds the name to nothing else."""
+        frame = self.frame
+        if frame.scope is None or local in self.module_names or local in self.summary.bindings:
+            return
+        existing = self.summary.imports.get(local)
+        if existing is not None and existing.target != target:
+            return
+        self.summary.imports.setdefault(local, ImportBinding(local, target, line, is_module_import))
+        self._function_imports.add(local)
+        frame.scope.local_names.discard(local)
 
     def _absolute_module(self, module: str | None, level: int) -> str | None:
         if level == 0:
