@@ -2,7 +2,11 @@
 
 ## What it does
 Finds request handlers (and the code they call) that store values into module-level or
-class-level state that other code then reads back.
+class-level state that other code then reads back. Also finds data of the current request
+(computed from `flask.request` or a handler's `request` parameter) stored in a public attribute
+of shared state that nothing in the checked code reads: it is there for the application to read
+(`auth.username` after `@auth.login_required`). Functions patched over another library count as
+handlers: they run on every call of that library, from its callers' threads.
 
 ## Why is this bad?
 Web servers, task queues and MCP servers run handlers concurrently. A value one request writes
