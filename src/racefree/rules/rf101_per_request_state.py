@@ -79,9 +79,7 @@ def check(obj, evidence):
         f"({entry_description(first)}) and read back in {', '.join(f'`{r}`' for r in readers[:3])}: "
         f"concurrent {per.split()[1]}s see each other's values"
     )
-    entry = next(iter(first.modes.values())).entry
-    reason = f"{obj.why_shared}; {entry_description(first)} runs concurrently: {entry.why}"
-    return [make_finding(RULE, obj, evidence, message, reason, writes, reads)]
+    return [make_finding(RULE, obj, evidence, message, _why_concurrent(obj, first), writes, reads)]
 
 
 def _request_data_left_for_the_caller(obj, evidence):
@@ -101,10 +99,14 @@ def _request_data_left_for_the_caller(obj, evidence):
         f"fills with data of the current request for other code to read: a concurrent request replaces "
         f"it before that code reads it"
     )
-    entry = next(iter(first.modes.values())).entry
-    reason = f"{obj.why_shared}; {entry_description(first)} runs concurrently: {entry.why}"
     siblings = [w for w in obj.writes() if w.fid in {x.fid for x in writes} and is_fixed_slot_write(w)]
-    return [make_finding(RULE, obj, evidence, message, reason, unique_facts([*writes, *siblings]), [])]
+    return [make_finding(RULE, obj, evidence, message, _why_concurrent(obj, first),
+                         unique_facts([*writes, *siblings]), [])]
+
+
+def _why_concurrent(obj, first) -> str:
+    entry = next(iter(first.modes.values())).entry
+    return f"{obj.why_shared}; {entry_description(first)} runs concurrently: {entry.why}"
 
 
 def _set_by_callers(write) -> bool:
