@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 
 # Folders that hold no project code, or copies of it.
@@ -59,18 +60,27 @@ def _walk(root: Path):
 
 
 def module_name(path: Path) -> tuple[str, bool]:
-    """Dotted name from the outermost folder chain that has __init__.py files."""
+    """Dotted name from the outermost package above the file. Folders without __init__.py
+    inside a package are namespace packages (`litellm/litellm_core_utils/` has none, and
+    `import litellm.litellm_core_utils.x` works), so the name runs through them."""
     is_package = path.name == "__init__.py"
     parts = [] if is_package else [path.stem]
+    chain: list[Path] = []
     folder = path.parent
-    while (folder / "__init__.py").is_file() and folder.name.isidentifier():
-        parts.append(folder.name)
-        if folder.parent == folder:
-            break
+    while folder.name.isidentifier() and folder.parent != folder:
+        chain.append(folder)
         folder = folder.parent
+    outermost = max((i for i, f in enumerate(chain) if _has_init(f)), default=None)
+    if outermost is not None:
+        parts.extend(f.name for f in chain[: outermost + 1])
     if not parts:  # a lone __init__.py outside any package
         parts = [path.parent.name or "__init__"]
     return ".".join(reversed(parts)), is_package
+
+
+@lru_cache(maxsize=4096)
+def _has_init(folder: Path) -> bool:
+    return (folder / "__init__.py").is_file()
 
 
 def display_path(path: Path, base: Path) -> str:

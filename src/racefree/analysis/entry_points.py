@@ -27,6 +27,7 @@ from racefree.knowledge.entry_points import (
     ROUTE_DECORATOR_METHODS,
     ROUTE_FALLBACK,
     SETUP_FUNCTION_LAST_WORDS,
+    SETUP_MARKER,
     SETUP_FUNCTION_PREFIXES,
     START_UP_HOOKS,
     TASK,
@@ -101,7 +102,7 @@ def _public_api(index: ProgramIndex):
         private = name.startswith("_") and name not in PUBLIC_DUNDERS
         if private and not (name.startswith("_") and not name.startswith("__") and _hook_of_outside_base(index, info)):
             continue
-        if name in MAIN_FUNCTIONS or _set_up_name(name):
+        if name in MAIN_FUNCTIONS or _set_up_name(name) or _marked_set_up(summary):
             continue
         if _start_up_hook(index, info):
             continue
@@ -144,6 +145,12 @@ def _loop_callback(index: ProgramIndex, info: FunctionInfo) -> bool:
     class_id = f"{info.module.module}.{class_name}"
     lineage = (*index.mro(class_id), *index.external_bases(class_id))
     return any(name_matches(base, c) for base in LOOP_DRIVEN_BASES for c in lineage)
+
+
+def _marked_set_up(summary) -> bool:
+    """A decorator that says the function is set-up API (Flask's `@setupmethod`, which refuses
+    calls once the application has handled a request)."""
+    return any(SETUP_MARKER in decorator.text.rsplit(".", 1)[-1].lower() for decorator in summary.decorators)
 
 
 def _set_up_name(name: str) -> bool:

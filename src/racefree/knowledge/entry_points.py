@@ -312,6 +312,8 @@ PATCH_WHY = (
 SETUP_FUNCTION_PREFIXES = ("register", "unregister", "define", "setup", "set_up", "configure", "install",
                            "uninstall", "add_", "enable", "disable", "init", "load_config", "mount", "populate",
                            "patch", "unpatch", "bind", "instrument", "uninstrument")
+# A decorator whose name holds this marks set-up API (Flask's `@setupmethod`).
+SETUP_MARKER = "setup"
 # Last words of a set-up name: `process_initializer`, `worker_process_init`, `logging_setup`.
 SETUP_FUNCTION_LAST_WORDS = frozenset({"init", "initializer", "initialiser", "initialize", "initialise", "setup",
                                        "configure", "install"})
