@@ -111,6 +111,7 @@ class ModuleSummarizer:
         self.class_stack: list[ClassSummary] = []
         self._visited_calls: set[int] = set()
         self._value_sources: tuple[str, ...] = ()  # request-data sources of the value being assigned
+        self._request_globals: set[str] = set()  # names imported from REQUEST_OBJECTS
         self._refs: dict[tuple, Ref] = {}
         self._stmt = {
             ast.Assign: self._assign, ast.AnnAssign: self._ann_assign, ast.AugAssign: self._aug_assign,
@@ -387,8 +388,9 @@ class ModuleSummarizer:
         dotted name they were imported from), a handler's `request` parameter, and locals that
         were computed from those."""
         frame = self.frame
-        if frame.scope is None:
-            return ()
+        if frame.scope is None or not (frame.sources or self._request_globals
+                                       or not REQUEST_PARAMETER_NAMES.isdisjoint(frame.scope.unassigned_parameters)):
+            return ()  # nothing here holds request data: the common case, decided without a walk
         found: set[str] = set()
         for sub in ast.walk(value):
             if type(sub) is not ast.Name:
@@ -855,6 +857,8 @@ class ModuleSummarizer:
             local = alias.asname or alias.name
             if self._is_toplevel():
                 self.summary.imports[local] = ImportBinding(local, f"{base}.{alias.name}", node.lineno, False)
+                if f"{base}.{alias.name}" in REQUEST_OBJECTS:
+                    self._request_globals.add(local)
             else:
                 self._function_import(local, f"{base}.{alias.name}", node.lineno, False)
 
@@ -870,6 +874,8 @@ class ModuleSummarizer:
         if existing is not None and existing.target != target:
             return
         self.summary.imports.setdefault(local, ImportBinding(local, target, line, is_module_import))
+        if target in REQUEST_OBJECTS:
+            self._request_globals.add(local)
         self._function_imports.add(local)
         frame.scope.local_names.discard(local)
 
