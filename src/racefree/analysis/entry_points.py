@@ -130,9 +130,16 @@ def _reads_the_request(info: FunctionInfo, add) -> None:
     for access in summary.accesses:
         if access.kind == READ and access.ref.root_kind == "global":
             imported = imports.get(access.ref.root)
-            if imported is not None and imported.target in REQUEST_OBJECTS:
-                add(EntryPoint(info.fid, REQUEST, REQUEST_CONTEXT_CODE, REQUEST_CONTEXT_WHY.format(
-                    name=imported.target), info.module.path, summary.line))
+            if imported is None:
+                continue
+            # `from flask import request` ... `request.args`, or `import flask` ... `flask.request.args`
+            names = [imported.target]
+            if access.ref.attrs:
+                names.append(f"{imported.target}.{access.ref.attrs[0]}")
+            name = next((n for n in names if n in REQUEST_OBJECTS), None)
+            if name is not None:
+                add(EntryPoint(info.fid, REQUEST, REQUEST_CONTEXT_CODE, REQUEST_CONTEXT_WHY.format(name=name),
+                               info.module.path, summary.line))
                 return
 
 

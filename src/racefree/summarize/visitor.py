@@ -393,6 +393,11 @@ class ModuleSummarizer:
             return ()  # nothing here holds request data: the common case, decided without a walk
         found: set[str] = set()
         for sub in ast.walk(value):
+            if type(sub) is ast.Attribute and type(sub.value) is ast.Name:
+                imported = self.summary.imports.get(sub.value.id)  # `import flask` ... `flask.request`
+                if imported is not None and f"{imported.target}.{sub.attr}" in REQUEST_OBJECTS:
+                    found.add(f"{imported.target}.{sub.attr}")
+                continue
             if type(sub) is not ast.Name:
                 continue
             name = sub.id
@@ -842,6 +847,9 @@ class ModuleSummarizer:
             else:
                 top = alias.name.split(".")[0]
                 self.summary.imports.setdefault(top, ImportBinding(top, top, node.lineno, True))
+            local, target = (alias.asname, alias.name) if alias.asname else (alias.name.split(".")[0],) * 2
+            if any(name.startswith(target + ".") for name in REQUEST_OBJECTS):
+                self._request_globals.add(local)  # `import flask`: `flask.request` is in reach
 
     def _import_from(self, node: ast.ImportFrom) -> None:
         if self._in_class_body():
