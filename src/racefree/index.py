@@ -312,6 +312,10 @@ class ProgramIndex:
                     stack.append(symbol.name)
         return order
 
+    def lineage(self, class_id: str) -> tuple[str, ...]:
+        """The class, its analysed bases, then the bases outside the analysed code."""
+        return (*self.mro(class_id), *self.external_bases(class_id))
+
     def external_bases(self, class_id: str) -> list[str]:
         """Dotted names of the classes outside the analysed code that a class derives from."""
         names: list[str] = []

@@ -18,7 +18,8 @@ def may_run_concurrently(a: AccessFact, b: AccessFact) -> str | None:
     if not a.modes or not b.modes:
         reached = a if a.modes else b
         return PREEMPTIVE if reached.on_background_thread else None
-    if _one_single_entry(a) and _one_single_entry(a) == _one_single_entry(b):
+    single = _one_single_entry(a)
+    if single is not None and single == _one_single_entry(b):
         return None  # both run on the one thread (or task) of one entry that runs once at a time
     if a.preemptive or b.preemptive:
         return PREEMPTIVE

@@ -35,7 +35,7 @@ from racefree.knowledge.entry_points import (
     name_matches,
 )
 from racefree.knowledge.merged import BUILT_IN, Knowledge
-from racefree.knowledge.requests import REQUEST_OBJECTS
+from racefree.knowledge.requests import request_object
 from racefree.summarize.model import READ, Call
 from racefree.summarize.visitor import TOPLEVEL
 
@@ -129,14 +129,8 @@ def _reads_the_request(info: FunctionInfo, add) -> None:
     imports = info.module.imports
     for access in summary.accesses:
         if access.kind == READ and access.ref.root_kind == "global":
-            imported = imports.get(access.ref.root)
-            if imported is None:
-                continue
             # `from flask import request` ... `request.args`, or `import flask` ... `flask.request.args`
-            names = [imported.target]
-            if access.ref.attrs:
-                names.append(f"{imported.target}.{access.ref.attrs[0]}")
-            name = next((n for n in names if n in REQUEST_OBJECTS), None)
+            name = request_object(imports, access.ref.root, access.ref.attrs[0] if access.ref.attrs else None)
             if name is not None:
                 add(EntryPoint(info.fid, REQUEST, REQUEST_CONTEXT_CODE, REQUEST_CONTEXT_WHY.format(name=name),
                                info.module.path, summary.line))
@@ -149,8 +143,7 @@ def _loop_callback(index: ProgramIndex, info: FunctionInfo) -> bool:
     name, class_name = info.summary.name, info.summary.class_name
     if not class_name or not (name.startswith(LOOP_CALLBACK_PREFIXES) or name in LOOP_CALLBACK_METHODS):
         return False
-    class_id = f"{info.module.module}.{class_name}"
-    lineage = (*index.mro(class_id), *index.external_bases(class_id))
+    lineage = index.lineage(f"{info.module.module}.{class_name}")
     return any(name_matches(base, c) for base in LOOP_DRIVEN_BASES for c in lineage)
 
 
@@ -179,8 +172,7 @@ def _start_up_hook(index: ProgramIndex, info: FunctionInfo) -> bool:
     class_name = info.summary.class_name
     if not class_name or "<locals>" in info.summary.qualname:
         return False
-    class_id = f"{info.module.module}.{class_name}"
-    lineage = (*index.mro(class_id), *index.external_bases(class_id))
+    lineage = index.lineage(f"{info.module.module}.{class_name}")
     return any(info.summary.name in methods and any(name_matches(base, c) for c in lineage)
                for base, methods in START_UP_HOOKS)
 

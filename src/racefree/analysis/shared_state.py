@@ -54,6 +54,7 @@ OVERRIDDEN_ACROSS_AWAIT = (
     "see the temporary value"
 )
 OVERRIDE_RULES = frozenset({"RF108"})
+PER_REQUEST_PREFIXES = tuple(name + "." for name in PER_REQUEST_GLOBALS)  # `flask.session.get`
 
 
 @dataclass(slots=True)
@@ -222,9 +223,6 @@ def _why_shared(index: ProgramIndex, symbol: Symbol, access: Access, shared_clas
     return None
 
 
-PER_REQUEST_PREFIXES = tuple(name + "." for name in PER_REQUEST_GLOBALS)
-
-
 def _handled_by_own_method(index: ProgramIndex, symbol: Symbol, access: Access) -> bool:
     """A loop over an instance of a project class that defines `__iter__`: the loop runs that
     method, whose body decides what it walks (`ConnectionHandler` iterates its settings, not the
@@ -313,6 +311,7 @@ def _classes_shared_by_design(index: ProgramIndex, reach: Reachability, locks: L
     from racefree.analysis.entry_points import returned_by_parent
 
     classes: dict[str, str] = {}
+    singletons: set[str] = set()
     for entry in reach.entries:
         info = index.functions.get(entry.fid)
         if entry.shared_instance_of:
@@ -332,6 +331,7 @@ def _classes_shared_by_design(index: ProgramIndex, reach: Reachability, locks: L
                 classes.setdefault(class_id, why)
         marker = _singleton_marker(summary)
         if marker is not None:
+            singletons.add(class_id)
             classes.setdefault(class_id, SINGLETON_WHY.format(marker=marker))
     for fid, info in index.functions.items():
         class_name = info.summary.class_name
@@ -347,11 +347,9 @@ def _classes_shared_by_design(index: ProgramIndex, reach: Reachability, locks: L
     components = _components(index)
     owned = {component for held in components.values() for _, component in held}
     # The parts a singleton makes and keeps are as shared as it is (`Client()._llm_tracker`).
-    for holder, held in components.items():
-        holder_why = classes.get(holder)
-        if holder_why is not None and holder_why.startswith(SINGLETON_WHY.split("{", 1)[0]):
-            for _, component in held:
-                classes.setdefault(component, COMPONENT_WHY.format(holder=holder, why_holder=holder_why))
+    for holder in singletons & components.keys():
+        for _, component in components[holder]:
+            classes.setdefault(component, COMPONENT_WHY.format(holder=holder, why_holder=classes[holder]))
     for class_id in index.classes:
         role = _shared_role(index, class_id) if class_id not in owned else None
         if role is not None:
@@ -394,7 +392,7 @@ def _shared_role(index: ProgramIndex, class_id: str) -> str | None:
         return None
     if _documented_not_shared(index, class_id):
         return None
-    lineage = (*index.mro(class_id), *index.external_bases(class_id))
+    lineage = index.lineage(class_id)
     if any(name_matches(base, name) for base in LOOP_DRIVEN_BASES for name in lineage):
         return None  # one event-loop thread drives it
     own_name = summary.qualname.rsplit(".", 1)[-1]

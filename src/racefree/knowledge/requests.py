@@ -20,3 +20,16 @@ REQUEST_PARAMETER_NAMES = frozenset({"request", "req"})
 
 # How a request parameter appears among a value's sources.
 REQUEST_PARAMETER_SOURCE = "param:request"
+
+
+def request_object(imports: dict, name: str, attr: str | None = None) -> str | None:
+    """The request object a module-level name reaches, by what it was imported as: `request`
+    from `from flask import request`, or `flask` then `.request` after `import flask`."""
+    imported = imports.get(name)
+    if imported is None:
+        return None
+    if imported.target in REQUEST_OBJECTS:
+        return imported.target
+    if attr is not None and f"{imported.target}.{attr}" in REQUEST_OBJECTS:
+        return f"{imported.target}.{attr}"
+    return None

@@ -14,7 +14,12 @@ from __future__ import annotations
 import ast
 from bisect import bisect_left
 
-from racefree.knowledge.requests import REQUEST_OBJECTS, REQUEST_PARAMETER_NAMES, REQUEST_PARAMETER_SOURCE
+from racefree.knowledge.requests import (
+    REQUEST_OBJECTS,
+    REQUEST_PARAMETER_NAMES,
+    REQUEST_PARAMETER_SOURCE,
+    request_object,
+)
 from racefree.knowledge.containers import (
     CHECK_INDEPENDENT_METHODS,
     MUTABLE_CONSTRUCTOR_NAMES,
@@ -392,9 +397,10 @@ class ModuleSummarizer:
                                        or not REQUEST_PARAMETER_NAMES.isdisjoint(frame.scope.unassigned_parameters)):
             return ()  # nothing here holds request data: the common case, decided without a walk
         found: set[str] = set()
+        imports = self.summary.imports
         for sub in ast.walk(value):
             if type(sub) is ast.Attribute and type(sub.value) is ast.Name:
-                imported = self.summary.imports.get(sub.value.id)  # `import flask` ... `flask.request`
+                imported = imports.get(sub.value.id)  # `import flask` ... `flask.request`
                 if imported is not None and f"{imported.target}.{sub.attr}" in REQUEST_OBJECTS:
                     found.add(f"{imported.target}.{sub.attr}")
                 continue
@@ -407,9 +413,9 @@ class ModuleSummarizer:
             elif name in REQUEST_PARAMETER_NAMES and name in frame.scope.unassigned_parameters:
                 found.add(REQUEST_PARAMETER_SOURCE)
             else:
-                imported = self.summary.imports.get(name)
-                if imported is not None and imported.target in REQUEST_OBJECTS:
-                    found.add(imported.target)
+                source = request_object(imports, name)
+                if source is not None:
+                    found.add(source)
         return tuple(sorted(found))
 
     def _taint_flows(self, value: ast.expr, start: int) -> None:
