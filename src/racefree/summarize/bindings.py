@@ -1,0 +1,70 @@
+"""What a name or attribute is bound to, by kind of value: module-level names, class attributes and
+instance attributes.
+
+Mixed into ModuleSummarizer, whose summary it fills.
+"""
+
+from __future__ import annotations
+
+import ast
+
+from racefree.knowledge.containers import MUTABLE_CONSTRUCTOR_NAMES
+from racefree.summarize.model import Binding, ClassSummary
+from racefree.summarize.syntax import dotted_text
+
+_MUTABLE_LITERALS = (ast.Dict, ast.List, ast.Set, ast.DictComp, ast.ListComp, ast.SetComp)
+_CONSTANT_LITERALS = (ast.Constant, ast.Tuple, ast.JoinedStr, ast.BinOp, ast.UnaryOp)
+
+
+class BindingNotes:
+    def _bind_module_name(self, name: str, value: ast.expr | None, target: ast.AST) -> None:
+        binding = self._binding(name, value, target)
+        existing = self.summary.bindings.get(name)
+        if existing is None:
+            self.summary.bindings[name] = binding
+        elif existing.value_kind in ("constant", "other") and binding.value_kind not in ("constant", "other"):
+            # `_client = None` at module level, `_client = Client()` later: it holds a Client.
+            binding.line = existing.line
+            self.summary.bindings[name] = binding
+
+    def _binding(self, name: str, value: ast.expr | None, target: ast.AST) -> Binding:
+        line = target.lineno
+        if value is None:
+            return Binding(name, line, "other")
+        if isinstance(value, _MUTABLE_LITERALS):
+            return Binding(name, line, "mutable")
+        if type(value) is ast.Call:
+            text = dotted_text(value.func)
+            ref = self.ref_of(value.func)
+            if text and text.rsplit(".", 1)[-1] in MUTABLE_CONSTRUCTOR_NAMES:
+                return Binding(name, line, "mutable", text, ref)
+            return Binding(name, line, "call", text, ref)
+        if isinstance(value, ast.Lambda):
+            return Binding(name, line, "function")
+        if isinstance(value, _CONSTANT_LITERALS):
+            return Binding(name, line, "constant")
+        if type(value) in (ast.Name, ast.Attribute):
+            return Binding(name, line, "alias", dotted_text(value), self.ref_of(value))
+        return Binding(name, line, "other")
+
+    def _note_instance_attribute(self, attr: str, value: ast.expr | None, target: ast.AST) -> None:
+        """The first binding of `self.attr`, unless it only set a placeholder (`self._tracker =
+        None` in `__init__`) and a later one builds the object (`self._tracker = Tracker(self)`)."""
+        cls = self._class_of_frame()
+        if cls is None:
+            return
+        existing = cls.instance_attributes.get(attr)
+        if existing is None:
+            cls.instance_attributes[attr] = self._binding(attr, value, target)
+        elif existing.value_kind == "constant" and type(value) is ast.Call:
+            cls.instance_attributes[attr] = self._binding(attr, value, target)
+
+    def _note_class_attribute(self, attr: str, value: ast.expr | None, target: ast.AST) -> None:
+        """`cls._lookup = threading.local()` in a classmethod binds a class attribute."""
+        cls = self._class_of_frame()
+        if cls is not None and attr not in cls.attributes:
+            cls.attributes[attr] = self._binding(attr, value, target)
+
+    def _class_of_frame(self) -> ClassSummary | None:
+        name = self.frame.class_name
+        return self.summary.classes.get(name) if name else None

@@ -1,0 +1,162 @@
+"""Calls: call sites for the call graph, container methods that read or change shared state,
+functions handed over as arguments, and reflective attribute access (getattr/setattr/hasattr,
+`__setattr__`, `__dict__.update`).
+
+Mixed into ModuleSummarizer, whose frames and summary it fills.
+"""
+
+from __future__ import annotations
+
+import ast
+
+from racefree.knowledge.containers import CHECK_INDEPENDENT_METHODS, MUTATING_METHODS, READING_METHODS
+from racefree.summarize.model import (
+    OP_LOAD,
+    OP_MUTATE,
+    OP_REBIND,
+    OP_SLOT_LOAD,
+    READ,
+    WRITE,
+    Call,
+    FunctionArg,
+    Ref,
+)
+from racefree.summarize.syntax import constant_key, dotted_text
+
+
+class CallVisits:
+    def _call(self, node: ast.Call) -> None:
+        if id(node) in self._visited_calls:
+            return
+        self._visited_calls.add(id(node))
+        func = node.func
+        frame = self.frame
+        callee: Ref | None = None
+        local_callee: str | None = None
+        if type(func) is ast.Attribute:
+            receiver = self.ref_of(func.value)
+            method = func.attr
+            if method == "__setattr__" and len(node.args) == 3 and frame.scope is not None:
+                self._reflective_access("setattr", node)  # object.__setattr__(self, "name", value)
+            elif method == "update" and type(func.value) is ast.Attribute and func.value.attr == "__dict__":
+                if frame.scope is not None:
+                    self._instance_dict_update(func.value, node)
+            elif receiver is not None and method in MUTATING_METHODS:
+                if frame.scope is not None:
+                    slot = constant_key(node.args[0]) if node.args and method in ("pop", "setdefault") else None
+                    self._record(receiver, WRITE, OP_MUTATE, node, slot=slot, grows=MUTATING_METHODS[method],
+                                 acts_on_check=method not in CHECK_INDEPENDENT_METHODS)
+                if method in ("append", "extend", "insert") and node.args:
+                    self._registration(receiver, func.value, node.args[-1], node, appended=True)
+            elif receiver is not None and frame.scope is not None and method in READING_METHODS:
+                slot = constant_key(node.args[0]) if node.args and method == "get" else None
+                self._record(receiver, READ, OP_SLOT_LOAD if method == "get" else OP_LOAD, node, slot=slot)
+            else:
+                # self.method(), module.function(), singleton.method(), super().method()
+                callee = self.ref_of(func)
+                if callee is None:
+                    self._expr(func.value)
+        elif type(func) is ast.Name:
+            local_callee = self._local_function(func.id)
+            if local_callee is None and not self._name_is_local(func.id):
+                callee = self._interned(("global", func.id, ()))
+                if func.id in ("getattr", "setattr", "hasattr") and frame.scope is not None:
+                    self._reflective_access(func.id, node)
+        else:
+            self._expr(func)
+        function_args = []
+        argument_refs = []
+        for position, arg in enumerate(node.args):
+            self._expr(arg)
+            fa = self._function_arg(arg, position, None)
+            if fa is not None:
+                function_args.append(fa)
+            if type(arg) in (ast.Name, ast.Attribute) and (ref := self.ref_of(arg)) is not None:
+                argument_refs.append((position, None, ref))
+        for keyword in node.keywords:
+            self._expr(keyword.value)
+            if keyword.arg is not None:
+                fa = self._function_arg(keyword.value, None, keyword.arg)
+                if fa is not None:
+                    function_args.append(fa)
+                value = keyword.value
+                if type(value) in (ast.Name, ast.Attribute) and (ref := self.ref_of(value)) is not None:
+                    argument_refs.append((None, keyword.arg, ref))
+        if callee is None and local_callee is None and not function_args:
+            return
+        first = constant_key(node.args[0]) if node.args else None
+        frame.summary.calls.append(
+            Call(
+                callee=callee, local_callee=local_callee, line=node.lineno, col=node.col_offset,
+                locks=tuple(frame.locks), callee_text=dotted_text(func) or "",
+                function_args=tuple(function_args), first_arg_text=first, in_loop=frame.loop_depth > 0,
+                argument_refs=tuple(argument_refs),
+                lazy_guards=tuple(ref for checks in frame.enclosing_checks for ref, check in checks.items() if check[1]),
+            )
+        )
+
+    def _reflective_access(self, builtin: str, node: ast.Call) -> None:
+        """`getattr(obj, "name", default)` and `hasattr(obj, "name")` read obj.name, and
+        `setattr(obj, "name", value)` rebinds it, when the name is a constant."""
+        args = node.args
+        ref = self._named_attribute(args)
+        if ref is None:
+            return
+        if builtin in ("getattr", "hasattr"):
+            self._record(ref, READ, OP_LOAD, node)
+        elif len(args) == 3:
+            access = self._record(ref, WRITE, OP_REBIND, node)
+            self._mark_restore(access, ref, args[2])
+            if ref.root_kind == "self" and len(ref.attrs) == 1 and self.class_stack:
+                self._note_instance_attribute(ref.attrs[0], args[2], node)
+
+    def _instance_dict_update(self, receiver: ast.expr, node: ast.Call) -> None:
+        """`self.__dict__.update(name=value)` sets instance attributes, as `self.name = value`
+        does: they shadow class-level defaults of the same names."""
+        if not self._is_self(receiver.value) or not self.class_stack:
+            return
+        for keyword in node.keywords:
+            if keyword.arg is not None:
+                self._note_instance_attribute(keyword.arg, keyword.value, node)
+
+    def _named_attribute(self, args: list[ast.expr]) -> Ref | None:
+        """`obj.name` for the arguments `(obj, "name", ...)` of getattr/hasattr/setattr."""
+        if len(args) < 2 or type(args[1]) is not ast.Constant or not isinstance(args[1].value, str):
+            return None
+        if not args[1].value.isidentifier():
+            return None
+        if self._is_self(args[0]):
+            return self._interned(("self", self.frame.class_name, (args[1].value,)))
+        owner = self.ref_of(args[0])
+        if owner is None:
+            return None
+        return self._interned((owner.root_kind, owner.root, (*owner.attrs, args[1].value)))
+
+    def _function_arg(self, node: ast.expr, position: int | None, keyword: str | None) -> FunctionArg | None:
+        """A function named by an argument, or a call of one (a coroutine handed to a task)."""
+        called = False
+        if type(node) is ast.Starred and type(node.value) in (ast.GeneratorExp, ast.ListComp):
+            node = node.value.elt  # gather(*(worker(x) for x in xs))
+        if type(node) is ast.Call:
+            # partial(f, ...) and create_task(f(...)) both hand over f.
+            inner = node.func
+            text = dotted_text(inner) or ""
+            if text.endswith("partial") and node.args:
+                node = node.args[0]
+            else:
+                node = inner
+                called = True
+        if type(node) is ast.Lambda:
+            return FunctionArg(position, keyword, None, self._lambda_qualname(node), called)
+        if type(node) is ast.Name:
+            local = self._local_function(node.id)
+            if local is not None:
+                return FunctionArg(position, keyword, None, local, called)
+            if self._name_is_local(node.id):
+                return None
+            return FunctionArg(position, keyword, self._interned(("global", node.id, ())), None, called)
+        if type(node) is ast.Attribute:
+            ref = self.ref_of(node)
+            if ref is not None:
+                return FunctionArg(position, keyword, ref, None, called)
+        return None

@@ -1,0 +1,167 @@
+"""Statements that steer control: branches and loops, the checks their tests make for the writes
+that follow, `try`/`finally` resets, and the locks held by `with` and by acquire/release.
+
+Mixed into ModuleSummarizer, whose frames it updates.
+"""
+
+from __future__ import annotations
+
+import ast
+
+from racefree.summarize.model import OP_LOAD, OP_REBIND, READ, WRITE, Ref
+from racefree.summarize.syntax import always_leaves, tests_only_emptiness
+
+
+class ControlFlowVisits:
+    def _try(self, node: ast.Try) -> None:
+        self._block(node.body)
+        for handler in node.handlers:
+            if handler.type is not None:
+                self._expr(handler.type)
+            self._block(handler.body)
+        self._block(node.orelse)
+        frame = self.frame
+        start = len(frame.summary.accesses)
+        self._block(node.finalbody)
+        # `finally: self._waiter = None`: a reset that runs however the block ended acts on no
+        # test made before the `try`, unless that test encloses it (`if n >= N: try: flush()
+        # finally: n = 0` resets because of the test).
+        first_line = node.finalbody[0].lineno if node.finalbody else node.lineno
+        for access in frame.summary.accesses[start:]:
+            if (access.kind == WRITE and access.op == OP_REBIND and access.stores_scalar
+                    and access.checked_at is not None and access.checked_at < first_line
+                    and not any(access.ref in checks for checks in frame.enclosing_checks)):
+                access.checked_at = None
+                access.check_is_lazy_init = False
+                access.await_between = False
+
+    def _for(self, node: ast.For | ast.AsyncFor) -> None:
+        self._iterated(node.iter)
+        if type(node) is ast.AsyncFor:
+            self.frame.awaits += 1
+            self.frame.awaits_seen += 1
+        self._store(node.target, None, {}, node)
+        element_of = self._common_container(node.iter)
+        if element_of is not None and type(node.target) is ast.Name and self.frame.scope is not None:
+            # `for base in (stats["total"], stats[model]): base["n"] += 1` changes stats.
+            self.frame.aliases[node.target.id] = element_of
+        self.frame.loop_depth += 1
+        self._publications_in(node.body)
+        self._block(node.body)
+        self.frame.loop_depth -= 1
+        self._block(node.orelse)
+
+    def _common_container(self, node: ast.expr) -> Ref | None:
+        """The shared container whose elements a tuple or list literal lists, if all are its."""
+        if type(node) not in (ast.Tuple, ast.List) or not node.elts:
+            return None
+        refs = {self.ref_of(e.value) if type(e) is ast.Subscript else None for e in node.elts}
+        return refs.pop() if len(refs) == 1 else None
+
+    def _while(self, node: ast.While) -> None:
+        checks = self._test(node.test)
+        self.frame.loop_depth += 1
+        self.frame.enclosing_checks.append(checks)
+        self._block(node.body)
+        self.frame.enclosing_checks.pop()
+        self.frame.loop_depth -= 1
+        self._block(node.orelse)
+
+    def _if(self, node: ast.If) -> None:
+        earlier = dict(self.frame.checks)
+        checks = self._test(node.test)
+        start = len(self.frame.summary.accesses)
+        self.frame.enclosing_checks.append(checks)
+        # `if lock.acquire(False):` (a try-lock) holds the lock in its body.
+        lock = None
+        test = node.test
+        if type(test) is ast.Call and type(test.func) is ast.Attribute and test.func.attr == "acquire":
+            lock = self.ref_of(test.func.value)
+        if lock is not None:
+            self.frame.locks.append(lock)
+        # An await in a branch that leaves (`if full: await reject(); return`) does not run
+        # before the code after the `if`: only the branches that fall through count.
+        before = self.frame.awaits
+        self._block(node.body)
+        after_body = before if always_leaves(node.body) else self.frame.awaits
+        if lock is not None and lock in self.frame.locks:
+            self.frame.locks.remove(lock)
+        self.frame.awaits = before
+        self._block(node.orelse)
+        after_else = before if node.orelse and always_leaves(node.orelse) else self.frame.awaits
+        self.frame.awaits = max(after_body, after_else)
+        self.frame.enclosing_checks.pop()
+        self._consume_acted_checks(checks, earlier, start, node.body)
+
+    def _consume_acted_checks(self, checks: dict, earlier: dict, start: int, body: list[ast.stmt]) -> None:
+        """A test whose branch only emptied the object and fell through is spent: the code after
+        the `if` runs on an object the test no longer describes (`if len(cache) > N:
+        cache.clear()` then `cache[k] = v`), so later writes act on the test before it, if any.
+        Other writes in the branch keep the test: `if stale: cache.pop(k, None)` leaves the key
+        absent, as the test's other outcome does, and a later `cache[k] = v` acts on both."""
+        if always_leaves(body):
+            return
+        frame = self.frame
+        writes: dict[Ref, bool] = {}
+        for access in frame.summary.accesses[start:]:
+            if access.kind == WRITE and access.ref in checks:
+                writes[access.ref] = writes.get(access.ref, True) and id(access) in frame.check_free_writes
+        for ref in (ref for ref, only_check_free in writes.items() if only_check_free):
+            if ref in earlier:
+                frame.checks[ref] = earlier[ref]
+            else:
+                frame.checks.pop(ref, None)
+
+    def _test(self, test: ast.expr) -> dict:
+        """A condition: what it reads counts as a check for writes that follow in this function.
+        Returns the checks it makes, for the body it guards."""
+        frame = self.frame
+        start = len(frame.summary.accesses)
+        frame.in_test = True
+        self._expr(test)
+        frame.in_test = False
+        made: dict[Ref, tuple[int, bool, int]] = {}
+        if frame.scope is None:
+            return made
+        lazy = tests_only_emptiness(test)
+        for access in frame.summary.accesses[start:]:
+            if access.kind == READ:
+                made[access.ref] = (test.lineno, lazy and access.op == OP_LOAD, frame.awaits)
+        for sub in (ast.walk(test) if frame.taint else ()):
+            if type(sub) is ast.Name and sub.id in frame.taint:
+                ref, whole, awaits = frame.taint[sub.id]
+                made.setdefault(ref, (test.lineno, whole and lazy, awaits))
+        frame.checks.update(made)  # the latest test: in double-checked locking, the re-check
+        return made
+
+    def _with(self, node: ast.With | ast.AsyncWith) -> None:
+        frame = self.frame
+        pushed = 0
+        for item in node.items:
+            self._expr(item.context_expr)
+            lock = self.ref_of(item.context_expr)
+            if lock is not None:
+                frame.locks.append(lock)
+                pushed += 1
+            if item.optional_vars is not None:
+                self._store(item.optional_vars, None, {}, node)
+        if type(node) is ast.AsyncWith:
+            frame.awaits += 1
+            frame.awaits_seen += 1
+        self._block(node.body)
+        if pushed:
+            del frame.locks[-pushed:]
+
+    def _expr_stmt(self, node: ast.Expr) -> None:
+        value = node.value
+        if type(value) is ast.Call and type(value.func) is ast.Attribute:
+            method = value.func.attr
+            if method in ("acquire", "release"):
+                lock = self.ref_of(value.func.value)
+                if lock is not None:
+                    if method == "acquire":
+                        self.frame.locks.append(lock)
+                    elif lock in self.frame.locks:
+                        self.frame.locks.remove(lock)
+                    return
+        self._expr(value)

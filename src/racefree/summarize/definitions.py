@@ -1,0 +1,115 @@
+"""Function, lambda and class definitions: their summaries, qualified names and decorators, and a
+new frame for each body.
+
+Mixed into ModuleSummarizer, whose summary it fills.
+"""
+
+from __future__ import annotations
+
+import ast
+
+from racefree.summarize.frame import TOPLEVEL, Frame
+from racefree.summarize.model import ClassSummary, Decorator, FunctionSummary
+from racefree.summarize.scopes import function_scope
+from racefree.summarize.syntax import constant_key, dotted_text, says_not_thread_safe
+
+
+class DefinitionVisits:
+    def _decorators(self, node: ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef) -> list[Decorator]:
+        decorators = []
+        for deco in node.decorator_list:
+            self._expr(deco)
+            func = deco.func if type(deco) is ast.Call else deco
+            first = constant_key(deco.args[0]) if type(deco) is ast.Call and deco.args else None
+            decorators.append(Decorator(dotted_text(func) or "", self.ref_of(func), first, deco.lineno))
+        return decorators
+
+    def _qualname(self, name: str) -> str:
+        parent = self.frame.summary.qualname
+        if self.class_stack and parent == TOPLEVEL:
+            return f"{self.class_stack[-1].qualname}.{name}"
+        if parent == TOPLEVEL:
+            return name
+        return f"{parent}.<locals>.{name}"
+
+    def _function_def(self, node: ast.FunctionDef | ast.AsyncFunctionDef) -> None:
+        decorators = self._decorators(node)
+        for default in (*node.args.defaults, *(d for d in node.args.kw_defaults if d is not None)):
+            self._expr(default)
+        self._function_body(node, node.name, decorators)
+
+    def _function_body(self, node, name: str, decorators: list[Decorator]) -> str:
+        qualname = self._qualname(name)
+        in_class = self._in_class_body()
+        class_name = self.class_stack[-1].qualname if in_class else self.frame.class_name
+        deco_texts = {d.text for d in decorators}
+        method_kind = "function"
+        if in_class:
+            method_kind = (
+                "staticmethod" if "staticmethod" in deco_texts
+                else "classmethod" if "classmethod" in deco_texts
+                else "method"
+            )
+            self.class_stack[-1].methods[name] = qualname
+        summary = FunctionSummary(
+            qualname=qualname, name=name, line=node.lineno,
+            end_line=getattr(node, "end_lineno", node.lineno) or node.lineno,
+            class_name=class_name, is_async=type(node) is ast.AsyncFunctionDef,
+            decorators=decorators, method_kind=method_kind,
+        )
+        self.summary.functions[qualname] = summary
+        if self.frame.scope is not None:
+            self.frame.nested[name] = qualname
+        frame = Frame(summary, function_scope(node, self._walrus_within(node)), class_name)
+        params = [a.arg for a in (*node.args.posonlyargs, *node.args.args)]
+        skip = 1 if in_class and method_kind in ("method", "classmethod") else 0
+        summary.parameters = params[skip:] + [a.arg for a in node.args.kwonlyargs]
+        if in_class and params and method_kind == "method":
+            frame.self_name = params[0]
+        elif in_class and params and method_kind == "classmethod":
+            frame.cls_name = params[0]
+        elif not in_class and self.frame.scope is not None:
+            # A closure inside a method sees the method's self.
+            frame.self_name, frame.cls_name = self.frame.self_name, self.frame.cls_name
+        self._enter(frame)
+        if type(node) is ast.Lambda:
+            self._expr(node.body)
+        else:
+            self._block(node.body)
+        self._leave()
+        return qualname
+
+    def _class_def(self, node: ast.ClassDef) -> None:
+        decorators = self._decorators(node)
+        for base in node.bases:
+            self._expr(base)
+        for keyword in node.keywords:
+            self._expr(keyword.value)
+        qualname = self._qualname(node.name)
+        cls = ClassSummary(
+            qualname=qualname, line=node.lineno,
+            bases=[self.ref_of(b) for b in node.bases],
+            base_texts=[dotted_text(b) or "" for b in node.bases],
+            decorators=decorators,
+            documented_not_thread_safe=says_not_thread_safe(ast.get_docstring(node, clean=False)),
+        )
+        self.summary.classes[qualname] = cls
+        if self.frame.scope is not None:
+            self.frame.nested[node.name] = qualname
+        # The class body runs like module code at import time, in its own namespace.
+        outer = self.frame
+        body_frame = Frame(self.summary.toplevel, None, None)
+        body_frame.locks = outer.locks
+        self.class_stack.append(cls)
+        self._enter(body_frame)
+        self._block(node.body)
+        self._leave()
+        self.class_stack.pop()
+
+    def _lambda(self, node: ast.Lambda) -> None:
+        for default in node.args.defaults:
+            self._expr(default)
+        self._function_body(node, f"<lambda:{node.lineno}:{node.col_offset}>", [])
+
+    def _lambda_qualname(self, node: ast.Lambda) -> str:
+        return self._qualname(f"<lambda:{node.lineno}:{node.col_offset}>")

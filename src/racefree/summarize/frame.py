@@ -1,0 +1,42 @@
+"""The state the summariser keeps for each function it is inside, and the name of module-level code."""
+
+from __future__ import annotations
+
+from racefree.summarize.model import FunctionSummary, Ref
+from racefree.summarize.scopes import FunctionScope
+
+TOPLEVEL = "<module>"
+
+
+class Frame:
+    """The state of the function being summarised."""
+
+    __slots__ = (
+        "summary", "scope", "class_name", "self_name", "cls_name", "locks", "checks",
+        "awaits", "loop_depth", "taint", "nested", "aliases", "in_test", "enclosing_checks", "saved",
+        "check_free_writes", "awaits_seen", "saved_at", "sources",
+    )
+
+    def __init__(self, summary: FunctionSummary, scope: FunctionScope | None, class_name: str | None):
+        self.summary = summary
+        self.scope = scope
+        self.class_name = class_name
+        self.self_name: str | None = None
+        self.cls_name: str | None = None
+        self.locks: list[Ref] = []
+        # ref -> (line of the test, test was on the object itself, awaits seen at the test)
+        self.checks: dict[Ref, tuple[int, bool, int]] = {}
+        self.awaits = 0
+        self.loop_depth = 0
+        # local name -> (shared ref it was read from, read as a whole object, awaits seen then)
+        self.taint: dict[str, tuple[Ref, bool, int]] = {}
+        self.nested: dict[str, str] = {}  # local def name -> qualname
+        self.aliases: dict[str, Ref] = {}  # `core = self._core`: the local names shared state
+        self.in_test = False  # visiting the condition of an if/while
+        # The tests of the if/while statements around the current point, innermost last.
+        self.enclosing_checks: list[dict[Ref, tuple[int, bool, int]]] = []
+        self.saved: dict[str, Ref] = {}  # `old = lib.flag`: the local holds the object's value as it was
+        self.check_free_writes: set[int] = set()  # ids of writes whose effect no test can change (`clear()`)
+        self.awaits_seen = 0  # every await so far, on any branch: where other tasks run
+        self.saved_at: dict[str, int] = {}  # saved local -> awaits seen when it was saved
+        self.sources: dict[str, tuple[str, ...]] = {}  # local -> request-data sources of its value

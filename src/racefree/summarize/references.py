@@ -1,0 +1,127 @@
+"""What a name or an expression refers to: the module's own names, locals and closure variables,
+nested functions, and the shared-state reference (`Ref`) an expression names.
+
+Mixed into ModuleSummarizer, whose frames and summary it reads.
+"""
+
+from __future__ import annotations
+
+import ast
+
+from racefree.summarize.model import CALL, Ref
+from racefree.summarize.scopes import target_names
+
+_FUNCTION_NODES = (ast.FunctionDef, ast.AsyncFunctionDef)
+
+
+class References:
+    def _collect_module_names(self, body: list[ast.stmt]) -> None:
+        stack = list(body)
+        while stack:
+            node = stack.pop()
+            if isinstance(node, (*_FUNCTION_NODES, ast.ClassDef)):
+                self.module_names.add(node.name)
+            elif isinstance(node, (ast.Assign, ast.AnnAssign, ast.AugAssign)):
+                for target in (node.targets if type(node) is ast.Assign else [node.target]):
+                    target_names(target, self.module_names)
+            elif isinstance(node, (ast.For, ast.AsyncFor)):
+                target_names(node.target, self.module_names)
+                stack.extend(node.body)
+                stack.extend(node.orelse)
+            elif isinstance(node, (ast.With, ast.AsyncWith)):
+                for item in node.items:
+                    if item.optional_vars is not None:
+                        target_names(item.optional_vars, self.module_names)
+                stack.extend(node.body)
+            elif isinstance(node, (ast.Import, ast.ImportFrom)):
+                for alias in node.names:
+                    if alias.name != "*":
+                        self.module_names.add((alias.asname or alias.name).split(".")[0])
+            elif isinstance(node, (ast.If, ast.While)):
+                stack.extend(node.body)
+                stack.extend(node.orelse)
+            elif isinstance(node, ast.Try) or type(node).__name__ == "TryStar":
+                stack.extend(node.body)
+                stack.extend(node.orelse)
+                stack.extend(node.finalbody)
+                for handler in node.handlers:
+                    stack.extend(handler.body)
+
+    def _name_is_local(self, name: str) -> bool:
+        """Local to the current function or to an enclosing one (a closure variable)."""
+        for frame in reversed(self.frames):
+            if frame.scope is None:
+                return False
+            if name in frame.scope.declared_global:
+                return False
+            if name in frame.scope.local_names:
+                return True
+        return False
+
+    def ref_of(self, node: ast.AST) -> Ref | None:
+        """The shared-state reference an expression names, if it is one."""
+        key = self._ref_of(node)
+        return None if key is None else self._interned(key)
+
+    def _interned(self, key: tuple[str, str, tuple[str, ...]]) -> Ref:
+        """One object per distinct reference: summaries pickle (to the cache, between processes)
+        much smaller and faster when repeated references are the same object. Looked up by the
+        plain tuple, which hashes faster than a Ref, and a Ref made only the first time."""
+        ref = self._refs.get(key)
+        if ref is None:
+            ref = self._refs[key] = Ref(*key)
+        return ref
+
+    def _ref_of(self, node: ast.AST) -> tuple[str, str, tuple[str, ...]] | None:
+        """The fields of ref_of's reference."""
+        attrs: list[str] = []
+        while type(node) is ast.Attribute:
+            attrs.append(node.attr)
+            node = node.value
+        if type(node) is not ast.Name:
+            if type(node) is not ast.Call:
+                return None
+            if type(node.func) is ast.Name and node.func.id == "super":
+                if self.frame.class_name and attrs:
+                    return "super", self.frame.class_name, tuple(reversed(attrs))
+                return None
+            # `get_client().query`: what the called function returns, then its attributes.
+            inner = self.ref_of(node.func)
+            if inner is None:
+                return None
+            self._call(node)  # the call itself still happens (call graph, arguments)
+            return inner.root_kind, inner.root, (*inner.attrs, CALL, *reversed(attrs))
+        name = node.id
+        frame = self.frame
+        attrs.reverse()
+        if frame.scope is not None and name in frame.scope.unassigned_parameters and name != frame.self_name \
+                and name != frame.cls_name and name not in frame.taint:
+            # A parameter: the caller's argument, which the index binds at each call site.
+            return "param", name, tuple(attrs)
+        if frame.class_name and frame.scope is not None:
+            if name == frame.self_name:
+                if attrs[:1] == ["__class__"] and len(attrs) > 1:
+                    return "class", frame.class_name, tuple(attrs[1:])  # `self.__class__.cache`
+                return ("self", frame.class_name, tuple(attrs)) if attrs else None
+            if name == frame.cls_name:
+                return ("class", frame.class_name, tuple(attrs)) if attrs else None
+        alias = frame.aliases.get(name)
+        if alias is not None:
+            return alias.root_kind, alias.root, (*alias.attrs, *attrs)
+        if self._name_is_local(name):
+            return None
+        if name in self.module_names or name in self._function_imports or self.summary.star_imports:
+            return "global", name, tuple(attrs)
+        return None
+
+    def _local_function(self, name: str) -> str | None:
+        for frame in reversed(self.frames):
+            if name in frame.nested:
+                return frame.nested[name]
+        return None
+
+    def _is_self(self, node: ast.expr) -> bool:
+        """The expression is the method's own instance (`self`), which ref_of does not name alone."""
+        frame = self.frame
+        return type(node) is ast.Name and frame.class_name is not None and frame.scope is not None \
+            and node.id == frame.self_name

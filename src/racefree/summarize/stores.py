@@ -1,0 +1,289 @@
+"""Assignments, augmented assignments and deletions: the writes they make to shared state, whether
+each is a read-modify-write or puts back a saved value, the functions stored into slots, and the
+locals that become other names for shared objects.
+
+Mixed into ModuleSummarizer, whose frames and summary it fills.
+"""
+
+from __future__ import annotations
+
+import ast
+
+from racefree.summarize.model import (
+    OP_LOAD,
+    OP_MUTATE,
+    OP_REBIND,
+    OP_SLOT_STORE,
+    READ,
+    WRITE,
+    Access,
+    Ref,
+    Registration,
+)
+from racefree.summarize.syntax import (
+    constant_key,
+    declares_instance_field,
+    dotted_text,
+    positions_under_arithmetic,
+    stores_scalar,
+)
+
+
+class StoreVisits:
+    def _assign(self, node: ast.Assign) -> None:
+        self._assignment(node.targets, node.value, node)
+
+    def _ann_assign(self, node: ast.AnnAssign) -> None:
+        if node.value is not None:
+            self._assignment([node.target], node.value, node)
+
+    def _assignment(self, targets: list[ast.expr], value: ast.expr, node: ast.stmt) -> None:
+        start = len(self.frame.summary.accesses)
+        self._expr(value)
+        self._value_sources = self._request_sources(value)
+        scope = self.frame.scope
+        # Read-modify-write facts matter only when the target may be shared state.
+        may_be_shared = scope is None or any(
+            type(t) is not ast.Name or t.id in scope.declared_global for t in targets
+        )
+        if may_be_shared:
+            self._taint_flows(value, start)
+        value_reads = {a.ref: a for a in self.frame.summary.accesses[start:] if a.kind == READ}
+        arithmetic_reads = value_reads
+        if value_reads and may_be_shared:
+            # Only a read that feeds arithmetic makes a read-modify-write (`n = n + 1`); a read
+            # used as a fallback (`cfg["k"] = data.get("k", cfg["k"])`) just keeps the old value.
+            computed = positions_under_arithmetic(value)
+            arithmetic_reads = {ref: a for ref, a in value_reads.items() if (a.line, a.col) in computed}
+        for target in targets:
+            if type(target) is ast.Name:
+                self._store_name(target, value, value_reads, arithmetic_reads, node)
+            else:
+                self._store(target, value, arithmetic_reads, node)
+        self._value_sources = ()
+
+    def _aug_assign(self, node: ast.AugAssign) -> None:
+        self._expr(node.value)
+        target = node.target
+        ref = self.ref_of(target.value) if type(target) is ast.Subscript else self.ref_of(target)
+        if type(target) is ast.Name and ref is not None and not self._is_toplevel():
+            if target.id in self.frame.scope.declared_global:
+                self.summary.global_rebinds.add(target.id)
+                self._record(ref, WRITE, OP_REBIND, node).read_modify_write = True
+            return
+        if ref is not None and type(target) is ast.Attribute and ref.root_kind == "self" and len(ref.attrs) == 1:
+            # `self.count += 1` rebinds on the instance, shadowing any class-level default.
+            self._note_instance_attribute(ref.attrs[0], None, target)
+        if ref is not None and type(target) is not ast.Name:
+            if type(target) is ast.Subscript:
+                self._expr(target.slice)
+                access = self._record(ref, WRITE, OP_SLOT_STORE, node, slot=constant_key(target.slice))
+            else:
+                access = self._record(ref, WRITE, OP_REBIND, node)
+            access.read_modify_write = True
+            self._registration(ref, target, node.value, node, appended=True)
+        elif type(target) is ast.Subscript and self._element_write(target, node, read_modify_write=True):
+            return
+        elif type(target) is not ast.Name:
+            self._expr(target)
+
+    def _element_write(self, target: ast.Subscript, node: ast.stmt, read_modify_write: bool) -> bool:
+        """`stats[name]["count"] += 1`: a write into an element of a shared container (and, for a
+        defaultdict, possibly a new entry). Recorded as an in-place change of the container."""
+        inner = target.value
+        slices = [target.slice]
+        while type(inner) is ast.Subscript:
+            slices.append(inner.slice)
+            inner = inner.value
+        ref = self.ref_of(inner)
+        if ref is None or len(slices) < 2 or self._is_toplevel():
+            return False
+        for piece in slices:
+            self._expr(piece)
+        # `config["limits"]["depth"] = v`: a store at a fixed path, as much a per-request value
+        # as `config["depth"] = v`; under a computed key it is an element change of a container.
+        fixed_path = not read_modify_write and all(constant_key(piece) is not None for piece in slices)
+        op = OP_SLOT_STORE if fixed_path else OP_MUTATE
+        access = self._record(ref, WRITE, op, node, slot=constant_key(slices[-1]))
+        access.read_modify_write = read_modify_write
+        return True
+
+    def _delete(self, node: ast.Delete) -> None:
+        for target in node.targets:
+            if type(target) is ast.Subscript:
+                ref = self.ref_of(target.value)
+                self._expr(target.slice)
+                if ref is not None:
+                    self._record(ref, WRITE, OP_SLOT_STORE, node, slot=constant_key(target.slice), grows=True)
+                else:
+                    self._expr(target.value)
+            elif type(target) is ast.Attribute:
+                ref = self.ref_of(target)
+                if ref is not None:
+                    self._record(ref, WRITE, OP_REBIND, node)
+            elif type(target) is ast.Name and not self._is_toplevel():
+                if target.id in self.frame.scope.declared_global:
+                    self._record(Ref("global", target.id), WRITE, OP_REBIND, node)
+
+    def _store(self, target: ast.expr, value: ast.expr | None, value_reads: dict, node: ast.stmt) -> None:
+        kind = type(target)
+        if kind is ast.Name:
+            self._store_name(target, value, value_reads, value_reads, node)
+        elif kind is ast.Attribute:
+            ref = self.ref_of(target)
+            if ref is None:
+                self._expr(target.value)
+                return
+            if ref.root_kind == "self" and len(ref.attrs) == 1 and self.class_stack:
+                self._note_instance_attribute(ref.attrs[0], value, target)
+            elif ref.root_kind == "class" and len(ref.attrs) == 1:
+                self._note_class_attribute(ref.attrs[0], value, target)
+            if self._is_toplevel():
+                self._registration(ref, target, value, node)
+                return
+            access = self._record(ref, WRITE, OP_REBIND, target)
+            access.read_modify_write = ref in value_reads
+            access.await_between = access.await_between or (ref in value_reads and value_reads[ref].await_between)
+            self._mark_restore(access, ref, value)
+            access.stores_scalar = stores_scalar(value)
+            access.value_sources = self._value_sources
+            self._registration(ref, target, value, node)
+            self._note_publication(value, ref)
+        elif kind is ast.Subscript:
+            ref = self.ref_of(target.value)
+            if ref is None and type(target.value) is ast.Subscript and self._element_write(target, node, False):
+                return
+            self._expr(target.slice)
+            if ref is None:
+                self._expr(target.value)
+                return
+            if self._is_toplevel():
+                return
+            slot = constant_key(target.slice)
+            access = self._record(ref, WRITE, OP_SLOT_STORE, target, slot=slot, grows=slot is None)
+            self._mark_restore(access, ref, value)
+            access.value_sources = self._value_sources
+            previous = value_reads.get(ref)
+            access.read_modify_write = previous is not None and (previous.slot in (slot, None))
+            if access.read_modify_write and previous.await_between:
+                access.await_between = True
+            self._registration(ref, target, value, node)
+        elif kind is ast.Tuple or kind is ast.List:
+            # `self.token, old = token, self.token`: element by element, each target gets its value.
+            paired = (type(value) in (ast.Tuple, ast.List) and len(value.elts) == len(target.elts)
+                      and not any(type(e) is ast.Starred for e in (*value.elts, *target.elts)))
+            rebound = {self.ref_of(e) for e in target.elts if type(e) is not ast.Name} - {None} if paired else set()
+            for position, element in enumerate(target.elts):
+                element_value = value.elts[position] if paired else None
+                self._store(element, element_value, value_reads, node)
+                if type(element) is ast.Name and element_value is not None and rebound \
+                        and type(element_value) in (ast.Name, ast.Attribute) and self.ref_of(element_value) in rebound:
+                    # `pending, self.outbuf = self.outbuf, []`: the local takes the old object,
+                    # which the same statement detaches; it is no longer the shared one.
+                    self.frame.aliases.pop(element.id, None)
+                    self.frame.taint.pop(element.id, None)
+        elif kind is ast.Starred:
+            self._store(target.value, None, value_reads, node)
+
+    def _store_name(self, target: ast.Name, value: ast.expr | None, value_reads: dict, arithmetic_reads: dict,
+                    node: ast.stmt) -> None:
+        name = target.id
+        if self._is_toplevel():
+            if self._in_class_body():
+                cls = self.class_stack[-1]
+                table = cls.instance_attributes if declares_instance_field(cls, node, value) else cls.attributes
+                table.setdefault(name, self._binding(name, value, target))
+            else:
+                self._bind_module_name(name, value, target)
+            return
+        frame = self.frame
+        if name in frame.scope.declared_global:
+            self.summary.global_rebinds.add(name)
+            self.module_names.add(name)
+            if type(value) is ast.Call:
+                self._bind_module_name(name, value, target)
+            ref = Ref("global", name)
+            access = self._record(ref, WRITE, OP_REBIND, target)
+            self._mark_restore(access, ref, value)
+            access.stores_scalar = stores_scalar(value)
+            access.value_sources = self._value_sources
+            access.read_modify_write = ref in arithmetic_reads
+            access.await_between = access.await_between or (ref in arithmetic_reads and arithmetic_reads[ref].await_between)
+            return
+        if self._value_sources:
+            frame.sources[name] = self._value_sources
+        else:
+            frame.sources.pop(name, None)
+        # A local bound to shared state itself (not a value read from it) is another name for it.
+        frame.aliases.pop(name, None)
+        if value is not None and type(value) in (ast.Name, ast.Attribute):
+            alias = self.ref_of(value)
+            if alias is not None and (alias.attrs or alias.root_kind == "global"):
+                frame.aliases[name] = alias
+        saved = self._saved_value(value)
+        if saved is not None:
+            frame.saved[name] = saved
+            frame.saved_at[name] = frame.awaits_seen
+        else:
+            frame.saved.pop(name, None)
+        # A local that holds what was read from shared state: a later test of it checks that state.
+        if value is not None and value_reads:
+            read = next(iter(value_reads.values()))
+            frame.taint[name] = (read.ref, read.op == OP_LOAD, frame.awaits)
+        else:
+            frame.taint.pop(name, None)
+
+    def _registration(self, ref: Ref, target: ast.AST, value: ast.expr | None, node: ast.stmt,
+                      appended: bool = False) -> None:
+        """`x.callbacks = [f]`, `x.callbacks += [f]`: functions stored into a slot."""
+        if value is None:
+            return
+        elements = value.elts if type(value) in (ast.List, ast.Tuple) else [value]
+        functions = tuple(fa for fa in (self._function_arg(e, None, None) for e in elements) if fa)
+        if functions:
+            self.frame.summary.registrations.append(
+                Registration(ref, dotted_text(target) or ref.text(), functions, node.lineno,
+                             appended or type(value) in (ast.List, ast.Tuple))
+            )
+
+    def _note_publication(self, value: ast.expr | None, ref: Ref) -> None:
+        """`self._core.handlers = handlers`: from now on the local names the shared object, and
+        changing it changes what every thread sees."""
+        if type(value) is ast.Name and self.frame.scope is not None and value.id in self.frame.scope.local_names:
+            self.frame.aliases[value.id] = ref
+
+    def _publications_in(self, body: list[ast.stmt]) -> None:
+        """In a loop, a local published at the end of one pass is the shared object in the next."""
+        for stmt in body:
+            if type(stmt) is ast.Assign and len(stmt.targets) == 1 and type(stmt.targets[0]) is ast.Attribute:
+                ref = self.ref_of(stmt.targets[0])
+                if ref is not None:
+                    self._note_publication(stmt.value, ref)
+
+    def _mark_restore(self, access: Access, ref: Ref, value: ast.expr | None) -> None:
+        """A write that puts back the saved value; whether an await ran since it was saved, so
+        that other tasks ran while the temporary value was in place."""
+        access.restores = self._restores(ref, value)
+        if access.restores:
+            access.restores_across_await = self.frame.awaits_seen > self.frame.saved_at.get(value.id, 0)
+
+    def _restores(self, ref: Ref, value: ast.expr | None) -> bool:
+        """The value is a local saved from this very object earlier: the write puts it back."""
+        return type(value) is ast.Name and self.frame.saved.get(value.id) == ref
+
+    def _saved_value(self, value: ast.expr | None) -> Ref | None:
+        """The shared object whose current value this expression is, unchanged: `lib.flag`,
+        `getattr(lib, "flag", None)`, `os.environ.get("K")`, `os.environ["K"]`."""
+        kind = type(value)
+        if kind in (ast.Name, ast.Attribute):
+            return self.ref_of(value)
+        if kind is ast.Subscript:
+            return self.ref_of(value.value)
+        if kind is not ast.Call or not value.args:
+            return None
+        func = value.func
+        if type(func) is ast.Name and func.id == "getattr":
+            return self._named_attribute(value.args)
+        if type(func) is ast.Attribute and func.attr == "get":
+            return self.ref_of(func.value)
+        return None
