@@ -3,12 +3,17 @@
 ## What it does
 Finds read-modify-write updates of shared state (`counter += 1`, `totals[k] = totals[k] + n`,
 `self.spent += cost` on a shared object) in code that runs on several threads, with no lock held.
+It also finds them through a shared store's API: a value read with a cache's or a Redis client's
+get call, changed, and written back with its set call (`views = cache.get(k) or 0` then
+`cache.set(k, views + 1)`), including a read made by a helper function of the module, and in
+coroutines, where any await between the read and the write lets another task do the same.
 
 ## Why is this bad?
 `x += 1` is a read, an add and a store. Two threads can read the same old value and both store
 old + 1: one update is lost. The GIL does not prevent it (a thread switch can fall between the
 read and the store), and free-threaded Python makes it frequent. Counters drift, ids repeat,
-budgets are under-counted.
+budgets are under-counted. Through a store's API the window is wider still: each call is a
+round trip, so two requests that finish together almost always read the same total.
 
 ## Example
 ```python
@@ -47,12 +52,14 @@ def next_id():
 def create_job():
     return {"id": next_id()}
 ```
-or `itertools.count()`, whose `next()` is atomic.
+or `itertools.count()`, whose `next()` is atomic. For a cache or a Redis client, use its atomic
+increment (`cache.incr(key)`, `await redis.incrbyfloat(key, cost)`) instead of get and set.
 """
 
 from __future__ import annotations
 
 from racefree.analysis.concurrency import PREEMPTIVE, self_concurrency
+from racefree.summarize.model import OP_MUTATE
 from racefree.rules.base import Rule, entry_description, function_name, make_finding, short_name, unlocked
 
 
@@ -65,11 +72,22 @@ def check(obj, evidence):
     if not writes:
         return []
     first = writes[0]
-    message = (
-        f"`{short_name(obj)}` is updated with a read-modify-write in `{function_name(first)}` "
-        f"({entry_description(first)}) without a lock: concurrent updates are lost"
-    )
-    reason = f"{obj.why_shared}; {entry_description(first)} runs on several threads at once"
+    if first.access.op == OP_MUTATE:  # a value read with the store's get call, written back with set
+        message = (
+            f"`{short_name(obj)}` is read, changed and written back through its get and set calls in "
+            f"`{function_name(first)}` ({entry_description(first)}) without an atomic update: "
+            f"concurrent updates are lost"
+        )
+    else:
+        message = (
+            f"`{short_name(obj)}` is updated with a read-modify-write in `{function_name(first)}` "
+            f"({entry_description(first)}) without a lock: concurrent updates are lost"
+        )
+    if self_concurrency(first) == PREEMPTIVE:
+        reason = f"{obj.why_shared}; {entry_description(first)} runs on several threads at once"
+    else:
+        reason = (f"{obj.why_shared}; {entry_description(first)} runs as several tasks at once, which "
+                  f"interleave at the awaits between the read and the write")
     return [make_finding(RULE, obj, evidence, message, reason, writes, [])]
 
 
@@ -80,6 +98,7 @@ RULE = Rule(
     summary="read-modify-write of shared state on several threads without a lock",
     doc=__doc__.split("\n", 2)[2],
     fix="Guard the read-modify-write with a threading.Lock defined next to the state, or use an "
-    "atomic structure (itertools.count(), queue.Queue).",
+    "atomic structure (itertools.count(), queue.Queue); for a cache or a Redis client, its atomic "
+    "increment (incr, incrbyfloat) instead of get and set.",
     check=check,
 )

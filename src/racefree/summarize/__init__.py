@@ -9,6 +9,7 @@ import tokenize
 from dataclasses import dataclass
 
 from racefree.summarize.model import ModuleSummary
+from racefree.summarize.store_api_updates import may_write_stores
 from racefree.summarize.visitor import ModuleSummarizer
 
 # Files beyond this size are generated code or data; parsing them costs more than it tells.
@@ -50,7 +51,8 @@ def summarize_source(data: bytes, path: str, module: str, is_package: bool) -> M
         return FileError(path, f"skipped: cannot parse: {exc}")
     lines = text.count("\n") + (0 if text.endswith("\n") or not text else 1)
     try:
-        return ModuleSummarizer(module, path, is_package, lines, ":=" in text).summarize(tree)
+        return ModuleSummarizer(module, path, is_package, lines, ":=" in text,
+                                may_write_stores(text)).summarize(tree)
     except RecursionError:
         return FileError(path, "skipped: too deeply nested to analyse")
 

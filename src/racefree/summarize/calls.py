@@ -10,6 +10,7 @@ from __future__ import annotations
 import ast
 
 from racefree.knowledge.containers import CHECK_INDEPENDENT_METHODS, MUTATING_METHODS, READING_METHODS
+from racefree.knowledge.key_value_stores import STORE_READ_METHODS
 from racefree.summarize.model import (
     OP_LOAD,
     OP_MUTATE,
@@ -29,6 +30,7 @@ class CallVisits:
         if id(node) in self._visited_calls:
             return
         self._visited_calls.add(id(node))
+        store_reading_calls = self._store_reading_calls
         func = node.func
         frame = self.frame
         callee: Ref | None = None
@@ -36,6 +38,9 @@ class CallVisits:
         if type(func) is ast.Attribute:
             receiver = self.ref_of(func.value)
             method = func.attr
+            if self.writes_stores and (receiver is not None and method in STORE_READ_METHODS or type(
+                    func.value) is ast.Name and func.value.id == frame.self_name and self._store_reading_callee(func)):
+                self._store_reading_calls += 1  # a store's get, or a method that may return one's value
             if method == "__setattr__" and len(node.args) == 3 and frame.scope is not None:
                 self._reflective_access("setattr", node)  # object.__setattr__(self, "name", value)
             elif method == "update" and type(func.value) is ast.Attribute and func.value.attr == "__dict__":
@@ -57,6 +62,8 @@ class CallVisits:
                 if callee is None:
                     self._expr(func.value)
         elif type(func) is ast.Name:
+            if self.writes_stores and func.id in self.module_functions and self._store_reading_callee(func):
+                self._store_reading_calls += 1  # may return what it read from a store
             local_callee = self._local_function(func.id)
             if local_callee is None and not self._name_is_local(func.id):
                 callee = self._interned(("global", func.id, ()))
@@ -82,6 +89,8 @@ class CallVisits:
                 value = keyword.value
                 if type(value) in (ast.Name, ast.Attribute) and (ref := self.ref_of(value)) is not None:
                     argument_refs.append((None, keyword.arg, ref))
+        if type(func) is ast.Attribute and frame.scope is not None and self.writes_stores:
+            self._store_api_call(func, receiver, node, store_reading_calls != self._store_reading_calls)
         if callee is None and local_callee is None and not function_args:
             return
         first = constant_key(node.args[0]) if node.args else None

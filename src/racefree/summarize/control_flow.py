@@ -41,6 +41,8 @@ class ControlFlowVisits:
             self.frame.awaits += 1
             self.frame.awaits_seen += 1
         self._store(node.target, None, {}, node)
+        if self.frame.scope is not None and self.writes_stores:
+            self._note_store_api_loop(node.target, node.iter)
         element_of = self._common_container(node.iter)
         if element_of is not None and type(node.target) is ast.Name and self.frame.scope is not None:
             # `for base in (stats["total"], stats[model]): base["n"] += 1` changes stats.

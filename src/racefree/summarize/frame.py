@@ -14,7 +14,7 @@ class Frame:
     __slots__ = (
         "summary", "scope", "class_name", "self_name", "cls_name", "locks", "checks",
         "awaits", "loop_depth", "taint", "nested", "aliases", "in_test", "enclosing_checks", "saved",
-        "check_free_writes", "awaits_seen", "saved_at", "sources",
+        "check_free_writes", "awaits_seen", "saved_at", "sources", "store_reads",
     )
 
     def __init__(self, summary: FunctionSummary, scope: FunctionScope | None, class_name: str | None):
@@ -40,3 +40,5 @@ class Frame:
         self.awaits_seen = 0  # every await so far, on any branch: where other tasks run
         self.saved_at: dict[str, int] = {}  # saved local -> awaits seen when it was saved
         self.sources: dict[str, tuple[str, ...]] = {}  # local -> request-data sources of its value
+        # local -> where its value was read through a store's API (see store_api_updates)
+        self.store_reads: dict[str, tuple[frozenset, int, bool]] = {}

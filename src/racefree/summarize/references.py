@@ -21,6 +21,8 @@ class References:
             node = stack.pop()
             if isinstance(node, (*_FUNCTION_NODES, ast.ClassDef)):
                 self.module_names.add(node.name)
+                if type(node) is not ast.ClassDef:
+                    self.module_functions.add(node.name)
             elif isinstance(node, (ast.Assign, ast.AnnAssign, ast.AugAssign)):
                 for target in (node.targets if type(node) is ast.Assign else [node.target]):
                     target_names(target, self.module_names)

@@ -21,12 +21,17 @@ from racefree.summarize.model import (
     Registration,
 )
 from racefree.summarize.syntax import (
+    alias_candidates,
     constant_key,
     declares_instance_field,
     dotted_text,
     positions_under_arithmetic,
     stores_scalar,
 )
+
+
+# Values a local can be another name for shared state through (see alias_candidates).
+_MAY_ALIAS = (ast.Name, ast.Attribute, ast.IfExp, ast.BoolOp)
 
 
 class StoreVisits:
@@ -39,6 +44,7 @@ class StoreVisits:
 
     def _assignment(self, targets: list[ast.expr], value: ast.expr, node: ast.stmt) -> None:
         start = len(self.frame.summary.accesses)
+        awaits_before, calls_before = self.frame.awaits, self._store_reading_calls
         self._expr(value)
         self._value_sources = self._request_sources(value)
         scope = self.frame.scope
@@ -61,11 +67,15 @@ class StoreVisits:
             else:
                 self._store(target, value, arithmetic_reads, node)
         self._value_sources = ()
+        if scope is not None and self.writes_stores:
+            self._note_store_api_assignment(targets, value, awaits_before, calls_before != self._store_reading_calls)
 
     def _aug_assign(self, node: ast.AugAssign) -> None:
         self._expr(node.value)
         target = node.target
         ref = self.ref_of(target.value) if type(target) is ast.Subscript else self.ref_of(target)
+        if type(target) is ast.Name and ref is None and self.frame.scope is not None and self.writes_stores:
+            self._note_store_api_update(target.id, node.value)  # `views += 1` on a local
         if type(target) is ast.Name and ref is not None and not self._is_toplevel():
             if target.id in self.frame.scope.declared_global:
                 self.summary.global_rebinds.add(target.id)
@@ -216,10 +226,11 @@ class StoreVisits:
             frame.sources.pop(name, None)
         # A local bound to shared state itself (not a value read from it) is another name for it.
         frame.aliases.pop(name, None)
-        if value is not None and type(value) in (ast.Name, ast.Attribute):
-            alias = self.ref_of(value)
+        for named in alias_candidates(value) if type(value) in _MAY_ALIAS else ():
+            alias = self.ref_of(named)
             if alias is not None and (alias.attrs or alias.root_kind == "global"):
                 frame.aliases[name] = alias
+                break
         saved = self._saved_value(value)
         if saved is not None:
             frame.saved[name] = saved

@@ -62,6 +62,21 @@ def tests_only_emptiness(test: ast.expr) -> bool:
     return kind in (ast.Name, ast.Attribute, ast.Subscript)
 
 
+def alias_candidates(value: ast.expr | None) -> list[ast.expr]:
+    """The names a local bound to value may stand for: `core = self._core`, and either branch of
+    `target = shared_cache if cache is None else cache` or `target = cache or shared_cache`."""
+    kind = type(value)
+    if kind in (ast.Name, ast.Attribute):
+        return [value]
+    if kind is ast.IfExp:
+        branches = [value.body, value.orelse]
+    elif kind is ast.BoolOp and type(value.op) is ast.Or:
+        branches = value.values
+    else:
+        return []
+    return [b for b in branches if type(b) in (ast.Name, ast.Attribute)]
+
+
 def positions_under_arithmetic(value: ast.expr) -> set[tuple[int, int]]:
     """Where a read feeds the new value rather than sitting beside it: operands of arithmetic
     (`n + 1`, `items + [x]`), what a comprehension walks (`[r for r in receivers if r.alive]`),

@@ -34,6 +34,7 @@ from racefree.summarize.model import (
     Ref,
 )
 from racefree.summarize.references import References
+from racefree.summarize.store_api_updates import StoreApiUpdates
 from racefree.summarize.stores import StoreVisits
 from racefree.summarize.syntax import constant_key, dotted_text
 from racefree.summarize.value_flows import ValueFlows
@@ -46,15 +47,23 @@ _ITERATING_HELPERS = frozenset({"iteritems", "itervalues", "iterkeys", "viewitem
 
 
 class ModuleSummarizer(References, ImportVisits, DefinitionVisits, StoreVisits, BindingNotes, ValueFlows,
-                       ControlFlowVisits, CallVisits):
+                       ControlFlowVisits, CallVisits, StoreApiUpdates):
     """The pass itself: frames, statement dispatch, expressions and the record of each access. The
     statements and expressions with more to say are visited by the mixins it is built from."""
 
-    def __init__(self, module: str, path: str, is_package: bool, lines: int, has_walrus: bool = True):
+    def __init__(self, module: str, path: str, is_package: bool, lines: int, has_walrus: bool = True,
+                 writes_stores: bool = True):
         self.summary = ModuleSummary(module=module, path=path, is_package=is_package, lines=lines)
         self.has_walrus = has_walrus
         self._walrus_lines: list[int] = []  # lines of the `:=` expressions, in order
         self.module_names: set[str] = set()
+        self.writes_stores = writes_stores  # the source calls a store's set method (store_api_updates)
+        self.module_functions: set[str] = set()  # names of the functions defined at module level
+        # Calls that may bring a value read from a store (see store_api_updates), counted so that
+        # an expression is searched for them only when it made one.
+        self._store_reading_calls = 0
+        self._pending_store_writes: list = []  # store writes through functions, kept once resolved
+        self._returned_store_reads: dict[str, frozenset] = {}  # function -> stores its result is read from
         self._function_imports: set[str] = set()  # names functions import for themselves
         self.frames: list[Frame] = []
         self.frame: Frame = None  # type: ignore[assignment]  # set by _enter before any use
@@ -87,6 +96,7 @@ class ModuleSummarizer(References, ImportVisits, DefinitionVisits, StoreVisits, 
         self._enter(Frame(toplevel, None, None))
         self._block(tree.body)
         self._leave()
+        self._resolve_store_api_writes()
         return self.summary
 
     # ------------------------------------------------------------ helpers
@@ -167,7 +177,11 @@ class ModuleSummarizer(References, ImportVisits, DefinitionVisits, StoreVisits, 
 
     def _return(self, node: ast.Return) -> None:
         if node.value is not None:
+            calls_before = self._store_reading_calls
             self._expr(node.value)
+            if self.writes_stores and self.frame.scope is not None and \
+                    (calls_before != self._store_reading_calls or self.frame.store_reads):
+                self._note_store_api_return(node.value)
             ref = self.ref_of(node.value)
             if ref is None and type(node.value) is ast.Name and self._local_function(node.value.id):
                 ref = Ref("local", node.value.id)  # a decorator handing back its wrapper
