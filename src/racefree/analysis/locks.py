@@ -3,7 +3,7 @@ caller holds on every path to its function (an intersection over the call graph)
 
 from __future__ import annotations
 
-from racefree.index import INSTANCE_ATTR, ProgramIndex
+from racefree.index import FUNCTION, INSTANCE_ATTR, ProgramIndex
 from racefree.knowledge.merged import BUILT_IN, Knowledge
 from racefree.knowledge.sync import LOCK_NAME_HINTS
 from racefree.summarize.model import CALL, Ref
@@ -33,6 +33,11 @@ class LockModel:
                 self._ids[key] = receiver
                 return receiver
         info = self.index.functions[fid]
+        if ref.attrs and ref.attrs[-1] == CALL:
+            held = self._held_by_context_manager(fid, Ref(ref.root_kind, ref.root, ref.attrs[:-1]))
+            if held is not None:
+                self._ids[key] = held
+                return held
         symbol = self.index.resolve_ref(info.module, ref, info.summary.class_name)
         lock = None
         last = (ref.attrs[-1] if ref.attrs else ref.root).lower()
@@ -46,6 +51,20 @@ class LockModel:
             lock = f"{info.module.module}:{ref.text()}"
         self._ids[key] = lock
         return lock
+
+    def _held_by_context_manager(self, fid: str, callee: Ref) -> str | None:
+        """`with self._locked():` where `_locked` is a generator that yields inside `with
+        self._lock:`: the body of the `with` runs under that lock."""
+        info = self.index.functions[fid]
+        symbol = self.index.resolve_ref(info.module, callee, info.summary.class_name)
+        if symbol is None or symbol.kind != FUNCTION or symbol.name not in self.index.functions:
+            return None
+        manager = self.index.functions[symbol.name].summary
+        for lock in manager.yield_locks:
+            held = self.lock_id(symbol.name, lock)
+            if held is not None:
+                return held
+        return None
 
     def _has_singleton(self, class_id: str | None) -> bool:
         return class_id is not None and any(

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import ast
 
+from racefree.knowledge.sync import LOCK_NAME_HINTS
 from racefree.summarize.model import OP_LOAD, OP_REBIND, READ, WRITE, Ref
 from racefree.summarize.syntax import always_leaves, tests_only_emptiness
 
@@ -78,7 +79,7 @@ class ControlFlowVisits:
         lock = None
         test = node.test
         if type(test) is ast.Call and type(test.func) is ast.Attribute and test.func.attr == "acquire":
-            lock = self.ref_of(test.func.value)
+            lock = self._lock_ref(test.func.value)
         if lock is not None:
             self.frame.locks.append(lock)
         # An await in a branch that leaves (`if full: await reject(); return`) does not run
@@ -141,7 +142,7 @@ class ControlFlowVisits:
         pushed = 0
         for item in node.items:
             self._expr(item.context_expr)
-            lock = self.ref_of(item.context_expr)
+            lock = self._lock_ref(item.context_expr)
             if lock is not None:
                 frame.locks.append(lock)
                 pushed += 1
@@ -154,16 +155,64 @@ class ControlFlowVisits:
         if pushed:
             del frame.locks[-pushed:]
 
+    def _lock_ref(self, node: ast.expr) -> Ref | None:
+        """The lock an expression names: shared state (`self._lock`), or one of the per-key locks
+        a shared container holds (`self._locks[key]`, a local bound to one), named by the
+        container: two accesses under it for the same key are ordered, and different keys do not
+        touch the same slot."""
+        ref = self.ref_of(node)
+        if ref is not None:
+            return ref
+        if type(node) is ast.Name:
+            return self.frame.lock_elements.get(node.id)
+        if type(node) is ast.Subscript:
+            return self._lock_container(node.value)
+        return None
+
+    def _lock_container(self, node: ast.expr) -> Ref | None:
+        """node names a shared container of locks (`self._cache_locks`)."""
+        ref = self.ref_of(node)
+        if ref is None:
+            return None
+        last = (ref.attrs[-1] if ref.attrs else ref.root).lower()
+        return ref if any(hint in last for hint in LOCK_NAME_HINTS) else None
+
+    def _note_lock_element(self, name: str, value: ast.expr | None) -> None:
+        """`key_lock = self._locks[key]`, `= self._locks.get(key)`, `= self._locks.setdefault(key, Lock())`."""
+        frame = self.frame
+        container = None
+        if type(value) is ast.Subscript:
+            container = self._lock_container(value.value)
+        elif type(value) is ast.Call and type(value.func) is ast.Attribute and value.func.attr in ("get", "setdefault"):
+            container = self._lock_container(value.func.value)
+        if container is not None:
+            frame.lock_elements[name] = container
+        else:
+            frame.lock_elements.pop(name, None)
+
+    def _held_on_entry(self, lock: Ref) -> None:
+        """`lock.release()` of a lock this function did not take: its caller took it (urllib3's
+        `acquire_and_get` ... `set_and_release`), so what ran before here ran under it."""
+        summary = self.frame.summary
+        for access in summary.accesses:
+            if lock not in access.locks:
+                access.locks = (*access.locks, lock)
+        for call in summary.calls:
+            if lock not in call.locks:
+                call.locks = (*call.locks, lock)
+
     def _expr_stmt(self, node: ast.Expr) -> None:
         value = node.value
         if type(value) is ast.Call and type(value.func) is ast.Attribute:
             method = value.func.attr
             if method in ("acquire", "release"):
-                lock = self.ref_of(value.func.value)
+                lock = self._lock_ref(value.func.value)
                 if lock is not None:
                     if method == "acquire":
                         self.frame.locks.append(lock)
                     elif lock in self.frame.locks:
                         self.frame.locks.remove(lock)
+                    elif self.frame.scope is not None:
+                        self._held_on_entry(lock)
                     return
         self._expr(value)

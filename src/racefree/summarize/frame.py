@@ -15,6 +15,7 @@ class Frame:
         "summary", "scope", "class_name", "self_name", "cls_name", "locks", "checks",
         "awaits", "loop_depth", "taint", "nested", "aliases", "in_test", "enclosing_checks", "saved",
         "check_free_writes", "awaits_seen", "saved_at", "sources", "store_reads",
+        "lock_elements",
     )
 
     def __init__(self, summary: FunctionSummary, scope: FunctionScope | None, class_name: str | None):
@@ -42,3 +43,5 @@ class Frame:
         self.sources: dict[str, tuple[str, ...]] = {}  # local -> request-data sources of its value
         # local -> where its value was read through a store's API (see store_api_updates)
         self.store_reads: dict[str, tuple[frozenset, int, bool]] = {}
+        # `key_lock = self._locks[key]`: the local is one of the locks a shared container holds
+        self.lock_elements: dict[str, Ref] = {}

@@ -129,6 +129,9 @@ class FunctionSummary:
     returns: list[Ref] = field(default_factory=list)  # shared state the function returns
     parameters: list[str] = field(default_factory=list)  # positional then keyword, without self/cls
     method_kind: str = "function"  # "function", "method", "classmethod", "staticmethod"
+    # Locks held where the function yields: used as a context manager (`with self._locked():`),
+    # it holds them around the body of the `with`.
+    yield_locks: tuple[Ref, ...] = ()
 
 
 @dataclass(slots=True)

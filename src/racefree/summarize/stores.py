@@ -224,6 +224,8 @@ class StoreVisits:
             frame.sources[name] = self._value_sources
         else:
             frame.sources.pop(name, None)
+        if frame.lock_elements or type(value) in (ast.Subscript, ast.Call):
+            self._note_lock_element(name, value)
         # A local bound to shared state itself (not a value read from it) is another name for it.
         frame.aliases.pop(name, None)
         for named in alias_candidates(value) if type(value) in _MAY_ALIAS else ():

@@ -219,6 +219,12 @@ class ModuleSummarizer(References, ImportVisits, DefinitionVisits, StoreVisits, 
             self._expr(node.value)
             self.frame.awaits += 1
             self.frame.awaits_seen += 1
+        elif kind is ast.Yield or kind is ast.YieldFrom:
+            if node.value is not None:
+                self._expr(node.value)
+            frame = self.frame
+            if frame.locks and frame.scope is not None and not frame.summary.yield_locks:
+                frame.summary.yield_locks = tuple(frame.locks)
         elif kind is ast.Lambda:
             self._lambda(node)
         elif kind in (ast.ListComp, ast.SetComp, ast.GeneratorExp, ast.DictComp):
