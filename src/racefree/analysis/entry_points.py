@@ -91,6 +91,7 @@ def is_test_module(module: str) -> bool:
 
 def _public_api(index: ProgramIndex):
     """Public functions, and public methods of public classes, of library modules."""
+    forever: dict[str, bool] = {}
     for info in index.functions.values():
         summary = info.summary
         module = info.module.module
@@ -102,8 +103,9 @@ def _public_api(index: ProgramIndex):
         private = name.startswith("_") and name not in PUBLIC_DUNDERS
         if private and not (name.startswith("_") and not name.startswith("__") and _hook_of_outside_base(index, info)):
             continue
-        if name in MAIN_FUNCTIONS or _set_up_name(name) or _marked_set_up(summary):
-            continue
+        if name in MAIN_FUNCTIONS or _set_up_name(name) or _marked_set_up(summary) \
+                or _serves_forever(index, info.fid, forever):
+            continue  # set-up API, or a main loop that runs on whichever thread calls it
         if _start_up_hook(index, info):
             continue
         if summary.class_name is not None:
@@ -145,6 +147,23 @@ def _loop_callback(index: ProgramIndex, info: FunctionInfo) -> bool:
         return False
     lineage = index.lineage(f"{info.module.module}.{class_name}")
     return any(name_matches(base, c) for base in LOOP_DRIVEN_BASES for c in lineage)
+
+
+def _serves_forever(index: ProgramIndex, fid: str, known: dict[str, bool]) -> bool:
+    """The function runs the program's main loop (`Arbiter.run`: `while True: ...`), itself or
+    through a call (`Application.run` -> `Arbiter(self).run()`): it returns only when the service
+    stops, so callers run it once, on one thread, not side by side. Only plain functions: calling
+    a coroutine function starts nothing, and a loop in a task runs beside its caller."""
+    if fid in known:
+        return known[fid]
+    known[fid] = False  # a cycle in the call graph proves nothing
+    summary = index.functions[fid].summary
+    found = not summary.is_async and summary.serves_forever or not summary.is_async and any(
+        _serves_forever(index, edge.callee, known) for edge in index.calls_from.get(fid, ())
+        if edge.callee in index.functions
+    )
+    known[fid] = found
+    return found
 
 
 def _marked_set_up(summary) -> bool:

@@ -10,7 +10,7 @@ import ast
 
 from racefree.knowledge.sync import LOCK_NAME_HINTS
 from racefree.summarize.model import OP_LOAD, OP_REBIND, READ, WRITE, Ref
-from racefree.summarize.syntax import always_leaves, tests_only_emptiness
+from racefree.summarize.syntax import always_leaves, can_leave_loop, runs_until_stopped, tests_only_emptiness
 
 
 class ControlFlowVisits:
@@ -62,6 +62,11 @@ class ControlFlowVisits:
         return refs.pop() if len(refs) == 1 else None
 
     def _while(self, node: ast.While) -> None:
+        frame = self.frame
+        if frame.loop_depth == 0 and frame.scope is not None and not frame.summary.is_async \
+                and runs_until_stopped(node, frame.self_name) \
+                and not can_leave_loop(node.body):
+            frame.summary.serves_forever = True
         checks = self._test(node.test)
         self.frame.loop_depth += 1
         self.frame.enclosing_checks.append(checks)

@@ -76,6 +76,8 @@ class DefinitionVisits:
             self._expr(node.body)
         else:
             self._block(node.body)
+            if frame.returns_value:
+                summary.serves_forever = False  # a loop that drains into a result is no main loop
         self._leave()
         return qualname
 

@@ -15,7 +15,7 @@ class Frame:
         "summary", "scope", "class_name", "self_name", "cls_name", "locks", "checks",
         "awaits", "loop_depth", "taint", "nested", "aliases", "in_test", "enclosing_checks", "saved",
         "check_free_writes", "awaits_seen", "saved_at", "sources", "store_reads",
-        "lock_elements",
+        "lock_elements", "returns_value",
     )
 
     def __init__(self, summary: FunctionSummary, scope: FunctionScope | None, class_name: str | None):
@@ -45,3 +45,4 @@ class Frame:
         self.store_reads: dict[str, tuple[frozenset, int, bool]] = {}
         # `key_lock = self._locks[key]`: the local is one of the locks a shared container holds
         self.lock_elements: dict[str, Ref] = {}
+        self.returns_value = False  # a `return <value>`: the function computes something

@@ -132,6 +132,9 @@ class FunctionSummary:
     # Locks held where the function yields: used as a context manager (`with self._locked():`),
     # it holds them around the body of the `with`.
     yield_locks: tuple[Ref, ...] = ()
+    # Runs a loop that ends only when the service stops (`while True:`, `while self.alive:`): the
+    # main loop of whichever thread calls it, not an operation callers run side by side.
+    serves_forever: bool = False
 
 
 @dataclass(slots=True)

@@ -62,6 +62,44 @@ def tests_only_emptiness(test: ast.expr) -> bool:
     return kind in (ast.Name, ast.Attribute, ast.Subscript)
 
 
+def runs_until_stopped(loop: ast.While, self_name: str | None) -> bool:
+    """A loop that runs until the service stops: `while True:`, or a test of a flag of the object
+    that the body leaves alone (`while self.alive:`, `while not self._shutdown.is_set():`), as
+    opposed to a drain (`while self.pending: self.pending.pop()`)."""
+    test = loop.test
+    if type(test) is ast.Constant:
+        return bool(test.value)
+    if type(test) is ast.UnaryOp and type(test.op) is ast.Not:
+        test = test.operand
+    if type(test) is ast.Call and type(test.func) is ast.Attribute and test.func.attr == "is_set" and not test.args:
+        test = test.func.value
+    if self_name is None or type(test) is not ast.Attribute or type(test.value) is not ast.Name \
+            or test.value.id != self_name:
+        return False
+    flag = test.attr
+    return not any(type(node) is ast.Attribute and node.attr == flag
+                   for statement in loop.body for node in ast.walk(statement))
+
+
+def can_leave_loop(body: list[ast.stmt]) -> bool:
+    """A `break` of this loop or a `return` in its body (a retry loop, a drain loop): the loop
+    ends when its work is done, not when the service stops."""
+    stack = list(body)
+    while stack:
+        node = stack.pop()
+        kind = type(node)
+        if kind is ast.Return or kind is ast.Break:
+            return True
+        if kind in (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Lambda):
+            continue
+        if kind in (ast.For, ast.AsyncFor, ast.While):
+            # A break there leaves only that inner loop; a return still leaves this one.
+            stack.extend(n for n in ast.walk(node) if type(n) is ast.Return)
+            continue
+        stack.extend(child for child in ast.iter_child_nodes(node) if isinstance(child, (ast.stmt, ast.excepthandler)))
+    return False
+
+
 def alias_candidates(value: ast.expr | None) -> list[ast.expr]:
     """The names a local bound to value may stand for: `core = self._core`, and either branch of
     `target = shared_cache if cache is None else cache` or `target = cache or shared_cache`."""

@@ -177,6 +177,7 @@ class ModuleSummarizer(References, ImportVisits, DefinitionVisits, StoreVisits, 
 
     def _return(self, node: ast.Return) -> None:
         if node.value is not None:
+            self.frame.returns_value = True
             calls_before = self._store_reading_calls
             self._expr(node.value)
             if self.writes_stores and self.frame.scope is not None and \
