@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from racefree.knowledge.sync import SAFE_CONTAINER_CONSTRUCTORS
+from racefree.loop_callbacks import callback_edge, loop_callback_edges
 from racefree.summarize.model import CALL, Binding, Call, ClassSummary, FunctionArg, FunctionSummary, ModuleSummary, Ref
 from racefree.summarize.visitor import TOPLEVEL
 from racefree.knowledge.containers import CACHED_PROPERTY_DECORATORS
@@ -101,9 +102,13 @@ class ProgramIndex:
                 callee = self.resolve_call(info, call)
                 if callee is None:
                     continue
-                edge = CallEdge(fid, callee, call.line, call)
-                self.calls_from.setdefault(fid, []).append(edge)
-                self.calls_to.setdefault(callee, []).append(edge)
+                self._add_edge(CallEdge(fid, callee, call.line, call))
+        for caller, callee, line in loop_callback_edges(self):
+            self._add_edge(callback_edge(caller, callee, line, CallEdge))
+
+    def _add_edge(self, edge: CallEdge) -> None:
+        self.calls_from.setdefault(edge.caller, []).append(edge)
+        self.calls_to.setdefault(edge.callee, []).append(edge)
 
     # ------------------------------------------------------- resolution
     def resolve_global(self, module: ModuleSummary, name: str, depth: int = 0) -> Symbol | None:

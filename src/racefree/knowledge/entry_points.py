@@ -355,3 +355,10 @@ def name_matches(pattern: str, dotted: str) -> bool:
     return dotted == f"{package}.{tail}" or dotted.endswith(f".{tail}")
 # Methods that build or set up a new object: while they run, no other thread has the instance.
 CONSTRUCTORS = frozenset({"__init__", "__new__", "__post_init__", "__init_subclass__", "__set_name__"})
+# Event-loop methods that schedule a callback to run on the loop's own thread, by the position of
+# the callback among their arguments: `loop.call_soon_threadsafe(cb)`, `loop.call_later(delay, cb)`.
+LOOP_SCHEDULING_METHODS: dict[str, int] = {"call_soon_threadsafe": 0, "call_soon": 0, "call_later": 1, "call_at": 1}
+# Calls (by last name) that hand back the loop running the calling code, and loop methods that
+# run the loop on the calling thread: a callback scheduled on that loop runs where they run.
+LOOP_GETTERS = frozenset({"get_running_loop", "get_event_loop"})
+LOOP_RUNNERS = frozenset({"run_forever", "run_until_complete"})
