@@ -45,7 +45,7 @@ def loop_callback_edges(index: ProgramIndex) -> list[tuple[str, str, int]]:
 
 def callback_edge(caller: str, callee: str, line: int, edge_type: type[CallEdge]) -> CallEdge:
     """An edge for a loop callback: no locks are held, the loop calls it from its own stack."""
-    return edge_type(caller, callee, line, Call(callee=None, local_callee=None, line=line, col=0))
+    return edge_type(caller, callee, line, Call(callee=None, local_callee=None, line=line, col=0, spreads=True))
 
 
 def _receiver_symbol(index: ProgramIndex, info: FunctionInfo, method: Ref) -> Symbol | None:

@@ -40,6 +40,7 @@ from racefree.knowledge.entry_points import (
 )
 from racefree.knowledge.merged import BUILT_IN, Knowledge
 from racefree.knowledge.requests import PER_REQUEST_GLOBALS
+from racefree.analysis.parameter_guards import guarded_modes
 from racefree.knowledge.sync import PER_THREAD_BASES
 from racefree.summarize.model import OP_ITERATE, OP_MUTATE, OP_REBIND, OP_SLOT_STORE, Access
 from racefree.summarize.visitor import TOPLEVEL
@@ -172,9 +173,11 @@ def collect_shared_objects(index: ProgramIndex, reach: Reachability, locks: Lock
                 held = locks.held(fid, access.locks)
                 if symbol.kind != INSTANCE_ATTR:
                     held = held - locks.per_instance  # one instance's lock cannot guard what all share
+                access_modes = built_modes if access.ref.root_kind == "self" else modes
+                if access.guards:
+                    access_modes = guarded_modes(index, reach, fid, access.guards, access_modes)
                 shared.facts.append(AccessFact(_with_implicit_growth(access, symbol), info, held,
-                                               built_modes if access.ref.root_kind == "self" else modes,
-                                               in_lazy_loader=lazy_loader))
+                                               access_modes, in_lazy_loader=lazy_loader))
     for shared in objects.values():
         overriding = {fact.fid for fact in shared.facts if fact.access.restores}
         for fact in shared.facts:

@@ -94,6 +94,7 @@ class CallVisits:
         if callee is None and local_callee is None and not function_args:
             return
         first = constant_key(node.args[0]) if node.args else None
+        argument_kinds, spreads = self._argument_kinds(node)
         frame.summary.calls.append(
             Call(
                 callee=callee, local_callee=local_callee, line=node.lineno, col=node.col_offset,
@@ -101,6 +102,7 @@ class CallVisits:
                 function_args=tuple(function_args), first_arg_text=first, in_loop=frame.loop_depth > 0,
                 argument_refs=tuple(argument_refs),
                 lazy_guards=tuple(ref for checks in frame.enclosing_checks for ref, check in checks.items() if check[1]),
+                argument_kinds=argument_kinds, positional=len(node.args), spreads=spreads,
             )
         )
 

@@ -90,12 +90,23 @@ class ControlFlowVisits:
         # An await in a branch that leaves (`if full: await reject(); return`) does not run
         # before the code after the `if`: only the branches that fall through count.
         before = self.frame.awaits
+        guards = self.frame.param_guards
+        in_body, in_else = self._guards_of_test(test) if self.frame.scope is not None else ([], [])
+        held = len(guards)
+        guards.extend(in_body)
         self._block(node.body)
-        after_body = before if always_leaves(node.body) else self.frame.awaits
+        del guards[held:]
+        body_leaves = always_leaves(node.body)
+        after_body = before if body_leaves else self.frame.awaits
         if lock is not None and lock in self.frame.locks:
             self.frame.locks.remove(lock)
         self.frame.awaits = before
+        guards.extend(in_else)
         self._block(node.orelse)
+        if not body_leaves:
+            del guards[held:]  # else the else branch's tests hold on after a guard clause
+        if node.orelse and always_leaves(node.orelse) and not body_leaves:
+            guards.extend(in_body)  # `if x is None: ... else: return`: x is None from here on
         after_else = before if node.orelse and always_leaves(node.orelse) else self.frame.awaits
         self.frame.awaits = max(after_body, after_else)
         self.frame.enclosing_checks.pop()

@@ -10,6 +10,7 @@ import ast
 
 from racefree.summarize.frame import TOPLEVEL, Frame
 from racefree.summarize.model import ClassSummary, Decorator, FunctionSummary
+from racefree.summarize.parameter_guards import default_kinds
 from racefree.summarize.scopes import function_scope
 from racefree.summarize.syntax import constant_key, dotted_text, says_not_thread_safe
 
@@ -64,6 +65,7 @@ class DefinitionVisits:
         params = [a.arg for a in (*node.args.posonlyargs, *node.args.args)]
         skip = 1 if in_class and method_kind in ("method", "classmethod") else 0
         summary.parameters = params[skip:] + [a.arg for a in node.args.kwonlyargs]
+        summary.default_kinds = default_kinds(node.args)
         if in_class and params and method_kind == "method":
             frame.self_name = params[0]
         elif in_class and params and method_kind == "classmethod":

@@ -15,7 +15,7 @@ class Frame:
         "summary", "scope", "class_name", "self_name", "cls_name", "locks", "checks",
         "awaits", "loop_depth", "taint", "nested", "aliases", "in_test", "enclosing_checks", "saved",
         "check_free_writes", "awaits_seen", "saved_at", "sources", "store_reads",
-        "lock_elements", "returns_value",
+        "lock_elements", "returns_value", "param_guards", "value_kinds",
     )
 
     def __init__(self, summary: FunctionSummary, scope: FunctionScope | None, class_name: str | None):
@@ -46,3 +46,5 @@ class Frame:
         # `key_lock = self._locks[key]`: the local is one of the locks a shared container holds
         self.lock_elements: dict[str, Ref] = {}
         self.returns_value = False  # a `return <value>`: the function computes something
+        self.param_guards: list[tuple[str, str]] = []  # tests on parameters that hold here
+        self.value_kinds: dict[str, str] = {}  # local -> the kind of value it holds, if known

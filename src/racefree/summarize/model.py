@@ -14,6 +14,17 @@ from dataclasses import dataclass, field
 # In a reference's attributes, a call: `get_client().query` is ("get_client", ("()", "query")).
 CALL = "()"
 
+# The kind of a value where the syntax shows it (parameter_guards.py) ...
+NONE = "none"
+TRUE = "true"  # true, and not None
+FALSE = "false"  # false, and not None
+SOME = "some"  # not None
+# ... and the tests on a parameter that guard an access.
+IS_NONE = "is-none"
+NOT_NONE = "not-none"
+TRUTHY = "truthy"
+FALSY = "falsy"
+
 # Access kinds
 READ = "read"
 WRITE = "write"
@@ -63,6 +74,9 @@ class Access:
     # For a store: the request-data sources its value is computed from, directly or through
     # locals (`data = request.get_json(); cfg["k"] = data["k"]` -> ("flask.request",)).
     value_sources: tuple[str, ...] = ()
+    # Tests on the function's own parameters that hold where the access runs:
+    # `if serializers is None: _serializers[k] = v` -> (("serializers", IS_NONE),)
+    guards: tuple[tuple[str, str], ...] = ()
 
 
 @dataclass(slots=True)
@@ -82,6 +96,12 @@ class Call:
     argument_refs: tuple[tuple[int | None, str | None, Ref], ...] = ()
     # Shared state an enclosing `if` tested for emptiness: `if not _loaded: _load()`
     lazy_guards: tuple[Ref, ...] = ()
+    # The kinds of the arguments where the syntax shows them: (position or None, keyword or
+    # None, kind; None for a keyword argument of unknown kind), how many it passes by position,
+    # and whether it spreads more (`*args`, `**kwargs`).
+    argument_kinds: tuple[tuple[int | None, str | None, str | None], ...] = ()
+    positional: int = 0
+    spreads: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -135,6 +155,8 @@ class FunctionSummary:
     # Runs a loop that ends only when the service stops (`while True:`, `while self.alive:`): the
     # main loop of whichever thread calls it, not an operation callers run side by side.
     serves_forever: bool = False
+    # The kinds of the parameters' constant defaults (`auto_created=False` -> FALSE).
+    default_kinds: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass(slots=True)

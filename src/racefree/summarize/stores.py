@@ -30,6 +30,8 @@ from racefree.summarize.syntax import (
 )
 
 
+# Values whose kind (None, a true or false constant, a new container) a call can pass on.
+_KNOWN_KIND_VALUES = (ast.Constant, ast.Dict, ast.List, ast.Set, ast.Tuple)
 # Values a local can be another name for shared state through (see alias_candidates).
 _MAY_ALIAS = (ast.Name, ast.Attribute, ast.IfExp, ast.BoolOp)
 
@@ -220,6 +222,8 @@ class StoreVisits:
             access.read_modify_write = ref in arithmetic_reads
             access.await_between = access.await_between or (ref in arithmetic_reads and arithmetic_reads[ref].await_between)
             return
+        if frame.value_kinds or value is not None and type(value) in _KNOWN_KIND_VALUES:
+            self._note_value_kind(name, value)
         if self._value_sources:
             frame.sources[name] = self._value_sources
         else:

@@ -33,6 +33,7 @@ from racefree.summarize.model import (
     ModuleSummary,
     Ref,
 )
+from racefree.summarize.parameter_guards import ParameterGuards
 from racefree.summarize.references import References
 from racefree.summarize.store_api_updates import StoreApiUpdates
 from racefree.summarize.stores import StoreVisits
@@ -47,7 +48,7 @@ _ITERATING_HELPERS = frozenset({"iteritems", "itervalues", "iterkeys", "viewitem
 
 
 class ModuleSummarizer(References, ImportVisits, DefinitionVisits, StoreVisits, BindingNotes, ValueFlows,
-                       ControlFlowVisits, CallVisits, StoreApiUpdates):
+                       ControlFlowVisits, CallVisits, StoreApiUpdates, ParameterGuards):
     """The pass itself: frames, statement dispatch, expressions and the record of each access. The
     statements and expressions with more to say are visited by the mixins it is built from."""
 
@@ -130,6 +131,8 @@ class ModuleSummarizer(References, ImportVisits, DefinitionVisits, StoreVisits, 
             ref=ref, kind=kind, op=op, line=node.lineno, col=node.col_offset, slot=slot,
             locks=tuple(frame.locks), grows=grows,
         )
+        if frame.param_guards:
+            access.guards = tuple(frame.param_guards)
         if not acts_on_check:
             frame.check_free_writes.add(id(access))
         elif kind == WRITE:
@@ -151,12 +154,15 @@ class ModuleSummarizer(References, ImportVisits, DefinitionVisits, StoreVisits, 
 
     # --------------------------------------------------------- statements
     def _block(self, body: list[ast.stmt]) -> None:
+        guards = self.frame.param_guards
+        held = len(guards)
         for stmt in body:
             handler = self._stmt.get(type(stmt))
             if handler is not None:
                 handler(stmt)
             else:
                 self._generic(stmt)
+        del guards[held:]  # tests a guard clause made hold only to the end of its block
 
     def _generic(self, node: ast.AST) -> None:
         """Statements with no special meaning: visit expressions, recurse into bodies."""

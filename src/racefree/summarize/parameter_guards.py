@@ -1,0 +1,121 @@
+"""Branches on a function's own parameters, and what call sites pass for them.
+
+`if serializers is None: _serializers[fmt] = module` writes the shared registry only when the
+caller passes no dict of its own; `if auto_created: Field.auto_creation_counter -= 1` only when
+the caller asks for it. Each access records the tests on parameters that hold where it runs
+(its *guards*), each call the kind of value it passes where the syntax shows it (None, a true or
+false constant, a new container), and each function the kind of its constant defaults. The
+analysis then reaches a guarded access only through calls that can satisfy its guards.
+
+Value kinds: NONE, TRUE (true, not None), FALSE (false, not None), SOME (not None).
+Guard tests: IS_NONE, NOT_NONE, TRUTHY, FALSY.
+
+Mixed into ModuleSummarizer, whose frames and summaries it fills.
+"""
+
+from __future__ import annotations
+
+import ast
+
+from racefree.summarize.model import FALSE, FALSY, IS_NONE, NONE, NOT_NONE, SOME, TRUE, TRUTHY
+
+_NEGATION = {IS_NONE: NOT_NONE, NOT_NONE: IS_NONE, TRUTHY: FALSY, FALSY: TRUTHY}
+
+
+def value_kind(node: ast.expr | None) -> str | None:
+    """What kind of value an expression is, where the syntax alone says so."""
+    kind = type(node)
+    if kind is ast.Constant:
+        if node.value is None:
+            return NONE
+        return TRUE if node.value else FALSE
+    if kind in (ast.Dict, ast.List, ast.Set, ast.Tuple):
+        elements = node.keys if kind is ast.Dict else node.elts
+        return TRUE if elements else FALSE
+    if kind in (ast.ListComp, ast.SetComp, ast.DictComp, ast.GeneratorExp, ast.Lambda, ast.JoinedStr):
+        return SOME
+    return None
+
+
+def default_kinds(args: ast.arguments) -> dict[str, str]:
+    """The kinds of the parameters' constant defaults: `auto_created=False` -> FALSE."""
+    positional = [*args.posonlyargs, *args.args]
+    pairs = list(zip(positional[len(positional) - len(args.defaults):], args.defaults))
+    pairs += [(arg, default) for arg, default in zip(args.kwonlyargs, args.kw_defaults) if default is not None]
+    kinds = {}
+    for arg, default in pairs:
+        kind = value_kind(default) if type(default) is ast.Constant else None
+        if kind is not None:
+            kinds[arg.arg] = kind
+    return kinds
+
+
+class ParameterGuards:
+    def _guards_of_test(self, test: ast.expr) -> tuple[list, list]:
+        """The parameter tests that hold in the body of `if test:`, and in its else branch."""
+        kind = type(test)
+        if kind is ast.BoolOp:
+            parts = [self._guards_of_test(value) for value in test.values]
+            if type(test.op) is ast.And:  # all hold in the body; nothing is known in the else
+                return [g for body, _ in parts for g in body], []
+            return [], [g for _, orelse in parts for g in orelse]  # `or`: none fails in the else
+        if kind is ast.UnaryOp and type(test.op) is ast.Not:
+            body, orelse = self._guards_of_test(test.operand)
+            return orelse, body
+        guard = self._parameter_test(test)
+        if guard is None:
+            return [], []
+        return [guard], [(guard[0], _NEGATION[guard[1]])]
+
+    def _parameter_test(self, test: ast.expr) -> tuple[str, str] | None:
+        scope = self.frame.scope
+        if scope is None:
+            return None
+        if type(test) is ast.Name:
+            name, check = test.id, TRUTHY
+        elif type(test) is ast.Compare and len(test.ops) == 1 and type(test.left) is ast.Name \
+                and type(test.comparators[0]) is ast.Constant and test.comparators[0].value is None:
+            name = test.left.id
+            op = type(test.ops[0])
+            if op in (ast.Is, ast.Eq):
+                check = IS_NONE
+            elif op in (ast.IsNot, ast.NotEq):
+                check = NOT_NONE
+            else:
+                return None
+        else:
+            return None
+        return (name, check) if name in scope.unassigned_parameters else None
+
+    def _argument_kinds(self, node: ast.Call) -> tuple[tuple[tuple[int | None, str | None, str | None], ...], bool]:
+        """The kinds of the arguments a call passes where known (every keyword argument, None
+        where unknown), and whether it spreads more (`*args`, `**kwargs`), so that parameters it
+        does not name may still be passed."""
+        kinds = []
+        spreads = False
+        for position, arg in enumerate(node.args):
+            if type(arg) is ast.Starred:
+                spreads = True
+                break
+            kind = self._kind_of_argument(arg)
+            if kind is not None:
+                kinds.append((position, None, kind))
+        for keyword in node.keywords:
+            if keyword.arg is None:
+                spreads = True
+                continue
+            kinds.append((None, keyword.arg, self._kind_of_argument(keyword.value)))
+        return tuple(kinds), spreads
+
+    def _kind_of_argument(self, arg: ast.expr) -> str | None:
+        if type(arg) is ast.Name:
+            return self.frame.value_kinds.get(arg.id)
+        return value_kind(arg)
+
+    def _note_value_kind(self, name: str, value: ast.expr | None) -> None:
+        """`serializers = {}`: the local holds a value of a known kind until it is bound again."""
+        kind = value_kind(value)
+        if kind is None:
+            self.frame.value_kinds.pop(name, None)
+        else:
+            self.frame.value_kinds[name] = kind
