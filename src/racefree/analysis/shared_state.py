@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from racefree.analysis.locks import LockModel
 from racefree.analysis.reachability import Mode, Reach, Reachability
 from racefree.index import (
+    CLASS,
     CLASS_ATTR,
     EXTERNAL,
     FUNCTION,
@@ -41,8 +42,8 @@ from racefree.knowledge.entry_points import (
 from racefree.knowledge.merged import BUILT_IN, Knowledge
 from racefree.knowledge.requests import PER_REQUEST_GLOBALS
 from racefree.analysis.parameter_guards import guarded_modes
-from racefree.knowledge.sync import PER_THREAD_BASES
-from racefree.summarize.model import OP_ITERATE, OP_MUTATE, OP_REBIND, OP_SLOT_STORE, Access
+from racefree.knowledge.sync import PER_THREAD_BASES, PER_THREAD_STORAGE
+from racefree.summarize.model import OP_ITERATE, OP_MUTATE, OP_REBIND, OP_SLOT_STORE, Access, Ref
 from racefree.summarize.visitor import TOPLEVEL
 
 THREAD_STARTED = "whose methods also run on a thread it starts"
@@ -355,9 +356,37 @@ def _classes_shared_by_design(index: ProgramIndex, reach: Reachability, locks: L
             classes.setdefault(component, COMPONENT_WHY.format(holder=holder, why_holder=classes[holder]))
     for class_id in index.classes:
         role = _shared_role(index, class_id) if class_id not in owned else None
-        if role is not None:
+        if role is not None and not _handed_out_per_thread(index, class_id):
             classes.setdefault(class_id, SHARED_ROLE_WHY.format(role=role))
     return classes
+
+
+def _handed_out_per_thread(index: ProgramIndex, class_id: str) -> bool:
+    """Every place the program makes an instance also keeps one in per-thread or per-task
+    storage (gunicorn's `get_dirty_client`: `_thread_local.dirty_client = DirtyClient(...)`, or a
+    ContextVar's `set`): the library hands out one instance per thread or task, not one for all."""
+    init = index.function_of(Symbol(CLASS, class_id))
+    short = class_id.rsplit(".", 1)[-1]
+    makers = [edge.caller for edge in index.calls_to.get(init, ()) if init is not None
+              and edge.call.callee_text.rsplit(".", 1)[-1] == short]
+    return bool(makers) and all(_keeps_per_thread(index, index.functions[fid]) for fid in makers)
+
+
+def _keeps_per_thread(index: ProgramIndex, info: FunctionInfo) -> bool:
+    summary = info.summary
+    for access in summary.accesses:
+        if access.kind == "write" and access.ref.attrs:
+            holder = index.resolve_ref(info.module, Ref(access.ref.root_kind, access.ref.root, ()), summary.class_name)
+            if holder is not None and holder.typed in PER_THREAD_STORAGE:
+                return True
+    for call in summary.calls:
+        callee = call.callee
+        if callee is not None and callee.attrs and callee.attrs[-1] == "set":
+            holder = index.resolve_ref(info.module, Ref(callee.root_kind, callee.root, callee.attrs[:-1]),
+                                       summary.class_name)
+            if holder is not None and holder.typed in PER_THREAD_STORAGE:
+                return True
+    return False
 
 
 def _singleton_marker(summary) -> str | None:

@@ -32,6 +32,10 @@ PER_THREAD_BASES = frozenset({
     "threading.local", "_threading_local.local", "_thread._local", "werkzeug.local.Local", "asgiref.local.Local",
 })
 
+# Constructors of storage that holds a value per thread or per task: an instance kept there is
+# not shared (`_local.client = Client()`, `client_var.set(Client())`).
+PER_THREAD_STORAGE = PER_THREAD_BASES | {"contextvars.ContextVar"}
+
 # Signalling: what a thread does before `event.set()` happens before what another thread does
 # after `event.wait()` on the same event returns (threading.Event, asyncio.Event).
 EVENT_SIGNAL_METHODS = frozenset({"set"})
