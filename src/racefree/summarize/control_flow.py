@@ -80,11 +80,16 @@ class ControlFlowVisits:
         checks = self._test(node.test)
         start = len(self.frame.summary.accesses)
         self.frame.enclosing_checks.append(checks)
-        # `if lock.acquire(False):` (a try-lock) holds the lock in its body.
+        # `if lock.acquire(False):` (a try-lock) holds the lock in its body; `if not
+        # lock.acquire(False):` in its else branch, and after the `if` when the body leaves.
         lock = None
+        failed_lock = None
         test = node.test
         if type(test) is ast.Call and type(test.func) is ast.Attribute and test.func.attr == "acquire":
             lock = self._lock_ref(test.func.value)
+        elif type(test) is ast.UnaryOp and type(test.op) is ast.Not and type(test.operand) is ast.Call \
+                and type(test.operand.func) is ast.Attribute and test.operand.func.attr == "acquire":
+            failed_lock = self._lock_ref(test.operand.func.value)
         if lock is not None:
             self.frame.locks.append(lock)
         # An await in a branch that leaves (`if full: await reject(); return`) does not run
@@ -102,7 +107,11 @@ class ControlFlowVisits:
             self.frame.locks.remove(lock)
         self.frame.awaits = before
         guards.extend(in_else)
+        if failed_lock is not None:
+            self.frame.locks.append(failed_lock)
         self._block(node.orelse)
+        if failed_lock is not None and failed_lock in self.frame.locks and not body_leaves:
+            self.frame.locks.remove(failed_lock)  # else it is held from here on
         if not body_leaves:
             del guards[held:]  # else the else branch's tests hold on after a guard clause
         if node.orelse and always_leaves(node.orelse) and not body_leaves:
