@@ -10,7 +10,13 @@ import ast
 
 from racefree.knowledge.sync import LOCK_NAME_HINTS
 from racefree.summarize.model import OP_LOAD, OP_REBIND, READ, WRITE, Ref
-from racefree.summarize.syntax import always_leaves, can_leave_loop, runs_until_stopped, tests_only_emptiness
+from racefree.summarize.syntax import (
+    always_leaves,
+    binds_names,
+    can_leave_loop,
+    runs_until_stopped,
+    tests_only_emptiness,
+)
 
 
 class ControlFlowVisits:
@@ -119,7 +125,27 @@ class ControlFlowVisits:
         after_else = before if node.orelse and always_leaves(node.orelse) else self.frame.awaits
         self.frame.awaits = max(after_body, after_else)
         self.frame.enclosing_checks.pop()
-        self._consume_acted_checks(checks, earlier, start, node.body)
+        if checks and not body_leaves and not (node.orelse and always_leaves(node.orelse)) \
+                and not binds_names(node.body) and not binds_names(node.orelse) \
+                and not any(a.kind == WRITE and a.ref in checks for a in self.frame.summary.accesses[start:]):
+            self._forget_unguarded_checks(checks, earlier)
+        else:
+            self._consume_acted_checks(checks, earlier, start, node.body)
+
+    def _forget_unguarded_checks(self, checks: dict, earlier: dict) -> None:
+        """Both branches fall through, bind no local and leave the tested object alone: the code
+        after the `if` runs whatever its test found, with the same values (`if len(self.requests)
+        > 1: flush()` then `self.requests.pop(0)`), so it does not act on that test. The writes
+        inside a branch do, and so do those after a branch that leaves (`if key in cache: return
+        cache[key]`), that sets what they use (`if name not in levels: old = default`) or that
+        creates the object they fill (`if self.children is None: self.children = set()` then
+        `self.children.add(pid)`); the tests before it stay as they were."""
+        frame = self.frame
+        for ref in checks:
+            if ref in earlier:
+                frame.checks[ref] = earlier[ref]
+            else:
+                frame.checks.pop(ref, None)
 
     def _consume_acted_checks(self, checks: dict, earlier: dict, start: int, body: list[ast.stmt]) -> None:
         """A test whose branch only emptied the object and fell through is spent: the code after

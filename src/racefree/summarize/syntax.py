@@ -81,6 +81,16 @@ def runs_until_stopped(loop: ast.While, self_name: str | None) -> bool:
                    for statement in loop.body for node in ast.walk(statement))
 
 
+def binds_names(body: list[ast.stmt]) -> bool:
+    """The statements bind a local name (`old = default`, `for x in ...`, `with ... as f`), so
+    code after them can depend on which of them ran."""
+    for statement in body:
+        for node in ast.walk(statement):
+            if type(node) is ast.Name and type(node.ctx) is ast.Store:
+                return True
+    return False
+
+
 def can_leave_loop(body: list[ast.stmt]) -> bool:
     """A `break` of this loop or a `return` in its body (a retry loop, a drain loop): the loop
     ends when its work is done, not when the service stops."""
