@@ -94,7 +94,7 @@ class CallVisits:
         if callee is None and local_callee is None and not function_args:
             return
         first = constant_key(node.args[0]) if node.args else None
-        argument_kinds, spreads = self._argument_kinds(node)
+        argument_kinds, spreads = self._argument_kinds(node) if node.args or node.keywords else ((), False)
         frame.summary.calls.append(
             Call(
                 callee=callee, local_callee=local_callee, line=node.lineno, col=node.col_offset,

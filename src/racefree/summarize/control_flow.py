@@ -116,16 +116,17 @@ class ControlFlowVisits:
         if failed_lock is not None:
             self.frame.locks.append(failed_lock)
         self._block(node.orelse)
+        else_leaves = bool(node.orelse) and always_leaves(node.orelse)
         if failed_lock is not None and failed_lock in self.frame.locks and not body_leaves:
             self.frame.locks.remove(failed_lock)  # else it is held from here on
         if not body_leaves:
             del guards[held:]  # else the else branch's tests hold on after a guard clause
-        if node.orelse and always_leaves(node.orelse) and not body_leaves:
+        if else_leaves and not body_leaves:
             guards.extend(in_body)  # `if x is None: ... else: return`: x is None from here on
-        after_else = before if node.orelse and always_leaves(node.orelse) else self.frame.awaits
+        after_else = before if else_leaves else self.frame.awaits
         self.frame.awaits = max(after_body, after_else)
         self.frame.enclosing_checks.pop()
-        if checks and not body_leaves and not (node.orelse and always_leaves(node.orelse)) \
+        if checks and not body_leaves and not else_leaves \
                 and not binds_names(node.body) and not binds_names(node.orelse) \
                 and not any(a.kind == WRITE and a.ref in checks for a in self.frame.summary.accesses[start:]):
             self._forget_unguarded_checks(checks, earlier)

@@ -22,6 +22,11 @@ from racefree.summarize.model import FALSE, FALSY, IS_NONE, NONE, NOT_NONE, SOME
 _NEGATION = {IS_NONE: NOT_NONE, NOT_NONE: IS_NONE, TRUTHY: FALSY, FALSY: TRUTHY}
 
 
+# Expressions whose kind value_kind can tell.
+_KNOWN_KIND_NODES = frozenset({ast.Constant, ast.Dict, ast.List, ast.Set, ast.Tuple, ast.ListComp, ast.SetComp,
+                               ast.DictComp, ast.GeneratorExp, ast.Lambda, ast.JoinedStr})
+
+
 def value_kind(node: ast.expr | None) -> str | None:
     """What kind of value an expression is, where the syntax alone says so."""
     kind = type(node)
@@ -39,6 +44,8 @@ def value_kind(node: ast.expr | None) -> str | None:
 
 def default_kinds(args: ast.arguments) -> dict[str, str]:
     """The kinds of the parameters' constant defaults: `auto_created=False` -> FALSE."""
+    if not args.defaults and not args.kw_defaults:
+        return {}
     positional = [*args.posonlyargs, *args.args]
     pairs = list(zip(positional[len(positional) - len(args.defaults):], args.defaults))
     pairs += [(arg, default) for arg, default in zip(args.kwonlyargs, args.kw_defaults) if default is not None]
@@ -93,24 +100,37 @@ class ParameterGuards:
         does not name may still be passed."""
         kinds = []
         spreads = False
+        known = False
+        local_kinds = self.frame.value_kinds
         for position, arg in enumerate(node.args):
-            if type(arg) is ast.Starred:
+            kind_of_node = type(arg)
+            if kind_of_node is ast.Starred:
                 spreads = True
                 break
-            kind = self._kind_of_argument(arg)
+            if kind_of_node is ast.Name:
+                kind = local_kinds.get(arg.id)
+            elif kind_of_node in _KNOWN_KIND_NODES:
+                kind = value_kind(arg)
+            else:
+                continue
             if kind is not None:
                 kinds.append((position, None, kind))
+                known = True
         for keyword in node.keywords:
             if keyword.arg is None:
                 spreads = True
                 continue
-            kinds.append((None, keyword.arg, self._kind_of_argument(keyword.value)))
+            value = keyword.value
+            kind_of_node = type(value)
+            kind = local_kinds.get(value.id) if kind_of_node is ast.Name else \
+                value_kind(value) if kind_of_node in _KNOWN_KIND_NODES else None
+            kinds.append((None, keyword.arg, kind))
+            known = known or kind is not None
+        if not known:
+            # Nothing known: keep the summary small, and say that the call may pass anything
+            # beyond its positional arguments (the keywords it names, of unknown kinds).
+            return (), spreads or bool(node.keywords)
         return tuple(kinds), spreads
-
-    def _kind_of_argument(self, arg: ast.expr) -> str | None:
-        if type(arg) is ast.Name:
-            return self.frame.value_kinds.get(arg.id)
-        return value_kind(arg)
 
     def _note_value_kind(self, name: str, value: ast.expr | None) -> None:
         """`serializers = {}`: the local holds a value of a known kind until it is bound again."""

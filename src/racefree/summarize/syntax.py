@@ -83,12 +83,35 @@ def runs_until_stopped(loop: ast.While, self_name: str | None) -> bool:
 
 def binds_names(body: list[ast.stmt]) -> bool:
     """The statements bind a local name (`old = default`, `for x in ...`, `with ... as f`), so
-    code after them can depend on which of them ran."""
-    for statement in body:
-        for node in ast.walk(statement):
-            if type(node) is ast.Name and type(node.ctx) is ast.Store:
+    code after them can depend on which of them ran. Statements only: a `:=` inside an
+    expression is not looked for."""
+    stack = list(body)
+    while stack:
+        node = stack.pop()
+        kind = type(node)
+        if kind is ast.Assign:
+            if any(_binds_name(target) for target in node.targets):
                 return True
+        elif kind is ast.AugAssign or kind is ast.AnnAssign or kind is ast.For or kind is ast.AsyncFor:
+            if _binds_name(node.target):
+                return True
+        elif kind is ast.With or kind is ast.AsyncWith:
+            if any(_binds_name(item.optional_vars) for item in node.items):
+                return True
+        elif kind in (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Lambda):
+            continue
+        for field in ("body", "orelse", "finalbody", "handlers"):
+            stack.extend(getattr(node, field, ()))
     return False
+
+
+def _binds_name(target: ast.expr | None) -> bool:
+    kind = type(target)
+    if kind is ast.Name:
+        return True
+    if kind is ast.Tuple or kind is ast.List:
+        return any(_binds_name(element) for element in target.elts)
+    return kind is ast.Starred and _binds_name(target.value)
 
 
 def can_leave_loop(body: list[ast.stmt]) -> bool:
