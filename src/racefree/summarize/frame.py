@@ -42,7 +42,7 @@ class Frame:
         self.saved_at: dict[str, int] = {}  # saved local -> awaits seen when it was saved
         self.sources: dict[str, tuple[str, ...]] = {}  # local -> request-data sources of its value
         # local -> where its value was read through a store's API (see store_api_updates)
-        self.store_reads: dict[str, tuple[frozenset, int, bool]] = {}
+        self.store_reads: dict[str, tuple[dict, bool]] = {}
         # `key_lock = self._locks[key]`: the local is one of the locks a shared container holds
         self.lock_elements: dict[str, Ref] = {}
         self.returns_value = False  # a `return <value>`: the function computes something

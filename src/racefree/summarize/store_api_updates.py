@@ -73,7 +73,6 @@ class StoreApiUpdates:
         changed when any of those feeds arithmetic in it."""
         origins: dict = {}
         changed = False
-        frame = self.frame
         for sub, computed in _value_parts(value):
             kind = type(sub)
             if kind is ast.Call:
