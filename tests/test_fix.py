@@ -57,6 +57,9 @@ def test_no_fix_is_offered_where_it_cannot_be_made_safely(tmp_path):
     shutil.copy(FIXTURES / "RF103" / "singleton_client_counter.py", tmp_path / "client.py")
     # A check, an await, then the write: a threading lock must not be held across an await.
     shutil.copy(FIXTURES / "RF105" / "async_credentials.py", tmp_path / "creds.py")
+    # Lost updates whose read is an earlier statement: a lock around the write alone is no fix.
+    shutil.copy(FIXTURES / "RF103" / "counter_read_then_written.py", tmp_path / "counter.py")
+    shutil.copy(FIXTURES / "RF103" / "page_views_cache.py", tmp_path / "views.py")
     before = {p.name: p.read_text() for p in tmp_path.iterdir()}
     shown = racefree("fix", "--apply", "--no-cache", ".", cwd=tmp_path)
     assert shown.returncode == 0 and shown.stdout == ""

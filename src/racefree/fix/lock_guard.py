@@ -5,7 +5,9 @@ comments and formatting elsewhere are kept byte for byte.
 
 Not offered (the report's advice stands) when the object is not defined in the file of its
 writes, when a statement to guard contains an `await` (a threading lock must not be held across
-one) or a `yield`, or when a statement cannot be found at the reported line.
+one) or a `yield`, when a statement cannot be found at the reported line, or when a lost update's
+read is in an earlier statement (`n = stats["n"]` ... `stats["n"] = n + 1`, `views =
+cache.get(k)` ... `cache.set(k, views + 1)`): a lock around the write alone would not cover it.
 """
 
 from __future__ import annotations
@@ -60,6 +62,30 @@ def apply_plans(source: str, plans: list[LockPlan]) -> str | None:
     return new_module.code
 
 
+def _reads_and_writes(statement: cst.SimpleStatementLine, name: str) -> bool:
+    """The statement is the whole update: `n += 1`, or an assignment whose value reads the object
+    (`d[k] = d.get(k, 0) + 1`)."""
+    for small in statement.body:
+        if isinstance(small, cst.AugAssign):
+            return True
+        if isinstance(small, cst.Assign) and _names(small.value, name):
+            return True
+    return False
+
+
+def _names(node: cst.CSTNode, name: str) -> bool:
+    found = False
+
+    class _Finder(cst.CSTVisitor):
+        def visit_Name(self, sub: cst.Name) -> bool:
+            nonlocal found
+            found = found or sub.value == name
+            return False
+
+    node.visit(_Finder())
+    return found
+
+
 def lock_name(object_name: str) -> str:
     return f"_{object_name.lstrip('_')}_lock"
 
@@ -86,9 +112,13 @@ class _LockGuard(cst.CSTTransformer):
 
 
     def leave_SimpleStatementLine(self, original: cst.SimpleStatementLine, updated: cst.SimpleStatementLine):
-        """A read-modify-write statement (lost update): guard the statement itself."""
+        """A read-modify-write statement (lost update): guard the statement itself, when it holds
+        the read as well as the write."""
         start, end = line_span(self, original)
         plans = [p for p in self.plans if not p.check_lines and any(start <= w <= end for w in p.write_lines)]
+        if any(not _reads_and_writes(original, p.object_name) for p in plans):
+            self.refused = True
+            return updated
         return self._wrap(original, updated, plans, start, end)
 
     def leave_If(self, original: cst.If, updated: cst.If):
