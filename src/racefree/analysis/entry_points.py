@@ -158,10 +158,10 @@ def _serves_forever(index: ProgramIndex, fid: str, known: dict[str, bool]) -> bo
         return known[fid]
     known[fid] = False  # a cycle in the call graph proves nothing
     summary = index.functions[fid].summary
-    found = not summary.is_async and summary.serves_forever or not summary.is_async and any(
+    found = not summary.is_async and (summary.serves_forever or any(
         _serves_forever(index, edge.callee, known) for edge in index.calls_from.get(fid, ())
         if edge.callee in index.functions
-    )
+    ))
     known[fid] = found
     return found
 

@@ -9,6 +9,7 @@ import dataclasses
 from dataclasses import dataclass, field
 
 from racefree.analysis.locks import LockModel
+from racefree.analysis.parameter_guards import guarded_modes
 from racefree.analysis.reachability import Mode, Reach, Reachability
 from racefree.index import (
     CLASS,
@@ -41,7 +42,6 @@ from racefree.knowledge.entry_points import (
 )
 from racefree.knowledge.merged import BUILT_IN, Knowledge
 from racefree.knowledge.requests import PER_REQUEST_GLOBALS
-from racefree.analysis.parameter_guards import guarded_modes
 from racefree.knowledge.sync import PER_THREAD_BASES, PER_THREAD_STORAGE
 from racefree.summarize.model import OP_ITERATE, OP_MUTATE, OP_REBIND, OP_SLOT_STORE, Access, Ref
 from racefree.summarize.visitor import TOPLEVEL
@@ -366,9 +366,10 @@ def _handed_out_per_thread(index: ProgramIndex, class_id: str) -> bool:
     storage (gunicorn's `get_dirty_client`: `_thread_local.dirty_client = DirtyClient(...)`, or a
     ContextVar's `set`): the library hands out one instance per thread or task, not one for all."""
     init = index.function_of(Symbol(CLASS, class_id))
+    if init is None:
+        return False
     short = class_id.rsplit(".", 1)[-1]
-    makers = [edge.caller for edge in index.calls_to.get(init, ()) if init is not None
-              and edge.call.callee_text.rsplit(".", 1)[-1] == short]
+    makers = [edge.caller for edge in index.calls_to.get(init, ()) if edge.call.callee_text.rsplit(".", 1)[-1] == short]
     return bool(makers) and all(_keeps_per_thread(index, index.functions[fid]) for fid in makers)
 
 
