@@ -364,6 +364,12 @@ class ProgramIndex:
         symbol = self._object_symbol(module, name, binding)
         return Symbol(kind, name, binding, owner_class=owner, safe=symbol.safe, typed=symbol.typed)
 
+    def receiver_symbol(self, info: FunctionInfo, method: Ref) -> Symbol | None:
+        """What a method call `x.y.m(...)` in info is made on (`x.y`): the reference without its
+        last name, resolved where the call is."""
+        return self.resolve_ref(info.module, Ref(method.root_kind, method.root, method.attrs[:-1]),
+                                info.summary.class_name)
+
     def resolve_call(self, info: FunctionInfo, call: Call) -> str | None:
         if call.local_callee is not None:
             fid = f"{info.module.module}.{call.local_callee}"

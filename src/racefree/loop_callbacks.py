@@ -13,10 +13,10 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from racefree.knowledge.entry_points import LOOP_GETTERS, LOOP_RUNNERS, LOOP_SCHEDULING_METHODS
-from racefree.summarize.model import Call, Ref
+from racefree.summarize.model import Call
 
 if TYPE_CHECKING:
-    from racefree.index import CallEdge, FunctionInfo, ProgramIndex, Symbol
+    from racefree.index import CallEdge, ProgramIndex, Symbol
 
 
 def loop_callback_edges(index: ProgramIndex) -> list[tuple[str, str, int]]:
@@ -30,7 +30,7 @@ def loop_callback_edges(index: ProgramIndex) -> list[tuple[str, str, int]]:
     runners = _loop_runners(index)
     edges = []
     for info, call in scheduled:
-        loop = _receiver_symbol(index, info, call.callee)
+        loop = index.receiver_symbol(info, call.callee)
         if loop is None:
             continue
         position = LOOP_SCHEDULING_METHODS[call.callee.attrs[-1]]
@@ -48,11 +48,6 @@ def callback_edge(caller: str, callee: str, line: int, edge_type: type[CallEdge]
     return edge_type(caller, callee, line, Call(callee=None, local_callee=None, line=line, col=0, spreads=True))
 
 
-def _receiver_symbol(index: ProgramIndex, info: FunctionInfo, method: Ref) -> Symbol | None:
-    receiver = Ref(method.root_kind, method.root, method.attrs[:-1])
-    return index.resolve_ref(info.module, receiver, info.summary.class_name)
-
-
 def _loop_runners(index: ProgramIndex) -> dict[str, list[tuple[str, int]]]:
     """Loop object -> the functions that run it (`loop.run_forever()`), with the line."""
     runners: dict[str, list[tuple[str, int]]] = {}
@@ -61,7 +56,7 @@ def _loop_runners(index: ProgramIndex) -> dict[str, list[tuple[str, int]]]:
             callee = call.callee
             if callee is None or not callee.attrs or callee.attrs[-1] not in LOOP_RUNNERS:
                 continue
-            loop = _receiver_symbol(index, info, callee)
+            loop = index.receiver_symbol(info, callee)
             if loop is not None:
                 runners.setdefault(loop.name, []).append((info.fid, call.line))
     return runners

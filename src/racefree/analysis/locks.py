@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from racefree.index import FUNCTION, INSTANCE_ATTR, ProgramIndex
 from racefree.knowledge.merged import BUILT_IN, Knowledge
-from racefree.knowledge.sync import LOCK_NAME_HINTS
+from racefree.knowledge.sync import named_like_a_lock
 from racefree.summarize.model import CALL, Ref
 
 
@@ -40,14 +40,14 @@ class LockModel:
                 return held
         symbol = self.index.resolve_ref(info.module, ref, info.summary.class_name)
         lock = None
-        last = (ref.attrs[-1] if ref.attrs else ref.root).lower()
+        named_as_lock = named_like_a_lock(ref.attrs[-1] if ref.attrs else ref.root)
         if symbol is not None:
             constructor = symbol.typed or ""
-            if self.knowledge.is_lock_constructor(constructor) or any(h in last for h in LOCK_NAME_HINTS):
+            if self.knowledge.is_lock_constructor(constructor) or named_as_lock:
                 lock = symbol.name
                 if symbol.kind == INSTANCE_ATTR and not self._has_singleton(symbol.owner_class):
                     self.per_instance.add(lock)
-        elif any(h in last for h in LOCK_NAME_HINTS):
+        elif named_as_lock:
             lock = f"{info.module.module}:{ref.text()}"
         self._ids[key] = lock
         return lock

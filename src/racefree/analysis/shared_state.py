@@ -383,8 +383,7 @@ def _keeps_per_thread(index: ProgramIndex, info: FunctionInfo) -> bool:
     for call in summary.calls:
         callee = call.callee
         if callee is not None and callee.attrs and callee.attrs[-1] == "set":
-            holder = index.resolve_ref(info.module, Ref(callee.root_kind, callee.root, callee.attrs[:-1]),
-                                       summary.class_name)
+            holder = index.receiver_symbol(info, callee)
             if holder is not None and holder.typed in PER_THREAD_STORAGE:
                 return True
     return False

@@ -15,6 +15,12 @@ LOCK_CONSTRUCTORS = frozenset(
 # a lock passed in): a `with` on a name containing one of these is taken as a lock.
 LOCK_NAME_HINTS = ("lock", "mutex", "semaphore", "_sem", "cond", "_cv")
 
+
+def named_like_a_lock(name: str) -> bool:
+    """`_lock`, `requests_lock`, `_state_conditions`, `_cache_locks`: the name says it holds a lock."""
+    lowered = name.lower()
+    return any(hint in lowered for hint in LOCK_NAME_HINTS)
+
 # Constructors of per-thread / per-task storage and thread-safe containers: their contents are
 # never reported.
 SAFE_CONTAINER_CONSTRUCTORS = frozenset(

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import ast
 
-from racefree.knowledge.sync import LOCK_NAME_HINTS
+from racefree.knowledge.sync import named_like_a_lock
 from racefree.summarize.model import OP_LOAD, OP_REBIND, READ, WRITE, Ref
 from racefree.summarize.syntax import (
     always_leaves,
@@ -226,8 +226,7 @@ class ControlFlowVisits:
         ref = self.ref_of(node)
         if ref is None:
             return None
-        last = (ref.attrs[-1] if ref.attrs else ref.root).lower()
-        return ref if any(hint in last for hint in LOCK_NAME_HINTS) else None
+        return ref if named_like_a_lock(ref.attrs[-1] if ref.attrs else ref.root) else None
 
     def _note_lock_element(self, name: str, value: ast.expr | None) -> None:
         """`key_lock = self._locks[key]`, `= self._locks.get(key)`, `= self._locks.setdefault(key, Lock())`."""
