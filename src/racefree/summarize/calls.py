@@ -53,9 +53,11 @@ class CallVisits:
                                  acts_on_check=method not in CHECK_INDEPENDENT_METHODS)
                 if method in ("append", "extend", "insert") and node.args:
                     self._registration(receiver, func.value, node.args[-1], node, appended=True)
+                callee = self._method_of_an_object(receiver, func)
             elif receiver is not None and frame.scope is not None and method in READING_METHODS:
                 slot = constant_key(node.args[0]) if node.args and method == "get" else None
                 self._record(receiver, READ, OP_SLOT_LOAD if method == "get" else OP_LOAD, node, slot=slot)
+                callee = self._method_of_an_object(receiver, func)
             else:
                 # self.method(), module.function(), singleton.method(), super().method()
                 callee = self.ref_of(func)
@@ -105,6 +107,15 @@ class CallVisits:
                 argument_kinds=argument_kinds, positional=len(node.args), spreads=spreads,
             )
         )
+
+    def _method_of_an_object(self, receiver: Ref, func: ast.Attribute) -> Ref | None:
+        """`_cache.get(key)`, `self.registry.add(item)`: on a dict or a set this is a container
+        access, recorded as one; on an instance of a class of the program that defines the method
+        it is also a call of that method, which the index resolves (or drops, for a builtin).
+        Only module-level and `self` receivers: a local's class is rarely known."""
+        if receiver.root_kind not in ("global", "self", "class"):
+            return None
+        return self.ref_of(func)
 
     def _reflective_access(self, builtin: str, node: ast.Call) -> None:
         """`getattr(obj, "name", default)` and `hasattr(obj, "name")` read obj.name, and
