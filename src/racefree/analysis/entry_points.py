@@ -337,4 +337,5 @@ def _subclassed(index: ProgramIndex, knowledge: Knowledge, add) -> None:
                     add(EntryPoint(fid, pattern.context, pattern.framework, pattern.why, module.path,
                                    summary.line, class_id.rsplit(".", 1)[-1],
                                    multiple=not getattr(pattern, "single", False),
-                                   shared_instance_of=class_id if pattern.shares_instance else None))
+                                   shared_instance_of=class_id if pattern.shares_instance else None,
+                                   on_loop=getattr(pattern, "on_loop", False)))

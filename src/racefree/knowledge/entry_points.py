@@ -67,6 +67,9 @@ class BaseClassEntry:
     # what the methods store on `self` is shared by every request. (Tornado and Django views
     # get a new instance per request: not shared.)
     shares_instance: bool = False
+    # The framework runs the methods on its event loop's one thread, plain ones too (Tornado's
+    # IOLoop): only their awaits let other requests in.
+    on_loop: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -188,9 +191,9 @@ BASE_CLASS_ENTRIES: tuple[BaseClassEntry, ...] = (
                    "compiled templates are cached and one node tree is rendered by many request threads at once",
                    shares_instance=True),
     BaseClassEntry("tornado:RequestHandler", ("get", "post", "put", "patch", "delete", "head", "options", "prepare", "on_finish"),
-                   REQUEST, "Tornado handler", "Tornado interleaves requests at each await"),
+                   REQUEST, "Tornado handler", "Tornado interleaves requests at each await", on_loop=True),
     BaseClassEntry("tornado:WebSocketHandler", ("open", "on_message", "on_close"), REQUEST, "Tornado websocket handler",
-                   "Tornado interleaves connections at each await"),
+                   "Tornado interleaves connections at each await", on_loop=True),
     BaseClassEntry("django:View", ("get", "post", "put", "patch", "delete", "head", "options", "dispatch"), REQUEST,
                    "Django view", "Django serves requests concurrently under threaded WSGI servers and ASGI"),
     BaseClassEntry("rest_framework:APIView", ("get", "post", "put", "patch", "delete", "list", "create", "retrieve", "update", "destroy"),
