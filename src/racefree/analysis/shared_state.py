@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from racefree.analysis.locks import LockModel
 from racefree.analysis.parameter_guards import guarded_modes
 from racefree.analysis.reachability import Mode, Reach, Reachability
+from racefree.analysis.singleton_use import SingletonUse
 from racefree.index import (
     CLASS,
     CLASS_ATTR,
@@ -57,6 +58,7 @@ OVERRIDDEN_ACROSS_AWAIT = (
 )
 OVERRIDE_RULES = frozenset({"RF108"})
 PER_REQUEST_PREFIXES = tuple(name + "." for name in PER_REQUEST_GLOBALS)  # `flask.session.get`
+SINGLETON_ATTRIBUTE = "attribute of the module-level instance"
 
 
 @dataclass(slots=True)
@@ -134,6 +136,7 @@ def collect_shared_objects(index: ProgramIndex, reach: Reachability, locks: Lock
                            knowledge: Knowledge = BUILT_IN) -> list[SharedObject]:
     shared_classes = _classes_shared_by_design(index, reach, locks)
     overridden = _overridden_across_await(index)
+    singleton_use = SingletonUse(index, reach)
     objects: dict[str, SharedObject] = {}
     for fid, info in index.functions.items():
         if info.summary.qualname == TOPLEVEL or not info.summary.accesses:
@@ -175,6 +178,12 @@ def collect_shared_objects(index: ProgramIndex, reach: Reachability, locks: Lock
                 if symbol.kind != INSTANCE_ATTR:
                     held = held - locks.per_instance  # one instance's lock cannot guard what all share
                 access_modes = built_modes if access.ref.root_kind == "self" else modes
+                if why.startswith(SINGLETON_ATTRIBUTE) and access.ref.root_kind == "self" \
+                        and _shared_by_design(index, symbol.owner_class, shared_classes) is None:
+                    # Shared as the module-level instance only: in the modes its users run this method in.
+                    on_instance = singleton_use.modes_on_instance(symbol.owner_class, fid)
+                    if on_instance is not None:
+                        access_modes = {m: r for m, r in access_modes.items() if m in on_instance}
                 if access.guards:
                     access_modes = guarded_modes(index, reach, fid, access.guards, access_modes)
                 shared.facts.append(AccessFact(_with_implicit_growth(access, symbol), info, held,
@@ -217,9 +226,13 @@ def _why_shared(index: ProgramIndex, symbol: Symbol, access: Access, shared_clas
     for class_id in index.subclasses_and_self(owner):
         singletons = index.singletons.get(class_id)
         if singletons:
-            return f"attribute of the module-level instance {singletons[0]}, shared by every caller"
-    # The instance is shared when its own class, a subclass or a base (a service base class that
-    # starts the thread) is shared by design.
+            return f"{SINGLETON_ATTRIBUTE} {singletons[0]}, shared by every caller"
+    return _shared_by_design(index, owner, shared_classes)
+
+
+def _shared_by_design(index: ProgramIndex, owner: str, shared_classes: dict[str, str]) -> str | None:
+    """The instance is shared when its own class, a subclass or a base (a service base class that
+    starts the thread) is shared by design: then every instance is, not only a module-level one."""
     for class_id in (*index.subclasses_and_self(owner), *index.mro(owner)[1:]):
         why = shared_classes.get(class_id)
         if why is not None and not (why.endswith(ROLE_SHARED) and _documented_not_shared(index, owner)):

@@ -1,0 +1,135 @@
+"""How the program uses its module-level instances: which methods it calls on each, from which
+modes. A class is not shared because the package keeps one instance of it at module level; that
+one instance is. Its state is touched concurrently only by the methods called on that instance
+(`_memoized_schema.get(key)`, `_memoized_schema[key] = value`) and the methods those call on
+`self`, in the modes of their callers, not by every public method of the class, which users may
+call on instances of their own (an LRU cache's `values()`, a MetaData's `clear()`).
+
+Where an instance escapes (passed to a call, returned, kept in another module-level name or in an
+attribute) the calls made on it cannot be followed (a local alias can: the summaries name the
+instance itself): its methods are then taken as used in every mode they are reached in.
+"""
+
+from __future__ import annotations
+
+from racefree.analysis.reachability import Mode, Reachability
+from racefree.index import OBJECT, ProgramIndex
+from racefree.knowledge.entry_points import API
+from racefree.summarize.model import OP_ITERATE, OP_LOAD, OP_SLOT_LOAD, OP_SLOT_STORE, Ref
+from racefree.summarize.visitor import TOPLEVEL
+
+# The methods a container operation on an instance runs.
+_PROTOCOL_METHODS = {
+    OP_LOAD: ("__len__", "__bool__"),  # `if _cache:`, `len(_cache)`
+    OP_SLOT_LOAD: ("__getitem__", "__contains__", "get"),
+    OP_SLOT_STORE: ("__setitem__", "__delitem__"),
+    OP_ITERATE: ("__iter__", "__len__", "keys", "values", "items"),
+}
+
+
+# Builtins that look at an argument and keep no reference to it.
+_LOOKING_BUILTINS = frozenset({
+    "len", "bool", "list", "tuple", "sorted", "set", "frozenset", "dict", "iter", "isinstance", "id", "repr",
+    "str", "print", "any", "all", "sum", "min", "max", "enumerate", "zip", "reversed", "hash", "type",
+})
+
+
+def _keeps_no_argument(call) -> bool:
+    callee = call.callee
+    return callee is not None and callee.root_kind == "global" and not callee.attrs and callee.root in _LOOKING_BUILTINS
+
+
+class SingletonUse:
+    def __init__(self, index: ProgramIndex, reach: Reachability):
+        self.index = index
+        self.reach = reach
+        self._owner = {name: class_id for class_id, names in index.singletons.items() for name in names}
+        self._escaped: set[str] = set()  # classes with an instance whose uses cannot be followed
+        self._modes: dict[str, set[Mode]] = {}  # method -> the modes it runs in on an instance
+        if self._owner:
+            self._collect()
+
+    def modes_on_instance(self, class_id: str, fid: str) -> set[Mode] | None:
+        """The modes in which fid runs on one of the module-level instances of class_id (or of a
+        subclass); None when they cannot be told apart from its other uses."""
+        if any(c in self._escaped for c in self.index.subclasses_and_self(class_id)):
+            return None
+        return self._modes.get(fid, set())
+
+    def _collect(self) -> None:
+        index = self.index
+        for fid, info in index.functions.items():
+            summary = info.summary
+            caller_modes = set(self.reach.modes(fid))
+            for call in summary.calls:
+                callee = call.callee
+                if callee is not None and callee.attrs:
+                    class_id = self._instance_class(index.receiver_symbol(info, callee))
+                    if class_id is not None:
+                        self._use(class_id, callee.attrs[-1], caller_modes)
+                if not _keeps_no_argument(call):
+                    for _, _, ref in call.argument_refs:
+                        self._escapes_through(info, ref)
+                for arg in call.function_args:  # `register(_monitor.poll)`: called who knows where
+                    if arg.target is not None and arg.target.attrs:
+                        self._escapes_through(info, Ref(arg.target.root_kind, arg.target.root, arg.target.attrs[:-1]))
+            for access in summary.accesses:
+                if access.op not in _PROTOCOL_METHODS or summary.qualname == TOPLEVEL:
+                    continue
+                class_id = self._instance_class(index.resolve_ref(info.module, access.ref, summary.class_name))
+                if class_id is not None:
+                    for method in _PROTOCOL_METHODS[access.op]:
+                        self._use(class_id, method, caller_modes)
+            for ref in summary.returns:  # `def get_cache(): return _cache`
+                self._escapes_through(info, ref)
+        for module in index.modules.values():  # `cache = _cache`, `self.cache = _cache`
+            aliases = [(b, None) for b in module.bindings.values()]
+            for class_summary in module.classes.values():
+                aliases += [(b, class_summary.qualname) for b in class_summary.attributes.values()]
+                aliases += [(b, class_summary.qualname) for b in class_summary.instance_attributes.values()]
+            for binding, class_name in aliases:
+                ref = binding.constructor_ref
+                if binding.value_kind == "alias" and ref is not None:
+                    # the instance itself, or one of its bound methods (`makegateway = default_group.makegateway`)
+                    for named in (ref, Ref(ref.root_kind, ref.root, ref.attrs[:-1]) if ref.attrs else None):
+                        class_id = self._instance_class(index.resolve_ref(module, named, class_name)) if named else None
+                        if class_id is not None:
+                            self._escaped.add(class_id)
+        self._follow_calls_on_self()
+
+    def _instance_class(self, symbol) -> str | None:
+        if symbol is None or symbol.kind != OBJECT:
+            return None
+        return self._owner.get(symbol.name)
+
+    def _escapes_through(self, info, ref) -> None:
+        class_id = self._instance_class(self.index.resolve_ref(info.module, ref, info.summary.class_name))
+        if class_id is not None:
+            self._escaped.add(class_id)
+
+    def _use(self, class_id: str, method: str, modes: set[Mode]) -> None:
+        symbol = self.index.class_member(class_id, method, instance=True)
+        fid = self.index.function_of(symbol)
+        if fid is not None:
+            self._modes.setdefault(fid, set()).update(modes)
+
+    def _follow_calls_on_self(self) -> None:
+        """A method run on the instance runs the methods it calls on `self` there too, in its
+        modes; an entry point other than library API (a thread target, a framework hook) is a
+        use of its own."""
+        for entry in self.reach.entries:
+            if entry.context != API:
+                self._modes.setdefault(entry.fid, set()).add(self.reach.mode_of(entry))
+        work = list(self._modes)
+        while work:
+            fid = work.pop()
+            modes = self._modes[fid]
+            for edge in self.index.calls_from.get(fid, ()):
+                callee = edge.call.callee
+                on_self = callee is not None and callee.root_kind in ("self", "super") and len(callee.attrs) == 1
+                if not on_self:
+                    continue
+                known = self._modes.setdefault(edge.callee, set())
+                if not modes <= known:
+                    known.update(modes)
+                    work.append(edge.callee)
