@@ -260,14 +260,16 @@ class ProgramIndex:
             self._typing.discard(callee.name)
         return None
 
-    def argument_symbols(self, fid: str, ref: Ref, depth: int = 0) -> list[Symbol]:
-        """What a parameter-rooted reference denotes at each call site: `container[key] = v` in
-        `_metric(self, container, key)` writes `self._timers` where a caller passes that."""
+    def argument_symbols(self, fid: str, ref: Ref, depth: int = 0) -> list[tuple[Symbol, set[str]]]:
+        """What a parameter-rooted reference denotes at each call site, with the functions that
+        pass it (where a parameter is passed on, the function that names the object):
+        `container[key] = v` in `_metric(self, container, key)` writes `self._timers` where a
+        caller passes that, and only through that caller."""
         info = self.functions.get(fid)
         if info is None or depth > 2 or ref.root not in info.summary.parameters:
             return []
         position = info.summary.parameters.index(ref.root)
-        symbols: list[Symbol] = []
+        symbols: list[tuple[Symbol, set[str]]] = []
         for edge in self.calls_to.get(fid, ()):
             for arg_position, keyword, arg_ref in edge.call.argument_refs:
                 if keyword != ref.root and (keyword is not None or arg_position != position):
@@ -276,13 +278,18 @@ class ProgramIndex:
                 if arg_ref.root_kind == "param":
                     found = self.argument_symbols(edge.caller, arg_ref, depth + 1)
                 else:
-                    found = [self.resolve_ref(caller.module, arg_ref, caller.summary.class_name)]
-                for symbol in found:
+                    found = [(self.resolve_ref(caller.module, arg_ref, caller.summary.class_name), {edge.caller})]
+                for symbol, passers in found:
                     for attr in ref.attrs:
                         symbol = self.member(symbol, attr) if symbol is not None else None
-                    if symbol is not None and symbol not in symbols:
-                        symbols.append(symbol)
-        return symbols[:4]
+                    if symbol is None:
+                        continue
+                    known = next((p for s, p in symbols if s == symbol), None)
+                    if known is not None:
+                        known.update(passers)
+                    elif len(symbols) < 4:
+                        symbols.append((symbol, set(passers)))
+        return symbols
 
     def mro(self, class_id: str) -> list[str]:
         """The analysed classes of a class's method resolution order, depth first."""

@@ -151,8 +151,8 @@ def collect_shared_objects(index: ProgramIndex, reach: Reachability, locks: Lock
             if access.ref.root_kind == "param":
                 symbols = index.argument_symbols(fid, access.ref)
             else:
-                symbols = [index.resolve_ref(info.module, access.ref, info.summary.class_name)]
-            for symbol in symbols:
+                symbols = [(index.resolve_ref(info.module, access.ref, info.summary.class_name), None)]
+            for symbol, passers in symbols:
                 if symbol is None or symbol.kind in (FUNCTION, MODULE):
                     continue
                 if _handled_by_own_method(index, symbol, access):
@@ -184,6 +184,11 @@ def collect_shared_objects(index: ProgramIndex, reach: Reachability, locks: Lock
                     on_instance = singleton_use.modes_on_instance(symbol.owner_class, fid)
                     if on_instance is not None:
                         access_modes = {m: r for m, r in access_modes.items() if m in on_instance}
+                if passers is not None:
+                    # Through a parameter: the object is this one only where a caller passes it,
+                    # so in those callers' modes (a user calling the function passes their own).
+                    passing_modes = {mode for caller in passers for mode in reach.modes(caller)}
+                    access_modes = {m: r for m, r in access_modes.items() if m in passing_modes}
                 if access.guards:
                     access_modes = guarded_modes(index, reach, fid, access.guards, access_modes)
                 shared.facts.append(AccessFact(_with_implicit_growth(access, symbol), info, held,
