@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from racefree.index import EXTERNAL, FunctionInfo, ProgramIndex, Symbol
 from racefree.knowledge.entry_points import (
+    ALL_METHODS,
     ALL_POSITIONAL,
     API,
     API_WHY,
@@ -187,12 +188,12 @@ def _set_up_name(name: str) -> bool:
 
 def _start_up_hook(index: ProgramIndex, info: FunctionInfo) -> bool:
     """A method the framework runs once at start-up or in a one-off command (`AppConfig.ready`,
-    a management command's `handle`), in the class that defines the hook or a subclass of it."""
+    any method of a management command), in the class that defines the hook or a subclass of it."""
     class_name = info.summary.class_name
     if not class_name or "<locals>" in info.summary.qualname:
         return False
     lineage = index.lineage(f"{info.module.module}.{class_name}")
-    return any(info.summary.name in methods and any(name_matches(base, c) for c in lineage)
+    return any((methods == ALL_METHODS or info.summary.name in methods) and any(name_matches(base, c) for c in lineage)
                for base, methods in START_UP_HOOKS)
 
 

@@ -327,9 +327,13 @@ HOOK_TIME_PREFIXES = ("on_", "before_", "after_", "pre_", "post_")
 TEST_SUPPORT_WORDS = frozenset({"test", "tests"})
 # Methods that a framework calls once while the program starts, or in a one-off command process,
 # on its main thread: overriding them in a subclass (or the base's own) is not concurrent API.
+ALL_METHODS = ("*",)
 START_UP_HOOKS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("django:AppConfig", ("ready", "import_models")),
-    ("django:BaseCommand", ("handle", "execute", "run_from_argv", "add_arguments")),
+    # A management command runs once, in a process of its own: every method of it.
+    ("django:BaseCommand", ALL_METHODS),
+    ("django:LabelCommand", ALL_METHODS),
+    ("django:AppCommand", ALL_METHODS),
     ("celery:Celery", ("autodiscover_tasks", "config_from_object", "finalize")),
 )
 # Modules of event-loop frameworks: their sync functions run on the loop's one thread.
