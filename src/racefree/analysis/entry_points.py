@@ -33,6 +33,7 @@ from racefree.knowledge.entry_points import (
     START_UP_HOOKS,
     TASK,
     TEST_SUPPORT_WORDS,
+    THREAD_PACKAGES,
     name_matches,
 )
 from racefree.knowledge.merged import BUILT_IN, Knowledge
@@ -105,7 +106,7 @@ def _public_api(index: ProgramIndex):
         if private and not (name.startswith("_") and not name.startswith("__") and _hook_of_outside_base(index, info)):
             continue
         if name in MAIN_FUNCTIONS or _set_up_name(name) or _marked_set_up(summary) \
-                or _serves_forever(index, info.fid, forever):
+                or _serves_forever(index, info.fid, forever) or _of_a_main_loop_class(index, info, forever):
             continue  # set-up API, or a main loop that runs on whichever thread calls it
         if _start_up_hook(index, info):
             continue
@@ -165,6 +166,21 @@ def _serves_forever(index: ProgramIndex, fid: str, known: dict[str, bool]) -> bo
     ))
     known[fid] = found
     return found
+
+
+def _of_a_main_loop_class(index: ProgramIndex, info: FunctionInfo, forever: dict[str, bool]) -> bool:
+    """A method of a class that runs the program's main loop (gunicorn's `Arbiter.run`), in a
+    module that has nothing to do with threads: the loop and what it calls, the signal handlers
+    it dispatches and the set-up before it all run on the one thread that runs the loop. (A
+    server whose `shutdown()` is meant for another thread imports `threading` for its event.)"""
+    class_name = info.summary.class_name
+    if not class_name or _module_uses(info, THREAD_PACKAGES):
+        return False
+    module = info.module
+    class_summary = module.classes.get(class_name)
+    return class_summary is not None and any(
+        _serves_forever(index, f"{module.module}.{qualname}", forever)
+        for qualname in class_summary.methods.values() if f"{module.module}.{qualname}" in index.functions)
 
 
 def _marked_set_up(summary) -> bool:

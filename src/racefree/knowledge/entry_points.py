@@ -336,6 +336,9 @@ START_UP_HOOKS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("django:AppCommand", ALL_METHODS),
     ("celery:Celery", ("autodiscover_tasks", "config_from_object", "finalize")),
 )
+# Modules that start threads or hand work to them (a module that imports none of these and runs
+# a main loop keeps its class's methods on the loop's thread).
+THREAD_PACKAGES = ("threading", "_thread", "concurrent", "multiprocessing", "asyncio")
 # Modules of event-loop frameworks: their sync functions run on the loop's one thread.
 EVENT_LOOP_PACKAGES = ("asyncio", "tornado", "anyio", "trio", "twisted", "gevent", "eventlet", "uvloop")
 # Frameworks whose own modules run on their loop (a module that only imports one may also be
