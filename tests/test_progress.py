@@ -90,7 +90,7 @@ def run_cli(stderr) -> subprocess.CompletedProcess:
 
 def test_cli_draws_and_clears_the_line_on_a_terminal():
     completed, shown = on_a_terminal(run_cli)
-    files = len(list((FIXTURES / "RF103").glob("*.py")))
+    files = len(list((FIXTURES / "RF103").rglob("*.py")))
     assert completed.returncode == 1
     assert shown.startswith("\rracefree: summarised 1/")
     final = f"racefree: summarised {files}/{files} files, analysing"

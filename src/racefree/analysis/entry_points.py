@@ -32,6 +32,7 @@ from racefree.knowledge.entry_points import (
     SETUP_FUNCTION_PREFIXES,
     START_UP_HOOKS,
     TASK,
+    TEST_SUPPORT_PACKAGES,
     TEST_SUPPORT_WORDS,
     THREAD_PACKAGES,
     name_matches,
@@ -108,7 +109,7 @@ def _public_api(index: ProgramIndex):
         if name in MAIN_FUNCTIONS or _set_up_name(name) or _marked_set_up(summary) \
                 or _serves_forever(index, info.fid, forever) or _of_a_main_loop_class(index, info, forever):
             continue  # set-up API, or a main loop that runs on whichever thread calls it
-        if _start_up_hook(index, info):
+        if _start_up_hook(index, info) or _test_support_only(index, info):
             continue
         if summary.class_name is not None:
             if any(part.startswith("_") for part in summary.class_name.split(".")):
@@ -181,6 +182,33 @@ def _of_a_main_loop_class(index: ProgramIndex, info: FunctionInfo, forever: dict
     return class_summary is not None and any(
         _serves_forever(index, f"{module.module}.{qualname}", forever)
         for qualname in class_summary.methods.values() if f"{module.module}.{qualname}" in index.functions)
+
+
+def _test_support_only(index: ProgramIndex, info: FunctionInfo) -> bool:
+    """API that only the package's test-support code calls (`Apps.set_available_apps`, called by
+    `django.test.testcases` and by nothing else): the test runner uses it between tests, not the
+    program's threads. Test files (`tests/test_api.py`) do not count: they call the ordinary API."""
+    callers = index.calls_to.get(info.fid)
+    if not callers or _reexported(index, info):
+        return False
+    return all(_test_support_module(index.functions[edge.caller].module.module) for edge in callers)
+
+
+def _reexported(index: ProgramIndex, info: FunctionInfo) -> bool:
+    """A function a package's `__init__` imports (`from .session import close_all_sessions`) is
+    API the package offers by name, whoever calls it inside the package."""
+    if info.summary.class_name is not None:
+        return False
+    return any(module.is_package and any(i.target == info.fid for i in module.imports.values())
+               for module in index.modules.values())
+
+
+def _test_support_module(module: str) -> bool:
+    parts = module.split(".")
+    last = parts[-1]
+    if "tests" in parts or last.startswith("test_") or last.endswith("_test") or last == "conftest":
+        return False  # the package's own tests
+    return any(part in TEST_SUPPORT_PACKAGES for part in parts)
 
 
 def _marked_set_up(summary) -> bool:

@@ -325,6 +325,9 @@ HOOK_TIME_PREFIXES = ("on_", "before_", "after_", "pre_", "post_")
 # Words that mark test-support code inside a public name (`create_test_db`, `setup_test_environment`,
 # `run_tests`): a test runner calls it while it sets up, not a server's threads.
 TEST_SUPPORT_WORDS = frozenset({"test", "tests"})
+# Packages of test-support code shipped with a library (`django.test`, `numpy.testing`): what only
+# they call is test-support API.
+TEST_SUPPORT_PACKAGES = frozenset({"test", "testing", "_testing", "test_utils", "testutils"})
 # Methods that a framework calls once while the program starts, or in a one-off command process,
 # on its main thread: overriding them in a subclass (or the base's own) is not concurrent API.
 ALL_METHODS = ("*",)
