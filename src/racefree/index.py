@@ -247,6 +247,12 @@ class ProgramIndex:
         returns (`get_client()` returning the module's `_client`)."""
         if callee.kind == CLASS:
             return Symbol(FRESH, f"{callee.name}()", typed=callee.name)
+        binding = callee.binding
+        if (callee.kind in (INSTANCE_ATTR, CLASS_ATTR) and binding is not None and binding.value_kind == "alias"
+                and binding.constructor_ref is not None and callee.owner_class in self.classes):
+            # `self._class = RedisCacheClient` ... `self._class(...)`: an attribute that holds a class
+            target = self.resolve_ref(self.classes[callee.owner_class][0], binding.constructor_ref, None)
+            return Symbol(FRESH, f"{target.name}()", typed=target.name) if target is not None and target.kind == CLASS else None
         if callee.kind != FUNCTION or callee.name not in self.functions or callee.name in self._typing:
             return None
         info = self.functions[callee.name]
@@ -348,11 +354,14 @@ class ProgramIndex:
             module, summary = self.classes[current]
             if attr in summary.methods:
                 function = module.functions.get(summary.methods[attr])
-                if instance and function is not None and _is_cached_property(function):
+                if instance and function is not None and is_cached_property(function):
                     # `@cached_property def cache(self): return {}`: through an instance, the
-                    # attribute is the value the method built once and stored on the instance.
+                    # attribute is the value the method built once and stored on the instance
+                    # (an instance of the class it makes: `return self._client_class(...)`).
                     binding = Binding(attr, function.line, "call")
-                    return Symbol(INSTANCE_ATTR, f"{current}.{attr}", binding, owner_class=current)
+                    built = self._call_result(Symbol(FUNCTION, f"{module.module}.{summary.methods[attr]}"))
+                    typed = built.typed if built is not None and built.kind == FRESH else None
+                    return Symbol(INSTANCE_ATTR, f"{current}.{attr}", binding, owner_class=current, typed=typed)
                 return Symbol(FUNCTION, f"{module.module}.{summary.methods[attr]}")
         # Through an instance, `self.x = ...` anywhere in the class shadows a class-level default:
         # each instance then has its own value.
@@ -412,6 +421,6 @@ class ProgramIndex:
         return None
 
 
-def _is_cached_property(function: FunctionSummary) -> bool:
+def is_cached_property(function: FunctionSummary) -> bool:
     """functools.cached_property and its look-alikes (pyramid's reify, the cached-property package)."""
     return any(d.text.rsplit(".", 1)[-1] in CACHED_PROPERTY_DECORATORS for d in function.decorators)

@@ -23,6 +23,7 @@ from racefree.index import (
     FunctionInfo,
     ProgramIndex,
     Symbol,
+    is_cached_property,
 )
 from racefree.knowledge.entry_points import (
     API,
@@ -417,11 +418,13 @@ def _singleton_marker(summary) -> str | None:
 
 def _components(index: ProgramIndex) -> dict[str, list[tuple[str, str]]]:
     """For each class, the project objects its instances hold: (attribute, class) for every
-    `self.attr = Component(...)` in its methods. A part that the library makes and keeps inside
+    `self.attr = Component(...)` in its methods, and every cached property that makes one. A part that the library makes and keeps inside
     another object is shared or not as that object is, not by its own role name."""
     held: dict[str, list[tuple[str, str]]] = {}
-    for class_id, (_, summary) in index.classes.items():
-        for attr in summary.instance_attributes:
+    for class_id, (module, summary) in index.classes.items():
+        cached = [name for name, qualname in summary.methods.items()
+                  if qualname in module.functions and is_cached_property(module.functions[qualname])]
+        for attr in (*summary.instance_attributes, *cached):
             symbol = index.class_member(class_id, attr, instance=True)
             typed = symbol.typed if symbol is not None else None
             if typed in index.classes and typed != class_id:
