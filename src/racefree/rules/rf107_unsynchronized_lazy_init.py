@@ -95,7 +95,8 @@ def _flag_set_before_data(obj, evidence):
         data_names = {index.name_of(flag.info, a.ref) for a in data} - {None}
         # A caller that tests the flag, loads, and then reads data the loader stores after the flag.
         guards = [edge for edge in index.calls_to.get(flag.fid, ())
-                  if _guarded_by(index, edge, obj.name) and data_names & _reads(index, edge.caller)]
+                  if _guarded_by(index, edge, obj.name)
+                  and (data_names - _written_before(index, edge)) & _reads(index, edge.caller)]
         if not guards:
             continue
         names = sorted({a.ref.text() for a in data})
@@ -115,6 +116,15 @@ def _flag_set_before_data(obj, evidence):
 def _reads(index, fid: str) -> set[str]:
     info = index.functions[fid]
     return {index.name_of(info, a.ref) for a in info.summary.accesses if a.kind != WRITE} - {None}
+
+
+def _written_before(index, edge) -> set[str]:
+    """What the caller stores itself before it calls the loader (`if cls._app is None: cls._app =
+    current_app` then `if not cls.__bound__: cls.bind(cls._app)`): that is published before the
+    flag, so a thread that sees the flag set finds it there."""
+    info = index.functions[edge.caller]
+    return {index.name_of(info, a.ref) for a in info.summary.accesses
+            if a.kind == WRITE and a.line < edge.line} - {None}
 
 
 def _guarded_by(index, edge, object_name: str) -> bool:
