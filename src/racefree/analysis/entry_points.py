@@ -55,6 +55,7 @@ class EntryPoint:
     multiple: bool = True  # many instances can run at once (requests, pool jobs), not one thread
     shared_instance_of: str | None = None  # the framework shares one instance of this class
     on_loop: bool = False  # runs on an event loop even when it is a plain function
+    scheduled: bool = False  # a scheduler runs it on its own timetable, for no caller in particular
 
     def describe(self) -> str:
         detail = f" {self.detail}" if self.detail else ""
@@ -323,7 +324,7 @@ def _handed_to_call(index: ProgramIndex, knowledge: Knowledge, info: FunctionInf
             if fid is not None:
                 detail = call.first_arg_text if pattern.context != BACKGROUND else None
                 add(EntryPoint(fid, pattern.context, pattern.framework, pattern.why, info.module.path, call.line,
-                               detail, multiple=not pattern.single or call.in_loop))
+                               detail, multiple=not pattern.single or call.in_loop, scheduled=pattern.scheduled))
         return
 
 

@@ -51,6 +51,9 @@ class CallEntry:
     single: bool = False
     # Not in modules of (or importing) these packages, where the name means something else.
     unless_module_uses: tuple[str, ...] = ()
+    # A scheduler runs it on its own timetable, not on behalf of any caller: what it stores is the
+    # program's current state for whoever reads next, not a value handed to one call.
+    scheduled: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -156,7 +159,8 @@ CALL_ENTRIES: tuple[CallEntry, ...] = (
     CallEntry(".add_done_callback", 0, "fn", BACKGROUND, "future callback", "runs on the worker thread that completes the future",
               receiver_hints=("future", "fut"),
               unless_module_uses=("asyncio", "tornado", "anyio", "trio", "twisted", "gevent", "eventlet")),
-    CallEntry(".add_job", 0, "func", BACKGROUND, "scheduled job", "the scheduler runs jobs on its own worker threads"),
+    CallEntry(".add_job", 0, "func", BACKGROUND, "scheduled job", "the scheduler runs jobs on its own worker threads",
+              scheduled=True),
     CallEntry("asyncio:create_task", 0, "coro", TASK, "asyncio task", "runs as a task that interleaves with other tasks at each await"),
     CallEntry("asyncio:ensure_future", 0, "coro_or_future", TASK, "asyncio task", "runs as a task that interleaves with other tasks at each await"),
     CallEntry("asyncio:gather", ALL_POSITIONAL, None, TASK, "asyncio.gather task", "gather runs its awaitables concurrently as tasks"),

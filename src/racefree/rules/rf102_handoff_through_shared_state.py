@@ -52,7 +52,7 @@ from racefree.rules.base import Rule, entry_description, function_name, make_fin
 
 
 def check(obj, evidence):
-    races = [r for r in write_read_races(obj) if r.write.on_background_thread]
+    races = [r for r in write_read_races(obj) if _handed_over(r.write)]
     if not races:
         return []
     parties = hand_off(obj, races)
@@ -63,12 +63,19 @@ def check(obj, evidence):
         f"`{name}` hands data from `{function_name(first)}` ({writer_entry}) to "
         f"{', '.join(f'`{r}`' for r in readers[:3])} through shared state: a reader can get another call's value"
     )
-    background = next(r.entry for m, r in first.modes.items() if m.context == BACKGROUND)
+    background = next(r.entry for m, r in races[0].write.modes.items() if m.context == BACKGROUND and not m.scheduled)
     reason = (
         f"{obj.why_shared}; `{function_name(first)}` is a {background.framework}: {background.why}; so its writes are not ordered "
         f"with the reads in {', '.join('`' + r + '`' for r in readers[:3])}"
     )
     return [make_finding(RULE, obj, evidence, message, reason, writes, reads, prefer=BACKGROUND)]
+
+
+def _handed_over(write) -> bool:
+    """The write runs on a thread of its own for some caller: a callback, a thread target, an
+    executor job. A job a scheduler runs on its own timetable (a periodic refresh of the model
+    list) stores the current state for whoever reads next; readers do not take it for theirs."""
+    return any(mode.context == BACKGROUND and not mode.scheduled for mode in write.modes)
 
 
 RULE = Rule(
