@@ -126,6 +126,8 @@ class ControlFlowVisits:
         after_else = before if else_leaves else self.frame.awaits
         self.frame.awaits = max(after_body, after_else)
         self.frame.enclosing_checks.pop()
+        if body_leaves:
+            self.frame.guard_checks.update(checks)
         if checks and not body_leaves and not else_leaves \
                 and not binds_names(node.body) and not binds_names(node.orelse) \
                 and not any(a.kind == WRITE and a.ref in checks for a in self.frame.summary.accesses[start:]):

@@ -15,7 +15,7 @@ class Frame:
         "summary", "scope", "class_name", "self_name", "cls_name", "locks", "checks",
         "awaits", "loop_depth", "taint", "nested", "aliases", "in_test", "enclosing_checks", "saved",
         "check_free_writes", "awaits_seen", "saved_at", "sources", "store_reads",
-        "lock_elements", "returns_value", "param_guards", "value_kinds",
+        "lock_elements", "returns_value", "param_guards", "value_kinds", "guard_checks",
     )
 
     def __init__(self, summary: FunctionSummary, scope: FunctionScope | None, class_name: str | None):
@@ -27,6 +27,9 @@ class Frame:
         self.locks: list[Ref] = []
         # ref -> (line of the test, test was on the object itself, awaits seen at the test)
         self.checks: dict[Ref, tuple[int, bool, int]] = {}
+        # The same for tests of guard clauses (`if key in cache: return cache[key]`): the code
+        # after one runs only on the test's other outcome, so it acts on it.
+        self.guard_checks: dict[Ref, tuple[int, bool, int]] = {}
         self.awaits = 0
         self.loop_depth = 0
         # local name -> (shared ref it was read from, read as a whole object, awaits seen then)

@@ -136,9 +136,16 @@ class ModuleSummarizer(References, ImportVisits, DefinitionVisits, StoreVisits, 
         if not acts_on_check:
             frame.check_free_writes.add(id(access))
         elif kind == WRITE:
-            # The check a write acts on: the innermost test around it that read the object, else
-            # the latest one before it (`if key in cache: return ...` then `cache[key] = ...`).
-            check = next((c[ref] for c in reversed(frame.enclosing_checks) if ref in c), None) or frame.checks.get(ref)
+            # The check a write acts on: the innermost test around it that read the object, or a
+            # guard clause after that test (in double-checked locking, `if key in cache: return`
+            # under the lock), else the latest test before it (`if key in cache: return ...` then
+            # `cache[key] = ...`).
+            check = next((c[ref] for c in reversed(frame.enclosing_checks) if ref in c), None)
+            guard = frame.guard_checks.get(ref)
+            if check is None:
+                check = frame.checks.get(ref)
+            elif guard is not None and check[0] < guard[0] <= node.lineno:
+                check = guard
             if check is not None and check[0] <= node.lineno and not self._updated_since(ref, check[0]):
                 access.checked_at = check[0]
                 access.check_is_lazy_init = check[1]
