@@ -160,6 +160,9 @@ class ProgramIndex:
             if constructor is not None:
                 typed = constructor.name
                 safe = constructor.safe or constructor.name in SAFE_CONTAINER_CONSTRUCTORS
+        if typed is None and binding is not None and binding.value_kind == "mutable" \
+                and binding.constructor in BUILTIN_CONTAINERS:
+            typed = f"builtins.{binding.constructor}"  # `[]`, `{}`, `list()`: a builtin container
         return Symbol(OBJECT, name, binding, safe=safe, typed=typed)
 
     def resolve_dotted(self, dotted: str, depth: int = 0) -> Symbol:
@@ -419,6 +422,9 @@ class ProgramIndex:
         if fid in self.classes:
             return self.function_of(Symbol(CLASS, fid))
         return None
+
+
+BUILTIN_CONTAINERS = frozenset({"list", "dict", "set"})
 
 
 def is_cached_property(function: FunctionSummary) -> bool:

@@ -107,6 +107,7 @@ class SharedObject:
     defined_at: tuple[str, int] | None
     why_shared: str
     facts: list[AccessFact] = field(default_factory=list)
+    typed: str | None = None  # the class its constructor names, if known (`builtins.list` for `[]`)
     # Shared only with threads the program starts (an object whose method runs on its own thread,
     # process-wide state like os.environ): library API reach alone does not make two accesses
     # concurrent here, since one caller typically drives such an object or sets such state up.
@@ -173,7 +174,7 @@ def collect_shared_objects(index: ProgramIndex, reach: Reachability, locks: Lock
                         symbol.name, symbol.kind, _definition(index, symbol), why,
                         needs_thread_evidence=symbol.kind == EXTERNAL or why.endswith((THREAD_STARTED, LOCKED_STATE)),
                         locked_class=why.endswith(LOCKED_STATE),
-                        only_rules=_rules_for_reason(why),
+                        only_rules=_rules_for_reason(why), typed=symbol.typed,
                     )
                 held = locks.held(fid, access.locks)
                 if symbol.kind != INSTANCE_ATTR:

@@ -6,9 +6,11 @@ comprehensions) in one thread while another thread can add or remove entries, wi
 
 ## Why is this bad?
 Changing a dict's or set's size during iteration raises `RuntimeError: dictionary changed size
-during iteration`; a list silently skips or repeats elements. Background flushers, metric
-collectors and cache sweepers iterate while request threads insert: the error appears only under
-load, in production.
+during iteration`; a list silently skips or repeats elements when another thread inserts or
+removes before the loop's position. Background flushers, metric collectors and cache sweepers
+iterate while request threads insert: the error appears only under load, in production. (Appending
+to a plain list while it is walked is not reported: the loop sees the new item or not, and skips
+nothing.)
 
 ## Example
 ```python
@@ -75,7 +77,7 @@ from racefree.summarize.model import OP_ITERATE
 
 
 def check(obj, evidence):
-    growing = [w for w in obj.writes() if w.access.grows and w.concurrent]
+    growing = [w for w in obj.writes() if w.access.grows and w.concurrent and not _appends_to_a_list(obj, w)]
     loops = [r for r in obj.reads() if r.access.op == OP_ITERATE]
     pairs = [
         (loop, write) for loop in loops for write in growing
@@ -86,13 +88,21 @@ def check(obj, evidence):
     writes = unique_facts(w for _, w in pairs)
     reads = unique_facts(r for r, _ in pairs)
     loop, write = pairs[0]
+    effect = ("the loop can skip or repeat entries" if obj.typed == "builtins.list"
+              else "the loop can fail with 'changed size during iteration' or skip entries")
     message = (
         f"`{short_name(obj)}` is iterated in `{function_name(loop)}` while `{function_name(write)}` "
-        f"({entry_description(write)}) can add or remove entries: the loop can fail with "
-        f"'changed size during iteration' or skip entries"
+        f"({entry_description(write)}) can add or remove entries: {effect}"
     )
     reason = f"{obj.why_shared}; the iteration and the change are not ordered by any common lock"
     return [make_finding(RULE, obj, evidence, message, reason, writes, reads)]
+
+
+def _appends_to_a_list(obj, write) -> bool:
+    """`handlers.append(h)` while another thread runs `for h in handlers:`: a list's iterator walks
+    by index, so an item added at the end is seen or not, and no other item is skipped or
+    repeated; nothing fails. (A dict, a set or a deque raises; an insert or a removal shifts.)"""
+    return write.access.appends and obj.typed == "builtins.list"
 
 
 RULE = Rule(

@@ -13,6 +13,8 @@ from racefree.summarize.model import Binding, ClassSummary
 from racefree.summarize.syntax import dotted_text
 
 _MUTABLE_LITERALS = (ast.Dict, ast.List, ast.Set, ast.DictComp, ast.ListComp, ast.SetComp)
+_LITERAL_TYPES = {ast.Dict: "dict", ast.DictComp: "dict", ast.List: "list", ast.ListComp: "list",
+                  ast.Set: "set", ast.SetComp: "set"}
 _CONSTANT_LITERALS = (ast.Constant, ast.Tuple, ast.JoinedStr, ast.BinOp, ast.UnaryOp)
 
 
@@ -32,7 +34,7 @@ class BindingNotes:
         if value is None:
             return Binding(name, line, "other")
         if isinstance(value, _MUTABLE_LITERALS):
-            return Binding(name, line, "mutable")
+            return Binding(name, line, "mutable", _LITERAL_TYPES[type(value)])
         if type(value) is ast.Call:
             text = dotted_text(value.func)
             ref = self.ref_of(value.func)

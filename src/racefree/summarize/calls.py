@@ -49,8 +49,10 @@ class CallVisits:
             elif receiver is not None and method in MUTATING_METHODS:
                 if frame.scope is not None:
                     slot = constant_key(node.args[0]) if node.args and method in ("pop", "setdefault") else None
-                    self._record(receiver, WRITE, OP_MUTATE, node, slot=slot, grows=MUTATING_METHODS[method],
-                                 acts_on_check=method not in CHECK_INDEPENDENT_METHODS)
+                    access = self._record(receiver, WRITE, OP_MUTATE, node, slot=slot, grows=MUTATING_METHODS[method],
+                                          acts_on_check=method not in CHECK_INDEPENDENT_METHODS)
+                    if access is not None and method in ("append", "extend"):
+                        access.appends = True
                 if method in ("append", "extend", "insert") and node.args:
                     self._registration(receiver, func.value, node.args[-1], node, appended=True)
                 callee = self._method_of_an_object(receiver, func)

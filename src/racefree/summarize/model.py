@@ -65,6 +65,7 @@ class Access:
     # Pattern facts, filled by the summariser where the syntax shows them:
     read_modify_write: bool = False  # x += 1, d[k] = d[k] + 1, d[k] = d.get(k, 0) + 1
     grows: bool = False  # the write can add or remove entries (size change)
+    appends: bool = False  # ... only at the end (`append`, `extend`): a list's iterators see no shift
     checked_at: int | None = None  # line of an `if` whose test read this object first
     check_is_lazy_init: bool = False  # that test was `is None` / `not X` on the object itself
     await_between: bool = False  # an await runs between the check and this write
