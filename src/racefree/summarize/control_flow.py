@@ -9,12 +9,13 @@ from __future__ import annotations
 import ast
 
 from racefree.knowledge.sync import named_like_a_lock
-from racefree.summarize.model import OP_LOAD, OP_REBIND, READ, WRITE, Ref
+from racefree.summarize.model import OP_LOAD, OP_MUTATE, OP_REBIND, OP_SLOT_STORE, READ, WRITE, Ref
 from racefree.summarize.syntax import (
     always_leaves,
     binds_names,
     can_leave_loop,
     runs_until_stopped,
+    tests_for_presence,
     tests_only_emptiness,
 )
 
@@ -106,6 +107,8 @@ class ControlFlowVisits:
         held = len(guards)
         guards.extend(in_body)
         self._block(node.body)
+        if checks and tests_for_presence(test):
+            self._not_initialising(node.lineno, start)
         del guards[held:]
         body_leaves = always_leaves(node.body)
         after_body = before if body_leaves else self.frame.awaits
@@ -134,6 +137,15 @@ class ControlFlowVisits:
             self._forget_unguarded_checks(checks, earlier)
         else:
             self._consume_acted_checks(checks, earlier, start, node.body)
+
+    def _not_initialising(self, test_line: int, start: int) -> None:
+        """The body of `if X:` or `if X is not None:` runs when the object is already there:
+        a change to its contents after that test (`if handlers: handlers.remove(h)`) does not
+        initialise it. (Rebinding it there, `if self._pool is not None: ... self._pool = None`,
+        is a reset, which stays out of check-then-act as before.)"""
+        for access in self.frame.summary.accesses[start:]:
+            if access.kind == WRITE and access.checked_at == test_line and access.op in (OP_MUTATE, OP_SLOT_STORE):
+                access.check_is_lazy_init = False
 
     def _forget_unguarded_checks(self, checks: dict, earlier: dict) -> None:
         """Both branches fall through, bind no local and leave the tested object alone: the code

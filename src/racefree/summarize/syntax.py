@@ -62,6 +62,16 @@ def tests_only_emptiness(test: ast.expr) -> bool:
     return kind in (ast.Name, ast.Attribute, ast.Subscript)
 
 
+def tests_for_presence(test: ast.expr) -> bool:
+    """An emptiness test whose true branch runs when the object is there and not empty: `X`,
+    `X is not None`, `X != None`, `len(X)` (not `not X`, `X is None`)."""
+    if not tests_only_emptiness(test) or type(test) is ast.UnaryOp:
+        return False
+    if type(test) is ast.Compare:
+        return type(test.ops[0]) in (ast.IsNot, ast.NotEq)
+    return True
+
+
 def runs_until_stopped(loop: ast.While, self_name: str | None) -> bool:
     """A loop that runs until the service stops: `while True:`, or a test of a flag of the object
     that the body leaves alone (`while self.alive:`, `while not self._shutdown.is_set():`), as
