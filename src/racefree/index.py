@@ -13,7 +13,7 @@ from racefree.knowledge.sync import SAFE_CONTAINER_CONSTRUCTORS
 from racefree.loop_callbacks import callback_edge, loop_callback_edges
 from racefree.summarize.model import CALL, Binding, Call, ClassSummary, FunctionArg, FunctionSummary, ModuleSummary, Ref
 from racefree.summarize.visitor import TOPLEVEL
-from racefree.knowledge.containers import CACHED_PROPERTY_DECORATORS
+from racefree.knowledge.containers import CACHED_PROPERTY_DECORATORS, MUTATING_METHODS, READING_METHODS
 
 MODULE = "module"
 FUNCTION = "function"
@@ -97,8 +97,15 @@ class ProgramIndex:
                 self.singletons.setdefault(constructor.name, []).append(f"{module.module}.{name}")
 
     def _build_call_graph(self) -> None:
+        # `x.get(k)`, `x.append(v)`: calls of a container method name are recorded for the classes
+        # of the program that define one; where none does, they cannot resolve to its code.
+        defined = {name for _, summary in self.classes.values() for name in summary.methods}
         for fid, info in self.functions.items():
             for call in info.summary.calls:
+                callee = call.callee
+                if callee is not None and callee.attrs and callee.attrs[-1] in CONTAINER_METHODS \
+                        and callee.attrs[-1] not in defined:
+                    continue
                 callee = self.resolve_call(info, call)
                 if callee is None:
                     continue
@@ -425,6 +432,7 @@ class ProgramIndex:
 
 
 BUILTIN_CONTAINERS = frozenset({"list", "dict", "set"})
+CONTAINER_METHODS = frozenset(MUTATING_METHODS) | READING_METHODS
 
 
 def is_cached_property(function: FunctionSummary) -> bool:

@@ -176,13 +176,17 @@ def _of_a_main_loop_class(index: ProgramIndex, info: FunctionInfo, forever: dict
     it dispatches and the set-up before it all run on the one thread that runs the loop. (A
     server whose `shutdown()` is meant for another thread imports `threading` for its event.)"""
     class_name = info.summary.class_name
-    if not class_name or _module_uses(info, THREAD_PACKAGES):
+    if not class_name:
         return False
-    module = info.module
-    class_summary = module.classes.get(class_name)
-    return class_summary is not None and any(
-        _serves_forever(index, f"{module.module}.{qualname}", forever)
-        for qualname in class_summary.methods.values() if f"{module.module}.{qualname}" in index.functions)
+    class_id = f"{info.module.module}.{class_name}"
+    key = f"class {class_id}"  # known per class, in the same table as the functions
+    if key not in forever:
+        module = info.module
+        class_summary = module.classes.get(class_name)
+        forever[key] = class_summary is not None and not _module_uses(info, THREAD_PACKAGES) and any(
+            _serves_forever(index, f"{module.module}.{qualname}", forever)
+            for qualname in class_summary.methods.values() if f"{module.module}.{qualname}" in index.functions)
+    return forever[key]
 
 
 def _test_support_only(index: ProgramIndex, info: FunctionInfo) -> bool:
@@ -190,9 +194,8 @@ def _test_support_only(index: ProgramIndex, info: FunctionInfo) -> bool:
     `django.test.testcases` and by nothing else): the test runner uses it between tests, not the
     program's threads. Test files (`tests/test_api.py`) do not count: they call the ordinary API."""
     callers = index.calls_to.get(info.fid)
-    if not callers or _reexported(index, info):
-        return False
-    return all(_test_support_module(index.functions[edge.caller].module.module) for edge in callers)
+    return bool(callers) and all(_test_support_module(index.functions[edge.caller].module.module)
+                                 for edge in callers) and not _reexported(index, info)
 
 
 def _reexported(index: ProgramIndex, info: FunctionInfo) -> bool:

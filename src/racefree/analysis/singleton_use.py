@@ -12,6 +12,8 @@ instance itself): its methods are then taken as used in every mode they are reac
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from racefree.analysis.reachability import Mode, Reachability
 from racefree.index import OBJECT, ProgramIndex
 from racefree.knowledge.entry_points import API
@@ -44,26 +46,45 @@ class SingletonUse:
         self.index = index
         self.reach = reach
         self._owner = {name: class_id for class_id, names in index.singletons.items() for name in names}
+        # The names the instances go by: a reference that mentions none of them names none.
+        self._short_names = {name.rsplit(".", 1)[-1] for name in self._owner}
+        self._short_names |= {local for module in index.modules.values() for local, imported in module.imports.items()
+                              if imported.target in self._owner}  # `from .state import _cache as cache`
         self._escaped: set[str] = set()  # classes with an instance whose uses cannot be followed
         self._modes: dict[str, set[Mode]] = {}  # method -> the modes it runs in on an instance
-        if self._owner:
-            self._collect()
+        self._collected = False
 
     def modes_on_instance(self, class_id: str, fid: str) -> set[Mode] | None:
         """The modes in which fid runs on one of the module-level instances of class_id (or of a
         subclass); None when they cannot be told apart from its other uses."""
+        if not self._collected:  # on first use: most programs never ask
+            self._collected = True
+            self._collect()
         if any(c in self._escaped for c in self.index.subclasses_and_self(class_id)):
             return None
         return self._modes.get(fid, set())
 
+    def _may_name_an_instance(self, ref: Ref) -> bool:
+        names = self._short_names
+        return ref.root in names or not names.isdisjoint(ref.attrs)
+
     def _collect(self) -> None:
         index = self.index
+        # Only modules that define an instance, or import it, its module or a package above it,
+        # can name one.
+        prefixes = {name.rsplit(".", i)[0] for name in self._owner for i in range(name.count(".") + 1)}
+        homes = {name.rsplit(".", 1)[0] for name in self._owner}
+        naming = {module.module for module in index.modules.values()
+                  if module.module in homes or any(i.target in prefixes for i in module.imports.values())
+                  or any(star in homes for star in module.star_imports)}
         for fid, info in index.functions.items():
+            if info.module.module not in naming:
+                continue
             summary = info.summary
-            caller_modes = set(self.reach.modes(fid))
+            caller_modes = self.reach.modes(fid).keys()
             for call in summary.calls:
                 callee = call.callee
-                if callee is not None and callee.attrs:
+                if callee is not None and callee.attrs and self._may_name_an_instance(callee):
                     class_id = self._instance_class(index.receiver_symbol(info, callee))
                     if class_id is not None:
                         self._use(class_id, callee.attrs[-1], caller_modes)
@@ -74,7 +95,8 @@ class SingletonUse:
                     if arg.target is not None and arg.target.attrs:
                         self._escapes_through(info, Ref(arg.target.root_kind, arg.target.root, arg.target.attrs[:-1]))
             for access in summary.accesses:
-                if access.op not in _PROTOCOL_METHODS or summary.qualname == TOPLEVEL:
+                if access.op not in _PROTOCOL_METHODS or summary.qualname == TOPLEVEL \
+                        or not self._may_name_an_instance(access.ref):
                     continue
                 class_id = self._instance_class(index.resolve_ref(info.module, access.ref, summary.class_name))
                 if class_id is not None:
@@ -82,14 +104,14 @@ class SingletonUse:
                         self._use(class_id, method, caller_modes)
             for ref in summary.returns:  # `def get_cache(): return _cache`
                 self._escapes_through(info, ref)
-        for module in index.modules.values():  # `cache = _cache`, `self.cache = _cache`
+        for module in (index.modules[name] for name in naming):  # `cache = _cache`, `self.cache = _cache`
             aliases = [(b, None) for b in module.bindings.values()]
             for class_summary in module.classes.values():
                 aliases += [(b, class_summary.qualname) for b in class_summary.attributes.values()]
                 aliases += [(b, class_summary.qualname) for b in class_summary.instance_attributes.values()]
             for binding, class_name in aliases:
                 ref = binding.constructor_ref
-                if binding.value_kind == "alias" and ref is not None:
+                if binding.value_kind == "alias" and ref is not None and self._may_name_an_instance(ref):
                     # the instance itself, or one of its bound methods (`makegateway = default_group.makegateway`)
                     for named in (ref, Ref(ref.root_kind, ref.root, ref.attrs[:-1]) if ref.attrs else None):
                         class_id = self._instance_class(index.resolve_ref(module, named, class_name)) if named else None
@@ -103,11 +125,13 @@ class SingletonUse:
         return self._owner.get(symbol.name)
 
     def _escapes_through(self, info, ref) -> None:
+        if not self._may_name_an_instance(ref):
+            return
         class_id = self._instance_class(self.index.resolve_ref(info.module, ref, info.summary.class_name))
         if class_id is not None:
             self._escaped.add(class_id)
 
-    def _use(self, class_id: str, method: str, modes: set[Mode]) -> None:
+    def _use(self, class_id: str, method: str, modes: Iterable[Mode]) -> None:
         symbol = self.index.class_member(class_id, method, instance=True)
         fid = self.index.function_of(symbol)
         if fid is not None:
