@@ -12,14 +12,17 @@ from __future__ import annotations
 
 from collections import deque
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from racefree.analysis.entry_points import EntryPoint
 from racefree.index import ProgramIndex
 from racefree.knowledge.entry_points import API, BACKGROUND, CONSTRUCTORS
 
 
-@dataclass(frozen=True, slots=True)
-class Mode:
+class Mode(NamedTuple):
+    """How code runs (a tuple: modes are dictionary keys and set members by the million, and a
+    tuple hashes in C)."""
+
     context: str
     preemptive: bool
     multiple: bool = True  # several instances of this code can run at once
