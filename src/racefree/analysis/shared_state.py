@@ -419,8 +419,9 @@ def _singleton_marker(summary) -> str | None:
 
 def _components(index: ProgramIndex) -> dict[str, list[tuple[str, str]]]:
     """For each class, the project objects its instances hold: (attribute, class) for every
-    `self.attr = Component(...)` in its methods, and every cached property that makes one. A part that the library makes and keeps inside
-    another object is shared or not as that object is, not by its own role name."""
+    `self.attr = Component(...)` in its methods, and every cached property that makes one. A part
+    that the library makes and keeps inside another object is shared or not as that object is,
+    not by its own role name."""
     held: dict[str, list[tuple[str, str]]] = {}
     for class_id, (module, summary) in index.classes.items():
         cached = [name for name, qualname in summary.methods.items()
