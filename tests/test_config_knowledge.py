@@ -155,3 +155,64 @@ def test_a_broken_declaration_is_one_line_naming_the_key_and_exit_2(shop, config
     assert completed.stderr.strip().count("\n") == 0
     assert message in completed.stderr
     assert "Traceback" not in completed.stderr
+
+
+TIMETABLE_PROJECT = '''\
+import threading
+
+from flask import Flask
+from ticker import Ticker
+from tinyloop import Handler
+
+app = Flask(__name__)
+_rates = {"EUR": 1.0}
+_seen = {}
+
+
+def refresh_rates():
+    global _rates
+    _rates = {"EUR": 1.0, "USD": 1.08}
+
+
+_ticker = Ticker()
+_ticker.every(60, refresh_rates)
+
+
+@app.route("/rate/<currency>")
+def rate(currency):
+    return str(_rates.get(currency, 1.0))
+
+
+class Greeter(Handler):
+    def on_message(self, sender):
+        if sender not in _seen:
+            _seen[sender] = len(_seen)
+        return _seen[sender]
+'''
+
+TIMETABLE_CONFIG = '''\
+[[tool.racefree.entry-points.calls]]
+name = "ticker:Ticker.every"
+position = 1
+context = "background"
+scheduled = {scheduled}
+
+[[tool.racefree.entry-points.base-classes]]
+base = "tinyloop:Handler"
+methods = ["on_message"]
+context = "request"
+on-loop = {on_loop}
+'''
+
+
+@pytest.mark.parametrize("declared", [False, True])
+def test_scheduled_calls_and_loop_driven_bases_can_be_declared(tmp_path, declared):
+    """`scheduled = true`: a job the declared scheduler runs on its timetable hands nothing to a
+    caller (no RF102); `on-loop = true`: the declared framework runs its handlers on its event
+    loop, where a check and a store with no await between them are not split (no RF104)."""
+    (tmp_path / "service.py").write_text(TIMETABLE_PROJECT)
+    flag = "true" if declared else "false"
+    (tmp_path / "pyproject.toml").write_text(TIMETABLE_CONFIG.format(scheduled=flag, on_loop=flag))
+    completed = racefree("--no-cache", "service.py", cwd=tmp_path)
+    rules = {(f["rule"], f["object"].rsplit(".", 1)[-1]) for f in json.loads(completed.stdout)["findings"]}
+    assert rules == (set() if declared else {("RF102", "_rates"), ("RF104", "_seen")})

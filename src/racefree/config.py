@@ -28,6 +28,7 @@ makes it concurrent; both are optional.
     keyword = "fn"                                # ... or its keyword (give one or both)
     context = "background"
     single = false                                # true: one run at a time (a thread), not a pool
+    scheduled = false                             # true: a scheduler runs it on its own timetable
     receiver-hints = ["pool"]                     # for ".method" names: receiver text contains one
     # A receiver is typed only when it is a module-level or attribute object (`_pool = Pool()`);
     # for a pool held in a local variable, name the method: name = ".spawn".
@@ -38,6 +39,7 @@ makes it concurrent; both are optional.
     context = "request"
     single = false
     shares-instance = false                       # true: one instance serves every request
+    on-loop = false                               # true: the framework runs them on its event loop
 
     [tool.racefree.sync]
     locks = ["mylib.sync.SpinLock"]               # constructors of lock-like objects (`with x:`)
@@ -75,8 +77,8 @@ KNOWN_KEYS = ("include", "exclude", "select", "ignore", "per-file-ignores", "ent
 ENTRY_POINT_KEYS = ("decorators", "calls", "base-classes")
 SYNC_KEYS = ("locks", "safe-containers")
 DECORATOR_KEYS = ("name", "context", "framework", "why")
-CALL_KEYS = ("name", "position", "keyword", "context", "framework", "why", "single", "receiver-hints")
-BASE_CLASS_KEYS = ("base", "methods", "context", "framework", "why", "single", "shares-instance")
+CALL_KEYS = ("name", "position", "keyword", "context", "framework", "why", "single", "scheduled", "receiver-hints")
+BASE_CLASS_KEYS = ("base", "methods", "context", "framework", "why", "single", "shares-instance", "on-loop")
 CALLBACK_KEYS = ("slot", "context", "framework", "why")
 CONTEXTS = {
     REQUEST: "runs once per request or job, and many run at once",
@@ -225,7 +227,7 @@ def _call(path: Path, where: str, entry: dict) -> CallEntry:
     return CallEntry(name, position, keyword, context, framework,
                      _why(path, where, entry, context),
                      receiver_hints=tuple(_strings(path, entry, "receiver-hints", f"{where}.receiver-hints")),
-                     single=_flag(path, where, entry, "single"))
+                     single=_flag(path, where, entry, "single"), scheduled=_flag(path, where, entry, "scheduled"))
 
 
 def _base_class(path: Path, where: str, entry: dict) -> BaseClassEntry:
@@ -237,7 +239,8 @@ def _base_class(path: Path, where: str, entry: dict) -> BaseClassEntry:
     framework = _text(path, where, entry, "framework") or f"{_tail(base)} subclass"
     return BaseClassEntry(base, tuple(methods), context, framework,
                           _why(path, where, entry, context), single=_flag(path, where, entry, "single"),
-                          shares_instance=_flag(path, where, entry, "shares-instance"))
+                          shares_instance=_flag(path, where, entry, "shares-instance"),
+                          on_loop=_flag(path, where, entry, "on-loop"))
 
 
 def _callback(path: Path, where: str, entry: dict) -> CallbackSlot:
