@@ -95,7 +95,8 @@ def is_test_module(module: str) -> bool:
 
 def _public_api(index: ProgramIndex):
     """Public functions, and public methods of public classes, of library modules."""
-    forever: dict[str, bool] = {}
+    forever: dict[str, bool] = {}  # function -> runs a main loop
+    loop_classes: dict[str, bool] = {}  # class -> one of its methods runs a main loop
     for info in index.functions.values():
         summary = info.summary
         module = info.module.module
@@ -108,7 +109,7 @@ def _public_api(index: ProgramIndex):
         if private and not (name.startswith("_") and not name.startswith("__") and _hook_of_outside_base(index, info)):
             continue
         if name in MAIN_FUNCTIONS or _set_up_name(name) or _marked_set_up(summary) \
-                or _serves_forever(index, info.fid, forever) or _of_a_main_loop_class(index, info, forever):
+                or _serves_forever(index, info.fid, forever) or _of_a_main_loop_class(index, info, forever, loop_classes):
             continue  # set-up API, or a main loop that runs on whichever thread calls it
         if _start_up_hook(index, info) or _test_support_only(index, info):
             continue
@@ -170,7 +171,8 @@ def _serves_forever(index: ProgramIndex, fid: str, known: dict[str, bool]) -> bo
     return found
 
 
-def _of_a_main_loop_class(index: ProgramIndex, info: FunctionInfo, forever: dict[str, bool]) -> bool:
+def _of_a_main_loop_class(index: ProgramIndex, info: FunctionInfo, forever: dict[str, bool],
+                          known: dict[str, bool]) -> bool:
     """A method of a class that runs the program's main loop (gunicorn's `Arbiter.run`), in a
     module that has nothing to do with threads: the loop and what it calls, the signal handlers
     it dispatches and the set-up before it all run on the one thread that runs the loop. (A
@@ -179,14 +181,13 @@ def _of_a_main_loop_class(index: ProgramIndex, info: FunctionInfo, forever: dict
     if not class_name:
         return False
     class_id = f"{info.module.module}.{class_name}"
-    key = f"class {class_id}"  # known per class, in the same table as the functions
-    if key not in forever:
+    if class_id not in known:
         module = info.module
         class_summary = module.classes.get(class_name)
-        forever[key] = class_summary is not None and not _module_uses(info, THREAD_PACKAGES) and any(
+        known[class_id] = class_summary is not None and not _module_uses(info, THREAD_PACKAGES) and any(
             _serves_forever(index, f"{module.module}.{qualname}", forever)
             for qualname in class_summary.methods.values() if f"{module.module}.{qualname}" in index.functions)
-    return forever[key]
+    return known[class_id]
 
 
 def _test_support_only(index: ProgramIndex, info: FunctionInfo) -> bool:
