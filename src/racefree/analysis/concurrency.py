@@ -18,6 +18,8 @@ def may_run_concurrently(a: AccessFact, b: AccessFact) -> str | None:
     if not a.modes or not b.modes:
         reached = a if a.modes else b
         return PREEMPTIVE if reached.on_background_thread else None
+    if (a.by_caller and b.on_background_thread) or (b.by_caller and a.on_background_thread):
+        return PREEMPTIVE  # the caller's thread and the object's own thread
     single = _one_single_entry(a)
     if single is not None and single == _one_single_entry(b):
         return None  # both run on the one thread (or task) of one entry that runs once at a time
@@ -27,12 +29,18 @@ def may_run_concurrently(a: AccessFact, b: AccessFact) -> str | None:
 
 
 def _one_single_entry(fact: AccessFact):
-    """The entry point, when the access is reached from exactly one, which runs one instance at a
-    time (a thread started once, a service loop); else None."""
-    entries = {reach.entry for reach in fact.modes.values()}
+    """The entry point (or the one thread its serial key names), when the access is reached from
+    exactly one, which runs one instance at a time (a thread started once, a service loop, the
+    jobs of a worker with one thread); else None."""
+    entries = _threads_of(fact)
     if len(entries) == 1 and not any(mode.multiple for mode in fact.modes):
         return next(iter(entries))
     return None
+
+
+def _threads_of(fact: AccessFact) -> set:
+    """The entries the access is reached from, those that share one thread counted once."""
+    return {reach.entry.serial or reach.entry for reach in fact.modes.values()}
 
 
 def self_concurrency(fact: AccessFact) -> str | None:
@@ -40,7 +48,9 @@ def self_concurrency(fact: AccessFact) -> str | None:
     as many instances at once (requests, pool jobs), or be reached from two entry points."""
     if not fact.modes:
         return None
-    entries = {reach.entry for reach in fact.modes.values()}
+    if fact.by_caller and fact.on_background_thread:
+        return PREEMPTIVE  # run by the object's own thread and by its caller's
+    entries = _threads_of(fact)
     if fact.preemptive and (len(entries) > 1 or any(m.multiple and m.preemptive for m in fact.modes)):
         return PREEMPTIVE
     if any(m.multiple for m in fact.modes) or len(entries) > 1:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from dataclasses import dataclass
 
 from racefree.index import EXTERNAL, FunctionInfo, ProgramIndex, Symbol
@@ -19,6 +20,8 @@ from racefree.knowledge.entry_points import (
     LOOP_DRIVEN_BASES,
     MAIN_FUNCTIONS,
     NON_API_PARTS,
+    ONE_THREAD_JOB,
+    ONE_THREAD_JOB_WHY,
     PATCHED_FUNCTION,
     PATCH_WHY,
     PUBLIC_DUNDERS,
@@ -37,6 +40,7 @@ from racefree.knowledge.entry_points import (
     THREAD_PACKAGES,
     name_matches,
 )
+from racefree.analysis.one_thread_workers import worker_class_of_method
 from racefree.knowledge.merged import BUILT_IN, Knowledge
 from racefree.knowledge.requests import request_object
 from racefree.summarize.model import READ, Call
@@ -56,6 +60,9 @@ class EntryPoint:
     shared_instance_of: str | None = None  # the framework shares one instance of this class
     on_loop: bool = False  # runs on an event loop even when it is a plain function
     scheduled: bool = False  # a scheduler runs it on its own timetable, for no caller in particular
+    # Entries with the same serial key run on one thread, one at a time: the jobs handed to a
+    # worker class with one thread (the key is the class).
+    serial: str | None = None
 
     def describe(self) -> str:
         detail = f" {self.detail}" if self.detail else ""
@@ -70,11 +77,12 @@ def find_entry_points(index: ProgramIndex, knowledge: Knowledge = BUILT_IN, libr
     def add(entry: EntryPoint) -> None:
         entries.setdefault((entry.fid, entry.framework), entry)
 
+    workers: dict[str, bool] = {}  # class -> keeps one worker thread
     for info in index.functions.values():
         _decorated(index, knowledge, info, add)
         for call in info.summary.calls:
             if call.function_args:
-                _handed_to_call(index, knowledge, info, call, add)
+                _handed_to_call(index, knowledge, info, call, add, workers)
         for registration in info.summary.registrations:
             _registered(index, knowledge, info, registration, add)
     _subclassed(index, knowledge, add)
@@ -248,11 +256,14 @@ def _start_up_hook(index: ProgramIndex, info: FunctionInfo) -> bool:
 
 def _hook_of_outside_base(index: ProgramIndex, info: FunctionInfo) -> bool:
     """`_stream` on a LangChain chat model, `_call` on a tool: a class derived from a class outside
-    the analysed code gets its private methods called by that base class's public API."""
+    the analysed code gets its private methods called by that base class's public API. Standard
+    library bases (`abc.ABC`, `typing.Generic`, `threading.Thread`) call no private hooks of
+    their subclasses."""
     class_name = info.summary.class_name
     if not class_name or "<locals>" in info.summary.qualname:
         return False
-    return bool(index.external_bases(f"{info.module.module}.{class_name}"))
+    return any(base.split(".", 1)[0] not in sys.stdlib_module_names
+               for base in index.external_bases(f"{info.module.module}.{class_name}"))
 
 
 def returned_by_parent(index: ProgramIndex, info: FunctionInfo) -> bool:
@@ -301,7 +312,8 @@ def _decorated(index: ProgramIndex, knowledge: Knowledge, info: FunctionInfo, ad
                            info.module.path, decorator.line, decorator.first_arg_text))
 
 
-def _handed_to_call(index: ProgramIndex, knowledge: Knowledge, info: FunctionInfo, call: Call, add) -> None:
+def _handed_to_call(index: ProgramIndex, knowledge: Knowledge, info: FunctionInfo, call: Call, add,
+                    workers: dict[str, bool]) -> None:
     symbol = index.resolve_ref(info.module, call.callee, info.summary.class_name) if call.callee else None
     names = _candidate_names(symbol)
     receiver, _, method = call.callee_text.rpartition(".")
@@ -317,6 +329,9 @@ def _handed_to_call(index: ProgramIndex, knowledge: Knowledge, info: FunctionInf
                 continue
         elif not any(name_matches(pattern.name, n) for n in names):
             continue
+        # `worker.submit(job)` on a project class that keeps one thread: its jobs run on that thread.
+        worker = worker_class_of_method(index, index.resolve_call(info, call), workers) \
+            if pattern.context == BACKGROUND and pattern.name.startswith(".") else None
         for arg in call.function_args:
             wanted = (
                 arg.keyword == pattern.keyword if arg.keyword is not None
@@ -325,10 +340,15 @@ def _handed_to_call(index: ProgramIndex, knowledge: Knowledge, info: FunctionInf
             if not wanted or (arg.called and pattern.context != TASK and pattern.position != ALL_POSITIONAL):
                 continue
             fid = index.resolve_function_arg(info, arg)
-            if fid is not None:
-                detail = call.first_arg_text if pattern.context != BACKGROUND else None
-                add(EntryPoint(fid, pattern.context, pattern.framework, pattern.why, info.module.path, call.line,
-                               detail, multiple=not pattern.single or call.in_loop, scheduled=pattern.scheduled))
+            if fid is None:
+                continue
+            detail = call.first_arg_text if pattern.context != BACKGROUND else None
+            if worker is not None:
+                add(EntryPoint(fid, BACKGROUND, ONE_THREAD_JOB, ONE_THREAD_JOB_WHY.format(worker=worker),
+                               info.module.path, call.line, multiple=False, serial=worker))
+                continue
+            add(EntryPoint(fid, pattern.context, pattern.framework, pattern.why, info.module.path, call.line,
+                           detail, multiple=not pattern.single or call.in_loop, scheduled=pattern.scheduled))
         return
 
 

@@ -45,6 +45,8 @@ class Reachability:
         # and the methods it calls on `self`, work on an instance no other thread has yet.
         self.built_by_function: dict[str, dict[Mode, Reach]] = {}
         self.entry_functions = {e.fid for e in entries}
+        # Functions that are library API too, though a framework or a thread reaches them.
+        self.also_api: set[str] = set()
         by_mode: dict[Mode, list[EntryPoint]] = {}
         for entry in entries:
             by_mode.setdefault(self.mode_of(entry), []).append(entry)
@@ -57,6 +59,7 @@ class Reachability:
         framework entry point or a thread reaches a function, that is how it runs."""
         for fid, modes in self.by_function.items():
             if any(mode.context == API for mode in modes) and any(mode.context != API for mode in modes):
+                self.also_api.add(fid)
                 self.by_function[fid] = {m: r for m, r in modes.items() if m.context != API}
                 built = self.built_by_function.get(fid)
                 if built:

@@ -72,6 +72,9 @@ class AccessFact:
     in_lazy_loader: bool = False
     # In a function that sets the object and puts the saved value back (RF108 judges these).
     in_override: bool = False
+    # A worker's job that is also library API, on an object only threads of its own share: the
+    # caller's thread runs it too, beside the worker's (see `needs_thread_evidence`).
+    by_caller: bool = False
 
     @property
     def fid(self) -> str:
@@ -208,6 +211,11 @@ def collect_shared_objects(index: ProgramIndex, reach: Reachability, locks: Lock
             # value to one call, which is wrong as soon as two calls overlap: its reach stands.
             for fact in shared.facts:
                 if not fact.in_override:
+                    # A job of a worker with one thread races with the caller's thread, not with
+                    # other jobs. (A thread the object starts for its own loop, with public methods
+                    # of its own, is driven by its one caller before and after: its reach stands.)
+                    fact.by_caller = any(r.entry.serial for r in fact.modes.values()) and (
+                        fact.fid in reach.also_api or any(mode.context == API for mode in fact.modes))
                     fact.modes = {mode: r for mode, r in fact.modes.items() if mode.context != API}
     return [o for o in objects.values() if any(f.concurrent and f.access.kind == "write" for f in o.facts)]
 

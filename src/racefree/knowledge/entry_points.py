@@ -142,6 +142,9 @@ _DJANGO_MIDDLEWARE_METHODS = ("__call__", "process_request", "process_view", "pr
 
 _THREAD = "runs on a thread of its own, concurrently with the code that started it"
 _POOL = "runs on a worker thread of the pool, concurrently with the caller and with other jobs"
+ONE_THREAD_JOB = "worker job"
+ONE_THREAD_JOB_WHY = ("runs on the one thread of its {worker}, after the jobs before it, concurrently with the "
+                      "code that submits it")
 
 CALL_ENTRIES: tuple[CallEntry, ...] = (
     CallEntry("threading:Thread", 1, "target", BACKGROUND, "thread target", _THREAD, single=True),

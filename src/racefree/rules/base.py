@@ -49,6 +49,14 @@ def entry_description(fact: AccessFact, prefer: str | None = None) -> str:
     return entry.describe()
 
 
+def runs_on_several_threads(fact: AccessFact) -> str:
+    """Why the code of an access runs on two threads at once, for a finding's reason."""
+    if fact.by_caller and not any(mode.multiple for mode in fact.modes):
+        return (f"{entry_description(fact)} runs it on the object's own thread while its callers run it on "
+                f"theirs")
+    return f"{entry_description(fact)} runs on several threads at once"
+
+
 def make_finding(rule: Rule, obj: SharedObject, evidence: EvidenceBuilder, message: str, reason: str,
                  writes: list[AccessFact], reads: list[AccessFact], prefer: str | None = None) -> Finding:
     writes = sorted(writes, key=lambda f: (f.info.module.path, f.access.line, f.access.col))[:MAX_LISTED]

@@ -60,7 +60,15 @@ from __future__ import annotations
 
 from racefree.analysis.concurrency import PREEMPTIVE, self_concurrency
 from racefree.summarize.model import OP_MUTATE
-from racefree.rules.base import Rule, entry_description, function_name, make_finding, short_name, unlocked
+from racefree.rules.base import (
+    Rule,
+    entry_description,
+    function_name,
+    make_finding,
+    runs_on_several_threads,
+    short_name,
+    unlocked,
+)
 
 
 def check(obj, evidence):
@@ -84,7 +92,7 @@ def check(obj, evidence):
             f"({entry_description(first)}) without a lock: concurrent updates are lost"
         )
     if self_concurrency(first) == PREEMPTIVE:
-        reason = f"{obj.why_shared}; {entry_description(first)} runs on several threads at once"
+        reason = f"{obj.why_shared}; {runs_on_several_threads(first)}"
     else:
         reason = (f"{obj.why_shared}; {entry_description(first)} runs as several tasks at once, which "
                   f"interleave at the awaits between the read and the write")

@@ -60,7 +60,17 @@ or one atomic call: `_sessions.setdefault(url, session)`, `_sessions.pop(key, No
 from __future__ import annotations
 
 from racefree.analysis.concurrency import PREEMPTIVE, self_concurrency
-from racefree.rules.base import Rule, entry_description, function_name, make_finding, short_name, check_and_act_unguarded, checks_of, unique_facts
+from racefree.rules.base import (
+    Rule,
+    check_and_act_unguarded,
+    checks_of,
+    entry_description,
+    function_name,
+    make_finding,
+    runs_on_several_threads,
+    short_name,
+    unique_facts,
+)
 
 
 def check(obj, evidence):
@@ -78,7 +88,7 @@ def check(obj, evidence):
         f"`{function_name(first)}` ({entry_description(first)}) without a lock: another thread can "
         f"act on the same stale check"
     )
-    reason = f"{obj.why_shared}; {entry_description(first)} runs on several threads at once"
+    reason = f"{obj.why_shared}; {runs_on_several_threads(first)}"
     return [make_finding(RULE, obj, evidence, message, reason, writes, checks)]
 
 

@@ -55,7 +55,16 @@ publish it with one assignment.
 from __future__ import annotations
 
 from racefree.analysis.concurrency import PREEMPTIVE, self_concurrency
-from racefree.rules.base import Rule, entry_description, function_name, make_finding, short_name, check_and_act_unguarded, checks_of
+from racefree.rules.base import (
+    Rule,
+    check_and_act_unguarded,
+    checks_of,
+    entry_description,
+    function_name,
+    make_finding,
+    runs_on_several_threads,
+    short_name,
+)
 from racefree.summarize.model import OP_REBIND, WRITE
 
 
@@ -77,7 +86,7 @@ def _initialised_in_place(obj, evidence):
         f"`{short_name(obj)}` is initialised on first use in `{function_name(first)}` "
         f"({entry_description(first)}) without a lock: threads can initialise it twice or see it half-built"
     )
-    reason = f"{obj.why_shared}; {entry_description(first)} runs on several threads at once"
+    reason = f"{obj.why_shared}; {runs_on_several_threads(first)}"
     return [make_finding(RULE, obj, evidence, message, reason, writes, checks)]
 
 
@@ -107,8 +116,7 @@ def _flag_set_before_data(obj, evidence):
         )
         caller = guards[0]
         reason = (f"{obj.why_shared}; callers load on first use under `if not {short_name(obj)}:` "
-                  f"({caller.caller.rsplit('.', 1)[-1]}, line {caller.line}) and {entry_description(flag)} "
-                  f"runs on several threads at once")
+                  f"({caller.caller.rsplit('.', 1)[-1]}, line {caller.line}) and {runs_on_several_threads(flag)}")
         return [make_finding(RULE, obj, evidence, message, reason, [flag], [])]
     return []
 
