@@ -60,6 +60,7 @@ class EntryPoint:
     shared_instance_of: str | None = None  # the framework shares one instance of this class
     on_loop: bool = False  # runs on an event loop even when it is a plain function
     scheduled: bool = False  # a scheduler runs it on its own timetable, for no caller in particular
+    polls: bool = False  # a thread of its own that wakes on a timer, for no caller in particular
     # Entries with the same serial key run on one thread, one at a time: the jobs handed to a
     # worker class with one thread (the key is the class).
     serial: str | None = None
@@ -348,8 +349,14 @@ def _handed_to_call(index: ProgramIndex, knowledge: Knowledge, info: FunctionInf
                                info.module.path, call.line, multiple=False, serial=worker))
                 continue
             add(EntryPoint(fid, pattern.context, pattern.framework, pattern.why, info.module.path, call.line,
-                           detail, multiple=not pattern.single or call.in_loop, scheduled=pattern.scheduled))
+                           detail, multiple=not pattern.single or call.in_loop,
+                           scheduled=pattern.scheduled, polls=_polls_on_its_thread(index, pattern, fid)))
         return
+
+
+def _polls_on_its_thread(index: ProgramIndex, pattern, fid: str) -> bool:
+    """A thread of its own whose loop wakes on a timer (a health monitor, a periodic flusher)."""
+    return pattern.context == BACKGROUND and getattr(pattern, "single", False) and index.functions[fid].summary.polls
 
 
 def _module_uses(info: FunctionInfo, packages: tuple[str, ...]) -> bool:
@@ -408,4 +415,5 @@ def _subclassed(index: ProgramIndex, knowledge: Knowledge, add) -> None:
                                    summary.line, class_id.rsplit(".", 1)[-1],
                                    multiple=not getattr(pattern, "single", False),
                                    shared_instance_of=class_id if pattern.shares_instance else None,
-                                   on_loop=getattr(pattern, "on_loop", False)))
+                                   on_loop=getattr(pattern, "on_loop", False),
+                                   polls=_polls_on_its_thread(index, pattern, fid)))

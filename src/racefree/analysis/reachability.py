@@ -27,6 +27,7 @@ class Mode(NamedTuple):
     preemptive: bool
     multiple: bool = True  # several instances of this code can run at once
     scheduled: bool = False  # run by a scheduler on its timetable, not for a caller
+    polls: bool = False  # run by a thread that wakes on a timer, not for a caller
 
 
 @dataclass(frozen=True, slots=True)
@@ -69,7 +70,7 @@ class Reachability:
         info = self.index.functions.get(entry.fid)
         is_async = info is not None and info.summary.is_async
         if entry.context == BACKGROUND:
-            return Mode(BACKGROUND, True, entry.multiple, entry.scheduled)
+            return Mode(BACKGROUND, True, entry.multiple, entry.scheduled, entry.polls)
         return Mode(entry.context, not is_async and not entry.on_loop, entry.multiple)
 
     def _search(self, mode: Mode, sources: list[EntryPoint]) -> None:

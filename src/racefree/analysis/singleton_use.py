@@ -84,10 +84,15 @@ class SingletonUse:
             caller_modes = self.reach.modes(fid).keys()
             for call in summary.calls:
                 callee = call.callee
-                if callee is not None and callee.attrs and self._may_name_an_instance(callee):
-                    class_id = self._instance_class(index.receiver_symbol(info, callee))
+                if callee is not None and self._may_name_an_instance(callee):
+                    if callee.attrs:  # `_cache.get(key)`
+                        class_id = self._instance_class(index.receiver_symbol(info, callee))
+                        if class_id is not None:
+                            self._use(class_id, callee.attrs[-1], caller_modes)
+                    # `dispatch(x)`: calling the instance runs its `__call__`
+                    class_id = self._instance_class(index.resolve_ref(info.module, callee, summary.class_name))
                     if class_id is not None:
-                        self._use(class_id, callee.attrs[-1], caller_modes)
+                        self._use(class_id, "__call__", caller_modes)
                 if not _keeps_no_argument(call):
                     for _, _, ref in call.argument_refs:
                         self._escapes_through(info, ref)

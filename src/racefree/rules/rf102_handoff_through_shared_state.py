@@ -47,35 +47,75 @@ in a dict guarded by a `threading.Lock`, and have the caller pop its own entry.
 from __future__ import annotations
 
 from racefree.analysis.pairs import hand_off, write_read_races
+from racefree.analysis.shared_state import THREAD_STARTED
 from racefree.knowledge.entry_points import BACKGROUND
 from racefree.rules.base import Rule, entry_description, function_name, make_finding, short_name
 
 
 def check(obj, evidence):
-    races = [r for r in write_read_races(obj) if _handed_over(r.write)]
+    races, torn = [], False
+    for race in write_read_races(obj):
+        if not _handed_over(obj, race.write):
+            if not _on_a_timetable(obj, race.write):
+                continue
+            # The current state, for whoever reads next: still a race for a reader that reads it
+            # with another part stored under the same lock (`len(self.buckets) + self._total`).
+            race.reads = [read for read in race.reads if _reads_a_pair(race.write, read)]
+            torn = torn or bool(race.reads)
+        if race.reads:
+            races.append(race)
     if not races:
         return []
     parties = hand_off(obj, races)
     writes, reads, readers, first = parties.writes, parties.reads, parties.readers, parties.first
     name = short_name(obj)
     writer_entry = entry_description(first, prefer=BACKGROUND)
-    message = (
-        f"`{name}` hands data from `{function_name(first)}` ({writer_entry}) to "
-        f"{', '.join(f'`{r}`' for r in readers[:3])} through shared state: a reader can get another call's value"
-    )
-    background = next(r.entry for m, r in races[0].write.modes.items() if m.context == BACKGROUND and not m.scheduled)
+    shown = ", ".join(f"`{r}`" for r in readers[:3])
+    if torn and not any(_handed_over(obj, race.write) for race in races):
+        message = (f"`{name}` is stored with other state under a lock in `{function_name(first)}` ({writer_entry}) "
+                   f"and read with that state without the lock in {shown}: a reader can see one part new and "
+                   f"another old")
+    else:
+        message = (f"`{name}` hands data from `{function_name(first)}` ({writer_entry}) to {shown} through shared "
+                   f"state: a reader can get another call's value")
+    background = min((r.entry for m, r in races[0].write.modes.items() if m.context == BACKGROUND),
+                     key=lambda entry: entry.scheduled)
     reason = (
         f"{obj.why_shared}; `{function_name(first)}` is a {background.framework}: {background.why}; so its writes are not ordered "
-        f"with the reads in {', '.join('`' + r + '`' for r in readers[:3])}"
+        f"with the reads in {shown}"
     )
     return [make_finding(RULE, obj, evidence, message, reason, writes, reads, prefer=BACKGROUND)]
 
 
-def _handed_over(write) -> bool:
+def _on_a_timetable(obj, write) -> bool:
+    return any(mode.context == BACKGROUND and _timetabled(obj, mode) for mode in write.modes)
+
+
+def _timetabled(obj, mode) -> bool:
+    """Run on a timetable to keep state current: a scheduler's job, or the timer-woken thread of
+    the object whose own state it writes (a monitor's status; not a module's header dict that
+    the monitor's thread fills like every other caller, for the call it makes)."""
+    return mode.scheduled or (mode.polls and obj.why_shared.endswith(THREAD_STARTED))
+
+
+def _reads_a_pair(write, read) -> bool:
+    """The writer stores this and another attribute of the same object under a lock, and the
+    reader reads both without it."""
+    mine = write.access.ref
+    if not write.locks or read.locks or mine.root_kind != "self":
+        return False
+    parts = {a.ref for a in write.info.summary.accesses
+             if a.kind == "write" and a.locks and a.ref.root_kind == "self" and a.ref != mine}
+    return any(a.kind == "read" and a.ref in parts for a in read.info.summary.accesses)
+
+
+def _handed_over(obj, write) -> bool:
     """The write runs on a thread of its own for some caller: a callback, a thread target, an
     executor job. A job a scheduler runs on its own timetable (a periodic refresh of the model
-    list) stores the current state for whoever reads next; readers do not take it for theirs."""
-    return any(mode.context == BACKGROUND and not mode.scheduled for mode in write.modes)
+    list), or the thread of an object that wakes on a timer to update the object's own state (a
+    health monitor), stores the current state for whoever reads next; readers do not take it for
+    theirs."""
+    return any(mode.context == BACKGROUND and not _timetabled(obj, mode) for mode in write.modes)
 
 
 RULE = Rule(

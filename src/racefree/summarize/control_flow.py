@@ -17,6 +17,7 @@ from racefree.summarize.syntax import (
     runs_until_stopped,
     tests_for_presence,
     tests_only_emptiness,
+    waits_each_round,
 )
 
 
@@ -74,9 +75,14 @@ class ControlFlowVisits:
                 and runs_until_stopped(node, frame.self_name) \
                 and not can_leave_loop(node.body):
             frame.summary.serves_forever = True
+        if frame.loop_depth == 0 and frame.scope is not None and not frame.summary.is_async \
+                and waits_each_round(node) and not can_leave_loop(node.body):
+            frame.summary.polls = True
         checks = self._test(node.test)
         self.frame.loop_depth += 1
-        self.frame.enclosing_checks.append(checks)
+        # A call in `while self._running:` runs while a flag holds, not to load what is missing:
+        # the loop's test is no lazy-load guard for the calls in its body.
+        self.frame.enclosing_checks.append({ref: (line, False, awaits) for ref, (line, _, awaits) in checks.items()})
         self._block(node.body)
         self.frame.enclosing_checks.pop()
         self.frame.loop_depth -= 1

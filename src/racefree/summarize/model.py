@@ -156,6 +156,9 @@ class FunctionSummary:
     # Runs a loop that ends only when the service stops (`while True:`, `while self.alive:`): the
     # main loop of whichever thread calls it, not an operation callers run side by side.
     serves_forever: bool = False
+    # Its loop waits a while each round and never leaves early (`while self._running:
+    # time.sleep(interval); self.run()`): run on a thread, it works to its own timetable.
+    polls: bool = False
     # The kinds of the parameters' constant defaults (`auto_created=False` -> FALSE).
     default_kinds: dict[str, str] = field(default_factory=dict)
 

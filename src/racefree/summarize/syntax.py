@@ -91,6 +91,25 @@ def runs_until_stopped(loop: ast.While, self_name: str | None) -> bool:
                    for statement in loop.body for node in ast.walk(statement))
 
 
+def waits_each_round(loop: ast.While) -> bool:
+    """The loop sleeps or waits with a timeout in its test or body (`time.sleep(interval)`,
+    `while not self._stopped.wait(5):`), outside nested functions and loops: it polls on a timer.
+    A `wait()` with no timeout waits for a signal instead (a consumer woken per item)."""
+    stack: list[ast.AST] = [loop.test, *loop.body]
+    while stack:
+        node = stack.pop()
+        kind = type(node)
+        if kind in (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Lambda, ast.For, ast.While):
+            continue
+        if kind is ast.Call and (node.args or node.keywords):
+            func = node.func
+            name = func.id if type(func) is ast.Name else func.attr if type(func) is ast.Attribute else None
+            if name in ("sleep", "wait"):
+                return True
+        stack.extend(ast.iter_child_nodes(node))
+    return False
+
+
 def binds_names(body: list[ast.stmt]) -> bool:
     """The statements bind a local name (`old = default`, `for x in ...`, `with ... as f`), so
     code after them can depend on which of them ran. Statements only: a `:=` inside an
