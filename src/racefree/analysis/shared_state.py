@@ -60,6 +60,12 @@ OVERRIDDEN_ACROSS_AWAIT = (
 OVERRIDE_RULES = frozenset({"RF108"})
 PER_REQUEST_PREFIXES = tuple(name + "." for name in PER_REQUEST_GLOBALS)  # `flask.session.get`
 SINGLETON_ATTRIBUTE = "attribute of the module-level instance"
+# Bases of container classes: a `Cache` or `Registry` that is a mapping is a data structure, not a
+# service object its users share as it is (cachetools documents its caches as not thread-safe).
+CONTAINER_BASES = frozenset(
+    f"{module}.{name}" for module in ("collections.abc", "typing")
+    for name in ("MutableMapping", "MutableSet", "MutableSequence")
+) | {"collections.UserDict", "collections.UserList", "collections.OrderedDict", "dict", "list", "set"}
 
 
 @dataclass(slots=True)
@@ -462,6 +468,8 @@ def _shared_role(index: ProgramIndex, class_id: str) -> str | None:
     in_package = module.is_package or "." in module.module  # not a lone `metrics.py` with `Metrics`
     if in_package and own_name.lower() == module.module.split(".", 1)[0].lower().replace("_", ""):
         return f"namesake {own_name}"  # `datasette.app.Datasette`, `flask.Flask`: the one app object
+    if any(name in CONTAINER_BASES for name in lineage):
+        return None  # a data structure (cachetools' `Cache`): like a dict, whoever shares one locks it
     for name in lineage:
         last = name.rsplit(".", 1)[-1]
         if last.endswith(NOT_SHARED_ROLES):
