@@ -12,6 +12,7 @@ from racefree.knowledge.entry_points import (
     API,
     API_WHY,
     BACKGROUND,
+    CONSTRUCTORS,
     EVENT_LOOP_FRAMEWORKS,
     EVENT_LOOP_PACKAGES,
     HOOK_TIME_PREFIXES,
@@ -120,7 +121,7 @@ def _public_api(index: ProgramIndex):
         if name in MAIN_FUNCTIONS or _set_up_name(name) or _marked_set_up(summary) \
                 or _serves_forever(index, info.fid, forever) or _of_a_main_loop_class(index, info, forever, loop_classes):
             continue  # set-up API, or a main loop that runs on whichever thread calls it
-        if _start_up_hook(index, info) or _test_support_only(index, info):
+        if _start_up_hook(index, info) or _test_support_only(index, info) or _set_up_only(index, info):
             continue
         if summary.class_name is not None:
             if any(part.startswith("_") for part in summary.class_name.split(".")):
@@ -206,6 +207,25 @@ def _test_support_only(index: ProgramIndex, info: FunctionInfo) -> bool:
     callers = index.calls_to.get(info.fid)
     return bool(callers) and all(_test_support_module(index.functions[edge.caller].module.module)
                                  for edge in callers) and not _reexported(index, info)
+
+
+def _set_up_only(index: ProgramIndex, info: FunctionInfo) -> bool:
+    """API the package itself calls only while it sets up (sentry-sdk's `ignore_logger`, called
+    from the integrations' `setup_once` and at import): it is set-up API, which programs call
+    the same way, before their threads run. The package's tests do not count: they call
+    everything."""
+    callers = [edge.caller for edge in index.calls_to.get(info.fid, ())
+               if not is_test_module(index.functions[edge.caller].module.module)]
+    return bool(callers) and all(_sets_up(index, caller) for caller in callers)
+
+
+def _sets_up(index: ProgramIndex, fid: str) -> bool:
+    """Code that runs while the program sets up: module code at import, a constructor, a
+    function named or marked as set-up, a framework's start-up hook."""
+    info = index.functions[fid]
+    summary = info.summary
+    return (summary.qualname == TOPLEVEL or summary.name in CONSTRUCTORS or _set_up_name(summary.name)
+            or _marked_set_up(summary) or _start_up_hook(index, info))
 
 
 def _reexported(index: ProgramIndex, info: FunctionInfo) -> bool:
