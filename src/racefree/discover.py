@@ -7,6 +7,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
+from racefree.namespace_packages import namespace_folders
+
 # Folders that hold no project code, or copies of it.
 SKIPPED_DIRS = frozenset(
     {"__pycache__", "node_modules", ".git", ".hg", ".svn", ".tox", ".nox", ".venv", "venv",
@@ -41,14 +43,56 @@ def discover(paths: list[str], cwd: str | None = None) -> Discovery:
         else:
             missing.append(given)
             continue
+        batch: list[tuple[Path, str, bool]] = []
         for candidate in candidates:
             resolved = candidate.resolve()
             if resolved in seen or resolved.suffix == ".pyi":
                 continue
             seen.add(resolved)
-            module, is_package = module_name(resolved)
-            files.append(SourceFile(display_path(resolved, base), module, is_package))
+            batch.append((resolved, *module_name(resolved)))
+        if path.is_dir():
+            batch = _through_namespaces(batch, path.resolve())
+        files.extend(SourceFile(display_path(resolved, base), module, is_package) for resolved, module, is_package in batch)
     return Discovery(files, missing)
+
+
+def _through_namespaces(batch: list[tuple[Path, str, bool]], root: Path) -> list[tuple[Path, str, bool]]:
+    """Prefix the names of packages that sit in namespace packages inside root (see
+    namespace_packages)."""
+    groups: dict[Path, list[Path]] = {}
+    for resolved, _, _ in batch:
+        top = _top_package(resolved)
+        if top is not None and top != root and root in top.parents:
+            groups.setdefault(top, []).append(resolved)
+    packages = []
+    for top, members in groups.items():
+        above, folder = [], top.parent
+        while folder.name.isidentifier() and not _has_init(folder) and (folder == root or root in folder.parents):
+            above.append(folder)
+            folder = folder.parent
+        if above:
+            packages.append((top, above, members))
+    namespaces = namespace_folders(packages) if packages else set()
+    if not namespaces:
+        return batch
+    renamed = []
+    for resolved, module, is_package in batch:
+        names, folder = [], (_top_package(resolved) or resolved).parent
+        while folder in namespaces:
+            names.append(folder.name)
+            folder = folder.parent
+        renamed.append((resolved, ".".join([*reversed(names), module]), is_package))
+    return renamed
+
+
+def _top_package(path: Path) -> Path | None:
+    """The outermost folder with an __init__.py above the file, through folders without one."""
+    top, folder = None, path.parent
+    while folder.name.isidentifier() and folder.parent != folder:
+        if _has_init(folder):
+            top = folder
+        folder = folder.parent
+    return top
 
 
 def _walk(root: Path):
