@@ -41,6 +41,7 @@ from racefree.knowledge.entry_points import (
     THREAD_PACKAGES,
     name_matches,
 )
+from racefree.analysis.locks import LockModel
 from racefree.analysis.one_thread_workers import worker_class_of_method
 from racefree.knowledge.merged import BUILT_IN, Knowledge
 from racefree.knowledge.requests import request_object
@@ -92,7 +93,7 @@ def find_entry_points(index: ProgramIndex, knowledge: Knowledge = BUILT_IN, libr
         _reads_the_request(info, add)
     if library_api:
         framework_entries = {e.fid for e in entries.values()}
-        for entry in _public_api(index):
+        for entry in _public_api(index, knowledge):
             if entry.fid not in framework_entries:
                 add(entry)
     return sorted(entries.values(), key=lambda e: (e.file, e.line, e.fid))
@@ -103,9 +104,10 @@ def is_test_module(module: str) -> bool:
                for part in module.split("."))
 
 
-def _public_api(index: ProgramIndex):
+def _public_api(index: ProgramIndex, knowledge: Knowledge):
     """Public functions, and public methods of public classes, of library modules."""
     forever: dict[str, bool] = {}  # function -> runs a main loop
+    lock_names = LockModel(index, None, knowledge)
     loop_classes: dict[str, bool] = {}  # class -> one of its methods runs a main loop
     for info in index.functions.values():
         summary = info.summary
@@ -121,7 +123,8 @@ def _public_api(index: ProgramIndex):
         if name in MAIN_FUNCTIONS or _set_up_name(name) or _marked_set_up(summary) \
                 or _serves_forever(index, info.fid, forever) or _of_a_main_loop_class(index, info, forever, loop_classes):
             continue  # set-up API, or a main loop that runs on whichever thread calls it
-        if _start_up_hook(index, info) or _test_support_only(index, info) or _set_up_only(index, info):
+        if _start_up_hook(index, info) or _test_support_only(index, info) or _set_up_only(index, info) \
+                or _called_under_a_lock_only(index, info, lock_names):
             continue
         if summary.class_name is not None:
             if any(part.startswith("_") for part in summary.class_name.split(".")):
@@ -217,6 +220,15 @@ def _set_up_only(index: ProgramIndex, info: FunctionInfo) -> bool:
     callers = [edge.caller for edge in index.calls_to.get(info.fid, ())
                if not is_test_module(index.functions[edge.caller].module.module)]
     return bool(callers) and all(_sets_up(index, caller) for caller in callers)
+
+
+def _called_under_a_lock_only(index: ProgramIndex, info: FunctionInfo, lock_names: LockModel) -> bool:
+    """A public method that its package calls only while holding a lock (redis's
+    `ConnectionPool.make_connection`, called from `get_connection` under the pool's lock): a step
+    of the locked operation, reached through it with the lock held, not an operation of its own."""
+    callers = [edge for edge in index.calls_to.get(info.fid, ())
+               if not is_test_module(index.functions[edge.caller].module.module)]
+    return bool(callers) and all(lock_names.lexical(edge.caller, edge.call.locks) for edge in callers)
 
 
 def _sets_up(index: ProgramIndex, fid: str) -> bool:

@@ -10,7 +10,9 @@ from racefree.summarize.model import CALL, Ref
 
 
 class LockModel:
-    def __init__(self, index: ProgramIndex, entry_functions: set[str], knowledge: Knowledge = BUILT_IN):
+    def __init__(self, index: ProgramIndex, entry_functions: set[str] | None, knowledge: Knowledge = BUILT_IN):
+        """entry_functions: where no lock is held on entry; None for a model that only names the
+        locks taken lexically (before the entry points are known)."""
         self.index = index
         self.knowledge = knowledge
         self._ids: dict[tuple[str, Ref], str | None] = {}
@@ -18,13 +20,15 @@ class LockModel:
         # Locks that are attributes of ordinary instances (`self._lock`): each instance has its
         # own, so they order nothing for state that all instances share.
         self.per_instance: set[str] = set()
-        self._propagate(entry_functions)
+        if entry_functions is not None:
+            self._propagate(entry_functions)
 
     def lock_id(self, fid: str, ref: Ref) -> str | None:
         """A stable name for the lock a `with` or `acquire()` names, or None if it is no lock."""
         key = (fid, ref)
         if key in self._ids:
             return self._ids[key]
+        self._ids[key] = None  # while it is worked out: a cycle of managers names no lock
         if len(ref.attrs) >= 2 and ref.attrs[-1] == CALL and (ref.attrs[:-2] or ref.root_kind == "global"):
             # `with self._lock.writer():`, `with rwlock.read_lock():`: a method of a lock object
             # that returns a context holding it (a reader-writer lock's sides exclude each other).
@@ -54,13 +58,16 @@ class LockModel:
 
     def _held_by_context_manager(self, fid: str, callee: Ref) -> str | None:
         """`with self._locked():` where `_locked` is a generator that yields inside `with
-        self._lock:`: the body of the `with` runs under that lock."""
+        self._lock:`, or `with self.get_lock():` where `get_lock` returns the lock: the body of the
+        `with` runs under that lock."""
         info = self.index.functions[fid]
         symbol = self.index.resolve_ref(info.module, callee, info.summary.class_name)
         if symbol is None or symbol.kind != FUNCTION or symbol.name not in self.index.functions:
             return None
         manager = self.index.functions[symbol.name].summary
-        for lock in manager.yield_locks:
+        # A generator that yields under the lock, or a function that returns the lock itself
+        # (tqdm's `with self.get_lock():`, which returns `cls._lock`).
+        for lock in (*manager.yield_locks, *manager.returns):
             held = self.lock_id(symbol.name, lock)
             if held is not None:
                 return held
