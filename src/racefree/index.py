@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from racefree.knowledge.sync import SAFE_CONTAINER_CONSTRUCTORS
+from racefree.knowledge.sync import PER_THREAD_BASES, PER_THREAD_STORAGE, SAFE_CONTAINER_CONSTRUCTORS
 from racefree.loop_callbacks import callback_edge, loop_callback_edges
 from racefree.summarize.model import CALL, Binding, Call, ClassSummary, FunctionArg, FunctionSummary, ModuleSummary, Ref
 from racefree.summarize.visitor import TOPLEVEL
@@ -63,6 +63,7 @@ class ProgramIndex:
     _typing: set[str] = field(default_factory=set)  # objects whose constructor is being resolved
     _ref_cache: dict[tuple[str, Ref, int], Symbol | None] = field(default_factory=dict)
     _mro_cache: dict[str, list[str]] = field(default_factory=dict)
+    _proxies: dict[str, bool] = field(default_factory=dict)  # class -> a per-thread proxy
     _subclasses: dict[str, list[str]] | None = None
 
     # ------------------------------------------------------------- build
@@ -239,6 +240,8 @@ class ProgramIndex:
             name = f"{owner.name}.{attr}"
             return Symbol(EXTERNAL, name, safe=owner.safe or name in SAFE_CONTAINER_CONSTRUCTORS)
         if kind in (OBJECT, FRESH, INSTANCE_ATTR, CLASS_ATTR) and owner.typed in self.classes:
+            if owner.safe and self._thread_local_proxy(owner.typed):
+                return Symbol(OBJECT, f"{owner.name}.{attr}", safe=True)  # the calling thread's own object's
             member = self.class_member(owner.typed, attr, instance=True)
             if member is not None:
                 if kind == FRESH and member.kind != FUNCTION:
@@ -356,7 +359,35 @@ class ProgramIndex:
         return names
 
     def _class_is_safe(self, class_id: str) -> bool:
-        return any(base in SAFE_CONTAINER_CONSTRUCTORS for base in self.external_bases(class_id))
+        return any(base in SAFE_CONTAINER_CONSTRUCTORS for base in self.external_bases(class_id)) \
+            or self._thread_local_proxy(class_id)
+
+    def _thread_local_proxy(self, class_id: str) -> bool:
+        """A proxy whose `__getattr__` looks its target up in a module-level per-thread object
+        (CherryPy's `_ThreadLocalProxy`, behind `cherrypy.request` and `cherrypy.session`): each
+        thread reaches its own object through the one proxy."""
+        known = self._proxies.get(class_id)
+        if known is None:
+            self._proxies[class_id] = False  # while it is worked out: a cycle proves nothing
+            known = self._proxies[class_id] = self._looks_up_per_thread(class_id)
+        return known
+
+    def _looks_up_per_thread(self, class_id: str) -> bool:
+        if class_id not in self.classes:
+            return False
+        module, summary = self.classes[class_id]
+        qualname = summary.methods.get("__getattr__")
+        function = self.functions.get(f"{module.module}.{qualname}") if qualname else None
+        if function is None:
+            return False
+        for access in function.summary.accesses:
+            if access.ref.root_kind == "global" and not access.ref.attrs:
+                symbol = self.resolve_global(module, access.ref.root)
+                typed = symbol.typed if symbol is not None and symbol.kind == OBJECT else None
+                if typed in PER_THREAD_STORAGE or (typed in self.classes and any(
+                        base in PER_THREAD_BASES for base in self.external_bases(typed))):
+                    return True
+        return False
 
     def class_member(self, class_id: str, attr: str, instance: bool, start: int = 0) -> Symbol | None:
         order = self.mro(class_id)[start:]
