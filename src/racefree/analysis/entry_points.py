@@ -123,6 +123,8 @@ def _public_api(index: ProgramIndex, knowledge: Knowledge):
         if name in MAIN_FUNCTIONS or _set_up_name(name) or _marked_set_up(summary) \
                 or _serves_forever(index, info.fid, forever) or _of_a_main_loop_class(index, info, forever, loop_classes):
             continue  # set-up API, or a main loop that runs on whichever thread calls it
+        if _property_setter(summary):
+            continue  # `log.screen = False`, `pool.limit = 10`: configuring the object
         if _start_up_hook(index, info) or _test_support_only(index, info) or _set_up_only(index, info) \
                 or _called_under_a_lock_only(index, info, lock_names):
             continue
@@ -255,6 +257,13 @@ def _test_support_module(module: str) -> bool:
     if "tests" in parts or last.startswith("test_") or last.endswith("_test") or last == "conftest":
         return False  # the package's own tests
     return any(part in TEST_SUPPORT_PACKAGES for part in parts)
+
+
+def _property_setter(summary) -> bool:
+    """A property's setter (`@screen.setter`): programs assign such a property to configure the
+    object (CherryPy's `log.screen = False`, which swaps the log's handlers), not in the calls
+    their threads make while they serve."""
+    return any(decorator.text.endswith(".setter") for decorator in summary.decorators)
 
 
 def _marked_set_up(summary) -> bool:
