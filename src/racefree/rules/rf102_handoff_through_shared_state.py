@@ -42,6 +42,11 @@ def invoke(prompt):
 ```
 If the callback must produce it, store it under an id the caller owns (`metadata={"call_id": ...}`)
 in a dict guarded by a `threading.Lock`, and have the caller pop its own entry.
+
+Not reported: state that a scheduler's job or an object's timer-woken thread keeps current for
+whoever reads next (a health flag), unless a reader reads parts of it that the writer stores
+together under a lock; and the exception a thread keeps when it fails (`self.failed = e`), which
+is that thread's own outcome.
 """
 
 from __future__ import annotations
@@ -55,6 +60,8 @@ from racefree.rules.base import Rule, entry_description, function_name, make_fin
 def check(obj, evidence):
     races, torn = [], False
     for race in write_read_races(obj):
+        if race.write.access.stores_exception:
+            continue  # a thread's own failure, kept for whoever checks on the thread
         if not _handed_over(obj, race.write):
             if not _on_a_timetable(obj, race.write):
                 continue

@@ -27,7 +27,11 @@ class ControlFlowVisits:
         for handler in node.handlers:
             if handler.type is not None:
                 self._expr(handler.type)
+            if handler.name:
+                self.frame.caught.append(handler.name)
             self._block(handler.body)
+            if handler.name:
+                self.frame.caught.pop()
         self._block(node.orelse)
         frame = self.frame
         start = len(frame.summary.accesses)

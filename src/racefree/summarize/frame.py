@@ -15,7 +15,7 @@ class Frame:
         "summary", "scope", "class_name", "self_name", "cls_name", "locks", "checks",
         "awaits", "loop_depth", "taint", "nested", "aliases", "in_test", "enclosing_checks", "saved",
         "check_free_writes", "awaits_seen", "saved_at", "sources", "store_reads",
-        "lock_elements", "returns_value", "param_guards", "value_kinds", "guard_checks",
+        "lock_elements", "returns_value", "param_guards", "value_kinds", "guard_checks", "caught",
     )
 
     def __init__(self, summary: FunctionSummary, scope: FunctionScope | None, class_name: str | None):
@@ -37,6 +37,7 @@ class Frame:
         self.nested: dict[str, str] = {}  # local def name -> qualname
         self.aliases: dict[str, Ref] = {}  # `core = self._core`: the local names shared state
         self.in_test = False  # visiting the condition of an if/while
+        self.caught: list[str] = []  # names of the exceptions the enclosing `except ... as e` handle
         # The tests of the if/while statements around the current point, innermost last.
         self.enclosing_checks: list[dict[Ref, tuple[int, bool, int]]] = []
         self.saved: dict[str, Ref] = {}  # `old = lib.flag`: the local holds the object's value as it was

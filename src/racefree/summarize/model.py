@@ -72,6 +72,8 @@ class Access:
     restores: bool = False  # puts back a value saved from this object earlier (`x.flag = old`)
     restores_across_await: bool = False  # ... after an await since it was saved
     stores_scalar: bool = False  # binds a constant or a truth value (`_ready = True`, `_ok = v >= MIN`)
+    # binds the exception being handled (`self.failed = e` in `except ... as e`, `sys.exc_info()[1]`)
+    stores_exception: bool = False
     # For a store: the request-data sources its value is computed from, directly or through
     # locals (`data = request.get_json(); cfg["k"] = data["k"]` -> ("flask.request",)).
     value_sources: tuple[str, ...] = ()

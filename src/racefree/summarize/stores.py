@@ -25,6 +25,7 @@ from racefree.summarize.syntax import (
     constant_key,
     declares_instance_field,
     dotted_text,
+    is_caught_exception,
     positions_under_arithmetic,
     stores_scalar,
 )
@@ -158,6 +159,7 @@ class StoreVisits:
             access.await_between = access.await_between or (ref in value_reads and value_reads[ref].await_between)
             self._mark_restore(access, ref, value)
             access.stores_scalar = stores_scalar(value)
+            access.stores_exception = is_caught_exception(value, self.frame.caught)
             access.value_sources = self._value_sources
             self._registration(ref, target, value, node)
             self._note_publication(value, ref)

@@ -229,6 +229,22 @@ def says_not_thread_safe(docstring: str | None) -> bool:
     return bool(docstring) and _NOT_THREAD_SAFE.search(docstring) is not None
 
 
+def is_caught_exception(value: ast.expr | None, caught: list[str]) -> bool:
+    """The value is the exception being handled: the name an enclosing `except ... as e` binds,
+    `sys.exc_info()[1]` or `sys.exception()`."""
+    kind = type(value)
+    if kind is ast.Name:
+        return value.id in caught
+    if kind is ast.Subscript and type(value.value) is ast.Call:
+        func = value.value.func
+        return type(func) is ast.Attribute and func.attr == "exc_info" and type(value.slice) is ast.Constant \
+            and value.slice.value == 1
+    if kind is ast.Call:
+        return type(value.func) is ast.Attribute and value.func.attr == "exception" and not value.args \
+            and type(value.func.value) is ast.Name and value.func.value.id == "sys"
+    return False
+
+
 def stores_scalar(value: ast.expr | None) -> bool:
     """The value is a constant or a truth value (`True`, `None`, `3`, `version >= MINIMUM`,
     `not found`): a finished object that cannot be seen half-built."""
