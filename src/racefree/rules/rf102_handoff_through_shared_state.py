@@ -45,8 +45,9 @@ in a dict guarded by a `threading.Lock`, and have the caller pop its own entry.
 
 Not reported: state that a scheduler's job or an object's timer-woken thread keeps current for
 whoever reads next (a health flag), unless a reader reads parts of it that the writer stores
-together under a lock; and the exception a thread keeps when it fails (`self.failed = e`), which
-is that thread's own outcome.
+together under a lock; the exception a thread keeps when it fails (`self.failed = e`), which
+is that thread's own outcome; and reads in a loop that waits for the value between sleeps
+(`while not self.ready: time.sleep(0.05)`), which take it as a signal.
 """
 
 from __future__ import annotations
@@ -62,6 +63,9 @@ def check(obj, evidence):
     for race in write_read_races(obj):
         if race.write.access.stores_exception:
             continue  # a thread's own failure, kept for whoever checks on the thread
+        # A reader that waits for the value in a loop (`while not self.ready: time.sleep(0.1)`)
+        # takes it as a signal when it comes, not as its own call's result.
+        race.reads = [read for read in race.reads if not read.access.polled]
         if not _handed_over(obj, race.write):
             if not _on_a_timetable(obj, race.write):
                 continue

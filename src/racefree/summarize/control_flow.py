@@ -79,9 +79,11 @@ class ControlFlowVisits:
                 and runs_until_stopped(node, frame.self_name) \
                 and not can_leave_loop(node.body):
             frame.summary.serves_forever = True
+        waits = waits_each_round(node)
         if frame.loop_depth == 0 and frame.scope is not None and not frame.summary.is_async \
-                and waits_each_round(node) and not can_leave_loop(node.body):
+                and waits and not can_leave_loop(node.body):
             frame.summary.polls = True
+        start = len(frame.summary.accesses)
         checks = self._test(node.test)
         self.frame.loop_depth += 1
         # A call in `while self._running:` runs while a flag holds, not to load what is missing:
@@ -90,6 +92,10 @@ class ControlFlowVisits:
         self._block(node.body)
         self.frame.enclosing_checks.pop()
         self.frame.loop_depth -= 1
+        if waits:  # what the loop reads, it polls: `while not self.ready: time.sleep(0.1)`
+            for access in frame.summary.accesses[start:]:
+                if access.kind == READ:
+                    access.polled = True
         self._block(node.orelse)
 
     def _if(self, node: ast.If) -> None:

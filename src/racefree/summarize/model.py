@@ -74,6 +74,8 @@ class Access:
     stores_scalar: bool = False  # binds a constant or a truth value (`_ready = True`, `_ok = v >= MIN`)
     # binds the exception being handled (`self.failed = e` in `except ... as e`, `sys.exc_info()[1]`)
     stores_exception: bool = False
+    # read in a loop that waits a while each round (`while not self.ready: time.sleep(0.1)`)
+    polled: bool = False
     # For a store: the request-data sources its value is computed from, directly or through
     # locals (`data = request.get_json(); cfg["k"] = data["k"]` -> ("flask.request",)).
     value_sources: tuple[str, ...] = ()
