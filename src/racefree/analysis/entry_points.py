@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sys
 from dataclasses import dataclass
+from functools import lru_cache
 
 from racefree.index import EXTERNAL, FunctionInfo, ProgramIndex, Symbol
 from racefree.knowledge.entry_points import (
@@ -99,6 +100,7 @@ def find_entry_points(index: ProgramIndex, knowledge: Knowledge = BUILT_IN, libr
     return sorted(entries.values(), key=lambda e: (e.file, e.line, e.fid))
 
 
+@lru_cache(maxsize=65536)
 def is_test_module(module: str) -> bool:
     return any(part in ("test", "tests", "testing", "conftest") or part.startswith("test_") or part.endswith("_test")
                for part in module.split("."))

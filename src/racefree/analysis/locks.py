@@ -9,6 +9,9 @@ from racefree.knowledge.sync import named_like_a_lock
 from racefree.summarize.model import CALL, Ref
 
 
+_NONE: frozenset[str] = frozenset()
+
+
 class LockModel:
     def __init__(self, index: ProgramIndex, entry_functions: set[str] | None, knowledge: Knowledge = BUILT_IN):
         """entry_functions: where no lock is held on entry; None for a model that only names the
@@ -79,6 +82,8 @@ class LockModel:
         )
 
     def lexical(self, fid: str, refs: tuple[Ref, ...]) -> frozenset[str]:
+        if not refs:
+            return _NONE
         return frozenset(filter(None, (self.lock_id(fid, r) for r in refs)))
 
     def held(self, fid: str, refs: tuple[Ref, ...]) -> frozenset[str]:
