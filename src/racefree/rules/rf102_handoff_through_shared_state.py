@@ -46,7 +46,8 @@ in a dict guarded by a `threading.Lock`, and have the caller pop its own entry.
 Not reported: state that a scheduler's job or an object's timer-woken thread keeps current for
 whoever reads next (a health flag), unless a reader reads parts of it that the writer stores
 together under a lock; the exception a thread keeps when it fails (`self.failed = e`), which
-is that thread's own outcome; and reads in a loop that waits for the value between sleeps
+is that thread's own outcome; a truth value (`self.running = True`), a state flag with no
+call's data in it; and reads in a loop that waits for the value between sleeps
 (`while not self.ready: time.sleep(0.05)`), which take it as a signal.
 """
 
@@ -63,6 +64,8 @@ def check(obj, evidence):
     for race in write_read_races(obj):
         if race.write.access.stores_exception:
             continue  # a thread's own failure, kept for whoever checks on the thread
+        if race.write.access.stores_truth:
+            continue  # `self.running = True`: a state flag carries no call's data
         # A reader that waits for the value in a loop (`while not self.ready: time.sleep(0.1)`)
         # takes it as a signal when it comes, not as its own call's result.
         race.reads = [read for read in race.reads if not read.access.polled]

@@ -72,6 +72,7 @@ class Access:
     restores: bool = False  # puts back a value saved from this object earlier (`x.flag = old`)
     restores_across_await: bool = False  # ... after an await since it was saved
     stores_scalar: bool = False  # binds a constant or a truth value (`_ready = True`, `_ok = v >= MIN`)
+    stores_truth: bool = False  # binds a truth value only (`True`, `False`, `v >= MIN`, `not found`)
     # binds the exception being handled (`self.failed = e` in `except ... as e`, `sys.exc_info()[1]`)
     stores_exception: bool = False
     # read in a loop that waits a while each round (`while not self.ready: time.sleep(0.1)`)

@@ -28,6 +28,7 @@ from racefree.summarize.syntax import (
     is_caught_exception,
     positions_under_arithmetic,
     stores_scalar,
+    stores_truth,
 )
 
 
@@ -159,6 +160,7 @@ class StoreVisits:
             access.await_between = access.await_between or (ref in value_reads and value_reads[ref].await_between)
             self._mark_restore(access, ref, value)
             access.stores_scalar = stores_scalar(value)
+            access.stores_truth = stores_truth(value)
             access.stores_exception = is_caught_exception(value, self.frame.caught)
             access.value_sources = self._value_sources
             self._registration(ref, target, value, node)

@@ -245,6 +245,14 @@ def is_caught_exception(value: ast.expr | None, caught: list[str]) -> bool:
     return False
 
 
+def stores_truth(value: ast.expr | None) -> bool:
+    """The value is a truth value: `True`, `False`, a comparison, a `not`."""
+    kind = type(value)
+    if kind is ast.Constant:
+        return type(value.value) is bool
+    return kind is ast.Compare or (kind is ast.UnaryOp and type(value.op) is ast.Not)
+
+
 def stores_scalar(value: ast.expr | None) -> bool:
     """The value is a constant or a truth value (`True`, `None`, `3`, `version >= MINIMUM`,
     `not found`): a finished object that cannot be seen half-built."""
