@@ -55,6 +55,10 @@ def fetch_all(urls):
         return list(pool.map(fetch, urls))
 ```
 or one atomic call: `_sessions.setdefault(url, session)`, `_sessions.pop(key, None)`.
+
+Not reported: a store under the calling thread's own identity (`threads[threading.get_ident()]`),
+a key no other thread tests or stores; and an act that leaves the same result however many
+threads run it (`clear()`, `discard(x)`).
 """
 
 from __future__ import annotations
@@ -76,7 +80,7 @@ from racefree.rules.base import (
 def check(obj, evidence):
     writes = [
         w for w in obj.writes()
-        if w.access.checked_at is not None and not w.access.check_is_lazy_init
+        if w.access.checked_at is not None and not w.access.check_is_lazy_init and not w.access.keyed_by_thread
         and not w.access.read_modify_write and check_and_act_unguarded(obj, w) and self_concurrency(w) == PREEMPTIVE
     ]
     if not writes:

@@ -16,6 +16,7 @@ class Frame:
         "awaits", "loop_depth", "taint", "nested", "aliases", "in_test", "enclosing_checks", "saved",
         "check_free_writes", "awaits_seen", "saved_at", "sources", "store_reads",
         "lock_elements", "returns_value", "param_guards", "value_kinds", "guard_checks", "caught",
+        "thread_ids",
     )
 
     def __init__(self, summary: FunctionSummary, scope: FunctionScope | None, class_name: str | None):
@@ -38,6 +39,7 @@ class Frame:
         self.aliases: dict[str, Ref] = {}  # `core = self._core`: the local names shared state
         self.in_test = False  # visiting the condition of an if/while
         self.caught: list[str] = []  # names of the exceptions the enclosing `except ... as e` handle
+        self.thread_ids: set[str] = set()  # locals holding the calling thread's identity
         # The tests of the if/while statements around the current point, innermost last.
         self.enclosing_checks: list[dict[Ref, tuple[int, bool, int]]] = []
         self.saved: dict[str, Ref] = {}  # `old = lib.flag`: the local holds the object's value as it was

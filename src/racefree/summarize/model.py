@@ -75,6 +75,9 @@ class Access:
     stores_truth: bool = False  # binds a truth value only (`True`, `False`, `v >= MIN`, `not found`)
     # binds the exception being handled (`self.failed = e` in `except ... as e`, `sys.exc_info()[1]`)
     stores_exception: bool = False
+    # stores under the calling thread's identity (`self.threads[threading.get_ident()] = ...`): no
+    # other thread touches that key
+    keyed_by_thread: bool = False
     # read in a loop that waits a while each round (`while not self.ready: time.sleep(0.1)`)
     polled: bool = False
     # For a store: the request-data sources its value is computed from, directly or through

@@ -26,6 +26,7 @@ from racefree.summarize.syntax import (
     declares_instance_field,
     dotted_text,
     is_caught_exception,
+    is_thread_identity,
     positions_under_arithmetic,
     stores_scalar,
     stores_truth,
@@ -177,6 +178,7 @@ class StoreVisits:
                 return
             slot = constant_key(target.slice)
             access = self._record(ref, WRITE, OP_SLOT_STORE, target, slot=slot, grows=slot is None)
+            access.keyed_by_thread = is_thread_identity(target.slice, self.frame.thread_ids)
             self._mark_restore(access, ref, value)
             access.value_sources = self._value_sources
             previous = value_reads.get(ref)
@@ -234,6 +236,10 @@ class StoreVisits:
             frame.sources.pop(name, None)
         if frame.lock_elements or type(value) in (ast.Subscript, ast.Call):
             self._note_lock_element(name, value)
+        if is_thread_identity(value, frame.thread_ids):
+            frame.thread_ids.add(name)  # `ident = threading.get_ident()`
+        else:
+            frame.thread_ids.discard(name)
         # A local bound to shared state itself (not a value read from it) is another name for it.
         frame.aliases.pop(name, None)
         for named in alias_candidates(value) if type(value) in _MAY_ALIAS else ():

@@ -229,6 +229,24 @@ def says_not_thread_safe(docstring: str | None) -> bool:
     return bool(docstring) and _NOT_THREAD_SAFE.search(docstring) is not None
 
 
+_THREAD_IDENTITY_CALLS = frozenset({"get_ident", "get_native_id", "current_thread", "currentThread"})
+
+
+def is_thread_identity(node: ast.expr | None, names: set[str]) -> bool:
+    """The calling thread's identity: `threading.get_ident()`, `_thread.get_ident()`,
+    `threading.current_thread()` (or its `.ident`), or a local bound to one of them."""
+    kind = type(node)
+    if kind is ast.Name:
+        return node.id in names
+    if kind is ast.Attribute and node.attr in ("ident", "native_id"):
+        return is_thread_identity(node.value, names)
+    if kind is ast.Call and not node.args:
+        func = node.func
+        name = func.attr if type(func) is ast.Attribute else func.id if type(func) is ast.Name else None
+        return name in _THREAD_IDENTITY_CALLS
+    return False
+
+
 def is_caught_exception(value: ast.expr | None, caught: list[str]) -> bool:
     """The value is the exception being handled: the name an enclosing `except ... as e` binds,
     `sys.exc_info()[1]` or `sys.exception()`."""
