@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 
 from racefree.knowledge.sync import PER_THREAD_BASES, PER_THREAD_STORAGE, SAFE_CONTAINER_CONSTRUCTORS
 from racefree.loop_callbacks import callback_edge, loop_callback_edges
-from racefree.summarize.model import CALL, Binding, Call, ClassSummary, FunctionArg, FunctionSummary, ModuleSummary, Ref
+from racefree.summarize.model import CALL, READ, Binding, Call, ClassSummary, FunctionArg, FunctionSummary, ModuleSummary, Ref
 from racefree.summarize.visitor import TOPLEVEL
 from racefree.knowledge.containers import CACHED_PROPERTY_DECORATORS, MUTATING_METHODS, READING_METHODS
 
@@ -113,6 +113,25 @@ class ProgramIndex:
                 self._add_edge(CallEdge(fid, callee, call.line, call))
         for caller, callee, line in loop_callback_edges(self):
             self._add_edge(callback_edge(caller, callee, line, CallEdge))
+        self._property_edges()
+
+    def _property_edges(self) -> None:
+        """`self.client`, `api.__schema__`: reading a property runs its getter, a call like any
+        other. Only reads whose last name is a property's of the program are resolved."""
+        getters = {fid for fid, info in self.functions.items()
+                   if info.summary.class_name is not None and is_property(info.summary)}
+        names = {fid.rsplit(".", 1)[-1] for fid in getters}
+        if not names:
+            return
+        for fid, info in self.functions.items():
+            for access in info.summary.accesses:
+                ref = access.ref
+                if access.kind != READ or not ref.attrs or ref.attrs[-1] not in names:
+                    continue
+                symbol = self.resolve_ref(info.module, ref, info.summary.class_name)
+                if symbol is not None and symbol.kind == FUNCTION and symbol.name in getters:
+                    call = Call(ref, None, access.line, access.col, locks=access.locks, callee_text=ref.text())
+                    self._add_edge(CallEdge(fid, symbol.name, access.line, call))
 
     def _add_edge(self, edge: CallEdge) -> None:
         self.calls_from.setdefault(edge.caller, []).append(edge)
@@ -464,6 +483,11 @@ class ProgramIndex:
 
 BUILTIN_CONTAINERS = frozenset({"list", "dict", "set"})
 CONTAINER_METHODS = frozenset(MUTATING_METHODS) | READING_METHODS
+
+
+def is_property(function: FunctionSummary) -> bool:
+    """A `@property` getter."""
+    return any(d.text == "property" for d in function.decorators)
 
 
 def is_cached_property(function: FunctionSummary) -> bool:

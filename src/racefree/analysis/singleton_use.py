@@ -100,8 +100,13 @@ class SingletonUse:
                     if arg.target is not None and arg.target.attrs:
                         self._escapes_through(info, Ref(arg.target.root_kind, arg.target.root, arg.target.attrs[:-1]))
             for access in summary.accesses:
-                if access.op not in _PROTOCOL_METHODS or summary.qualname == TOPLEVEL \
-                        or not self._may_name_an_instance(access.ref):
+                if summary.qualname == TOPLEVEL or not self._may_name_an_instance(access.ref):
+                    continue
+                if access.ref.attrs:  # `store.client`: reading a property runs its getter
+                    class_id = self._instance_class(index.receiver_symbol(info, access.ref))
+                    if class_id is not None:
+                        self._use(class_id, access.ref.attrs[-1], caller_modes)
+                if access.op not in _PROTOCOL_METHODS:
                     continue
                 class_id = self._instance_class(index.resolve_ref(info.module, access.ref, summary.class_name))
                 if class_id is not None:

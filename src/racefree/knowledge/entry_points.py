@@ -107,6 +107,7 @@ _THREADED_WSGI = (
 )
 _ASGI = "an ASGI server runs requests concurrently: async handlers as tasks on the event loop, sync ones in a thread pool"
 _HTTP_METHODS = ("route", "get", "post", "put", "delete", "patch", "head", "options", "api_route", "websocket")
+_FLASK_VIEW_METHODS = ("get", "post", "put", "patch", "delete", "head", "options", "dispatch_request")
 
 DECORATOR_ENTRIES: tuple[DecoratorEntry, ...] = (
     *(DecoratorEntry(f"flask:Flask.{m}", REQUEST, "Flask view", _THREADED_WSGI) for m in _HTTP_METHODS),
@@ -203,6 +204,10 @@ BASE_CLASS_ENTRIES: tuple[BaseClassEntry, ...] = (
                    "Tornado interleaves connections at each await", on_loop=True),
     BaseClassEntry("django:View", ("get", "post", "put", "patch", "delete", "head", "options", "dispatch"), REQUEST,
                    "Django view", "Django serves requests concurrently under threaded WSGI servers and ASGI"),
+    # Flask class-based views, and the Resource classes of Flask-RESTX and Flask-RESTful built on
+    # them: Flask makes an instance per request and calls the method for the HTTP verb.
+    *(BaseClassEntry(base, _FLASK_VIEW_METHODS, REQUEST, "Flask view", _THREADED_WSGI)
+      for base in ("flask:MethodView", "flask:View", "flask_restx:Resource", "flask_restful:Resource")),
     BaseClassEntry("rest_framework:APIView", ("get", "post", "put", "patch", "delete", "list", "create", "retrieve", "update", "destroy"),
                    REQUEST, "Django REST framework view", "Django serves requests concurrently under threaded WSGI servers and ASGI"),
     BaseClassEntry("rest_framework:ViewSet", ("list", "create", "retrieve", "update", "partial_update", "destroy"),
