@@ -6,6 +6,8 @@ import sys
 from dataclasses import dataclass
 from functools import lru_cache
 
+from racefree.analysis.locks import LockModel
+from racefree.analysis.one_thread_workers import worker_class_of_method
 from racefree.index import EXTERNAL, FunctionInfo, ProgramIndex, Symbol
 from racefree.knowledge.entry_points import (
     ALL_METHODS,
@@ -42,8 +44,6 @@ from racefree.knowledge.entry_points import (
     THREAD_PACKAGES,
     name_matches,
 )
-from racefree.analysis.locks import LockModel
-from racefree.analysis.one_thread_workers import worker_class_of_method
 from racefree.knowledge.merged import BUILT_IN, Knowledge
 from racefree.knowledge.requests import request_object
 from racefree.summarize.model import READ, Call
@@ -221,18 +221,22 @@ def _set_up_only(index: ProgramIndex, info: FunctionInfo) -> bool:
     from the integrations' `setup_once` and at import): it is set-up API, which programs call
     the same way, before their threads run. The package's tests do not count: they call
     everything."""
-    callers = [edge.caller for edge in index.calls_to.get(info.fid, ())
-               if not is_test_module(index.functions[edge.caller].module.module)]
-    return bool(callers) and all(_sets_up(index, caller) for caller in callers)
+    callers = _package_callers(index, info)
+    return bool(callers) and all(_sets_up(index, edge.caller) for edge in callers)
 
 
 def _called_under_a_lock_only(index: ProgramIndex, info: FunctionInfo, lock_names: LockModel) -> bool:
     """A public method that its package calls only while holding a lock (redis's
     `ConnectionPool.make_connection`, called from `get_connection` under the pool's lock): a step
     of the locked operation, reached through it with the lock held, not an operation of its own."""
-    callers = [edge for edge in index.calls_to.get(info.fid, ())
-               if not is_test_module(index.functions[edge.caller].module.module)]
+    callers = _package_callers(index, info)
     return bool(callers) and all(lock_names.lexical(edge.caller, edge.call.locks) for edge in callers)
+
+
+def _package_callers(index: ProgramIndex, info: FunctionInfo) -> list:
+    """The calls of the function in the package, its tests aside (they call everything)."""
+    return [edge for edge in index.calls_to.get(info.fid, ())
+            if not is_test_module(index.functions[edge.caller].module.module)]
 
 
 def _sets_up(index: ProgramIndex, fid: str) -> bool:

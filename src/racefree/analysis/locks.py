@@ -9,7 +9,7 @@ from racefree.knowledge.sync import named_like_a_lock
 from racefree.summarize.model import CALL, Ref
 
 
-_NONE: frozenset[str] = frozenset()
+_NO_LOCKS: frozenset[str] = frozenset()
 
 
 class LockModel:
@@ -83,7 +83,7 @@ class LockModel:
 
     def lexical(self, fid: str, refs: tuple[Ref, ...]) -> frozenset[str]:
         if not refs:
-            return _NONE
+            return _NO_LOCKS
         return frozenset(filter(None, (self.lock_id(fid, r) for r in refs)))
 
     def held(self, fid: str, refs: tuple[Ref, ...]) -> frozenset[str]:
