@@ -383,8 +383,8 @@ class ProgramIndex:
 
     def _thread_local_proxy(self, class_id: str) -> bool:
         """A proxy whose `__getattr__` looks its target up in a module-level per-thread object
-        (CherryPy's `_ThreadLocalProxy`, behind `cherrypy.request` and `cherrypy.session`): each
-        thread reaches its own object through the one proxy."""
+        (CherryPy's `_ThreadLocalProxy`, behind `cherrypy.request`): each thread reaches its own
+        object through the one proxy."""
         known = self._proxies.get(class_id)
         if known is None:
             self._proxies[class_id] = False  # while it is worked out: a cycle proves nothing
