@@ -83,6 +83,8 @@ def find_entry_points(index: ProgramIndex, knowledge: Knowledge = BUILT_IN, libr
 
     workers: dict[str, bool] = {}  # class -> keeps one worker thread
     for info in index.functions.values():
+        if is_test_module(info.module.module):
+            continue  # the threads a package's tests start show what the tests do, not its users
         _decorated(index, knowledge, info, add)
         for call in info.summary.calls:
             if call.function_args:
@@ -448,6 +450,8 @@ def _follows_protocol(module, summary, pattern) -> bool:
 
 def _subclassed(index: ProgramIndex, knowledge: Knowledge, add) -> None:
     for class_id, (module, summary) in index.classes.items():
+        if is_test_module(module.module):
+            continue
         # Bases outside the analysed code, and the analysed ones (Django's own Node subclasses).
         bases = index.external_bases(class_id) + index.mro(class_id)[1:]
         patterns = [p for p in knowledge.base_classes if any(name_matches(p.base, b) for b in bases)]
