@@ -59,9 +59,9 @@ def discover(paths: list[str], cwd: str | None = None) -> Discovery:
 def _through_namespaces(batch: list[tuple[Path, str, bool]], root: Path) -> list[tuple[Path, str, bool]]:
     """Prefix the names of packages that sit in namespace packages inside root (see
     namespace_packages)."""
+    tops = {resolved: _top_package(resolved) for resolved, _, _ in batch}
     groups: dict[Path, list[Path]] = {}
-    for resolved, _, _ in batch:
-        top = _top_package(resolved)
+    for resolved, top in tops.items():
         if top is not None and top != root and root in top.parents:
             groups.setdefault(top, []).append(resolved)
     packages = []
@@ -77,7 +77,7 @@ def _through_namespaces(batch: list[tuple[Path, str, bool]], root: Path) -> list
         return batch
     renamed = []
     for resolved, module, is_package in batch:
-        names, folder = [], (_top_package(resolved) or resolved).parent
+        names, folder = [], (tops[resolved] or resolved).parent
         while folder in namespaces:
             names.append(folder.name)
             folder = folder.parent

@@ -381,6 +381,10 @@ class ProgramIndex:
         return any(base in SAFE_CONTAINER_CONSTRUCTORS for base in self.external_bases(class_id)) \
             or self._thread_local_proxy(class_id)
 
+    def per_thread_class(self, class_id: str) -> bool:
+        """`class _Depth(threading.local)`: each thread sees its own attributes of an instance."""
+        return any(base in PER_THREAD_BASES for base in self.external_bases(class_id))
+
     def _thread_local_proxy(self, class_id: str) -> bool:
         """A proxy whose `__getattr__` looks its target up in a module-level per-thread object
         (CherryPy's `_ThreadLocalProxy`, behind `cherrypy.request`): each thread reaches its own
@@ -403,8 +407,7 @@ class ProgramIndex:
             if access.ref.root_kind == "global" and not access.ref.attrs:
                 symbol = self.resolve_global(module, access.ref.root)
                 typed = symbol.typed if symbol is not None and symbol.kind == OBJECT else None
-                if typed in PER_THREAD_STORAGE or (typed in self.classes and any(
-                        base in PER_THREAD_BASES for base in self.external_bases(typed))):
+                if typed in PER_THREAD_STORAGE or (typed in self.classes and self.per_thread_class(typed)):
                     return True
         return False
 

@@ -44,7 +44,7 @@ from racefree.knowledge.entry_points import (
 )
 from racefree.knowledge.merged import BUILT_IN, Knowledge
 from racefree.knowledge.requests import PER_REQUEST_GLOBALS
-from racefree.knowledge.sync import PER_THREAD_BASES, PER_THREAD_STORAGE
+from racefree.knowledge.sync import PER_THREAD_STORAGE
 from racefree.summarize.model import OP_ITERATE, OP_MUTATE, OP_REBIND, OP_SLOT_STORE, Access, Ref
 from racefree.summarize.visitor import TOPLEVEL
 
@@ -236,7 +236,7 @@ def _why_shared(index: ProgramIndex, symbol: Symbol, access: Access, shared_clas
         return f"attribute of the module {symbol.name.rsplit('.', 1)[0]}, global to the process"
     owner = symbol.owner_class
     through_class = access.ref.root_kind in ("global", "class") and len(access.ref.attrs) == 1
-    if owner is not None and not through_class and _per_thread_class(index, owner):
+    if owner is not None and not through_class and index.per_thread_class(owner):
         return None  # `class _Depth(threading.local)`: through an instance, each thread has its own
     if symbol.kind == CLASS_ATTR:
         rebinding_on_self = access.ref.root_kind == "self" and access.op == OP_REBIND and len(access.ref.attrs) == 1
@@ -299,10 +299,6 @@ def _overridden_across_await(index: ProgramIndex) -> set[str]:
                 if symbol is not None and symbol.kind == INSTANCE_ATTR:
                     names.add(symbol.name)
     return names
-
-
-def _per_thread_class(index: ProgramIndex, class_id: str) -> bool:
-    return any(base in PER_THREAD_BASES for base in index.external_bases(class_id))
 
 
 def _documented_not_shared(index: ProgramIndex, class_id: str) -> bool:

@@ -101,11 +101,8 @@ def waits_each_round(loop: ast.While) -> bool:
         kind = type(node)
         if kind in (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Lambda, ast.For, ast.While):
             continue
-        if kind is ast.Call and (node.args or node.keywords):
-            func = node.func
-            name = func.id if type(func) is ast.Name else func.attr if type(func) is ast.Attribute else None
-            if name in ("sleep", "wait"):
-                return True
+        if kind is ast.Call and (node.args or node.keywords) and called_name(node) in ("sleep", "wait"):
+            return True
         stack.extend(ast.iter_child_nodes(node))
     return False
 
@@ -241,10 +238,14 @@ def is_thread_identity(node: ast.expr | None, names: set[str]) -> bool:
     if kind is ast.Attribute and node.attr in ("ident", "native_id"):
         return is_thread_identity(node.value, names)
     if kind is ast.Call and not node.args:
-        func = node.func
-        name = func.attr if type(func) is ast.Attribute else func.id if type(func) is ast.Name else None
-        return name in _THREAD_IDENTITY_CALLS
+        return called_name(node) in _THREAD_IDENTITY_CALLS
     return False
+
+
+def called_name(call: ast.Call) -> str | None:
+    """The last name of what is called: `sleep` for `time.sleep(1)` and for `sleep(1)`."""
+    func = call.func
+    return func.attr if type(func) is ast.Attribute else func.id if type(func) is ast.Name else None
 
 
 def is_caught_exception(value: ast.expr | None, caught: list[str]) -> bool:
