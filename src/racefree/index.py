@@ -177,13 +177,15 @@ class ProgramIndex:
     def _object_symbol(self, module: ModuleSummary, name: str, binding: Binding | None) -> Symbol:
         typed = None
         safe = False
-        if (binding is not None and binding.value_kind in ("call", "mutable") and binding.constructor_ref is not None
-                and name not in self._typing):
+        if (binding is not None and binding.value_kind in ("call", "mutable", "annotated")
+                and binding.constructor_ref is not None and name not in self._typing):
             self._typing.add(name)  # `self.x = self.x_factory()` chains can loop back here
             try:
                 constructor = self.resolve_ref(module, binding.constructor_ref, None)
             finally:
                 self._typing.discard(name)
+            if constructor is not None and binding.value_kind == "annotated" and constructor.kind != CLASS:
+                constructor = None  # only a class of the program types a placeholder
             if constructor is not None:
                 typed = constructor.name
                 safe = constructor.safe or constructor.name in SAFE_CONTAINER_CONSTRUCTORS

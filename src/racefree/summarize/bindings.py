@@ -10,12 +10,15 @@ import ast
 
 from racefree.knowledge.containers import MUTABLE_CONSTRUCTOR_NAMES
 from racefree.summarize.model import Binding, ClassSummary
-from racefree.summarize.syntax import dotted_text
+from racefree.summarize.syntax import declared_class, dotted_text
 
 _MUTABLE_LITERALS = (ast.Dict, ast.List, ast.Set, ast.DictComp, ast.ListComp, ast.SetComp)
 _LITERAL_TYPES = {ast.Dict: "dict", ast.DictComp: "dict", ast.List: "list", ast.ListComp: "list",
                   ast.Set: "set", ast.SetComp: "set"}
 _CONSTANT_LITERALS = (ast.Constant, ast.Tuple, ast.JoinedStr, ast.BinOp, ast.UnaryOp)
+# Bindings that only hold a place (`_client = None`, `_client: Client | None = None`) until a later
+# one builds the object.
+_PLACEHOLDERS = ("constant", "other", "annotated")
 
 
 class BindingNotes:
@@ -24,13 +27,19 @@ class BindingNotes:
         existing = self.summary.bindings.get(name)
         if existing is None:
             self.summary.bindings[name] = binding
-        elif existing.value_kind in ("constant", "other") and binding.value_kind not in ("constant", "other"):
+        elif (existing.value_kind in ("constant", "other") and binding.value_kind not in _PLACEHOLDERS
+              or existing.value_kind == "annotated" and binding.value_kind == "call"):
             # `_client = None` at module level, `_client = Client()` later: it holds a Client.
             binding.line = existing.line
             self.summary.bindings[name] = binding
 
     def _binding(self, name: str, value: ast.expr | None, target: ast.AST) -> Binding:
         line = target.lineno
+        if self._annotation is not None and (value is None or (type(value) is ast.Constant and value.value is None)):
+            # `self._manager: Optional[WorkerManager] = None`: a placeholder for a WorkerManager
+            declared = declared_class(self._annotation)
+            if declared is not None:
+                return Binding(name, line, "annotated", dotted_text(declared), self.ref_of(declared))
         if value is None:
             return Binding(name, line, "other")
         if isinstance(value, _MUTABLE_LITERALS):
@@ -58,7 +67,7 @@ class BindingNotes:
         existing = cls.instance_attributes.get(attr)
         if existing is None:
             cls.instance_attributes[attr] = self._binding(attr, value, target)
-        elif existing.value_kind == "constant" and type(value) is ast.Call:
+        elif existing.value_kind in ("constant", "annotated") and type(value) is ast.Call:
             cls.instance_attributes[attr] = self._binding(attr, value, target)
 
     def _note_class_attribute(self, attr: str, value: ast.expr | None, target: ast.AST) -> None:

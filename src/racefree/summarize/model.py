@@ -177,7 +177,8 @@ class Binding:
 
     name: str
     line: int
-    value_kind: str  # "mutable", "instance", "call", "function", "class", "import", "constant", "other"
+    value_kind: str  # "mutable", "instance", "call", "function", "class", "import", "constant", "other",
+    # or "annotated" (`self._pool: Optional[Pool] = None`: a placeholder whose annotation names the class)
     constructor: str | None = None  # dotted text of the constructor call, e.g. "threading.Lock"
     constructor_ref: Ref | None = None
 

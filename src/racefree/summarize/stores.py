@@ -45,7 +45,11 @@ class StoreVisits:
 
     def _ann_assign(self, node: ast.AnnAssign) -> None:
         if node.value is not None:
-            self._assignment([node.target], node.value, node)
+            self._annotation = node.annotation
+            try:
+                self._assignment([node.target], node.value, node)
+            finally:
+                self._annotation = None
 
     def _assignment(self, targets: list[ast.expr], value: ast.expr, node: ast.stmt) -> None:
         start = len(self.frame.summary.accesses)

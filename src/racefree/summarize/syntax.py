@@ -48,6 +48,36 @@ def declares_instance_field(cls: ClassSummary, node: ast.stmt, value: ast.expr |
     return any(marker in text for text in markers for marker in _FIELD_CLASS_MARKERS)
 
 
+_OPTIONAL_WRAPPERS = frozenset({"Optional", "Union"})
+_LONGEST_STRING_ANNOTATION = 200
+
+
+def declared_class(annotation: ast.expr) -> ast.expr | None:
+    """The one class an annotation declares (`Foo`, `mod.Foo`, `Optional[Foo]`, `Foo | None`,
+    `Union[Foo, None]`, `"Foo"`), as a name or dotted attribute; None for anything else (generics,
+    unions of classes, callables)."""
+    kind = type(annotation)
+    if kind is ast.Constant and type(annotation.value) is str and len(annotation.value) <= _LONGEST_STRING_ANNOTATION:
+        try:
+            parsed = ast.parse(annotation.value.strip(), mode="eval").body
+        except (SyntaxError, ValueError):
+            return None
+        return declared_class(parsed) if type(parsed) is not ast.Constant else None
+    if kind is ast.Name or kind is ast.Attribute:
+        return annotation if dotted_text(annotation) else None
+    if kind is ast.BinOp and type(annotation.op) is ast.BitOr:
+        return _the_one_besides_none((annotation.left, annotation.right))
+    if kind is ast.Subscript and (dotted_text(annotation.value) or "").rsplit(".", 1)[-1] in _OPTIONAL_WRAPPERS:
+        inner = annotation.slice
+        return _the_one_besides_none(inner.elts if type(inner) is ast.Tuple else (inner,))
+    return None
+
+
+def _the_one_besides_none(members) -> ast.expr | None:
+    others = [m for m in members if not (type(m) is ast.Constant and m.value is None)]
+    return declared_class(others[0]) if len(others) == 1 else None
+
+
 def tests_only_emptiness(test: ast.expr) -> bool:
     """`X is None`, `not X`, `X`, `X is not None`, `X == None`: a lazy-initialisation test. A test
     that also compares with other values (`not X or X.id != new.id`) is a conditional update."""

@@ -71,6 +71,7 @@ class ModuleSummarizer(References, ImportVisits, DefinitionVisits, StoreVisits, 
         self.class_stack: list[ClassSummary] = []
         self._visited_calls: set[int] = set()
         self._value_sources: tuple[str, ...] = ()  # request-data sources of the value being assigned
+        self._annotation: ast.expr | None = None  # the annotation of the assignment being visited
         self._request_globals: set[str] = set()  # names imported from REQUEST_OBJECTS
         self._refs: dict[tuple, Ref] = {}
         self._stmt = {
