@@ -90,19 +90,31 @@ class LockModel:
         return self.lexical(fid, refs) | self.held_on_entry.get(fid, frozenset())
 
     def _propagate(self, entry_functions: set[str]) -> None:
+        """The locks held on every path into each function: first over the paths from the entry
+        points, then, for the functions those never reach, from the functions nothing calls (a
+        method stored as a callback, a testing helper). A reached function keeps what its reached
+        callers hold: a testing helper such as pubsub's `_set_batch`, which calls it without the
+        lock, runs in no mode the analysis reports."""
         index = self.index
         held: dict[str, frozenset[str] | None] = {}
-        work: list[str] = []
-        for fid in index.functions:
-            if fid in entry_functions or fid not in index.calls_to:
-                held[fid] = frozenset()
-                work.append(fid)
+        self._spread(held, [fid for fid in entry_functions if fid in index.functions], entry_functions, fixed=set())
+        reached = set(held)
+        orphans = [fid for fid in index.functions if fid not in index.calls_to and fid not in reached]
+        self._spread(held, orphans, entry_functions, fixed=reached)
+        self.held_on_entry = {fid: locks for fid, locks in held.items() if locks}
+
+    def _spread(self, held: dict, roots: list[str], entry_functions: set[str], fixed: set[str]) -> None:
+        """Intersect, into `held`, the locks each call from the roots onwards holds, leaving the
+        functions in `fixed` as they are."""
+        for fid in roots:
+            held[fid] = frozenset()
+        work = list(roots)
         while work:
             fid = work.pop()
             mine = held[fid]
-            for edge in index.calls_from.get(fid, ()):
+            for edge in self.index.calls_from.get(fid, ()):
                 callee = edge.callee
-                if callee in entry_functions:
+                if callee in entry_functions or callee in fixed:
                     continue
                 offered = mine | self.lexical(fid, edge.call.locks)
                 current = held.get(callee)
@@ -110,4 +122,3 @@ class LockModel:
                 if updated != current:
                     held[callee] = updated
                     work.append(callee)
-        self.held_on_entry = {fid: locks for fid, locks in held.items() if locks}
