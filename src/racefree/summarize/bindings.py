@@ -23,8 +23,10 @@ _PLACEHOLDERS = ("constant", "other", "annotated")
 
 class BindingNotes:
     def _bind_module_name(self, name: str, value: ast.expr | None, target: ast.AST) -> None:
-        binding = self._binding(name, value, target)
+        if self._in_main_block:
+            return  # `if __name__ == "__main__": t = Text()` makes no module-level instance
         existing = self.summary.bindings.get(name)
+        binding = self._binding(name, value, target)
         if existing is None:
             self.summary.bindings[name] = binding
         elif (existing.value_kind in ("constant", "other") and binding.value_kind not in _PLACEHOLDERS

@@ -14,6 +14,7 @@ from racefree.summarize.syntax import (
     always_leaves,
     binds_names,
     can_leave_loop,
+    is_main_guard,
     runs_until_stopped,
     tests_for_presence,
     tests_only_emptiness,
@@ -99,6 +100,14 @@ class ControlFlowVisits:
         self._block(node.orelse)
 
     def _if(self, node: ast.If) -> None:
+        if self._is_toplevel() and not self.class_stack and not self._in_main_block and is_main_guard(node.test):
+            # The script part of a module: what it binds are a script's names, not the module's.
+            self._in_main_block = True
+            try:
+                self._if(node)
+            finally:
+                self._in_main_block = False
+            return
         earlier = dict(self.frame.checks)
         checks = self._test(node.test)
         start = len(self.frame.summary.accesses)

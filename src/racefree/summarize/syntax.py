@@ -78,6 +78,15 @@ def _the_one_besides_none(members) -> ast.expr | None:
     return declared_class(others[0]) if len(others) == 1 else None
 
 
+def is_main_guard(test: ast.expr) -> bool:
+    """`__name__ == "__main__"`, either way round."""
+    if type(test) is not ast.Compare or len(test.ops) != 1 or type(test.ops[0]) is not ast.Eq:
+        return False
+    sides = (test.left, test.comparators[0])
+    return (any(type(side) is ast.Name and side.id == "__name__" for side in sides)
+            and any(type(side) is ast.Constant and side.value == "__main__" for side in sides))
+
+
 def tests_only_emptiness(test: ast.expr) -> bool:
     """`X is None`, `not X`, `X`, `X is not None`, `X == None`: a lazy-initialisation test. A test
     that also compares with other values (`not X or X.id != new.id`) is a conditional update."""

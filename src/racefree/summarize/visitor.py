@@ -72,6 +72,7 @@ class ModuleSummarizer(References, ImportVisits, DefinitionVisits, StoreVisits, 
         self._visited_calls: set[int] = set()
         self._value_sources: tuple[str, ...] = ()  # request-data sources of the value being assigned
         self._annotation: ast.expr | None = None  # the annotation of the assignment being visited
+        self._in_main_block = False  # inside the module's `if __name__ == "__main__":`
         self._request_globals: set[str] = set()  # names imported from REQUEST_OBJECTS
         self._refs: dict[tuple, Ref] = {}
         self._stmt = {
