@@ -328,6 +328,20 @@ def returned_by_parent(index: ProgramIndex, info: FunctionInfo) -> bool:
     return not _registering_decorator(info)
 
 
+def registers_where_it_decorates(index: ProgramIndex, info: FunctionInfo) -> bool:
+    """The decorator a decorator factory hands back, when it registers the function it is given
+    and returns it (python-socketio's `on(event)`, whose `set_handler` files the handler under
+    the event): it runs where the decorated function is defined, as the module is imported, or
+    when a program declares a handler while it sets up; not on the threads that serve."""
+    qualname = info.summary.qualname
+    if ".<locals>." not in qualname or not _registering_decorator(info):
+        return False
+    parent_qualname, _, name = qualname.rpartition(".<locals>.")
+    parent = index.functions.get(f"{info.module.module}.{parent_qualname}")
+    return parent is not None and any(r.root_kind == "local" and r.root == name and not r.attrs
+                                      for r in parent.summary.returns)
+
+
 def _registering_decorator(info: FunctionInfo) -> bool:
     """`def decorate(fn): registry[key] = fn; return fn`, handed back by a decorator factory
     (`@inspects(Type)`): it runs where it decorates, when the module is imported, not per call

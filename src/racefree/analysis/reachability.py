@@ -14,7 +14,7 @@ from collections import deque
 from dataclasses import dataclass
 from typing import NamedTuple
 
-from racefree.analysis.entry_points import EntryPoint
+from racefree.analysis.entry_points import EntryPoint, registers_where_it_decorates
 from racefree.index import ProgramIndex
 from racefree.knowledge.entry_points import API, BACKGROUND, CONSTRUCTORS
 
@@ -46,6 +46,10 @@ class Reachability:
         # and the methods it calls on `self`, work on an instance no other thread has yet.
         self.built_by_function: dict[str, dict[Mode, Reach]] = {}
         self.entry_functions = {e.fid for e in entries}
+        # Calls into a decorator that registers what it decorates are not followed: it runs
+        # where handlers are declared (see registers_where_it_decorates).
+        self._declaring = {fid for fid, info in index.functions.items()
+                           if "<locals>" in fid and registers_where_it_decorates(index, info)}
         # Functions that are library API too, though a framework or a thread reaches them.
         self.also_api: set[str] = set()
         by_mode: dict[Mode, list[EntryPoint]] = {}
@@ -86,6 +90,8 @@ class Reachability:
             table = self.by_function if building else self.built_by_function
             reach = table[fid][mode]
             for edge in self.index.calls_from.get(fid, ()):
+                if edge.callee in self._declaring:
+                    continue
                 callee = edge.call.callee
                 on_self = callee is not None and (
                     (callee.root_kind == "self" and len(callee.attrs) == 1) or callee.root_kind == "super")
