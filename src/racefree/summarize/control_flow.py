@@ -13,6 +13,7 @@ from racefree.summarize.model import OP_LOAD, OP_MUTATE, OP_REBIND, OP_SLOT_STOR
 from racefree.summarize.syntax import (
     always_leaves,
     binds_names,
+    breaks_out,
     can_leave_loop,
     is_main_guard,
     runs_until_stopped,
@@ -93,6 +94,10 @@ class ControlFlowVisits:
         self._block(node.body)
         self.frame.enclosing_checks.pop()
         self.frame.loop_depth -= 1
+        if checks and not breaks_out(node.body):
+            # The loop ends only when its test, run again after the body's awaits, fails: code
+            # after it acts on that last test (`while not self.buffer: await ...` then `pop`).
+            frame.checks.update({ref: (line, lazy, frame.awaits) for ref, (line, lazy, _) in checks.items()})
         if waits:  # what the loop reads, it polls: `while not self.ready: time.sleep(0.1)`
             for access in frame.summary.accesses[start:]:
                 if access.kind == READ:

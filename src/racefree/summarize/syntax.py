@@ -179,6 +179,22 @@ def _binds_name(target: ast.expr | None) -> bool:
     return kind is ast.Starred and _binds_name(target.value)
 
 
+def breaks_out(body: list[ast.stmt]) -> bool:
+    """A `break` of this loop (not of a loop inside it) in its body."""
+    stack = list(body)
+    while stack:
+        node = stack.pop()
+        kind = type(node)
+        if kind is ast.Break:
+            return True
+        if kind in (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Lambda, ast.For, ast.AsyncFor, ast.While):
+            if kind in (ast.For, ast.AsyncFor, ast.While):
+                stack.extend(node.orelse)  # a loop's else runs in this one
+            continue
+        stack.extend(child for child in ast.iter_child_nodes(node) if isinstance(child, (ast.stmt, ast.excepthandler)))
+    return False
+
+
 def can_leave_loop(body: list[ast.stmt]) -> bool:
     """A `break` of this loop or a `return` in its body (a retry loop, a drain loop): the loop
     ends when its work is done, not when the service stops."""
