@@ -65,6 +65,7 @@ class ProgramIndex:
     _mro_cache: dict[str, list[str]] = field(default_factory=dict)
     _proxies: dict[str, bool] = field(default_factory=dict)  # class -> a per-thread proxy
     _subclasses: dict[str, list[str]] | None = None
+    _mentioned: frozenset[str] | None = None
 
     # ------------------------------------------------------------- build
     @classmethod
@@ -114,6 +115,40 @@ class ProgramIndex:
         for caller, callee, line in loop_callback_edges(self):
             self._add_edge(callback_edge(caller, callee, line, CallEdge))
         self._property_edges()
+
+    def mentioned_names(self) -> frozenset[str]:
+        """Every attribute or name the program's functions call, read, pass or bind to another name
+        (`self._send = self._send_to_buffer`), by its last part: what is not here, nothing uses."""
+        if self._mentioned is None:
+            names: set[str] = set()
+            for info in self.functions.values():
+                summary = info.summary
+                for call in summary.calls:
+                    names.update(call.callee_text.rsplit(".", 1)[-1:])
+                    if call.local_callee:
+                        names.add(call.local_callee.rsplit(".", 1)[-1])
+                    for arg in call.function_args:
+                        if arg.target is not None:
+                            names.add(arg.target.attrs[-1] if arg.target.attrs else arg.target.root)
+                        if arg.local:
+                            names.add(arg.local.rsplit(".", 1)[-1])
+                for access in summary.accesses:
+                    names.add(access.ref.attrs[-1] if access.ref.attrs else access.ref.root)
+                for registration in summary.registrations:
+                    for arg in registration.functions:
+                        if arg.target is not None:
+                            names.add(arg.target.attrs[-1] if arg.target.attrs else arg.target.root)
+                for decorator in summary.decorators:
+                    names.update(decorator.text.split("."))
+            for module in self.modules.values():
+                bindings = [*module.bindings.values()]
+                for class_summary in module.classes.values():
+                    bindings += [*class_summary.attributes.values(), *class_summary.instance_attributes.values()]
+                for binding in bindings:
+                    if binding.constructor:
+                        names.update(binding.constructor.split("."))
+            self._mentioned = frozenset(names)
+        return self._mentioned
 
     def _property_edges(self) -> None:
         """`self.client`, `api.__schema__`: reading a property runs its getter, a call like any

@@ -153,6 +153,8 @@ def collect_shared_objects(index: ProgramIndex, reach: Reachability, locks: Lock
         if info.summary.qualname == TOPLEVEL or not info.summary.accesses:
             continue
         modes = reach.modes(fid)
+        if not modes and _never_used(index, info):
+            continue  # a private helper nothing calls or names: its reads hand nothing to anyone
         built_modes = reach.built_modes(fid)  # for `self`: the paths on which it is not being built
         constructing = _constructing(index, reach, fid, {})
         lazy_loader = _lazy_loader(index, fid)
@@ -389,6 +391,15 @@ def _classes_shared_by_design(index: ProgramIndex, reach: Reachability, locks: L
         if role is not None and not _handed_out_per_thread(index, class_id):
             classes.setdefault(class_id, SHARED_ROLE_WHY.format(role=role))
     return classes
+
+
+def _never_used(index: ProgramIndex, info: FunctionInfo) -> bool:
+    """A private function or method that no code of the program calls, passes or names
+    (paramiko's `Transport._get_latest_kex_init`): dead code, or a hook for tests."""
+    name = info.summary.name
+    if not name.startswith("_") or name.startswith("__") or "<" in info.summary.qualname:
+        return False
+    return info.fid not in index.calls_to and name not in index.mentioned_names()
 
 
 def _handed_out_per_thread(index: ProgramIndex, class_id: str) -> bool:
