@@ -16,6 +16,7 @@ from racefree.summarize.syntax import (
     breaks_out,
     can_leave_loop,
     is_main_guard,
+    version_test_outcome,
     runs_until_stopped,
     tests_for_presence,
     tests_only_emptiness,
@@ -105,6 +106,12 @@ class ControlFlowVisits:
         self._block(node.orelse)
 
     def _if(self, node: ast.If) -> None:
+        known = version_test_outcome(node.test)
+        if known is not None:
+            # `if sys.version_info >= (2, 5): ... else: <Python 2.4 code>`: only one branch runs
+            # on the Pythons racefree analyses for; the other is dead code.
+            self._block(node.body if known else node.orelse)
+            return
         if self._is_toplevel() and not self.class_stack and not self._in_main_block and is_main_guard(node.test):
             # The script part of a module: what it binds are a script's names, not the module's.
             self._in_main_block = True

@@ -78,6 +78,80 @@ def _the_one_besides_none(members) -> ast.expr | None:
     return declared_class(others[0]) if len(others) == 1 else None
 
 
+# The Pythons whose code paths count: a test of `sys.version_info` that holds for all of them, or
+# for none, leaves one branch of an `if` dead (as mypy decides such tests for its target version).
+OLDEST_PYTHON = (3, 8, 0)
+NEWEST_PYTHON = (3, 99, 99)
+_VERSION_COMPARISONS = {
+    ast.Lt: lambda a, b: a < b, ast.LtE: lambda a, b: a <= b,
+    ast.Gt: lambda a, b: a > b, ast.GtE: lambda a, b: a >= b,
+}
+
+
+def version_test_outcome(test: ast.expr) -> bool | None:
+    """True or False when a test of the running Python's version (`sys.version_info >= (3,)`,
+    `sys.version_info[0] == 2`, `sys.version_info.major < 3`) comes out the same on every Python
+    from OLDEST_PYTHON on; None for any other test."""
+    if type(test) is ast.UnaryOp and type(test.op) is ast.Not:
+        inner = version_test_outcome(test.operand)
+        return None if inner is None else not inner
+    if type(test) is not ast.Compare or len(test.ops) != 1:
+        return None
+    left, op, right = test.left, type(test.ops[0]), test.comparators[0]
+    width = _version_width(left)
+    if width is None:
+        width = _version_width(right)
+        if width is None:
+            return None
+        left, right = right, left
+        op = {ast.Lt: ast.Gt, ast.Gt: ast.Lt, ast.LtE: ast.GtE, ast.GtE: ast.LtE}.get(op, op)
+    bound = _int_tuple(right)
+    if bound is None:
+        return None
+    low, high = OLDEST_PYTHON[:width], NEWEST_PYTHON[:width]
+    if op in _VERSION_COMPARISONS:
+        compare = _VERSION_COMPARISONS[op]
+        at_low, at_high = compare(low, bound), compare(high, bound)
+        return at_low if at_low == at_high else None
+    if op in (ast.Eq, ast.NotEq):
+        if bound[:1] != low[:1]:
+            same = False  # `== (2, 7)`: no Python 3 equals it
+        elif len(bound) == 1 and width >= 1 and low[:1] == high[:1]:
+            same = True if width == 1 else None  # `sys.version_info[0] == 3`
+        else:
+            return None
+        if same is None:
+            return None
+        return same if op is ast.Eq else not same
+    return None
+
+
+def _version_width(node: ast.expr) -> int | None:
+    """How many parts of the version a node compares: 3 for `sys.version_info`, 1 for
+    `sys.version_info[0]` or `.major`, 2 for `sys.version_info[:2]`; None if it is no version."""
+    if dotted_text(node) == "sys.version_info":
+        return 3
+    if type(node) is ast.Attribute and node.attr == "major" and dotted_text(node.value) == "sys.version_info":
+        return 1
+    if type(node) is ast.Subscript and dotted_text(node.value) == "sys.version_info":
+        index = node.slice
+        if type(index) is ast.Constant and index.value == 0:
+            return 1
+        if type(index) is ast.Slice and index.lower is None and index.step is None \
+                and type(index.upper) is ast.Constant and type(index.upper.value) is int and 1 <= index.upper.value <= 3:
+            return index.upper.value
+    return None
+
+
+def _int_tuple(node: ast.expr) -> tuple[int, ...] | None:
+    if type(node) is ast.Constant and type(node.value) is int and not isinstance(node.value, bool):
+        return (node.value,)
+    if type(node) is ast.Tuple and node.elts and all(
+            type(e) is ast.Constant and type(e.value) is int for e in node.elts):
+        return tuple(e.value for e in node.elts)
+    return None
+
+
 def is_main_guard(test: ast.expr) -> bool:
     """`__name__ == "__main__"`, either way round."""
     if type(test) is not ast.Compare or len(test.ops) != 1 or type(test.ops[0]) is not ast.Eq:
