@@ -16,10 +16,10 @@ from racefree.summarize.syntax import (
     breaks_out,
     can_leave_loop,
     is_main_guard,
-    version_test_outcome,
     runs_until_stopped,
     tests_for_presence,
     tests_only_emptiness,
+    version_test_outcome,
     waits_each_round,
 )
 

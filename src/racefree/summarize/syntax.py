@@ -261,9 +261,10 @@ def breaks_out(body: list[ast.stmt]) -> bool:
         kind = type(node)
         if kind is ast.Break:
             return True
-        if kind in (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Lambda, ast.For, ast.AsyncFor, ast.While):
-            if kind in (ast.For, ast.AsyncFor, ast.While):
-                stack.extend(node.orelse)  # a loop's else runs in this one
+        if kind in (ast.For, ast.AsyncFor, ast.While):
+            stack.extend(node.orelse)  # a break in an inner loop's body leaves only that loop
+            continue
+        if kind in (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Lambda):
             continue
         stack.extend(child for child in ast.iter_child_nodes(node) if isinstance(child, (ast.stmt, ast.excepthandler)))
     return False
