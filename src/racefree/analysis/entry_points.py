@@ -462,7 +462,17 @@ def _follows_protocol(module, summary, pattern) -> bool:
     return False
 
 
+def _package_imports(index: ProgramIndex, module, packages: tuple[str, ...], known: dict) -> bool:
+    """Some module of the module's top-level package imports one of the packages."""
+    top = module.module.split(".", 1)[0]
+    if top not in known:
+        known[top] = {i.target.split(".", 1)[0] for m in index.modules.values()
+                      if m.module.split(".", 1)[0] == top for i in m.imports.values()}
+    return any(p in known[top] for p in packages)
+
+
 def _subclassed(index: ProgramIndex, knowledge: Knowledge, add) -> None:
+    imported: dict[str, set[str]] = {}  # top-level package -> the packages its modules import
     for class_id, (module, summary) in index.classes.items():
         if is_test_module(module.module):
             continue
@@ -470,7 +480,8 @@ def _subclassed(index: ProgramIndex, knowledge: Knowledge, add) -> None:
         bases = index.external_bases(class_id) + index.mro(class_id)[1:]
         patterns = [p for p in knowledge.base_classes if any(name_matches(p.base, b) for b in bases)]
         if not patterns:  # a class of a known framework base is that, whatever its methods are named
-            patterns = [p for p in knowledge.duck_typed if _follows_protocol(module, summary, p)]
+            patterns = [p for p in knowledge.duck_typed if _follows_protocol(module, summary, p) and (
+                not p.package_imports or _package_imports(index, module, p.package_imports, imported))]
         for pattern in patterns:
             for method in pattern.methods:
                 symbol = index.class_member(class_id, method, instance=True)

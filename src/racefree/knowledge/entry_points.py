@@ -89,6 +89,10 @@ class DuckTypedEntry:
     # The signature method's first parameters after self, when the protocol fixes them
     # (`__call__(self, scope, receive, send)`): a method name alone would be too common.
     parameters: tuple[str, ...] = ()
+    # Packages one of which the class's package must import (Django middleware are written in
+    # packages that use Django): a protocol's method names alone also fit other classes
+    # (websockets' `ServerProtocol.process_request(self, request)`).
+    package_imports: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -224,7 +228,7 @@ BASE_CLASS_ENTRIES: tuple[BaseClassEntry, ...] = (
 
 DUCK_TYPED_ENTRIES: tuple[DuckTypedEntry, ...] = (
     DuckTypedEntry(("process_request", "process_response", "process_view"), _DJANGO_MIDDLEWARE_METHODS, REQUEST,
-                   "Django middleware", _DJANGO_MIDDLEWARE),
+                   "Django middleware", _DJANGO_MIDDLEWARE, package_imports=("django",)),
     # An application object is shared when the program makes one (a module-level instance); a
     # response or a responder with the same call protocol is made per request, so the protocol
     # alone does not share the instance.
