@@ -143,7 +143,9 @@ class ControlFlowVisits:
         in_body, in_else = self._guards_of_test(test) if self.frame.scope is not None else ([], [])
         held = len(guards)
         guards.extend(in_body)
+        at_body = dict(self.frame.checks)
         self._block(node.body)
+        made_in_body = _checks_made(at_body, self.frame.checks)
         if checks and tests_for_presence(test):
             self._not_initialising(node.lineno, start)
         del guards[held:]
@@ -155,7 +157,9 @@ class ControlFlowVisits:
         guards.extend(in_else)
         if failed_lock is not None:
             self.frame.locks.append(failed_lock)
+        at_else = dict(self.frame.checks)
         self._block(node.orelse)
+        made_in_else = _checks_made(at_else, self.frame.checks)
         else_leaves = bool(node.orelse) and always_leaves(node.orelse)
         if failed_lock is not None and failed_lock in self.frame.locks and not body_leaves:
             self.frame.locks.remove(failed_lock)  # else it is held from here on
@@ -165,6 +169,11 @@ class ControlFlowVisits:
             guards.extend(in_body)  # `if x is None: ... else: return`: x is None from here on
         after_else = before if else_leaves else self.frame.awaits
         self.frame.awaits = max(after_body, after_else)
+        # A test made in one branch saw only that branch's awaits after it: an await in the other
+        # branch (`if n is None: ... await sleep(0)` / `elif n in self.channels: raise`) does not
+        # run between it and the code after the `if`.
+        self._count_awaits_of_the_branch(made_in_body, after_body)
+        self._count_awaits_of_the_branch(made_in_else, after_else)
         self.frame.enclosing_checks.pop()
         if body_leaves:
             self.frame.guard_checks.update(checks)
@@ -174,6 +183,14 @@ class ControlFlowVisits:
             self._forget_unguarded_checks(checks, earlier)
         else:
             self._consume_acted_checks(checks, earlier, start, node.body)
+
+    def _count_awaits_of_the_branch(self, made: dict, after_branch: int) -> None:
+        """Restamp the tests a branch made, still in force, so that the awaits counted after them
+        from here on are those of their own branch, and any that follow the `if`."""
+        checks = self.frame.checks
+        for ref, (line, lazy, awaits) in made.items():
+            if checks.get(ref) == (line, lazy, awaits):
+                checks[ref] = (line, lazy, self.frame.awaits - (after_branch - awaits))
 
     def _not_initialising(self, test_line: int, start: int) -> None:
         """The body of `if X:` or `if X is not None:` runs when the object is already there:
@@ -318,3 +335,8 @@ class ControlFlowVisits:
                         self._held_on_entry(lock)
                     return
         self._expr(value)
+
+
+def _checks_made(before: dict, after: dict) -> dict:
+    """The tests made or remade between two snapshots of a frame's checks."""
+    return {ref: value for ref, value in after.items() if before.get(ref) != value}
