@@ -419,8 +419,10 @@ class ProgramIndex:
             or self._thread_local_proxy(class_id)
 
     def per_thread_class(self, class_id: str) -> bool:
-        """`class _Depth(threading.local)`: each thread sees its own attributes of an instance."""
-        return any(base in PER_THREAD_BASES for base in self.external_bases(class_id))
+        """`class _Depth(threading.local)`: each thread sees its own attributes of an instance.
+        So does the per-thread class itself, and its subclasses, where the analysed code is the
+        library that defines it (asgiref's own `asgiref.local.Local`)."""
+        return any(base in PER_THREAD_BASES for base in self.lineage(class_id))
 
     def _thread_local_proxy(self, class_id: str) -> bool:
         """A proxy whose `__getattr__` looks its target up in a module-level per-thread object
