@@ -46,7 +46,7 @@ from racefree.knowledge.entry_points import (
 )
 from racefree.knowledge.merged import BUILT_IN, Knowledge
 from racefree.knowledge.requests import request_object
-from racefree.summarize.model import READ, Call
+from racefree.summarize.model import READ, WRITE, Call
 from racefree.summarize.visitor import TOPLEVEL
 
 
@@ -411,10 +411,21 @@ def _handed_to_call(index: ProgramIndex, knowledge: Knowledge, info: FunctionInf
                 add(EntryPoint(fid, BACKGROUND, ONE_THREAD_JOB, ONE_THREAD_JOB_WHY.format(worker=worker),
                                info.module.path, call.line, multiple=False, serial=worker))
                 continue
+            multiple = (not pattern.single or call.in_loop) and not (
+                pattern.context == TASK and _kept_as_the_one_task(info, call))
             add(EntryPoint(fid, pattern.context, pattern.framework, pattern.why, info.module.path, call.line,
-                           detail, multiple=not pattern.single or call.in_loop,
+                           detail, multiple=multiple,
                            scheduled=pattern.scheduled, polls=_polls_on_its_thread(index, pattern, fid)))
         return
+
+
+def _kept_as_the_one_task(info: FunctionInfo, call: Call) -> bool:
+    """`if self.sniffing_task is None: self.sniffing_task = loop.create_task(self.sniff())`: the
+    task is made only while none is kept, and kept where the test looks, so one runs at a time
+    (opensearch-py's sniffing task)."""
+    guards = set(call.lazy_guards)
+    return bool(guards) and any(access.kind == WRITE and access.line == call.line and access.ref in guards
+                                for access in info.summary.accesses)
 
 
 def _polls_on_its_thread(index: ProgramIndex, pattern, fid: str) -> bool:
