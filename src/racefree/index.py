@@ -9,7 +9,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from racefree.knowledge.sync import PER_THREAD_BASES, PER_THREAD_STORAGE, SAFE_CONTAINER_CONSTRUCTORS
+from racefree.knowledge.sync import (
+    LOOP_BOUND_PRIMITIVES,
+    PER_THREAD_BASES,
+    PER_THREAD_STORAGE,
+    SAFE_CONTAINER_CONSTRUCTORS,
+    THREAD_PRIMITIVES,
+)
 from racefree.loop_callbacks import callback_edge, loop_callback_edges
 from racefree.summarize.model import CALL, READ, Binding, Call, ClassSummary, FunctionArg, FunctionSummary, ModuleSummary, Ref
 from racefree.summarize.visitor import TOPLEVEL
@@ -66,6 +72,7 @@ class ProgramIndex:
     _proxies: dict[str, bool] = field(default_factory=dict)  # class -> a per-thread proxy
     _subclasses: dict[str, list[str]] | None = None
     _mentioned: frozenset[str] | None = None
+    _loop_bound: dict[str, bool] = field(default_factory=dict)  # class -> lives on one event loop
 
     # ------------------------------------------------------------- build
     @classmethod
@@ -418,6 +425,30 @@ class ProgramIndex:
         return any(base in SAFE_CONTAINER_CONSTRUCTORS for base in self.external_bases(class_id)) \
             or self._thread_local_proxy(class_id)
 
+    def loop_bound_class(self, class_id: str) -> bool:
+        """A class whose objects keep an event loop's locks, events or queues and none of a
+        thread's, defined in modules that use no threads (sanic's websocket protocol, with its
+        `asyncio.Lock`s): such an object lives on one loop and is used on that loop's thread,
+        whoever calls it. (zeroconf's `Zeroconf`, whose module starts the loop's thread and is
+        called from the program's threads, is no such class.)"""
+        known = self._loop_bound.get(class_id)
+        if known is None:
+            kinds = set()
+            for owner in self.mro(class_id):
+                module, summary = self.classes[owner]
+                if any(i.target.split(".", 1)[0] in _THREAD_MODULES for i in module.imports.values()):
+                    kinds.add("thread")
+                init = module.functions.get(summary.methods.get("__init__", ""))
+                for attr, binding in summary.instance_attributes.items():
+                    symbol = self.class_member(owner, attr, instance=True)
+                    typed = symbol.typed if symbol is not None else None
+                    if typed in THREAD_PRIMITIVES:
+                        kinds.add("thread")
+                    elif typed in LOOP_BOUND_PRIMITIVES and init is not None and init.line <= binding.line <= init.end_line:
+                        kinds.add("loop")  # made with the object; one made later may be for another loop
+            known = self._loop_bound[class_id] = kinds == {"loop"}
+        return known
+
     def per_thread_class(self, class_id: str) -> bool:
         """`class _Depth(threading.local)`: each thread sees its own attributes of an instance.
         So does the per-thread class itself, and its subclasses, where the analysed code is the
@@ -524,6 +555,7 @@ class ProgramIndex:
 
 
 BUILTIN_CONTAINERS = frozenset({"list", "dict", "set"})
+_THREAD_MODULES = frozenset({"threading", "_thread", "concurrent", "multiprocessing", "queue"})
 CONTAINER_METHODS = frozenset(MUTATING_METHODS) | READING_METHODS
 
 

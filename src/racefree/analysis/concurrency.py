@@ -12,7 +12,13 @@ COOPERATIVE = "cooperative"
 def may_run_concurrently(a: AccessFact, b: AccessFact) -> str | None:
     """None, PREEMPTIVE or COOPERATIVE. Code reached from no entry point ("main") is taken to run
     on the main thread: concurrent with background threads, but not with request handlers, since
-    a program sets up before it serves."""
+    a program sets up before it serves. Two accesses to an object of one event loop run on that
+    loop's thread, so they interleave only at awaits."""
+    how = _may_run_concurrently(a, b)
+    return COOPERATIVE if how == PREEMPTIVE and a.on_its_loop and b.on_its_loop else how
+
+
+def _may_run_concurrently(a: AccessFact, b: AccessFact) -> str | None:
     if not a.modes and not b.modes:
         return None
     if not a.modes or not b.modes:
@@ -48,7 +54,7 @@ def self_concurrency(fact: AccessFact) -> str | None:
     as many instances at once (requests, pool jobs), or be reached from two entry points."""
     if not fact.modes:
         return None
-    if fact.by_caller and fact.on_background_thread:
+    if fact.by_caller and fact.on_background_thread and not fact.on_its_loop:
         return PREEMPTIVE  # run by the object's own thread and by its caller's
     entries = _threads_of(fact)
     if fact.preemptive and (len(entries) > 1 or any(m.multiple and m.preemptive for m in fact.modes)):

@@ -81,6 +81,9 @@ class AccessFact:
     # A worker's job that is also library API, on an object only threads of its own share: the
     # caller's thread runs it too, beside the worker's (see `needs_thread_evidence`).
     by_caller: bool = False
+    # An attribute of an object bound to one event loop (it keeps asyncio locks, events, queues,
+    # and no thread's): whoever calls, the loop's thread runs the access.
+    on_its_loop: bool = False
 
     @property
     def fid(self) -> str:
@@ -93,7 +96,7 @@ class AccessFact:
 
     @property
     def preemptive(self) -> bool:
-        return any(mode.preemptive for mode in self.modes)
+        return not self.on_its_loop and any(mode.preemptive for mode in self.modes)
 
     @property
     def on_background_thread(self) -> bool:
@@ -204,8 +207,11 @@ def collect_shared_objects(index: ProgramIndex, reach: Reachability, locks: Lock
                     access_modes = {m: r for m, r in access_modes.items() if m in passing_modes}
                 if access.guards:
                     access_modes = guarded_modes(index, reach, fid, access.guards, access_modes)
+                # An attribute of an object that lives on one event loop is used on that loop's thread.
+                on_its_loop = symbol.kind == INSTANCE_ATTR and symbol.owner_class in index.classes \
+                    and index.loop_bound_class(symbol.owner_class)
                 shared.facts.append(AccessFact(_with_implicit_growth(access, symbol), info, held,
-                                               access_modes, in_lazy_loader=lazy_loader))
+                                               access_modes, in_lazy_loader=lazy_loader, on_its_loop=on_its_loop))
     for shared in objects.values():
         overriding = {fact.fid for fact in shared.facts if fact.access.restores}
         for fact in shared.facts:

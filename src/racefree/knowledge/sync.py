@@ -11,6 +11,18 @@ LOCK_CONSTRUCTORS = frozenset(
     }
 )
 
+# Synchronisation objects bound to an event loop: an object that keeps them is used on that
+# loop's thread. THREAD_PRIMITIVES are those meant for threads.
+LOOP_BOUND_PRIMITIVES = frozenset({
+    "asyncio.Lock", "asyncio.Condition", "asyncio.Semaphore", "asyncio.BoundedSemaphore", "asyncio.Event",
+    "asyncio.Queue", "asyncio.LifoQueue", "asyncio.PriorityQueue", "anyio.Lock", "anyio.Event", "trio.Lock",
+    "trio.Event",
+})
+THREAD_PRIMITIVES = (LOCK_CONSTRUCTORS - LOOP_BOUND_PRIMITIVES) | {
+    "threading.Event", "threading.Barrier", "queue.Queue", "queue.SimpleQueue", "queue.LifoQueue",
+    "queue.PriorityQueue",
+}
+
 # Names used for locks when the constructor is out of sight (an attribute set in another class,
 # a lock passed in): a `with` on a name containing one of these is taken as a lock.
 LOCK_NAME_HINTS = ("lock", "mutex", "semaphore", "_sem", "cond", "_cv")
