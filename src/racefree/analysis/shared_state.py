@@ -477,6 +477,8 @@ def _shared_role(index: ProgramIndex, class_id: str) -> str | None:
     lineage = index.lineage(class_id)
     if any(name_matches(base, name) for base in LOOP_DRIVEN_BASES for name in lineage):
         return None  # one event-loop thread drives it
+    if "threading.Thread" in lineage:
+        return None  # a thread of its own (paramiko's per-channel `SFTPServer`): its run says who shares it
     own_name = summary.qualname.rsplit(".", 1)[-1]
     in_package = module.is_package or "." in module.module  # not a lone `metrics.py` with `Metrics`
     if in_package and own_name.lower() == module.module.split(".", 1)[0].lower().replace("_", ""):
