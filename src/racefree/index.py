@@ -14,6 +14,7 @@ from racefree.knowledge.sync import (
     PER_THREAD_BASES,
     PER_THREAD_STORAGE,
     SAFE_CONTAINER_CONSTRUCTORS,
+    THREAD_MODULES,
     THREAD_PRIMITIVES,
 )
 from racefree.loop_callbacks import callback_edge, loop_callback_edges
@@ -136,15 +137,15 @@ class ProgramIndex:
                         names.add(call.local_callee.rsplit(".", 1)[-1])
                     for arg in call.function_args:
                         if arg.target is not None:
-                            names.add(arg.target.attrs[-1] if arg.target.attrs else arg.target.root)
+                            names.add(_last_name(arg.target))
                         if arg.local:
                             names.add(arg.local.rsplit(".", 1)[-1])
                 for access in summary.accesses:
-                    names.add(access.ref.attrs[-1] if access.ref.attrs else access.ref.root)
+                    names.add(_last_name(access.ref))
                 for registration in summary.registrations:
                     for arg in registration.functions:
                         if arg.target is not None:
-                            names.add(arg.target.attrs[-1] if arg.target.attrs else arg.target.root)
+                            names.add(_last_name(arg.target))
                 for decorator in summary.decorators:
                     names.update(decorator.text.split("."))
             for module in self.modules.values():
@@ -436,7 +437,7 @@ class ProgramIndex:
             kinds = set()
             for owner in self.mro(class_id):
                 module, summary = self.classes[owner]
-                if any(i.target.split(".", 1)[0] in _THREAD_MODULES for i in module.imports.values()):
+                if any(i.target.split(".", 1)[0] in THREAD_MODULES for i in module.imports.values()):
                     kinds.add("thread")
                 init = module.functions.get(summary.methods.get("__init__", ""))
                 for attr, binding in summary.instance_attributes.items():
@@ -554,8 +555,12 @@ class ProgramIndex:
         return None
 
 
+def _last_name(ref: Ref) -> str:
+    """`sock` for `self.sock`, `_cache` for `_cache`."""
+    return ref.attrs[-1] if ref.attrs else ref.root
+
+
 BUILTIN_CONTAINERS = frozenset({"list", "dict", "set"})
-_THREAD_MODULES = frozenset({"threading", "_thread", "concurrent", "multiprocessing", "queue"})
 CONTAINER_METHODS = frozenset(MUTATING_METHODS) | READING_METHODS
 
 

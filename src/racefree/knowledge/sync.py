@@ -22,6 +22,8 @@ THREAD_PRIMITIVES = (LOCK_CONSTRUCTORS - LOOP_BOUND_PRIMITIVES) | {
     "threading.Event", "threading.Barrier", "queue.Queue", "queue.SimpleQueue", "queue.LifoQueue",
     "queue.PriorityQueue",
 }
+# Modules whose import says that code works with threads.
+THREAD_MODULES = frozenset({"threading", "_thread", "concurrent", "multiprocessing", "queue"})
 
 # Names used for locks when the constructor is out of sight (an attribute set in another class,
 # a lock passed in): a `with` on a name containing one of these is taken as a lock.
