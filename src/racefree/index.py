@@ -149,6 +149,7 @@ class ProgramIndex:
                 for decorator in summary.decorators:
                     names.update(decorator.text.split("."))
             for module in self.modules.values():
+                names.update(module.named_in_values)
                 bindings = [*module.bindings.values()]
                 for class_summary in module.classes.values():
                     bindings += [*class_summary.attributes.values(), *class_summary.instance_attributes.values()]

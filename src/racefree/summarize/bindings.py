@@ -60,6 +60,16 @@ class BindingNotes:
             return Binding(name, line, "alias", dotted_text(value), self.ref_of(value))
         return Binding(name, line, "other")
 
+    def _note_names_in_value(self, value: ast.expr | None) -> None:
+        """The functions a module-level or class-level value names (a dispatch table's handlers)."""
+        if value is None or isinstance(value, _CONSTANT_LITERALS):
+            return
+        for node in ast.walk(value):
+            if type(node) is ast.Name:
+                self.summary.named_in_values.add(node.id)
+            elif type(node) is ast.Attribute:
+                self.summary.named_in_values.add(node.attr)
+
     def _note_instance_attribute(self, attr: str, value: ast.expr | None, target: ast.AST) -> None:
         """The first binding of `self.attr`, unless it only set a placeholder (`self._tracker =
         None` in `__init__`) and a later one builds the object (`self._tracker = Tracker(self)`)."""

@@ -221,3 +221,6 @@ class ModuleSummary:
     # Names rebound somewhere under `global` (so they are shared mutable even if immutable values)
     global_rebinds: set[str] = field(default_factory=set)
     star_imports: list[str] = field(default_factory=list)
+    # Names that module-level and class-level values name (`_handlers = {KEXINIT: _parse_kexinit}`):
+    # functions kept in a table there are used, though no function calls them by name.
+    named_in_values: set[str] = field(default_factory=set)

@@ -211,6 +211,7 @@ class StoreVisits:
                     node: ast.stmt) -> None:
         name = target.id
         if self._is_toplevel():
+            self._note_names_in_value(value)
             if self._in_class_body():
                 cls = self.class_stack[-1]
                 table = cls.instance_attributes if declares_instance_field(cls, node, value) else cls.attributes
