@@ -318,14 +318,7 @@ def _hook_of_outside_base(index: ProgramIndex, info: FunctionInfo) -> bool:
 
 def returned_by_parent(index: ProgramIndex, info: FunctionInfo) -> bool:
     """A wrapper a decorator returns (`return decorated`) is called by the library's users."""
-    qualname = info.summary.qualname
-    if ".<locals>." not in qualname or qualname.startswith("<"):
-        return False
-    parent_qualname, _, name = qualname.rpartition(".<locals>.")
-    parent = index.functions.get(f"{info.module.module}.{parent_qualname}")
-    if parent is None or not any(r.root_kind == "local" and r.root == name for r in parent.summary.returns):
-        return False
-    return not _registering_decorator(info)
+    return _handed_back_by_parent(index, info) and not _registering_decorator(info)
 
 
 def registers_where_it_decorates(index: ProgramIndex, info: FunctionInfo) -> bool:
@@ -333,13 +326,17 @@ def registers_where_it_decorates(index: ProgramIndex, info: FunctionInfo) -> boo
     and returns it (python-socketio's `on(event)`, whose `set_handler` files the handler under
     the event): it runs where the decorated function is defined, as the module is imported, or
     when a program declares a handler while it sets up; not on the threads that serve."""
+    return _registering_decorator(info) and _handed_back_by_parent(index, info)
+
+
+def _handed_back_by_parent(index: ProgramIndex, info: FunctionInfo) -> bool:
+    """A nested function that the function enclosing it returns (`return decorated`)."""
     qualname = info.summary.qualname
-    if ".<locals>." not in qualname or not _registering_decorator(info):
+    if ".<locals>." not in qualname or qualname.startswith("<"):
         return False
     parent_qualname, _, name = qualname.rpartition(".<locals>.")
     parent = index.functions.get(f"{info.module.module}.{parent_qualname}")
-    return parent is not None and any(r.root_kind == "local" and r.root == name and not r.attrs
-                                      for r in parent.summary.returns)
+    return parent is not None and any(r.root_kind == "local" and r.root == name for r in parent.summary.returns)
 
 
 def _registering_decorator(info: FunctionInfo) -> bool:
