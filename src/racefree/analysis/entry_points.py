@@ -8,7 +8,7 @@ from functools import lru_cache
 
 from racefree.analysis.locks import LockModel
 from racefree.analysis.one_thread_workers import worker_class_of_method
-from racefree.index import EXTERNAL, FunctionInfo, ProgramIndex, Symbol
+from racefree.index import CLASS, EXTERNAL, FunctionInfo, ProgramIndex, Symbol
 from racefree.knowledge.entry_points import (
     ALL_METHODS,
     ALL_POSITIONAL,
@@ -470,6 +470,16 @@ def _follows_protocol(module, summary, pattern) -> bool:
     return False
 
 
+def _constructible(index: ProgramIndex, class_id: str, counts: tuple[int, ...]) -> bool:
+    """The class can be made with one of these numbers of positional arguments: its `__init__`
+    in the analysed code accepts it, or comes from outside (`object`, a framework's mixin)."""
+    init = index.function_of(Symbol(CLASS, class_id))
+    if init is None:
+        return True
+    required, taken, required_keywords = index.functions[init].summary.arity
+    return required_keywords == 0 and any(required <= n and (taken < 0 or n <= taken) for n in counts)
+
+
 def _package_imports(index: ProgramIndex, module, packages: tuple[str, ...], known: dict) -> bool:
     """Some module of the module's top-level package imports one of the packages."""
     top = module.module.split(".", 1)[0]
@@ -489,7 +499,8 @@ def _subclassed(index: ProgramIndex, knowledge: Knowledge, add) -> None:
         patterns = [p for p in knowledge.base_classes if any(name_matches(p.base, b) for b in bases)]
         if not patterns:  # a class of a known framework base is that, whatever its methods are named
             patterns = [p for p in knowledge.duck_typed if _follows_protocol(module, summary, p) and (
-                not p.package_imports or _package_imports(index, module, p.package_imports, imported))]
+                not p.package_imports or _package_imports(index, module, p.package_imports, imported))
+                and (not p.constructed_with or _constructible(index, class_id, p.constructed_with))]
         for pattern in patterns:
             for method in pattern.methods:
                 symbol = index.class_member(class_id, method, instance=True)

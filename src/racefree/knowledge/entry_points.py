@@ -93,6 +93,11 @@ class DuckTypedEntry:
     # packages that use Django): a protocol's method names alone also fit other classes
     # (websockets' `ServerProtocol.process_request(self, request)`).
     package_imports: tuple[str, ...] = ()
+    # The numbers of positional arguments the framework makes an instance with (Django calls
+    # `middleware(get_response)`, and called `middleware()` before 1.10): a class whose
+    # constructor takes none of them is made by someone else (debug-toolbar's panels,
+    # `Panel(toolbar, get_response)`, have `process_request` too).
+    constructed_with: tuple[int, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -228,7 +233,7 @@ BASE_CLASS_ENTRIES: tuple[BaseClassEntry, ...] = (
 
 DUCK_TYPED_ENTRIES: tuple[DuckTypedEntry, ...] = (
     DuckTypedEntry(("process_request", "process_response", "process_view"), _DJANGO_MIDDLEWARE_METHODS, REQUEST,
-                   "Django middleware", _DJANGO_MIDDLEWARE, package_imports=("django",)),
+                   "Django middleware", _DJANGO_MIDDLEWARE, package_imports=("django",), constructed_with=(1, 0)),
     # An application object is shared when the program makes one (a module-level instance); a
     # response or a responder with the same call protocol is made per request, so the protocol
     # alone does not share the instance.

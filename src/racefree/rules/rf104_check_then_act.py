@@ -57,8 +57,12 @@ def fetch_all(urls):
 or one atomic call: `_sessions.setdefault(url, session)`, `_sessions.pop(key, None)`.
 
 Not reported: a store under the calling thread's own identity (`threads[threading.get_ident()]`),
-a key no other thread tests or stores; and an act that leaves the same result however many
-threads run it (`clear()`, `discard(x)`).
+a key no other thread tests or stores; an act that leaves the same result however many
+threads run it (`clear()`, `discard(x)`); and a store into a cache that the code empties whenever
+it is full (`if len(cache) >= N: cache.clear()`): an entry lost to another thread's store is no
+worse than the eviction the program does itself. Taking the oldest key out of such a cache
+(`cache.pop(next(iter(cache)))`) is reported: two threads can pick the same key, and the second
+`pop` raises `KeyError`.
 """
 
 from __future__ import annotations
@@ -75,13 +79,16 @@ from racefree.rules.base import (
     short_name,
     unique_facts,
 )
+from racefree.summarize.model import OP_SLOT_STORE
 
 
 def check(obj, evidence):
+    bounded_cache = any(w.access.evicts_all for w in obj.writes())
     writes = [
         w for w in obj.writes()
         if w.access.checked_at is not None and not w.access.check_is_lazy_init and not w.access.keyed_by_thread
-        and not w.access.read_modify_write and check_and_act_unguarded(obj, w) and self_concurrency(w) == PREEMPTIVE
+        and not w.access.read_modify_write and not (bounded_cache and stores_an_entry(w.access))
+        and check_and_act_unguarded(obj, w) and self_concurrency(w) == PREEMPTIVE
     ]
     if not writes:
         return []
@@ -94,6 +101,12 @@ def check(obj, evidence):
     )
     reason = f"{obj.why_shared}; {runs_on_several_threads(first)}"
     return [make_finding(RULE, obj, evidence, message, reason, writes, checks)]
+
+
+def stores_an_entry(access) -> bool:
+    """`cache[key] = value`: a store that cannot fail, whose only harm when another thread stores
+    the same key is the entry it replaces."""
+    return access.op == OP_SLOT_STORE and not access.deletes
 
 
 RULE = Rule(

@@ -53,6 +53,8 @@ class CallVisits:
                                           acts_on_check=method not in CHECK_INDEPENDENT_METHODS)
                     if access is not None and method in ("append", "extend"):
                         access.appends = True
+                    elif access is not None and method == "clear":
+                        access.evicts_all = any(receiver in checks for checks in frame.enclosing_checks)
                 if method in ("append", "extend", "insert") and node.args:
                     self._registration(receiver, func.value, node.args[-1], node, appended=True)
                 callee = self._method_of_an_object(receiver, func)

@@ -66,6 +66,7 @@ class DefinitionVisits:
         skip = 1 if in_class and method_kind in ("method", "classmethod") else 0
         summary.parameters = params[skip:] + [a.arg for a in node.args.kwonlyargs]
         summary.default_kinds = default_kinds(node.args)
+        summary.arity = arity(node.args, skip)
         if in_class and params and method_kind == "method":
             frame.self_name = params[0]
         elif in_class and params and method_kind == "classmethod":
@@ -117,3 +118,13 @@ class DefinitionVisits:
 
     def _lambda_qualname(self, node: ast.Lambda) -> str:
         return self._qualname(f"<lambda:{node.lineno}:{node.col_offset}>")
+
+
+def arity(args: ast.arguments, skip: int) -> tuple[int, int, int]:
+    """What a call must pass: (positional arguments required, positional arguments taken or -1
+    under *args, keyword-only arguments required), leaving out the first `skip` (self)."""
+    positional = len(args.posonlyargs) + len(args.args) - skip
+    required = max(0, positional - len(args.defaults))
+    taken = -1 if args.vararg is not None else max(0, positional)
+    return required, taken, sum(1 for default in args.kw_defaults if default is None)
+

@@ -14,7 +14,7 @@ class Frame:
     __slots__ = (
         "summary", "scope", "class_name", "self_name", "cls_name", "locks", "checks",
         "awaits", "loop_depth", "taint", "nested", "aliases", "in_test", "enclosing_checks", "saved",
-        "check_free_writes", "awaits_seen", "saved_at", "sources", "store_reads",
+        "check_free_writes", "awaits_seen", "awaits_handing_self", "saved_at", "sources", "store_reads",
         "lock_elements", "returns_value", "param_guards", "value_kinds", "guard_checks", "caught",
         "thread_ids",
     )
@@ -45,7 +45,11 @@ class Frame:
         self.saved: dict[str, Ref] = {}  # `old = lib.flag`: the local holds the object's value as it was
         self.check_free_writes: set[int] = set()  # ids of writes whose effect no test can change (`clear()`)
         self.awaits_seen = 0  # every await so far, on any branch: where other tasks run
-        self.saved_at: dict[str, int] = {}  # saved local -> awaits seen when it was saved
+        # awaits of a call handed the method's own object (`await handler.reinvoke(self)`): the
+        # callee, in this task, is who sees the values the method set on it for the call
+        self.awaits_handing_self = 0
+        # saved local -> awaits seen when it was saved, less those handing the object over
+        self.saved_at: dict[str, int] = {}
         self.sources: dict[str, tuple[str, ...]] = {}  # local -> request-data sources of its value
         # local -> where its value was read through a store's API (see store_api_updates)
         self.store_reads: dict[str, tuple[dict, bool]] = {}

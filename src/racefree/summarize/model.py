@@ -80,6 +80,10 @@ class Access:
     keyed_by_thread: bool = False
     # read in a loop that waits a while each round (`while not self.ready: time.sleep(0.1)`)
     polled: bool = False
+    # empties the object when a test on it holds (`if len(cache) >= N: cache.clear()`): the program
+    # drops its entries wholesale, as a bounded cache does
+    evicts_all: bool = False
+    deletes: bool = False  # `del d[k]`: fails when the key is gone
     # For a store: the request-data sources its value is computed from, directly or through
     # locals (`data = request.get_json(); cfg["k"] = data["k"]` -> ("flask.request",)).
     value_sources: tuple[str, ...] = ()
@@ -169,6 +173,9 @@ class FunctionSummary:
     polls: bool = False
     # The kinds of the parameters' constant defaults (`auto_created=False` -> FALSE).
     default_kinds: dict[str, str] = field(default_factory=dict)
+    # How it can be called, without self/cls: (positional arguments it requires, positional
+    # arguments it takes, or -1 under *args, keyword-only arguments it requires).
+    arity: tuple[int, int, int] = (0, -1, 0)
 
 
 @dataclass(slots=True)

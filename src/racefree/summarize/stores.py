@@ -133,7 +133,9 @@ class StoreVisits:
                 ref = self.ref_of(target.value)
                 self._expr(target.slice)
                 if ref is not None:
-                    self._record(ref, WRITE, OP_SLOT_STORE, node, slot=constant_key(target.slice), grows=True)
+                    access = self._record(ref, WRITE, OP_SLOT_STORE, node, slot=constant_key(target.slice), grows=True)
+                    if access is not None:
+                        access.deletes = True
                 else:
                     self._expr(target.value)
             elif type(target) is ast.Attribute:
@@ -255,7 +257,7 @@ class StoreVisits:
         saved = self._saved_value(value)
         if saved is not None:
             frame.saved[name] = saved
-            frame.saved_at[name] = frame.awaits_seen
+            frame.saved_at[name] = frame.awaits_seen - frame.awaits_handing_self
         else:
             frame.saved.pop(name, None)
         # A local that holds what was read from shared state: a later test of it checks that state.
@@ -294,10 +296,13 @@ class StoreVisits:
 
     def _mark_restore(self, access: Access, ref: Ref, value: ast.expr | None) -> None:
         """A write that puts back the saved value; whether an await ran since it was saved, so
-        that other tasks ran while the temporary value was in place."""
+        that other tasks ran while the temporary value was in place. An await of a call handed
+        the object itself (`self.invoked_with = word; await command.reinvoke(self)`) is where the
+        temporary value is meant to be seen, by the callee in this task, and does not count."""
         access.restores = self._restores(ref, value)
         if access.restores:
-            access.restores_across_await = self.frame.awaits_seen > self.frame.saved_at.get(value.id, 0)
+            frame = self.frame
+            access.restores_across_await = frame.awaits_seen - frame.awaits_handing_self > frame.saved_at.get(value.id, 0)
 
     def _restores(self, ref: Ref, value: ast.expr | None) -> bool:
         """The value is a local saved from this very object earlier: the write puts it back."""

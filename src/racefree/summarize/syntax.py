@@ -372,6 +372,15 @@ def is_thread_identity(node: ast.expr | None, names: set[str]) -> bool:
     return False
 
 
+def hands_over(value: ast.expr, name: str | None) -> bool:
+    """The expression calls something with the named local among its arguments
+    (`command.reinvoke(self, call_hooks=True)`)."""
+    if name is None or type(value) is not ast.Call:
+        return False
+    arguments = [*value.args, *(k.value for k in value.keywords)]
+    return any(type(a) is ast.Name and a.id == name for a in arguments)
+
+
 def called_name(call: ast.Call) -> str | None:
     """The last name of what is called: `sleep` for `time.sleep(1)` and for `sleep(1)`."""
     func = call.func

@@ -37,7 +37,7 @@ from racefree.summarize.parameter_guards import ParameterGuards
 from racefree.summarize.references import References
 from racefree.summarize.store_api_updates import StoreApiUpdates
 from racefree.summarize.stores import StoreVisits
-from racefree.summarize.syntax import constant_key, dotted_text
+from racefree.summarize.syntax import constant_key, dotted_text, hands_over
 from racefree.summarize.value_flows import ValueFlows
 
 __all__ = ["TOPLEVEL", "ModuleSummarizer"]  # TOPLEVEL: the later stages import it from here
@@ -235,6 +235,8 @@ class ModuleSummarizer(References, ImportVisits, DefinitionVisits, StoreVisits, 
             self._expr(node.value)
             self.frame.awaits += 1
             self.frame.awaits_seen += 1
+            if hands_over(node.value, self.frame.self_name):
+                self.frame.awaits_handing_self += 1
         elif kind is ast.Yield or kind is ast.YieldFrom:
             if node.value is not None:
                 self._expr(node.value)
