@@ -425,7 +425,7 @@ class ProgramIndex:
 
     def _class_is_safe(self, class_id: str) -> bool:
         return any(base in SAFE_CONTAINER_CONSTRUCTORS for base in self.external_bases(class_id)) \
-            or self._thread_local_proxy(class_id)
+            or self._thread_local_proxy(class_id) or self._documented_per_thread(class_id)
 
     def loop_bound_class(self, class_id: str) -> bool:
         """A class whose objects keep an event loop's locks, events or queues and none of a
@@ -455,7 +455,12 @@ class ProgramIndex:
         """`class _Depth(threading.local)`: each thread sees its own attributes of an instance.
         So does the per-thread class itself, and its subclasses, where the analysed code is the
         library that defines it (asgiref's own `asgiref.local.Local`)."""
-        return any(base in PER_THREAD_BASES for base in self.lineage(class_id))
+        return any(base in PER_THREAD_BASES for base in self.lineage(class_id)) or self._documented_per_thread(class_id)
+
+    def _documented_per_thread(self, class_id: str) -> bool:
+        """The class or an analysed base says it is thread-local (bottle's `LocalResponse`, whose
+        attributes are properties over a `threading.local`)."""
+        return any(self.classes[c][1].documented_per_thread for c in self.mro(class_id) if c in self.classes)
 
     def _thread_local_proxy(self, class_id: str) -> bool:
         """A proxy whose `__getattr__` looks its target up in a module-level per-thread object

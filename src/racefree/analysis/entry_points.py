@@ -129,6 +129,8 @@ def _public_api(index: ProgramIndex, knowledge: Knowledge):
             continue  # set-up API, or a main loop that runs on whichever thread calls it
         if _property_setter(summary):
             continue  # `log.screen = False`, `pool.limit = 10`: configuring the object
+        if _documented_for_tests(index, info):
+            continue  # test-support API: tests call it, not a program's threads
         if _start_up_hook(index, info) or _test_support_only(index, info) or _set_up_only(index, info) \
                 or _called_under_a_lock_only(index, info, lock_names):
             continue
@@ -257,6 +259,17 @@ def _reexported(index: ProgramIndex, info: FunctionInfo) -> bool:
         return False
     return any(module.is_package and any(i.target == info.fid for i in module.imports.values())
                for module in index.modules.values())
+
+
+def _documented_for_tests(index: ProgramIndex, info: FunctionInfo) -> bool:
+    """The function, or the class it is a method of, says in its docstring's summary that it is
+    there for tests (langchain's `InMemoryRecordManager`, "for testing purposes"; `mock_now`,
+    "for mocking out datetime.now() in unit tests")."""
+    if info.summary.documented_for_tests:
+        return True
+    class_name = info.summary.class_name
+    known = index.classes.get(f"{info.module.module}.{class_name}") if class_name else None
+    return known is not None and known[1].documented_for_tests
 
 
 def _test_support_module(module: str) -> bool:

@@ -198,6 +198,8 @@ def collect_shared_objects(index: ProgramIndex, reach: Reachability, locks: Lock
                         and _shared_by_design(index, symbol.owner_class, shared_classes) is None:
                     # Shared as the module-level instance only: in the modes its users run this method in.
                     on_instance = singleton_use.modes_on_instance(symbol.owner_class, fid)
+                    if on_instance is False:
+                        continue  # never run on the instance: it touches other instances' state
                     if on_instance is not None:
                         access_modes = {m: r for m, r in access_modes.items() if m in on_instance}
                 if passers is not None:
@@ -254,7 +256,7 @@ def _why_shared(index: ProgramIndex, symbol: Symbol, access: Access, shared_clas
         return None
     for class_id in index.subclasses_and_self(owner):
         singletons = index.singletons.get(class_id)
-        if singletons:
+        if singletons and not index.per_thread_class(class_id):  # bottle's `response`: each thread its own
             return f"{SINGLETON_ATTRIBUTE} {singletons[0]}, shared by every caller"
     return _shared_by_design(index, owner, shared_classes)
 
@@ -483,7 +485,7 @@ def _shared_role(index: ProgramIndex, class_id: str) -> str | None:
     in_package = module.is_package or "." in module.module  # not a lone `metrics.py` with `Metrics`
     if in_package and own_name.lower() == module.module.split(".", 1)[0].lower().replace("_", ""):
         return f"namesake {own_name}"  # `datasette.app.Datasette`, `flask.Flask`: the one app object
-    if any(name in CONTAINER_BASES for name in lineage):
+    if any(name in CONTAINER_BASES for name in lineage) or _stores_items(index, class_id):
         return None  # a data structure (cachetools' `Cache`): like a dict, whoever shares one locks it
     for name in lineage:
         last = name.rsplit(".", 1)[-1]
@@ -493,6 +495,13 @@ def _shared_role(index: ProgramIndex, class_id: str) -> str | None:
         if role is not None:
             return role
     return None
+
+
+def _stores_items(index: ProgramIndex, class_id: str) -> bool:
+    """The class or an analysed base takes item assignment (`__setitem__`): a record or mapping
+    its users fill, as a dict is (stripe's API resources, an `Application` among them, are
+    `StripeObject`s built from each response), not a service object shared as it is."""
+    return any("__setitem__" in index.classes[c][1].methods for c in index.mro(class_id) if c in index.classes)
 
 
 def _declared_safe(index: ProgramIndex, knowledge: Knowledge, symbol: Symbol) -> bool:

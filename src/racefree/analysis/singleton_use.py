@@ -54,15 +54,16 @@ class SingletonUse:
         self._modes: dict[str, set[Mode]] = {}  # method -> the modes it runs in on an instance
         self._collected = False
 
-    def modes_on_instance(self, class_id: str, fid: str) -> set[Mode] | None:
+    def modes_on_instance(self, class_id: str, fid: str) -> set[Mode] | None | bool:
         """The modes in which fid runs on one of the module-level instances of class_id (or of a
-        subclass); None when they cannot be told apart from its other uses."""
+        subclass), an empty set for module code at import; None when they cannot be told apart
+        from its other uses; False when it never runs on one."""
         if not self._collected:  # on first use: most programs never ask
             self._collected = True
             self._collect()
         if any(c in self._escaped for c in self.index.subclasses_and_self(class_id)):
             return None
-        return self._modes.get(fid, set())
+        return self._modes.get(fid, False)
 
     def _may_name_an_instance(self, ref: Ref) -> bool:
         names = self._short_names
@@ -70,6 +71,7 @@ class SingletonUse:
 
     def _collect(self) -> None:
         index = self.index
+        self._name_aliases()
         # Only modules that define an instance, or import it, its module or a package above it,
         # can name one.
         prefixes = {name.rsplit(".", i)[0] for name in self._owner for i in range(name.count(".") + 1)}
@@ -121,6 +123,8 @@ class SingletonUse:
                 aliases += [(b, class_summary.qualname) for b in class_summary.instance_attributes.values()]
             for binding, class_name in aliases:
                 ref = binding.constructor_ref
+                if class_name is None and f"{module.module}.{binding.name}" in self._owner:
+                    continue  # another module-level name of the instance: its uses are followed
                 if binding.value_kind == "alias" and ref is not None and self._may_name_an_instance(ref):
                     # the instance itself, or one of its bound methods (`makegateway = default_group.makegateway`)
                     for named in (ref, Ref(ref.root_kind, ref.root, ref.attrs[:-1]) if ref.attrs else None):
@@ -128,6 +132,27 @@ class SingletonUse:
                         if class_id is not None:
                             self._escaped.add(class_id)
         self._follow_calls_on_self()
+
+    def _name_aliases(self) -> None:
+        """A module-level name bound to an instance (`revoked_tasks = state.revoked`) is another
+        name of it, whose uses are followed as the instance's own, not a place it escapes to.
+        A parameter's default that names one (`formatter=default_formatter`) hands it to every
+        call that takes the default: it escapes there."""
+        index = self.index
+        for module in index.modules.values():
+            for binding in module.bindings.values():
+                ref = binding.constructor_ref
+                if binding.value_kind != "alias" or ref is None or not self._may_name_an_instance(ref):
+                    continue
+                class_id = self._instance_class(index.resolve_ref(module, ref, None))
+                if class_id is not None:
+                    self._owner[f"{module.module}.{binding.name}"] = class_id
+                    self._short_names.add(binding.name)
+        for module in index.modules.values():
+            for name in module.named_in_defaults & self._short_names:
+                class_id = self._instance_class(index.resolve_ref(module, Ref("global", name, ()), None))
+                if class_id is not None:
+                    self._escaped.add(class_id)
 
     def _instance_class(self, symbol) -> str | None:
         if symbol is None or symbol.kind != OBJECT:

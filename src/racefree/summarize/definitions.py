@@ -12,7 +12,7 @@ from racefree.summarize.frame import TOPLEVEL, Frame
 from racefree.summarize.model import ClassSummary, Decorator, FunctionSummary
 from racefree.summarize.parameter_guards import default_kinds
 from racefree.summarize.scopes import function_scope
-from racefree.summarize.syntax import constant_key, dotted_text, says_not_thread_safe
+from racefree.summarize.syntax import constant_key, dotted_text, says_for_tests, says_not_thread_safe, says_per_thread
 
 
 class DefinitionVisits:
@@ -37,6 +37,8 @@ class DefinitionVisits:
         decorators = self._decorators(node)
         for default in (*node.args.defaults, *(d for d in node.args.kw_defaults if d is not None)):
             self._expr(default)
+            if type(default) is ast.Name:
+                self.summary.named_in_defaults.add(default.id)
         self._function_body(node, node.name, decorators)
 
     def _function_body(self, node, name: str, decorators: list[Decorator]) -> str:
@@ -67,6 +69,8 @@ class DefinitionVisits:
         summary.parameters = params[skip:] + [a.arg for a in node.args.kwonlyargs]
         summary.default_kinds = default_kinds(node.args)
         summary.arity = arity(node.args, skip)
+        if type(node) is not ast.Lambda:
+            summary.documented_for_tests = says_for_tests(ast.get_docstring(node))
         if in_class and params and method_kind == "method":
             frame.self_name = params[0]
         elif in_class and params and method_kind == "classmethod":
@@ -97,6 +101,8 @@ class DefinitionVisits:
             base_texts=[dotted_text(b) or "" for b in node.bases],
             decorators=decorators,
             documented_not_thread_safe=says_not_thread_safe(ast.get_docstring(node, clean=False)),
+            documented_per_thread=says_per_thread(ast.get_docstring(node, clean=False)),
+            documented_for_tests=says_for_tests(ast.get_docstring(node)),
         )
         self.summary.classes[qualname] = cls
         if self.frame.scope is not None:

@@ -176,6 +176,7 @@ class FunctionSummary:
     # How it can be called, without self/cls: (positional arguments it requires, positional
     # arguments it takes, or -1 under *args, keyword-only arguments it requires).
     arity: tuple[int, int, int] = (0, -1, 0)
+    documented_for_tests: bool = False  # its docstring's summary says it is there for tests
 
 
 @dataclass(slots=True)
@@ -201,6 +202,8 @@ class ClassSummary:
     methods: dict[str, str] = field(default_factory=dict)  # method name -> function qualname
     decorators: list[Decorator] = field(default_factory=list)
     documented_not_thread_safe: bool = False  # its docstring says instances must not be shared
+    documented_per_thread: bool = False  # its docstring calls it thread-local (each thread its own state)
+    documented_for_tests: bool = False  # its docstring's summary says it is there for tests
 
 
 @dataclass(slots=True)
@@ -231,3 +234,6 @@ class ModuleSummary:
     # Names that module-level and class-level values name (`_handlers = {KEXINIT: _parse_kexinit}`):
     # functions kept in a table there are used, though no function calls them by name.
     named_in_values: set[str] = field(default_factory=set)
+    # Module-level names that parameter defaults name (`formatter=default_formatter`): the object
+    # is handed to every call that takes the default.
+    named_in_defaults: set[str] = field(default_factory=set)

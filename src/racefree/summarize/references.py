@@ -109,6 +109,8 @@ class References:
                 return ("class", frame.class_name, tuple(attrs)) if attrs else None
         alias = frame.aliases.get(name)
         if alias is not None:
+            if alias.root_kind == "self" and alias.attrs == ("__class__",) and attrs:
+                return "class", alias.root, tuple(attrs)  # `cls = self.__class__` then `cls.cache`
             return alias.root_kind, alias.root, (*alias.attrs, *attrs)
         if self._name_is_local(name):
             return None

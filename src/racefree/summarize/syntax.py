@@ -351,6 +351,29 @@ _NOT_THREAD_SAFE = re.compile(
 )
 
 
+_PER_THREAD_CLASS = re.compile(r"\s*(?:(?:an?|the)\s+)?(?:thread[-\s]local|per[-\s]thread)\b", re.IGNORECASE)
+
+
+def says_per_thread(docstring: str | None) -> bool:
+    """The class's documentation opens by calling it thread-local ("A thread-local subclass of
+    BaseResponse with a different set of attributes for each thread", bottle's `LocalResponse`):
+    each thread sees its own state through one instance."""
+    return bool(docstring) and _PER_THREAD_CLASS.match(docstring) is not None
+
+
+_FOR_TESTS = re.compile(r"\b(?:for\s+(?:unit\s+)?(?:testing|tests)|in\s+(?:unit\s+)?tests)\b", re.IGNORECASE)
+
+
+def says_for_tests(docstring: str | None) -> bool:
+    """The documentation's summary line says the code is there for tests ("An in-memory record
+    manager for testing purposes", "Context manager for mocking out datetime.now() in unit
+    tests"): test-support API, which test code calls, not a program's threads."""
+    if not docstring:
+        return False
+    summary = docstring.strip().split("\n\n", 1)[0]
+    return _FOR_TESTS.search(summary) is not None
+
+
 def says_not_thread_safe(docstring: str | None) -> bool:
     """The class's own documentation tells users not to share an instance between threads."""
     return bool(docstring) and _NOT_THREAD_SAFE.search(docstring) is not None
