@@ -1,5 +1,7 @@
 """Happens-before through an event: a function that writes and then calls `ready.set()`, and
-one that calls `ready.wait()` and then reads, are ordered write-then-read on that event.
+one that calls `ready.wait()` and then reads, are ordered write-then-read on that event. So are
+a write and a reader that the writing function hands on to run after it (`self._result = r;
+loop.add_callback(self._dispatch_result)`), where nothing else runs the reader.
 
 The two calls are matched by the reference they are made on, within one module (`self._ready`
 in two methods of one class, or a module-level event), which is how the pattern is written:
@@ -32,3 +34,27 @@ def signalled_before(write: AccessFact, read: AccessFact) -> bool:
     if not signals:
         return False
     return any(ref in signals for ref, line in _event_calls(read, EVENT_WAIT_METHODS) if line < read.access.line)
+
+
+def scheduled_after(write: AccessFact, read: AccessFact) -> bool:
+    """The write's function hands the read's function to a call after the write (a resolver
+    thread stores its result, then `loop.add_callback(self._dispatch_result)`, as pika's does),
+    and no entry point reaches the reader: it runs only as that callback, after the write."""
+    if read.modes or write.info.module.module != read.info.module.module:
+        return False
+    writer, reader = write.info.summary, read.info.summary
+    for call in writer.calls:
+        if call.line < write.access.line:
+            continue
+        for arg in call.function_args:
+            target = arg.target
+            if arg.local is not None:
+                if arg.local == reader.qualname:
+                    return True
+            elif target is not None and target.root_kind == "self" and target.attrs == (reader.name,):
+                if reader.class_name is not None and reader.class_name == writer.class_name:
+                    return True
+            elif target is not None and target.root_kind == "global" and not target.attrs:
+                if reader.class_name is None and target.root == reader.qualname:
+                    return True
+    return False
