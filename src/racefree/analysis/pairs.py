@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from racefree.analysis.concurrency import PREEMPTIVE, common_lock, may_run_concurrently
 from racefree.analysis.shared_state import AccessFact, SharedObject, unique_facts
-from racefree.analysis.signalling import scheduled_after, signalled_before
+from racefree.analysis.signalling import published_before, scheduled_after, signalled_before
 from racefree.summarize.model import OP_ITERATE, OP_LOAD, OP_REBIND, OP_SLOT_LOAD, OP_SLOT_STORE
 
 
@@ -55,6 +55,7 @@ def write_read_races(obj: SharedObject) -> list[WriteReadRace]:
             and not common_lock(write, read)
             and not signalled_before(write, read)
             and not scheduled_after(write, read)
+            and not published_before(write, read)
         ]
         if racing:
             races.append(WriteReadRace(write, racing))

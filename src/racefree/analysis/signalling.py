@@ -1,7 +1,9 @@
 """Happens-before through an event: a function that writes and then calls `ready.set()`, and
 one that calls `ready.wait()` and then reads, are ordered write-then-read on that event. So are
 a write and a reader that the writing function hands on to run after it (`self._result = r;
-loop.add_callback(self._dispatch_result)`), where nothing else runs the reader.
+loop.add_callback(self._dispatch_result)`), where nothing else runs the reader; and a write
+published by a later store that the reader tests first (`self._rules = r; self._session = s`,
+then `if not self._session: return` before `self._rules[k]`).
 
 The two calls are matched by the reference they are made on, within one module (`self._ready`
 in two methods of one class, or a module-level event), which is how the pattern is written:
@@ -13,7 +15,7 @@ from __future__ import annotations
 
 from racefree.analysis.shared_state import AccessFact
 from racefree.knowledge.sync import EVENT_SIGNAL_METHODS, EVENT_WAIT_METHODS
-from racefree.summarize.model import Ref
+from racefree.summarize.model import WRITE, Ref
 
 
 def _event_calls(fact: AccessFact, methods: frozenset[str]) -> list[tuple[Ref, int]]:
@@ -58,3 +60,19 @@ def scheduled_after(write: AccessFact, read: AccessFact) -> bool:
                 if reader.class_name is None and target.root == reader.qualname:
                     return True
     return False
+
+
+def published_before(write: AccessFact, read: AccessFact) -> bool:
+    """The write's function, after the write, stores another object (the session, a ready flag)
+    that the read's function tests as set before it reads (newrelic's `Application` sets its
+    rules and sampler, then `self._active_session`; every reader starts with `if not
+    self._active_session: return`): a reader that gets past the test sees the published state."""
+    if not read.access.behind or write.info.module.module != read.info.module.module:
+        return False
+    if write.access.ref.root_kind == "self" and write.info.summary.class_name != read.info.summary.class_name:
+        return False
+    tested = set(read.access.behind)
+    return any(
+        a.kind == WRITE and a.line > write.access.line and a.ref in tested and a.ref != write.access.ref
+        and (not a.stores_scalar or a.stores_truth) and not a.restores
+        for a in write.info.summary.accesses)

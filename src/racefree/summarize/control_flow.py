@@ -10,6 +10,7 @@ import ast
 
 from racefree.knowledge.sync import named_like_a_lock
 from racefree.summarize.model import OP_LOAD, OP_MUTATE, OP_REBIND, OP_SLOT_STORE, READ, WRITE, Ref
+from racefree.summarize.presence import presence_of_test
 from racefree.summarize.syntax import (
     always_leaves,
     binds_names,
@@ -139,22 +140,26 @@ class ControlFlowVisits:
         # An await in a branch that leaves (`if full: await reject(); return`) does not run
         # before the code after the `if`: only the branches that fall through count.
         before = self.frame.awaits
-        guards = self.frame.param_guards
+        guards, present = self.frame.param_guards, self.frame.present
         in_body, in_else = self._guards_of_test(test) if self.frame.scope is not None else ([], [])
-        held = len(guards)
+        set_in_body, set_in_else = presence_of_test(test, self.ref_of) if self.frame.scope is not None else ([], [])
+        held, held_present = len(guards), len(present)
         guards.extend(in_body)
+        present.extend(set_in_body)
         at_body = dict(self.frame.checks)
         self._block(node.body)
         made_in_body = _checks_made(at_body, self.frame.checks)
         if checks and tests_for_presence(test):
             self._not_initialising(node.lineno, start)
         del guards[held:]
+        del present[held_present:]
         body_leaves = always_leaves(node.body)
         after_body = before if body_leaves else self.frame.awaits
         if lock is not None and lock in self.frame.locks:
             self.frame.locks.remove(lock)
         self.frame.awaits = before
         guards.extend(in_else)
+        present.extend(set_in_else)
         if failed_lock is not None:
             self.frame.locks.append(failed_lock)
         at_else = dict(self.frame.checks)
@@ -165,8 +170,10 @@ class ControlFlowVisits:
             self.frame.locks.remove(failed_lock)  # else it is held from here on
         if not body_leaves:
             del guards[held:]  # else the else branch's tests hold on after a guard clause
+            del present[held_present:]
         if else_leaves and not body_leaves:
             guards.extend(in_body)  # `if x is None: ... else: return`: x is None from here on
+            present.extend(set_in_body)
         after_else = before if else_leaves else self.frame.awaits
         self.frame.awaits = max(after_body, after_else)
         # A test made in one branch saw only that branch's awaits after it: an await in the other

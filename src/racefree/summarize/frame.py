@@ -15,7 +15,7 @@ class Frame:
         "summary", "scope", "class_name", "self_name", "cls_name", "locks", "checks",
         "awaits", "loop_depth", "taint", "nested", "aliases", "in_test", "enclosing_checks", "saved",
         "check_free_writes", "awaits_seen", "awaits_handing_self", "saved_at", "sources", "store_reads",
-        "lock_elements", "returns_value", "param_guards", "value_kinds", "guard_checks", "caught",
+        "lock_elements", "returns_value", "param_guards", "present", "value_kinds", "guard_checks", "caught",
         "thread_ids",
     )
 
@@ -57,4 +57,5 @@ class Frame:
         self.lock_elements: dict[str, Ref] = {}
         self.returns_value = False  # a `return <value>`: the function computes something
         self.param_guards: list[tuple[str, str]] = []  # tests on parameters that hold here
+        self.present: list[Ref] = []  # shared objects the tests around here proved set
         self.value_kinds: dict[str, str] = {}  # local -> the kind of value it holds, if known

@@ -83,6 +83,9 @@ class Access:
     # empties the object when a test on it holds (`if len(cache) >= N: cache.clear()`): the program
     # drops its entries wholesale, as a bounded cache does
     evicts_all: bool = False
+    # For a read: shared objects a test around it or a guard clause before it proved set (`if not
+    # self._session: return` then `self._rules[k]`): it reads what was published before them.
+    behind: tuple[Ref, ...] = ()
     deletes: bool = False  # `del d[k]`: fails when the key is gone
     # For a store: the request-data sources its value is computed from, directly or through
     # locals (`data = request.get_json(); cfg["k"] = data["k"]` -> ("flask.request",)).

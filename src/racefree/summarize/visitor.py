@@ -135,6 +135,8 @@ class ModuleSummarizer(References, ImportVisits, DefinitionVisits, StoreVisits, 
         )
         if frame.param_guards:
             access.guards = tuple(frame.param_guards)
+        if frame.present and kind == READ:
+            access.behind = tuple(frame.present)
         if not acts_on_check:
             frame.check_free_writes.add(id(access))
         elif kind == WRITE:
@@ -163,8 +165,8 @@ class ModuleSummarizer(References, ImportVisits, DefinitionVisits, StoreVisits, 
 
     # --------------------------------------------------------- statements
     def _block(self, body: list[ast.stmt]) -> None:
-        guards = self.frame.param_guards
-        held = len(guards)
+        guards, present = self.frame.param_guards, self.frame.present
+        held, held_present = len(guards), len(present)
         for stmt in body:
             handler = self._stmt.get(type(stmt))
             if handler is not None:
@@ -172,6 +174,7 @@ class ModuleSummarizer(References, ImportVisits, DefinitionVisits, StoreVisits, 
             else:
                 self._generic(stmt)
         del guards[held:]  # tests a guard clause made hold only to the end of its block
+        del present[held_present:]
 
     def _generic(self, node: ast.AST) -> None:
         """Statements with no special meaning: visit expressions, recurse into bodies."""

@@ -1,0 +1,41 @@
+"""Which shared objects a test proves set: `if self._session:` in its body, `if not
+self._session: return` after it. A reader behind such a test reads what a writer published
+before it set the tested object (see analysis/signalling.published_before)."""
+
+from __future__ import annotations
+
+import ast
+from collections.abc import Callable
+
+from racefree.summarize.model import Ref
+
+
+def presence_of_test(test: ast.expr, ref_of: Callable[[ast.expr], Ref | None]) -> tuple[list[Ref], list[Ref]]:
+    """The shared objects known to be set (not None, not false) in the body of `if test:`, and in
+    its else branch."""
+    kind = type(test)
+    if kind is ast.BoolOp:
+        parts = [presence_of_test(value, ref_of) for value in test.values]
+        if type(test.op) is ast.And:  # all hold in the body; nothing is known in the else
+            return [ref for body, _ in parts for ref in body], []
+        return [], [ref for _, orelse in parts for ref in orelse]  # `or`: every part failed in the else
+    if kind is ast.UnaryOp and type(test.op) is ast.Not:
+        body, orelse = presence_of_test(test.operand, ref_of)
+        return orelse, body
+    if kind is ast.Compare and len(test.ops) == 1 and type(test.comparators[0]) is ast.Constant \
+            and test.comparators[0].value is None and type(test.ops[0]) in (ast.Is, ast.IsNot):
+        ref = _shared(test.left, ref_of)
+        if ref is None:
+            return [], []
+        return ([], [ref]) if type(test.ops[0]) is ast.Is else ([ref], [])
+    if kind in (ast.Name, ast.Attribute):
+        ref = _shared(test, ref_of)
+        return ([ref], []) if ref is not None else ([], [])
+    return [], []
+
+
+def _shared(node: ast.expr, ref_of: Callable[[ast.expr], Ref | None]) -> Ref | None:
+    ref = ref_of(node) if type(node) in (ast.Name, ast.Attribute) else None
+    if ref is None or ref.root_kind == "param" or (ref.root_kind != "global" and not ref.attrs):
+        return None
+    return ref
