@@ -50,6 +50,8 @@ from racefree.summarize.visitor import TOPLEVEL
 
 THREAD_STARTED = "whose methods also run on a thread it starts"
 LOCKED_STATE = "which guards its state with a lock of its own, so it is meant to be shared between threads"
+# `with self.connection.server.dit_lock:` around `self.connection.server.dit`: the part is shared
+PART_LOCKED = "whose part it guards with that part's own lock, so the part is meant to be shared between threads"
 HANDS_OUT_HANDLERS = ("whose methods wrap request handlers in functions that keep the instance: every request "
                       "through the functions it wraps uses the one object")
 ROLE_SHARED = SHARED_ROLE_WHY.rsplit(",", 1)[-1]  # how a role-shared reason ends
@@ -148,7 +150,8 @@ def unique_facts(facts) -> list[AccessFact]:
 
 def collect_shared_objects(index: ProgramIndex, reach: Reachability, locks: LockModel,
                            knowledge: Knowledge = BUILT_IN) -> list[SharedObject]:
-    shared_classes = _classes_shared_by_design(index, reach, locks)
+    part_locked: dict[str, set[tuple[str, ...]]] = {}
+    shared_classes = _classes_shared_by_design(index, reach, locks, part_locked)
     overridden = _overridden_across_await(index)
     singleton_use = SingletonUse(index, reach)
     objects: dict[str, SharedObject] = {}
@@ -176,7 +179,7 @@ def collect_shared_objects(index: ProgramIndex, reach: Reachability, locks: Lock
                 safe = symbol.safe or (knowledge.has_project_containers and _declared_safe(index, knowledge, symbol))
                 if safe and not (symbol.binding is not None and access.op == OP_REBIND):
                     continue  # per-thread or thread-safe contents; rebinding the holder itself is not safe
-                why = _why_shared(index, symbol, access, shared_classes)
+                why = _why_shared(index, symbol, access, shared_classes, part_locked)
                 if why is None and symbol.name in overridden and symbol.owner_class is not None \
                         and not _documented_not_shared(index, symbol.owner_class):
                     why = f"attribute of a {symbol.owner_class} instance, {OVERRIDDEN_ACROSS_AWAIT}"
@@ -186,8 +189,8 @@ def collect_shared_objects(index: ProgramIndex, reach: Reachability, locks: Lock
                 if shared is None:
                     shared = objects[symbol.name] = SharedObject(
                         symbol.name, symbol.kind, _definition(index, symbol), why,
-                        needs_thread_evidence=symbol.kind == EXTERNAL or why.endswith((THREAD_STARTED, LOCKED_STATE)),
-                        locked_class=why.endswith(LOCKED_STATE),
+                        needs_thread_evidence=symbol.kind == EXTERNAL or why.endswith((THREAD_STARTED, LOCKED_STATE, PART_LOCKED)),
+                        locked_class=why.endswith((LOCKED_STATE, PART_LOCKED)),
                         only_rules=_rules_for_reason(why), typed=symbol.typed,
                     )
                 held = locks.held(fid, access.locks)
@@ -236,7 +239,8 @@ def collect_shared_objects(index: ProgramIndex, reach: Reachability, locks: Lock
     return [o for o in objects.values() if any(f.concurrent and f.access.kind == "write" for f in o.facts)]
 
 
-def _why_shared(index: ProgramIndex, symbol: Symbol, access: Access, shared_classes: dict[str, str]) -> str | None:
+def _why_shared(index: ProgramIndex, symbol: Symbol, access: Access, shared_classes: dict[str, str],
+                part_locked: dict[str, set[tuple[str, ...]]]) -> str | None:
     if symbol.kind == OBJECT:
         root = symbol.name
         return f"module-level object {root}"
@@ -258,7 +262,20 @@ def _why_shared(index: ProgramIndex, symbol: Symbol, access: Access, shared_clas
         singletons = index.singletons.get(class_id)
         if singletons and not index.per_thread_class(class_id):  # bottle's `response`: each thread its own
             return f"{SINGLETON_ATTRIBUTE} {singletons[0]}, shared by every caller"
-    return _shared_by_design(index, owner, shared_classes)
+    why = _shared_by_design(index, owner, shared_classes)
+    if why is None and symbol.kind == INSTANCE_ATTR and _under_a_locked_part(symbol.name, owner, part_locked):
+        why = f"attribute of a {owner} instance, {PART_LOCKED}"
+    return why
+
+
+def _under_a_locked_part(name: str, owner: str, part_locked: dict[str, set[tuple[str, ...]]]) -> bool:
+    """The attribute is state of a part whose own lock the class takes (ldap3's mock strategy
+    locks `self.connection.server.dit_lock` around `self.connection.server.dit`)."""
+    parts = part_locked.get(owner)
+    if not parts or not name.startswith(owner + "."):
+        return False
+    path = tuple(name[len(owner) + 1:].split("."))
+    return any(len(path) > len(part) and path[:len(part)] == part for part in parts)
 
 
 def _shared_by_design(index: ProgramIndex, owner: str, shared_classes: dict[str, str]) -> str | None:
@@ -347,7 +364,8 @@ def _constructing(index: ProgramIndex, reach: Reachability, fid: str, seen: dict
     return result
 
 
-def _classes_shared_by_design(index: ProgramIndex, reach: Reachability, locks: LockModel) -> dict[str, str]:
+def _classes_shared_by_design(index: ProgramIndex, reach: Reachability, locks: LockModel,
+                              part_locked: dict[str, set[tuple[str, ...]]]) -> dict[str, str]:
     """Classes whose instances are shared between threads, with the reason: one of their
     methods runs on a thread they start; a framework keeps one instance for every request; or
     they guard their own state with a lock of their own, which says they are meant to be shared
@@ -385,9 +403,15 @@ def _classes_shared_by_design(index: ProgramIndex, reach: Reachability, locks: L
         if class_id in classes:
             continue
         for access in info.summary.accesses:
-            if any(ref.root_kind == "self" and locks.lock_id(fid, ref) for ref in access.locks):
+            # Its own lock (`self._lock`) says its state is shared. A part's (`self._conn.lock`)
+            # says the part is: a cursor that takes its connection's lock guards its use of the
+            # shared connection, not its own position (part_locked, for _why_shared).
+            held = [ref for ref in access.locks if ref.root_kind == "self" and locks.lock_id(fid, ref)]
+            if any(len(ref.attrs) == 1 for ref in held):
                 classes[class_id] = LOCKED_STATE
                 break
+            for ref in held:
+                part_locked.setdefault(class_id, set()).add(ref.attrs[:-1])
     components = _components(index)
     owned = {component for held in components.values() for _, component in held}
     # The parts a singleton makes and keeps are as shared as it is (`Client()._llm_tracker`).
