@@ -365,13 +365,14 @@ _FOR_TESTS = re.compile(r"\b(?:for\s+(?:unit\s+)?(?:testing|tests)|in\s+(?:unit\
 
 
 def says_for_tests(docstring: str | None) -> bool:
-    """The documentation's summary line says the code is there for tests ("An in-memory record
+    """The documentation's first sentence says the code is there for tests ("An in-memory record
     manager for testing purposes", "Context manager for mocking out datetime.now() in unit
-    tests"): test-support API, which test code calls, not a program's threads."""
+    tests"): test-support API, which test code calls, not a program's threads. (A later remark,
+    "handy for testing too", does not make production code test support.)"""
     if not docstring:
         return False
-    summary = docstring.strip().split("\n\n", 1)[0]
-    return _FOR_TESTS.search(summary) is not None
+    first_sentence = re.split(r"\.\s|\n\s*\n", docstring.strip(), maxsplit=1)[0]
+    return _FOR_TESTS.search(first_sentence) is not None
 
 
 def says_not_thread_safe(docstring: str | None) -> bool:
