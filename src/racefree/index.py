@@ -7,6 +7,7 @@ a module, a function (by id ``module.qualname``), a class, a shared object (``mo
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from racefree.knowledge.sync import (
@@ -460,7 +461,11 @@ class ProgramIndex:
     def _documented_per_thread(self, class_id: str) -> bool:
         """The class or an analysed base says it is thread-local (bottle's `LocalResponse`, whose
         attributes are properties over a `threading.local`)."""
-        return any(self.classes[c][1].documented_per_thread for c in self.mro(class_id) if c in self.classes)
+        return self.any_analysed_base(class_id, lambda summary: summary.documented_per_thread)
+
+    def any_analysed_base(self, class_id: str, test: Callable[[ClassSummary], bool]) -> bool:
+        """The test holds for the class or one of its bases in the analysed code."""
+        return any(test(self.classes[c][1]) for c in self.mro(class_id) if c in self.classes)
 
     def _thread_local_proxy(self, class_id: str) -> bool:
         """A proxy whose `__getattr__` looks its target up in a module-level per-thread object

@@ -297,7 +297,7 @@ def _handled_by_own_method(index: ProgramIndex, symbol: Symbol, access: Access) 
     class_id = symbol.typed
     if access.op != OP_ITERATE or class_id not in index.classes:
         return False
-    return any("__iter__" in index.classes[c][1].methods for c in index.mro(class_id) if c in index.classes)
+    return index.any_analysed_base(class_id, lambda summary: "__iter__" in summary.methods)
 
 
 def _rules_for_reason(why: str) -> frozenset[str] | None:
@@ -331,7 +331,7 @@ def _overridden_across_await(index: ProgramIndex) -> set[str]:
 def _documented_not_shared(index: ProgramIndex, class_id: str) -> bool:
     """The class or a base says in its docstring that an instance must not be shared between
     threads (`SingletonThreadPool`: one connection per thread)."""
-    return any(index.classes[c][1].documented_not_thread_safe for c in index.mro(class_id) if c in index.classes)
+    return index.any_analysed_base(class_id, lambda summary: summary.documented_not_thread_safe)
 
 
 def _lazy_loader(index: ProgramIndex, fid: str) -> bool:
@@ -525,7 +525,7 @@ def _stores_items(index: ProgramIndex, class_id: str) -> bool:
     """The class or an analysed base takes item assignment (`__setitem__`): a record or mapping
     its users fill, as a dict is (stripe's API resources, an `Application` among them, are
     `StripeObject`s built from each response), not a service object shared as it is."""
-    return any("__setitem__" in index.classes[c][1].methods for c in index.mro(class_id) if c in index.classes)
+    return index.any_analysed_base(class_id, lambda summary: "__setitem__" in summary.methods)
 
 
 def _declared_safe(index: ProgramIndex, knowledge: Knowledge, symbol: Symbol) -> bool:

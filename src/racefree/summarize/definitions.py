@@ -95,14 +95,15 @@ class DefinitionVisits:
         for keyword in node.keywords:
             self._expr(keyword.value)
         qualname = self._qualname(node.name)
+        docstring = ast.get_docstring(node, clean=False)
         cls = ClassSummary(
             qualname=qualname, line=node.lineno,
             bases=[self.ref_of(b) for b in node.bases],
             base_texts=[dotted_text(b) or "" for b in node.bases],
             decorators=decorators,
-            documented_not_thread_safe=says_not_thread_safe(ast.get_docstring(node, clean=False)),
-            documented_per_thread=says_per_thread(ast.get_docstring(node, clean=False)),
-            documented_for_tests=says_for_tests(ast.get_docstring(node)),
+            documented_not_thread_safe=says_not_thread_safe(docstring),
+            documented_per_thread=says_per_thread(docstring),
+            documented_for_tests=says_for_tests(docstring),
         )
         self.summary.classes[qualname] = cls
         if self.frame.scope is not None:

@@ -18,6 +18,7 @@ from __future__ import annotations
 import ast
 
 from racefree.summarize.model import FALSE, FALSY, IS_NONE, NONE, NOT_NONE, SOME, TRUE, TRUTHY
+from racefree.summarize.syntax import outcomes_of_test
 
 _NEGATION = {IS_NONE: NOT_NONE, NOT_NONE: IS_NONE, TRUTHY: FALSY, FALSY: TRUTHY}
 
@@ -60,15 +61,9 @@ def default_kinds(args: ast.arguments) -> dict[str, str]:
 class ParameterGuards:
     def _guards_of_test(self, test: ast.expr) -> tuple[list, list]:
         """The parameter tests that hold in the body of `if test:`, and in its else branch."""
-        kind = type(test)
-        if kind is ast.BoolOp:
-            parts = [self._guards_of_test(value) for value in test.values]
-            if type(test.op) is ast.And:  # all hold in the body; nothing is known in the else
-                return [g for body, _ in parts for g in body], []
-            return [], [g for _, orelse in parts for g in orelse]  # `or`: none fails in the else
-        if kind is ast.UnaryOp and type(test.op) is ast.Not:
-            body, orelse = self._guards_of_test(test.operand)
-            return orelse, body
+        return outcomes_of_test(test, self._guard_of_simple_test)
+
+    def _guard_of_simple_test(self, test: ast.expr) -> tuple[list, list]:
         guard = self._parameter_test(test)
         if guard is None:
             return [], []

@@ -8,20 +8,18 @@ import ast
 from collections.abc import Callable
 
 from racefree.summarize.model import Ref
+from racefree.summarize.syntax import outcomes_of_test
 
 
 def presence_of_test(test: ast.expr, ref_of: Callable[[ast.expr], Ref | None]) -> tuple[list[Ref], list[Ref]]:
     """The shared objects known to be set (not None, not false) in the body of `if test:`, and in
     its else branch."""
+    return outcomes_of_test(test, lambda simple: _presence_of_simple_test(simple, ref_of))
+
+
+def _presence_of_simple_test(test: ast.expr, ref_of: Callable[[ast.expr], Ref | None]) -> tuple[list, list]:
+    """`x`: set in the body; `x is None`: set in the else; `x is not None`: set in the body."""
     kind = type(test)
-    if kind is ast.BoolOp:
-        parts = [presence_of_test(value, ref_of) for value in test.values]
-        if type(test.op) is ast.And:  # all hold in the body; nothing is known in the else
-            return [ref for body, _ in parts for ref in body], []
-        return [], [ref for _, orelse in parts for ref in orelse]  # `or`: every part failed in the else
-    if kind is ast.UnaryOp and type(test.op) is ast.Not:
-        body, orelse = presence_of_test(test.operand, ref_of)
-        return orelse, body
     if kind is ast.Compare and len(test.ops) == 1 and type(test.comparators[0]) is ast.Constant \
             and test.comparators[0].value is None and type(test.ops[0]) in (ast.Is, ast.IsNot):
         ref = _shared(test.left, ref_of)

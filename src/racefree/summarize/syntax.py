@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import ast
 import re
+from collections.abc import Callable
 
 from racefree.summarize.model import ClassSummary
 
@@ -394,6 +395,22 @@ def is_thread_identity(node: ast.expr | None, names: set[str]) -> bool:
     if kind is ast.Call and not node.args:
         return called_name(node) in _THREAD_IDENTITY_CALLS
     return False
+
+
+def outcomes_of_test(test: ast.expr, leaf: Callable[[ast.expr], tuple[list, list]]) -> tuple[list, list]:
+    """The facts that hold in the body of `if test:` and in its else branch, from what `leaf`
+    says of each simple test: `and` keeps every part's body facts and knows nothing in the else,
+    `or` the reverse, and `not` swaps the branches."""
+    kind = type(test)
+    if kind is ast.BoolOp:
+        parts = [outcomes_of_test(value, leaf) for value in test.values]
+        if type(test.op) is ast.And:  # all hold in the body; nothing is known in the else
+            return [fact for body, _ in parts for fact in body], []
+        return [], [fact for _, orelse in parts for fact in orelse]  # `or`: every part failed in the else
+    if kind is ast.UnaryOp and type(test.op) is ast.Not:
+        body, orelse = outcomes_of_test(test.operand, leaf)
+        return orelse, body
+    return leaf(test)
 
 
 def hands_over(value: ast.expr, name: str | None) -> bool:
