@@ -49,6 +49,12 @@ class FunctionInfo:
     module: ModuleSummary
     summary: FunctionSummary
 
+    @property
+    def class_id(self) -> str | None:
+        """The full name of the class the function is a method of; None for a plain function."""
+        class_name = self.summary.class_name
+        return f"{self.module.module}.{class_name}" if class_name else None
+
 
 @dataclass(slots=True)
 class CallEdge:

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from racefree.analysis.concurrency import PREEMPTIVE, common_lock, may_run_concurrently
 from racefree.analysis.shared_state import AccessFact, SharedObject, unique_facts
-from racefree.analysis.signalling import published_before, scheduled_after, signalled_before
+from racefree.analysis.signalling import joined_before, published_before, scheduled_after, signalled_before
 from racefree.summarize.model import OP_ITERATE, OP_LOAD, OP_REBIND, OP_SLOT_LOAD, OP_SLOT_STORE
 
 
@@ -41,6 +41,13 @@ def reads_slot(read: AccessFact, write: AccessFact) -> bool:
     return False
 
 
+def ordered_before(write: AccessFact, read: AccessFact) -> bool:
+    """Something the code does orders the write before the read: an event set and waited on,
+    a hand-off of the reader, a later store the reader tests first, a join of the writing thread."""
+    return (signalled_before(write, read) or scheduled_after(write, read) or published_before(write, read)
+            or joined_before(write, read))
+
+
 def write_read_races(obj: SharedObject) -> list[WriteReadRace]:
     races = []
     reads = obj.reads()
@@ -53,9 +60,7 @@ def write_read_races(obj: SharedObject) -> list[WriteReadRace]:
             and not (read.fid == write.fid and read.access.line == write.access.line)
             and may_run_concurrently(write, read) == PREEMPTIVE
             and not common_lock(write, read)
-            and not signalled_before(write, read)
-            and not scheduled_after(write, read)
-            and not published_before(write, read)
+            and not ordered_before(write, read)
         ]
         if racing:
             races.append(WriteReadRace(write, racing))

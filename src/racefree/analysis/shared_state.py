@@ -283,8 +283,11 @@ def _shared_by_design(index: ProgramIndex, owner: str, shared_classes: dict[str,
     starts the thread) is shared by design: then every instance is, not only a module-level one."""
     for class_id in (*index.subclasses_and_self(owner), *index.mro(owner)[1:]):
         why = shared_classes.get(class_id)
-        if why is not None and not (why.endswith(ROLE_SHARED) and _documented_not_shared(index, owner)):
-            return f"attribute of a {class_id} instance, {why}"
+        if why is None:
+            continue
+        if why.endswith(ROLE_SHARED) and (_documented_not_shared(index, owner) or _made_per_call_by_its_parent(index, owner)):
+            continue  # the role of a base does not make its per-call child shared
+        return f"attribute of a {class_id} instance, {why}"
     return None
 
 
@@ -378,15 +381,13 @@ def _classes_shared_by_design(index: ProgramIndex, reach: Reachability, locks: L
         info = index.functions.get(entry.fid)
         if entry.shared_instance_of:
             classes.setdefault(entry.shared_instance_of, f"one instance serves every request ({entry.framework})")
-        elif entry.context == BACKGROUND and info is not None and info.summary.class_name and _uses_self(info):
-            class_id = f"{info.module.module}.{info.summary.class_name}"
-            classes.setdefault(class_id, THREAD_STARTED)
-        elif (entry.framework == REQUEST_CONTEXT_CODE and info is not None and info.summary.class_name
+        elif entry.context == BACKGROUND and info is not None and info.class_id and _uses_self(info):
+            classes.setdefault(info.class_id, THREAD_STARTED)
+        elif (entry.framework == REQUEST_CONTEXT_CODE and info is not None and info.class_id
               and returned_by_parent(index, info) and _uses_self(info)):
             # `auth.login_required(view)` hands back a wrapper that keeps `self`: every request
             # through every view it decorates uses the one extension object.
-            class_id = f"{info.module.module}.{info.summary.class_name}"
-            classes.setdefault(class_id, HANDS_OUT_HANDLERS)
+            classes.setdefault(info.class_id, HANDS_OUT_HANDLERS)
     for class_id, (_, summary) in index.classes.items():
         for method, why in SHARED_BY_CONVENTION:
             if method in summary.methods:
@@ -396,11 +397,8 @@ def _classes_shared_by_design(index: ProgramIndex, reach: Reachability, locks: L
             singletons.add(class_id)
             classes.setdefault(class_id, SINGLETON_WHY.format(marker=marker))
     for fid, info in index.functions.items():
-        class_name = info.summary.class_name
-        if not class_name:
-            continue
-        class_id = f"{info.module.module}.{class_name}"
-        if class_id in classes:
+        class_id = info.class_id
+        if class_id is None or class_id in classes:
             continue
         for access in info.summary.accesses:
             # Its own lock (`self._lock`) says its state is shared. A part's (`self._conn.lock`)
@@ -420,7 +418,7 @@ def _classes_shared_by_design(index: ProgramIndex, reach: Reachability, locks: L
             classes.setdefault(component, COMPONENT_WHY.format(holder=holder, why_holder=classes[holder]))
     for class_id in index.classes:
         role = _shared_role(index, class_id) if class_id not in owned else None
-        if role is not None and not _handed_out_per_thread(index, class_id):
+        if role is not None and not _handed_out_per_thread(index, class_id) and not _made_per_call_by_its_parent(index, class_id):
             classes.setdefault(class_id, SHARED_ROLE_WHY.format(role=role))
     return classes
 
@@ -444,6 +442,30 @@ def _handed_out_per_thread(index: ProgramIndex, class_id: str) -> bool:
     short = class_id.rsplit(".", 1)[-1]
     makers = [edge.caller for edge in index.calls_to.get(init, ()) if edge.call.callee_text.rsplit(".", 1)[-1] == short]
     return bool(makers) and all(_keeps_per_thread(index, index.functions[fid]) for fid in makers)
+
+
+def _made_per_call_by_its_parent(index: ProgramIndex, class_id: str) -> bool:
+    """Every place the program makes an instance is a method (not a constructor) that hands the
+    new object its own (tortoise's `TransactionWrapper(self)` in a client's `_in_transaction`): a
+    child the shared object makes for one call, a transaction or a cursor, used by the task that
+    asked for it. Its role, from its own name or its parent's, does not make it shared. A class
+    the program never makes itself is made as its subclasses are (`ODBCTransactionWrapper`),
+    unless it is the parent that makes them (`MySQLClient`)."""
+    edges = _constructions(index, class_id)
+    if not edges:
+        edges = [edge for made in index.subclasses_and_self(class_id) if made != class_id
+                 for edge in _constructions(index, made)]
+        if any(index.functions[edge.caller].class_id == class_id for edge in edges):
+            return False
+    return bool(edges) and all(
+        edge.call.hands_self and index.functions[edge.caller].summary.name != "__init__" for edge in edges)
+
+
+def _constructions(index: ProgramIndex, class_id: str) -> list:
+    """The calls that make an instance of the class by its name."""
+    init = index.function_of(Symbol(CLASS, class_id))
+    short = class_id.rsplit(".", 1)[-1]
+    return [edge for edge in index.calls_to.get(init, ()) if edge.call.callee_text.rsplit(".", 1)[-1] == short]
 
 
 def _keeps_per_thread(index: ProgramIndex, info: FunctionInfo) -> bool:
@@ -515,7 +537,8 @@ def _shared_role(index: ProgramIndex, class_id: str) -> str | None:
         last = name.rsplit(".", 1)[-1]
         if last.endswith(NOT_SHARED_ROLES):
             continue
-        role = next((suffix for suffix in SHARED_ROLE_SUFFIXES if last.endswith(suffix)), None)
+        role = next((suffix for suffix in SHARED_ROLE_SUFFIXES
+                     if last.endswith(suffix) and not last[:-len(suffix)].endswith("No")), None)  # not `QuerySetNoCache`
         if role is not None:
             return role
     return None

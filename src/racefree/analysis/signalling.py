@@ -3,7 +3,9 @@ one that calls `ready.wait()` and then reads, are ordered write-then-read on tha
 a write and a reader that the writing function hands on to run after it (`self._result = r;
 loop.add_callback(self._dispatch_result)`), where nothing else runs the reader; and a write
 published by a later store that the reader tests first (`self._rules = r; self._session = s`,
-then `if not self._session: return` before `self._rules[k]`).
+then `if not self._session: return` before `self._rules[k]`). And a thread's writes come before
+the reads that the function that started it makes after joining it (`committer.start()` ...
+`committer.join()`, then `self._final_commit_info()`).
 
 The two calls are matched by the reference they are made on, within one module (`self._ready`
 in two methods of one class, or a module-level event), which is how the pattern is written:
@@ -14,6 +16,7 @@ before it uses them.
 from __future__ import annotations
 
 from racefree.analysis.shared_state import AccessFact
+from racefree.knowledge.entry_points import BACKGROUND
 from racefree.knowledge.sync import EVENT_SIGNAL_METHODS, EVENT_WAIT_METHODS
 from racefree.summarize.model import WRITE, Ref
 
@@ -66,13 +69,66 @@ def published_before(write: AccessFact, read: AccessFact) -> bool:
     """The write's function, after the write, stores another object (the session, a ready flag)
     that the read's function tests as set before it reads (newrelic's `Application` sets its
     rules and sampler, then `self._active_session`; every reader starts with `if not
-    self._active_session: return`): a reader that gets past the test sees the published state."""
-    if not read.access.behind or write.info.module.module != read.info.module.module:
+    self._active_session: return`), or proves set by calling first a check of its own object that
+    raises otherwise (django's `self.check_apps_ready()`): a reader that gets past the test sees
+    the published state."""
+    reader = read.info.summary
+    if not (read.access.behind or reader.calls_on_self_first) or write.info.module.module != read.info.module.module:
         return False
     if write.access.ref.root_kind == "self" and write.info.summary.class_name != read.info.summary.class_name:
         return False
-    tested = set(read.access.behind)
+    tested = set(read.access.behind) | _ensured_by_checks_first(read)
     return any(
         a.kind == WRITE and a.line > write.access.line and a.ref in tested and a.ref != write.access.ref
         and (not a.stores_scalar or a.stores_truth) and not a.restores
         for a in write.info.summary.accesses)
+
+
+def _ensured_by_checks_first(read: AccessFact) -> set[Ref]:
+    """What the methods the reader calls first on its own object prove set by raising otherwise
+    (django's `get_models` starts with `self.check_models_ready()`)."""
+    reader = read.info.summary
+    functions = read.info.module.functions
+    ensured: set[Ref] = set()
+    for line, method in reader.calls_on_self_first:
+        check = functions.get(f"{reader.class_name}.{method}") if reader.class_name else None
+        if check is not None and line < read.access.line:
+            ensured.update(check.ensures)
+    return ensured
+
+
+def joined_before(write: AccessFact, read: AccessFact) -> bool:
+    """The write runs on a thread that the read's function, or its one caller in the module,
+    started and then joined before the read (huggingface_hub's upload pipeline joins its
+    committer thread, then reads the last commit it made). The reader is reached from no entry
+    point of its own, so no other call runs it meanwhile."""
+    if read.modes or write.info.module.module != read.info.module.module:
+        return False
+    module = read.info.module
+    threads = [reach.entry for mode, reach in write.modes.items() if mode.context == BACKGROUND]
+    if not threads or len(threads) != len(write.modes) or any(entry.file != module.path for entry in threads):
+        return False
+    reader = read.info.summary
+    for starter in module.functions.values():
+        started = {call.line for call in starter.calls}
+        if not all(entry.line in started for entry in threads):
+            continue
+        joins = [line for line in starter.thread_joins if line > max(entry.line for entry in threads)]
+        if not joins:
+            continue
+        joined = min(joins)
+        if starter is reader:
+            return read.access.line > joined
+        callers = [(function, call.line) for function in module.functions.values() for call in function.calls
+                   if _names_function(call.callee, reader)]
+        return bool(callers) and all(function is starter and line > joined for function, line in callers)
+    return False
+
+
+def _names_function(callee: Ref | None, function) -> bool:
+    """The call names the function: `self.method()` in its class, or a module function by name."""
+    if callee is None:
+        return False
+    if function.class_name is not None:
+        return callee.root_kind == "self" and callee.attrs == (function.name,)
+    return callee.root_kind == "global" and not callee.attrs and callee.root == function.qualname

@@ -265,7 +265,9 @@ COMPONENT_WHY = "made and kept by the one {holder} instance ({why_holder}), so s
 # concurrency (check-then-act, a check and an act split by an await, iteration while another
 # caller changes the container) report on it. A class whose docstring says it is not thread-safe
 # is left out: its users are told not to share it. So is a package's namesake class (`flask.Flask`,
-# `datasette.app.Datasette`): the one application or client object a program makes.
+# `datasette.app.Datasette`): the one application or client object a program makes. So is a child
+# that the shared object makes for one call from itself (a `TransactionWrapper(self)` that
+# subclasses the client), and a name that denies the role (`QuerySetNoCache`).
 SHARED_ROLE_SUFFIXES: tuple[str, ...] = (
     "Client", "Session", "Pool", "PoolManager", "Manager", "Cache", "App", "Application", "Api", "API",
     "Service", "Server", "Registry",
@@ -388,7 +390,9 @@ def name_matches(pattern: str, dotted: str) -> bool:
         return False
     return dotted == f"{package}.{tail}" or dotted.endswith(f".{tail}")
 # Methods that build or set up a new object: while they run, no other thread has the instance.
-CONSTRUCTORS = frozenset({"__init__", "__new__", "__post_init__", "__init_subclass__", "__set_name__"})
+CONSTRUCTORS = frozenset({
+    "__init__", "__new__", "__post_init__", "__init_subclass__", "__pydantic_init_subclass__", "__set_name__",
+})
 # Event-loop methods that schedule a callback to run on the loop's own thread, by the position of
 # the callback among their arguments: `loop.call_soon_threadsafe(cb)`, `loop.call_later(delay, cb)`.
 LOOP_SCHEDULING_METHODS: dict[str, int] = {"call_soon_threadsafe": 0, "call_soon": 0, "call_later": 1, "call_at": 1}

@@ -84,9 +84,11 @@ def checks_of(obj: SharedObject, write: AccessFact) -> list[AccessFact]:
 def check_and_act_unguarded(obj: SharedObject, write: AccessFact) -> bool:
     """No one lock is held over both the check and the write: taking the lock only around the
     write (`if key not in d: with lock: d[key] = ...`) still lets two threads pass the check.
-    A check and act inside a teardown method (`close`, `dispose`) only race with a second
-    teardown of the same object, which programs do not run."""
-    if write.info.summary.name in TEARDOWN_METHODS or write.in_override:
+    A check and act inside a teardown method (`close`, `dispose`, or a private `_close` that
+    does the work) only race with a second teardown of the same object, which programs do not
+    run."""
+    name = write.info.summary.name
+    if name in TEARDOWN_METHODS or name.lstrip("_") in TEARDOWN_METHODS or write.in_override:
         return False  # a second teardown, or the restore of a set-and-restore (RF108)
     checks = checks_of(obj, write)
     if not checks:

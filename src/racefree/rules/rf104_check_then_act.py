@@ -57,7 +57,8 @@ def fetch_all(urls):
 or one atomic call: `_sessions.setdefault(url, session)`, `_sessions.pop(key, None)`.
 
 Not reported: a store under the calling thread's own identity (`threads[threading.get_ident()]`),
-a key no other thread tests or stores; an act that leaves the same result however many
+a key no other thread tests or stores; a test of whether the calling thread is the owner (`if
+self._owner == threading.get_ident():`), which no other thread can make true or false; an act that leaves the same result however many
 threads run it (`clear()`, `discard(x)`); and a store into a cache that the code empties whenever
 it is full (`if len(cache) >= N: cache.clear()`): an entry lost to another thread's store is no
 worse than the eviction the program does itself. Taking the oldest key out of such a cache
@@ -87,6 +88,7 @@ def check(obj, evidence):
     writes = [
         w for w in obj.writes()
         if w.access.checked_at is not None and not w.access.check_is_lazy_init and not w.access.keyed_by_thread
+        and not w.access.checked_by_owner
         and not w.access.read_modify_write and not (bounded_cache and stores_an_entry(w.access))
         and check_and_act_unguarded(obj, w) and self_concurrency(w) == PREEMPTIVE
     ]

@@ -57,6 +57,11 @@ async def main():
     await asyncio.gather(credentials.get(), credentials.get())
 ```
 or store the pending `asyncio.Task` before awaiting it, so later callers await the same one.
+
+Not reported: a test of whether the calling task is the owner (`if self._holder is
+asyncio.current_task(): raise NestedCallError`), which no other task can change: what another
+task stores names that task; and a check and act in a teardown (`close()`, or the private
+`_close()` that does its work), which a program runs once per object.
 """
 
 from __future__ import annotations
@@ -67,7 +72,8 @@ from racefree.rules.base import Rule, entry_description, function_name, make_fin
 def check(obj, evidence):
     writes = [
         w for w in obj.writes()
-        if w.access.checked_at is not None and w.access.await_between and check_and_act_unguarded(obj, w) and w.concurrent
+        if w.access.checked_at is not None and w.access.await_between and not w.access.checked_by_owner
+        and check_and_act_unguarded(obj, w) and w.concurrent
     ]
     if not writes:
         return []

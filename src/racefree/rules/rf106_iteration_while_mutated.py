@@ -10,7 +10,9 @@ during iteration`; a list silently skips or repeats elements when another thread
 removes before the loop's position. Background flushers, metric collectors and cache sweepers
 iterate while request threads insert: the error appears only under load, in production. (Appending
 to a plain list while it is walked is not reported: the loop sees the new item or not, and skips
-nothing.)
+nothing. Nor is a loop that the code orders after the changes: one that runs only once a flag
+stored after them is set, tested around the loop or by a check the reader calls first, as
+django's `Apps` readers call `check_apps_ready()`; or after joining the thread that changes it.)
 
 ## Example
 ```python
@@ -72,6 +74,7 @@ def start_reporter(sink):
 from __future__ import annotations
 
 from racefree.analysis.concurrency import PREEMPTIVE, common_lock, may_run_concurrently
+from racefree.analysis.pairs import ordered_before
 from racefree.rules.base import Rule, entry_description, function_name, make_finding, short_name, unique_facts
 from racefree.summarize.model import OP_ITERATE
 
@@ -82,6 +85,7 @@ def check(obj, evidence):
     pairs = [
         (loop, write) for loop in loops for write in growing
         if may_run_concurrently(loop, write) == PREEMPTIVE and not common_lock(loop, write)
+        and not ordered_before(write, loop)
     ]
     if not pairs:
         return []

@@ -12,7 +12,7 @@ from pathlib import Path
 
 from racefree import __version__
 
-_FORMAT = 60
+_FORMAT = 64
 # Pickles of protocol 2 and later start with PROTO and the protocol number.
 _PICKLE_MAGIC = b"\x80"
 

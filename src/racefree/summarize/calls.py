@@ -22,7 +22,7 @@ from racefree.summarize.model import (
     FunctionArg,
     Ref,
 )
-from racefree.summarize.syntax import constant_key, dotted_text
+from racefree.summarize.syntax import constant_key, dotted_text, hands_over
 
 
 class CallVisits:
@@ -97,6 +97,8 @@ class CallVisits:
                     argument_refs.append((None, keyword.arg, ref))
         if type(func) is ast.Attribute and frame.scope is not None and self.writes_stores:
             self._store_api_call(func, receiver, node, store_reading_calls != self._store_reading_calls)
+        if type(func) is ast.Attribute and func.attr == "join" and not node.args and _names_a_thread(func.value):
+            frame.summary.thread_joins += (node.lineno,)
         if callee is None and local_callee is None and not function_args:
             return
         first = constant_key(node.args[0]) if node.args else None
@@ -109,6 +111,7 @@ class CallVisits:
                 argument_refs=tuple(argument_refs),
                 lazy_guards=tuple(ref for checks in frame.enclosing_checks for ref, check in checks.items() if check[1]),
                 argument_kinds=argument_kinds, positional=len(node.args), spreads=spreads,
+                hands_self=hands_over(node, frame.self_name),
             )
         )
 
@@ -186,3 +189,11 @@ class CallVisits:
             if ref is not None:
                 return FunctionArg(position, keyword, ref, None, called)
         return None
+
+
+def _names_a_thread(receiver: ast.expr) -> bool:
+    """What `.join()` with no positional argument is called on names a thread or a process, a
+    local or an attribute (`committer`, `self._thread`): not a module (`os.path.join(...)` takes
+    arguments anyway) nor a string (`", ".join` does too)."""
+    return type(receiver) is ast.Name or (type(receiver) is ast.Attribute and type(receiver.value) is ast.Name
+                                           and receiver.value.id not in ("os", "posixpath", "ntpath", "shlex"))

@@ -16,6 +16,7 @@ from racefree.summarize.syntax import (
     binds_names,
     breaks_out,
     can_leave_loop,
+    compared_with_identity,
     is_main_guard,
     runs_until_stopped,
     tests_for_presence,
@@ -257,6 +258,12 @@ class ControlFlowVisits:
         for access in frame.summary.accesses[start:]:
             if access.kind == READ:
                 made[access.ref] = (test.lineno, lazy and access.op == OP_LOAD, frame.awaits)
+        # `if self._owner is current:` asks whether the caller owns the object, which no other
+        # thread or task can change: another's store names another owner.
+        for node in compared_with_identity(test, frame.thread_ids):
+            owner = self.ref_of(node)
+            if owner in made:
+                frame.owner_tests.add((owner, test.lineno))
         for sub in (ast.walk(test) if frame.taint else ()):
             if type(sub) is ast.Name and sub.id in frame.taint:
                 ref, whole, awaits = frame.taint[sub.id]

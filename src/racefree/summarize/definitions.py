@@ -9,8 +9,9 @@ from __future__ import annotations
 import ast
 
 from racefree.summarize.frame import TOPLEVEL, Frame
-from racefree.summarize.model import ClassSummary, Decorator, FunctionSummary
+from racefree.summarize.model import ClassSummary, Decorator, FunctionSummary, Ref
 from racefree.summarize.parameter_guards import default_kinds
+from racefree.summarize.presence import presence_of_test
 from racefree.summarize.scopes import function_scope
 from racefree.summarize.syntax import constant_key, dotted_text, says_for_tests, says_not_thread_safe, says_per_thread
 
@@ -85,8 +86,33 @@ class DefinitionVisits:
             self._block(node.body)
             if frame.returns_value:
                 summary.serves_forever = False  # a loop that drains into a result is no main loop
+            summary.ensures, summary.calls_on_self_first = self._readiness_checks(node.body, frame.self_name)
         self._leave()
         return qualname
+
+    def _readiness_checks(self, body: list[ast.stmt], self_name: str | None) -> tuple[tuple, tuple]:
+        """What the body's leading guard clauses that raise prove set (`if not self.apps_ready:
+        raise ...`), and the calls on its own object made as statements of the body, up to the
+        first statement that can branch past them (`self.check_models_ready()`)."""
+        ensures: list[Ref] = []
+        calls: list[tuple[int, str]] = []
+        for stmt in body:
+            kind = type(stmt)
+            if kind is ast.Expr and type(stmt.value) is ast.Constant:
+                continue  # the docstring
+            if kind is ast.If and not stmt.orelse and stmt.body and type(stmt.body[-1]) is ast.Raise \
+                    and not any(type(n) is ast.Return for s in stmt.body for n in ast.walk(s)):
+                ensures += presence_of_test(stmt.test, self.ref_of)[1]
+                continue
+            if kind is ast.Expr and type(stmt.value) is ast.Call and not stmt.value.args and not stmt.value.keywords:
+                func = stmt.value.func
+                if type(func) is ast.Attribute and type(func.value) is ast.Name and func.value.id == self_name:
+                    calls.append((stmt.lineno, func.attr))
+                    continue
+            if kind in (ast.Expr, ast.Assign, ast.AnnAssign, ast.Import, ast.ImportFrom):
+                continue  # straight-line code: what follows still runs after the checks
+            break
+        return tuple(ensures), tuple(calls)
 
     def _class_def(self, node: ast.ClassDef) -> None:
         decorators = self._decorators(node)

@@ -16,7 +16,7 @@ class Frame:
         "awaits", "loop_depth", "taint", "nested", "aliases", "in_test", "enclosing_checks", "saved",
         "check_free_writes", "awaits_seen", "awaits_handing_self", "saved_at", "sources", "store_reads",
         "lock_elements", "returns_value", "param_guards", "present", "value_kinds", "guard_checks", "caught",
-        "thread_ids",
+        "thread_ids", "owner_tests",
     )
 
     def __init__(self, summary: FunctionSummary, scope: FunctionScope | None, class_name: str | None):
@@ -40,6 +40,7 @@ class Frame:
         self.in_test = False  # visiting the condition of an if/while
         self.caught: list[str] = []  # names of the exceptions the enclosing `except ... as e` handle
         self.thread_ids: set[str] = set()  # locals holding the calling thread's identity
+        self.owner_tests: set[tuple[Ref, int]] = set()  # (object, line) of `if self._owner is me:`
         # The tests of the if/while statements around the current point, innermost last.
         self.enclosing_checks: list[dict[Ref, tuple[int, bool, int]]] = []
         self.saved: dict[str, Ref] = {}  # `old = lib.flag`: the local holds the object's value as it was

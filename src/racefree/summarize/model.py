@@ -78,6 +78,9 @@ class Access:
     # stores under the calling thread's identity (`self.threads[threading.get_ident()] = ...`): no
     # other thread touches that key
     keyed_by_thread: bool = False
+    # acts on a test of whether the calling thread or task is the owner (`if self._owner is
+    # current_task(): ... self._owner = None`), which no other thread can make stale
+    checked_by_owner: bool = False
     # read in a loop that waits a while each round (`while not self.ready: time.sleep(0.1)`)
     polled: bool = False
     # empties the object when a test on it holds (`if len(cache) >= N: cache.clear()`): the program
@@ -118,6 +121,7 @@ class Call:
     argument_kinds: tuple[tuple[int | None, str | None, str | None], ...] = ()
     positional: int = 0
     spreads: bool = False
+    hands_self: bool = False  # `TransactionWrapper(self)`: the method passes its own object on
 
 
 @dataclass(frozen=True, slots=True)
@@ -180,6 +184,13 @@ class FunctionSummary:
     # arguments it takes, or -1 under *args, keyword-only arguments it requires).
     arity: tuple[int, int, int] = (0, -1, 0)
     documented_for_tests: bool = False  # its docstring's summary says it is there for tests
+    # Lines where it waits for a thread to end (`committer.join()`, `self._thread.join(timeout=5)`).
+    thread_joins: tuple[int, ...] = ()
+    # Shared objects it proves set before it returns, by raising otherwise (`def check_apps_ready(self):
+    # if not self.apps_ready: raise AppRegistryNotReady`), and the methods it calls on its own
+    # object as statements of its body before anything else can branch: (line, method name).
+    ensures: tuple[Ref, ...] = ()
+    calls_on_self_first: tuple[tuple[int, str], ...] = ()
 
 
 @dataclass(slots=True)

@@ -381,20 +381,38 @@ def says_not_thread_safe(docstring: str | None) -> bool:
     return bool(docstring) and _NOT_THREAD_SAFE.search(docstring) is not None
 
 
-_THREAD_IDENTITY_CALLS = frozenset({"get_ident", "get_native_id", "current_thread", "currentThread"})
+_THREAD_IDENTITY_CALLS = frozenset({
+    "get_ident", "get_native_id", "current_thread", "currentThread", "current_task", "get_current_task",
+})
 
 
 def is_thread_identity(node: ast.expr | None, names: set[str]) -> bool:
-    """The calling thread's identity: `threading.get_ident()`, `_thread.get_ident()`,
-    `threading.current_thread()` (or its `.ident`), or a local bound to one of them."""
+    """The calling thread's or task's identity: `threading.get_ident()`, `_thread.get_ident()`,
+    `threading.current_thread()` (or its `.ident`), `asyncio.current_task()`, a class's own
+    `self._current_thread()`, or a local bound to one of them."""
     kind = type(node)
     if kind is ast.Name:
         return node.id in names
     if kind is ast.Attribute and node.attr in ("ident", "native_id"):
         return is_thread_identity(node.value, names)
     if kind is ast.Call and not node.args:
-        return called_name(node) in _THREAD_IDENTITY_CALLS
+        return (called_name(node) or "").lstrip("_") in _THREAD_IDENTITY_CALLS
     return False
+
+
+def compared_with_identity(test: ast.expr, names: set[str]) -> list[ast.expr]:
+    """The expressions a test compares with the calling thread's or task's identity
+    (`self._owner is current` in `if self._owner is current: raise NestedCallError`): whether
+    the caller is the owner, which only the caller itself can make true."""
+    compared = []
+    for node in ast.walk(test):
+        if type(node) is ast.Compare and len(node.ops) == 1 and type(node.ops[0]) in (ast.Eq, ast.NotEq, ast.Is, ast.IsNot):
+            left, right = node.left, node.comparators[0]
+            if is_thread_identity(right, names):
+                compared.append(left)
+            elif is_thread_identity(left, names):
+                compared.append(right)
+    return compared
 
 
 def outcomes_of_test(test: ast.expr, leaf: Callable[[ast.expr], tuple[list, list]]) -> tuple[list, list]:

@@ -154,6 +154,7 @@ class ModuleSummarizer(References, ImportVisits, DefinitionVisits, StoreVisits, 
                 access.checked_at = check[0]
                 access.check_is_lazy_init = check[1]
                 access.await_between = frame.awaits > check[2]
+                access.checked_by_owner = (ref, check[0]) in frame.owner_tests
         frame.summary.accesses.append(access)
         return access
 
