@@ -1,17 +1,22 @@
 """Summaries cached on disk by content hash, so an unchanged tree re-runs quickly.
 
-The key covers the file's bytes, its module name and the tool version: a summary never depends on
+The key covers the file's bytes, its module name, the tool version, the layout of the summary
+classes and a format number bumped when a summary's meaning changes: a summary never depends on
 anything else. A cache that cannot be read or written is ignored, never an error.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import os
 from pathlib import Path
+from types import ModuleType
 
 from racefree import __version__
+from racefree.summarize import model
 
+# Bumped when summaries of the same layout mean something else (a fact computed differently).
 _FORMAT = 64
 # Pickles of protocol 2 and later start with PROTO and the protocol number.
 _PICKLE_MAGIC = b"\x80"
@@ -22,9 +27,23 @@ def default_cache_dir() -> Path:
     return Path(root) / "racefree"
 
 
+def summary_layout(classes: ModuleType = model) -> str:
+    """A digest of the summary classes' names and fields, with their types: a summary pickled
+    under another layout is never read back, even where `_FORMAT` was not bumped."""
+    parts = [
+        f"{name}({', '.join(f'{field.name}: {field.type}' for field in dataclasses.fields(value))})"
+        for name, value in sorted(vars(classes).items())
+        if isinstance(value, type) and dataclasses.is_dataclass(value) and value.__module__ == classes.__name__
+    ]
+    return hashlib.blake2b("\n".join(parts).encode(), digest_size=8).hexdigest()
+
+
+_LAYOUT = summary_layout()
+
+
 def cache_key(data: bytes, module: str, is_package: bool) -> str:
     digest = hashlib.blake2b(digest_size=20)
-    digest.update(f"{__version__}\0{_FORMAT}\0{module}\0{is_package}\0".encode())
+    digest.update(f"{__version__}\0{_FORMAT}\0{_LAYOUT}\0{module}\0{is_package}\0".encode())
     digest.update(data)
     return digest.hexdigest()
 
