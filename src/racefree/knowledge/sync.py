@@ -44,12 +44,15 @@ SAFE_CONTAINER_CONSTRUCTORS = frozenset(
         "asyncio.Queue", "asyncio.LifoQueue", "asyncio.PriorityQueue", "multiprocessing.Queue",
         "threading.Event", "asyncio.Event", "threading.Barrier",
         "werkzeug.local.Local", "werkzeug.local.LocalStack", "asgiref.local.Local",
+        "gevent.local.local", "eventlet.corolocal.local",
     }
 ) | LOCK_CONSTRUCTORS
 
 # Bases whose subclasses keep their instance attributes per thread (or per task).
 PER_THREAD_BASES = frozenset({
     "threading.local", "_threading_local.local", "_thread._local", "werkzeug.local.Local", "asgiref.local.Local",
+    # per greenlet, the unit of concurrency of a gevent or eventlet server
+    "gevent.local.local", "eventlet.corolocal.local",
 })
 
 # Constructors of storage that holds a value per thread or per task: an instance kept there is
