@@ -180,6 +180,10 @@ class ControlFlowVisits:
         # A test made in one branch saw only that branch's awaits after it: an await in the other
         # branch (`if n is None: ... await sleep(0)` / `elif n in self.channels: raise`) does not
         # run between it and the code after the `if`.
+        if body_leaves:
+            self._drop_tests_of_a_leaving_branch(made_in_body, at_body)
+        if else_leaves:
+            self._drop_tests_of_a_leaving_branch(made_in_else, at_else)
         self._count_awaits_of_the_branch(made_in_body, after_body)
         self._count_awaits_of_the_branch(made_in_else, after_else)
         self.frame.enclosing_checks.pop()
@@ -191,6 +195,19 @@ class ControlFlowVisits:
             self._forget_unguarded_checks(checks, earlier)
         else:
             self._consume_acted_checks(checks, earlier, start, node.body)
+
+    def _drop_tests_of_a_leaving_branch(self, made: dict, before: dict) -> None:
+        """Tests made inside a branch that always leaves (`if _configuration_done: if _config_file
+        != config_file: raise ...; return`) ran only on the path that left: the code after the
+        `if` runs without them, so its writes do not act on them. (The `if`'s own test runs on
+        both paths, and stays.)"""
+        checks = self.frame.checks
+        for ref, value in made.items():
+            if checks.get(ref) == value:
+                if ref in before:
+                    checks[ref] = before[ref]
+                else:
+                    del checks[ref]
 
     def _count_awaits_of_the_branch(self, made: dict, after_branch: int) -> None:
         """Restamp the tests a branch made, still in force, so that the awaits counted after them
