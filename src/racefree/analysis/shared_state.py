@@ -211,7 +211,10 @@ def collect_shared_objects(index: ProgramIndex, reach: Reachability, locks: Lock
                     passing_modes = {mode for caller in passers for mode in reach.modes(caller)}
                     access_modes = {m: r for m, r in access_modes.items() if m in passing_modes}
                 if access.guards:
-                    access_modes = guarded_modes(index, reach, fid, access.guards, access_modes)
+                    guarded = guarded_modes(index, reach, fid, access.guards, access_modes)
+                    if access_modes and not guarded:
+                        continue  # every caller that reaches it passes arguments that keep it from running
+                    access_modes = guarded
                 # An attribute of an object that lives on one event loop is used on that loop's thread.
                 on_its_loop = symbol.kind == INSTANCE_ATTR and symbol.owner_class in index.classes \
                     and index.loop_bound_class(symbol.owner_class)
