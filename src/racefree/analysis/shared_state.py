@@ -151,7 +151,8 @@ def unique_facts(facts) -> list[AccessFact]:
 def collect_shared_objects(index: ProgramIndex, reach: Reachability, locks: LockModel,
                            knowledge: Knowledge = BUILT_IN) -> list[SharedObject]:
     part_locked: dict[str, set[tuple[str, ...]]] = {}
-    shared_classes = _classes_shared_by_design(index, reach, locks, part_locked)
+    made_per_call = _MadePerCall(index)
+    shared_classes = _classes_shared_by_design(index, reach, locks, part_locked, made_per_call)
     overridden = _overridden_across_await(index)
     singleton_use = SingletonUse(index, reach)
     objects: dict[str, SharedObject] = {}
@@ -179,7 +180,7 @@ def collect_shared_objects(index: ProgramIndex, reach: Reachability, locks: Lock
                 safe = symbol.safe or (knowledge.has_project_containers and _declared_safe(index, knowledge, symbol))
                 if safe and not (symbol.binding is not None and access.op == OP_REBIND):
                     continue  # per-thread or thread-safe contents; rebinding the holder itself is not safe
-                why = _why_shared(index, symbol, access, shared_classes, part_locked)
+                why = _why_shared(index, symbol, access, shared_classes, part_locked, made_per_call)
                 if why is None and symbol.name in overridden and symbol.owner_class is not None \
                         and not _documented_not_shared(index, symbol.owner_class):
                     why = f"attribute of a {symbol.owner_class} instance, {OVERRIDDEN_ACROSS_AWAIT}"
@@ -198,7 +199,7 @@ def collect_shared_objects(index: ProgramIndex, reach: Reachability, locks: Lock
                     held = held - locks.per_instance  # one instance's lock cannot guard what all share
                 access_modes = built_modes if access.ref.root_kind == "self" else modes
                 if why.startswith(SINGLETON_ATTRIBUTE) and access.ref.root_kind == "self" \
-                        and _shared_by_design(index, symbol.owner_class, shared_classes) is None:
+                        and _shared_by_design(index, symbol.owner_class, shared_classes, made_per_call) is None:
                     # Shared as the module-level instance only: in the modes its users run this method in.
                     on_instance = singleton_use.modes_on_instance(symbol.owner_class, fid)
                     if on_instance is False:
@@ -243,7 +244,7 @@ def collect_shared_objects(index: ProgramIndex, reach: Reachability, locks: Lock
 
 
 def _why_shared(index: ProgramIndex, symbol: Symbol, access: Access, shared_classes: dict[str, str],
-                part_locked: dict[str, set[tuple[str, ...]]]) -> str | None:
+                part_locked: dict[str, set[tuple[str, ...]]], made_per_call: _MadePerCall) -> str | None:
     if symbol.kind == OBJECT:
         root = symbol.name
         return f"module-level object {root}"
@@ -265,7 +266,7 @@ def _why_shared(index: ProgramIndex, symbol: Symbol, access: Access, shared_clas
         singletons = index.singletons.get(class_id)
         if singletons and not index.per_thread_class(class_id):  # bottle's `response`: each thread its own
             return f"{SINGLETON_ATTRIBUTE} {singletons[0]}, shared by every caller"
-    why = _shared_by_design(index, owner, shared_classes)
+    why = _shared_by_design(index, owner, shared_classes, made_per_call)
     if why is None and symbol.kind == INSTANCE_ATTR and _under_a_locked_part(symbol.name, owner, part_locked):
         why = f"attribute of a {owner} instance, {PART_LOCKED}"
     return why
@@ -281,14 +282,15 @@ def _under_a_locked_part(name: str, owner: str, part_locked: dict[str, set[tuple
     return any(len(path) > len(part) and path[:len(part)] == part for part in parts)
 
 
-def _shared_by_design(index: ProgramIndex, owner: str, shared_classes: dict[str, str]) -> str | None:
+def _shared_by_design(index: ProgramIndex, owner: str, shared_classes: dict[str, str],
+                      made_per_call: _MadePerCall) -> str | None:
     """The instance is shared when its own class, a subclass or a base (a service base class that
     starts the thread) is shared by design: then every instance is, not only a module-level one."""
     for class_id in (*index.subclasses_and_self(owner), *index.mro(owner)[1:]):
         why = shared_classes.get(class_id)
         if why is None:
             continue
-        if why.endswith(ROLE_SHARED) and (_documented_not_shared(index, owner) or _made_per_call_by_its_parent(index, owner)):
+        if why.endswith(ROLE_SHARED) and (_documented_not_shared(index, owner) or owner in made_per_call):
             continue  # the role of a base does not make its per-call child shared
         return f"attribute of a {class_id} instance, {why}"
     return None
@@ -371,7 +373,7 @@ def _constructing(index: ProgramIndex, reach: Reachability, fid: str, seen: dict
 
 
 def _classes_shared_by_design(index: ProgramIndex, reach: Reachability, locks: LockModel,
-                              part_locked: dict[str, set[tuple[str, ...]]]) -> dict[str, str]:
+                              part_locked: dict[str, set[tuple[str, ...]]], made_per_call: _MadePerCall) -> dict[str, str]:
     """Classes whose instances are shared between threads, with the reason: one of their
     methods runs on a thread they start; a framework keeps one instance for every request; or
     they guard their own state with a lock of their own, which says they are meant to be shared
@@ -421,7 +423,7 @@ def _classes_shared_by_design(index: ProgramIndex, reach: Reachability, locks: L
             classes.setdefault(component, COMPONENT_WHY.format(holder=holder, why_holder=classes[holder]))
     for class_id in index.classes:
         role = _shared_role(index, class_id) if class_id not in owned else None
-        if role is not None and not _handed_out_per_thread(index, class_id) and not _made_per_call_by_its_parent(index, class_id):
+        if role is not None and not _handed_out_per_thread(index, class_id) and class_id not in made_per_call:
             classes.setdefault(class_id, SHARED_ROLE_WHY.format(role=role))
     return classes
 
@@ -445,6 +447,20 @@ def _handed_out_per_thread(index: ProgramIndex, class_id: str) -> bool:
     short = class_id.rsplit(".", 1)[-1]
     makers = [edge.caller for edge in index.calls_to.get(init, ()) if edge.call.callee_text.rsplit(".", 1)[-1] == short]
     return bool(makers) and all(_keeps_per_thread(index, index.functions[fid]) for fid in makers)
+
+
+class _MadePerCall:
+    """The classes `_made_per_call_by_its_parent` holds for, worked out when asked, once each."""
+
+    def __init__(self, index: ProgramIndex):
+        self.index = index
+        self.known: dict[str, bool] = {}
+
+    def __contains__(self, class_id: str) -> bool:
+        found = self.known.get(class_id)
+        if found is None:
+            found = self.known[class_id] = _made_per_call_by_its_parent(self.index, class_id)
+        return found
 
 
 def _made_per_call_by_its_parent(index: ProgramIndex, class_id: str) -> bool:
