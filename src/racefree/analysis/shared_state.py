@@ -441,11 +441,7 @@ def _handed_out_per_thread(index: ProgramIndex, class_id: str) -> bool:
     """Every place the program makes an instance also keeps one in per-thread or per-task
     storage (gunicorn's `get_dirty_client`: `_thread_local.dirty_client = DirtyClient(...)`, or a
     ContextVar's `set`): the library hands out one instance per thread or task, not one for all."""
-    init = index.function_of(Symbol(CLASS, class_id))
-    if init is None:
-        return False
-    short = class_id.rsplit(".", 1)[-1]
-    makers = [edge.caller for edge in index.calls_to.get(init, ()) if edge.call.callee_text.rsplit(".", 1)[-1] == short]
+    makers = [edge.caller for edge in _constructions(index, class_id)]
     return bool(makers) and all(_keeps_per_thread(index, index.functions[fid]) for fid in makers)
 
 
@@ -483,6 +479,8 @@ def _made_per_call_by_its_parent(index: ProgramIndex, class_id: str) -> bool:
 def _constructions(index: ProgramIndex, class_id: str) -> list:
     """The calls that make an instance of the class by its name."""
     init = index.function_of(Symbol(CLASS, class_id))
+    if init is None:
+        return []
     short = class_id.rsplit(".", 1)[-1]
     return [edge for edge in index.calls_to.get(init, ()) if edge.call.callee_text.rsplit(".", 1)[-1] == short]
 

@@ -58,12 +58,12 @@ or one atomic call: `_sessions.setdefault(url, session)`, `_sessions.pop(key, No
 
 Not reported: a store under the calling thread's own identity (`threads[threading.get_ident()]`),
 a key no other thread tests or stores; a test of whether the calling thread is the owner (`if
-self._owner == threading.get_ident():`), which no other thread can make true or false; an act that leaves the same result however many
-threads run it (`clear()`, `discard(x)`); and a store into a cache that the code empties whenever
-it is full (`if len(cache) >= N: cache.clear()`): an entry lost to another thread's store is no
-worse than the eviction the program does itself. Taking the oldest key out of such a cache
-(`cache.pop(next(iter(cache)))`) is reported: two threads can pick the same key, and the second
-`pop` raises `KeyError`.
+self._owner == threading.get_ident():`), which no other thread can make true or false; an act
+that leaves the same result however many threads run it (`clear()`, `discard(x)`); and a store
+into a cache that the code empties whenever it is full (`if len(cache) >= N: cache.clear()`): an
+entry lost to another thread's store is no worse than the eviction the program does itself.
+Taking the oldest key out of such a cache (`cache.pop(next(iter(cache)))`) is reported: two
+threads can pick the same key, and the second `pop` raises `KeyError`.
 """
 
 from __future__ import annotations

@@ -201,13 +201,16 @@ class ControlFlowVisits:
         != config_file: raise ...; return`) ran only on the path that left: the code after the
         `if` runs without them, so its writes do not act on them. (The `if`'s own test runs on
         both paths, and stays.)"""
-        checks = self.frame.checks
         for ref, value in made.items():
-            if checks.get(ref) == value:
-                if ref in before:
-                    checks[ref] = before[ref]
-                else:
-                    del checks[ref]
+            if self.frame.checks.get(ref) == value:
+                self._restore_check(ref, before)
+
+    def _restore_check(self, ref: Ref, earlier: dict) -> None:
+        """Put the test in force on ref back as it was in an earlier snapshot of the checks."""
+        if ref in earlier:
+            self.frame.checks[ref] = earlier[ref]
+        else:
+            self.frame.checks.pop(ref, None)
 
     def _count_awaits_of_the_branch(self, made: dict, after_branch: int) -> None:
         """Restamp the tests a branch made, still in force, so that the awaits counted after them
@@ -234,12 +237,8 @@ class ControlFlowVisits:
         cache[key]`), that sets what they use (`if name not in levels: old = default`) or that
         creates the object they fill (`if self.children is None: self.children = set()` then
         `self.children.add(pid)`); the tests before it stay as they were."""
-        frame = self.frame
         for ref in checks:
-            if ref in earlier:
-                frame.checks[ref] = earlier[ref]
-            else:
-                frame.checks.pop(ref, None)
+            self._restore_check(ref, earlier)
 
     def _consume_acted_checks(self, checks: dict, earlier: dict, start: int, body: list[ast.stmt]) -> None:
         """A test whose branch only emptied the object and fell through is spent: the code after
@@ -255,10 +254,7 @@ class ControlFlowVisits:
             if access.kind == WRITE and access.ref in checks:
                 writes[access.ref] = writes.get(access.ref, True) and id(access) in frame.check_free_writes
         for ref in (ref for ref, only_check_free in writes.items() if only_check_free):
-            if ref in earlier:
-                frame.checks[ref] = earlier[ref]
-            else:
-                frame.checks.pop(ref, None)
+            self._restore_check(ref, earlier)
 
     def _test(self, test: ast.expr) -> dict:
         """A condition: what it reads counts as a check for writes that follow in this function.
