@@ -426,9 +426,22 @@ class ProgramIndex:
             module, summary = self.classes[current]
             for base in summary.bases:
                 symbol = self.resolve_ref(module, base, None) if base is not None else None
+                if symbol is not None and symbol.kind == OBJECT:
+                    symbol = self._imported_alternative(symbol)
                 if symbol is not None and symbol.kind == EXTERNAL:
                     names.append(symbol.name)
         return names
+
+    def _imported_alternative(self, symbol: Symbol) -> Symbol | None:
+        """A module-level name bound in one branch and imported in the other (pony's `if GAE:
+        localbase = object` / `else: from threading import local as localbase`): as a base class
+        it is the imported one wherever the import runs."""
+        home, _, name = symbol.name.rpartition(".")
+        module = self.modules.get(home)
+        imported = module.imports.get(name) if module is not None else None
+        if imported is None or imported.is_module_import:
+            return None
+        return self.resolve_dotted(imported.target)
 
     def _class_is_safe(self, class_id: str) -> bool:
         return any(base in SAFE_CONTAINER_CONSTRUCTORS for base in self.external_bases(class_id)) \
