@@ -260,16 +260,19 @@ COMPONENT_WHY = "made and kept by the one {holder} instance ({why_holder}), so s
 
 # Public library classes in these roles (by the last word of their own or a base class's name)
 # are made once and used by every thread or task of the program that holds them: a client, a
-# session, a connection pool, an application object. Their instance state is shared, but since
+# connection pool, an application object. Their instance state is shared, but since
 # nothing in the library shows the sharing, only the rules whose pattern is wrong under any
 # concurrency (check-then-act, a check and an act split by an await, iteration while another
 # caller changes the container) report on it. A class whose docstring says it is not thread-safe
 # is left out: its users are told not to share it. So is a package's namesake class (`flask.Flask`,
 # `datasette.app.Datasette`): the one application or client object a program makes. So is a child
 # that the shared object makes for one call from itself (a `TransactionWrapper(self)` that
-# subclasses the client), and a name that denies the role (`QuerySetNoCache`).
+# subclasses the client), and a name that denies the role (`QuerySetNoCache`). A session is no such
+# role: in a library it is one conversation's state (a WAMP session fed by its transport, one
+# resumable upload, one live model session), used by the one owner of that conversation; where a
+# program shares one, a thread it starts or a module-level instance shows it.
 SHARED_ROLE_SUFFIXES: tuple[str, ...] = (
-    "Client", "Session", "Pool", "PoolManager", "Manager", "Cache", "App", "Application", "Api", "API",
+    "Client", "Pool", "PoolManager", "Manager", "Cache", "App", "Application", "Api", "API",
     "Service", "Server", "Registry",
 )
 # Methods that tear an object down: programs run one per object, so a check and an act inside
