@@ -16,7 +16,7 @@ from typing import NamedTuple
 
 from racefree.analysis.entry_points import EntryPoint, registers_where_it_decorates
 from racefree.index import ProgramIndex
-from racefree.knowledge.entry_points import API, BACKGROUND, CONSTRUCTORS
+from racefree.knowledge.entry_points import API, BACKGROUND, CONSTRUCTORS, START_UP_METHOD_PREFIXES, START_UP_METHODS
 
 
 class Mode(NamedTuple):
@@ -52,12 +52,31 @@ class Reachability:
                            if "<locals>" in fid and registers_where_it_decorates(index, info)}
         # Functions that are library API too, though a framework or a thread reaches them.
         self.also_api: set[str] = set()
+        self._beyond_start_up: set[str] | None = None  # reached from an entry that starts nothing up
         by_mode: dict[Mode, list[EntryPoint]] = {}
         for entry in entries:
             by_mode.setdefault(self.mode_of(entry), []).append(entry)
         for mode, sources in by_mode.items():
             self._search(mode, sources)
         self._prefer_framework_reach()
+
+    def only_while_starting(self, fid: str) -> bool:
+        """Every entry point that reaches the function is a method that starts an object up
+        (`client.start()`, `async with app:`), which programs run once per object."""
+        if self._beyond_start_up is None:
+            self._beyond_start_up = self._reached_from(
+                [e.fid for e in self.entries if not (e.framework == "public method" and starts_an_object_up(e.fid))])
+        return fid not in self._beyond_start_up
+
+    def _reached_from(self, roots: list[str]) -> set[str]:
+        reached = set(roots)
+        work = list(roots)
+        while work:
+            for edge in self.index.calls_from.get(work.pop(), ()):
+                if edge.callee not in reached and edge.callee not in self._declaring:
+                    reached.add(edge.callee)
+                    work.append(edge.callee)
+        return reached
 
     def _prefer_framework_reach(self) -> None:
         """Public-API reach is the fallback for code nothing else says how it runs: where a
@@ -141,3 +160,11 @@ class Reachability:
             current = reach.caller
         steps.reverse()
         return steps
+
+
+def starts_an_object_up(fid: str) -> bool:
+    """`start`, `initialize`, `__aenter__`, `start_polling`: a method by that name starts its
+    object up."""
+    name = fid.rsplit(".", 1)[-1]
+    bare = name if name.startswith("__") else name.lstrip("_")
+    return bare in START_UP_METHODS or bare.startswith(START_UP_METHOD_PREFIXES)

@@ -86,6 +86,9 @@ class AccessFact:
     # An attribute of an object bound to one event loop (it keeps asyncio locks, events, queues,
     # and no thread's): whoever calls, the loop's thread runs the access.
     on_its_loop: bool = False
+    # Reached only from methods that start an object up (`start()`, `async with client:`), which
+    # a program runs once per object.
+    only_while_starting: bool = False
 
     @property
     def fid(self) -> str:
@@ -220,7 +223,8 @@ def collect_shared_objects(index: ProgramIndex, reach: Reachability, locks: Lock
                 on_its_loop = symbol.kind == INSTANCE_ATTR and symbol.owner_class in index.classes \
                     and index.loop_bound_class(symbol.owner_class)
                 shared.facts.append(AccessFact(_with_implicit_growth(access, symbol), info, held,
-                                               access_modes, in_lazy_loader=lazy_loader, on_its_loop=on_its_loop))
+                                               access_modes, in_lazy_loader=lazy_loader, on_its_loop=on_its_loop,
+                                               only_while_starting=bool(access_modes) and reach.only_while_starting(fid)))
     for shared in objects.values():
         overriding = {fact.fid for fact in shared.facts if fact.access.restores}
         for fact in shared.facts:

@@ -281,6 +281,13 @@ TEARDOWN_METHODS = frozenset({
     "close", "aclose", "dispose", "stop", "shutdown", "terminate", "on_stop", "cleanup", "teardown",
     "disconnect", "__del__", "__exit__", "__aexit__",
 })
+# Methods that start an object up (`start`, `initialize`, `async with client:`, and names
+# beginning `start_`/`launch_`): programs run one per object as they set it up, so a check and an
+# act that only such a call reaches do not race with another call of it. An object that connects
+# lazily, from its operations, is reached from those too. `connect` and `open` are not among
+# them: a pool's or an engine's `connect()` hands out a connection per use.
+START_UP_METHODS = frozenset({"start", "astart", "initialize", "initialise", "ainitialize", "launch", "__aenter__"})
+START_UP_METHOD_PREFIXES = ("start_", "launch_")
 # Bases of classes that one event-loop thread drives (an asyncore dispatcher's handlers run on the
 # poll loop): a server or client built on them is not shared by its role.
 LOOP_DRIVEN_BASES: tuple[str, ...] = (

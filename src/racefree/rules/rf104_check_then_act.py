@@ -63,7 +63,9 @@ that leaves the same result however many threads run it (`clear()`, `discard(x)`
 into a cache that the code empties whenever it is full (`if len(cache) >= N: cache.clear()`): an
 entry lost to another thread's store is no worse than the eviction the program does itself.
 Taking the oldest key out of such a cache (`cache.pop(next(iter(cache)))`) is reported: two
-threads can pick the same key, and the second `pop` raises `KeyError`.
+threads can pick the same key, and the second `pop` raises `KeyError`. Nor is a check and act
+reported in a teardown (`close()`, `stop()`), or where only the methods starting an object up
+reach it (`start()`, `initialize()`): a program runs those once per object.
 """
 
 from __future__ import annotations
