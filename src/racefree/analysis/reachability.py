@@ -16,7 +16,14 @@ from typing import NamedTuple
 
 from racefree.analysis.entry_points import EntryPoint, registers_where_it_decorates
 from racefree.index import ProgramIndex
-from racefree.knowledge.entry_points import API, BACKGROUND, CONSTRUCTORS, START_UP_METHOD_PREFIXES, START_UP_METHODS
+from racefree.knowledge.entry_points import (
+    API,
+    BACKGROUND,
+    CONSTRUCTORS,
+    SETTER_PREFIX,
+    START_UP_METHOD_PREFIXES,
+    START_UP_METHODS,
+)
 
 
 class Mode(NamedTuple):
@@ -52,7 +59,7 @@ class Reachability:
                            if "<locals>" in fid and registers_where_it_decorates(index, info)}
         # Functions that are library API too, though a framework or a thread reaches them.
         self.also_api: set[str] = set()
-        self._beyond_start_up: set[str] | None = None  # reached from an entry that starts nothing up
+        self._beyond_set_up: set[str] | None = None  # reached from an entry that sets nothing up
         by_mode: dict[Mode, list[EntryPoint]] = {}
         for entry in entries:
             by_mode.setdefault(self.mode_of(entry), []).append(entry)
@@ -60,13 +67,14 @@ class Reachability:
             self._search(mode, sources)
         self._prefer_framework_reach()
 
-    def only_while_starting(self, fid: str) -> bool:
-        """Every entry point that reaches the function is a method that starts an object up
-        (`client.start()`, `async with app:`), which programs run once per object."""
-        if self._beyond_start_up is None:
-            self._beyond_start_up = self._reached_from(
-                [e.fid for e in self.entries if not (e.framework == "public method" and starts_an_object_up(e.fid))])
-        return fid not in self._beyond_start_up
+    def only_while_setting_up(self, fid: str) -> bool:
+        """Every entry point that reaches the function is library API that sets something up: a
+        method that starts an object up (`client.start()`, `async with app:`), which programs run
+        once per object, or a module's setter (`set_start_method(m)`), which they call while they
+        configure."""
+        if self._beyond_set_up is None:
+            self._beyond_set_up = self._reached_from([e.fid for e in self.entries if not sets_up(e)])
+        return fid not in self._beyond_set_up
 
     def _reached_from(self, roots: list[str]) -> set[str]:
         reached = set(roots)
@@ -162,9 +170,11 @@ class Reachability:
         return steps
 
 
-def starts_an_object_up(fid: str) -> bool:
-    """`start`, `initialize`, `__aenter__`, `start_polling`: a method by that name starts its
-    object up."""
-    name = fid.rsplit(".", 1)[-1]
+def sets_up(entry: EntryPoint) -> bool:
+    """Library API that sets up: a method that starts its object up (`start`, `initialize`,
+    `__aenter__`, `start_polling`), or a module's setter (`set_start_method`)."""
+    name = entry.fid.rsplit(".", 1)[-1]
     bare = name if name.startswith("__") else name.lstrip("_")
-    return bare in START_UP_METHODS or bare.startswith(START_UP_METHOD_PREFIXES)
+    if entry.framework == "public function":
+        return bare.startswith(SETTER_PREFIX)
+    return entry.framework == "public method" and (bare in START_UP_METHODS or bare.startswith(START_UP_METHOD_PREFIXES))

@@ -86,9 +86,9 @@ class AccessFact:
     # An attribute of an object bound to one event loop (it keeps asyncio locks, events, queues,
     # and no thread's): whoever calls, the loop's thread runs the access.
     on_its_loop: bool = False
-    # Reached only from methods that start an object up (`start()`, `async with client:`), which
-    # a program runs once per object.
-    only_while_starting: bool = False
+    # Reached only from library API that sets up: methods that start an object up (`start()`,
+    # `async with client:`), which a program runs once per object, and setters (`set_limit(n)`).
+    only_while_setting_up: bool = False
 
     @property
     def fid(self) -> str:
@@ -224,7 +224,7 @@ def collect_shared_objects(index: ProgramIndex, reach: Reachability, locks: Lock
                     and index.loop_bound_class(symbol.owner_class)
                 shared.facts.append(AccessFact(_with_implicit_growth(access, symbol), info, held,
                                                access_modes, in_lazy_loader=lazy_loader, on_its_loop=on_its_loop,
-                                               only_while_starting=bool(access_modes) and reach.only_while_starting(fid)))
+                                               only_while_setting_up=bool(access_modes) and reach.only_while_setting_up(fid)))
     for shared in objects.values():
         overriding = {fact.fid for fact in shared.facts if fact.access.restores}
         for fact in shared.facts:

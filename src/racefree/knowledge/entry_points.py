@@ -288,6 +288,12 @@ TEARDOWN_METHODS = frozenset({
 # them: a pool's or an engine's `connect()` hands out a connection per use.
 START_UP_METHODS = frozenset({"start", "astart", "initialize", "initialise", "ainitialize", "launch", "__aenter__"})
 START_UP_METHOD_PREFIXES = ("start_", "launch_")
+# A module's setters (`set_start_method(m)`, `set_limit(n)`, as `socket.setdefaulttimeout` and
+# `multiprocessing.set_start_method` do) configure the process: programs call them while they set
+# up. Where other code calls a setter as it works (a template tag setting the context per
+# request), that code reaches it. A method named so (`manager.set_agent_state(name, s)`) is often
+# an object's run-time state, so only module-level functions count.
+SETTER_PREFIX = "set_"
 # Bases of classes that one event-loop thread drives (an asyncore dispatcher's handlers run on the
 # poll loop): a server or client built on them is not shared by its role.
 LOOP_DRIVEN_BASES: tuple[str, ...] = (

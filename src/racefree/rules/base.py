@@ -91,8 +91,8 @@ def check_and_act_unguarded(obj: SharedObject, write: AccessFact) -> bool:
     if name in TEARDOWN_METHODS or name.lstrip("_") in TEARDOWN_METHODS or write.in_override:
         return False  # a second teardown, or the restore of a set-and-restore (RF108)
     checks = checks_of(obj, write)
-    if write.only_while_starting and all(check.only_while_starting for check in checks):
-        return False  # a second start-up of the same object
+    if write.only_while_setting_up and all(check.only_while_setting_up for check in checks):
+        return False  # a second start-up of the same object, or a second configuration
     if not checks:
         return unlocked(write)
     return any(not (write.locks & check.locks) for check in checks)

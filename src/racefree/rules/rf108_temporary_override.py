@@ -61,6 +61,10 @@ def complete_all(batches):
 ```
 Pass the value to the call that needs it; where it must travel further, keep it in a
 `contextvars.ContextVar`, which each thread and task sees on its own.
+
+Not reported: an override that only library calls that set up reach, a module's setters
+(`set_*`) and the methods starting an object up (`start()`, `initialize()`), which a program
+runs while it configures, before its threads and tasks use what they set.
 """
 
 from __future__ import annotations
@@ -75,8 +79,8 @@ def check(obj, evidence):
     the read that saved the value."""
     writes, saves = [], []
     for restore in obj.writes():
-        if not restore.access.restores or self_concurrency(restore) is None:
-            continue
+        if not restore.access.restores or self_concurrency(restore) is None or restore.only_while_setting_up:
+            continue  # a setter or a start-up method: programs run it while they set up
         # Under one lock held across both, overrides take turns (other readers still see them).
         sets = [w for w in obj.writes()
                 if w.fid == restore.fid and not w.access.restores and w.access.line < restore.access.line
