@@ -1,5 +1,6 @@
-"""The own modules of event-loop web frameworks (aiohttp, Starlette, FastAPI) run on their loop's
-one thread: the same check-then-act that races in an ordinary library is atomic there."""
+"""The own modules of event-loop web frameworks (aiohttp, Starlette, FastAPI, Litestar, Sanic,
+Quart) run on their loop's one thread: the same check-then-act that races in an ordinary library
+is atomic there."""
 
 from __future__ import annotations
 
@@ -32,6 +33,6 @@ def test_an_ordinary_library_races_between_check_and_store(tmp_path):
     assert ("RF104", "schema") in rules
 
 
-@pytest.mark.parametrize("framework", ["aiohttp", "starlette", "fastapi"])
+@pytest.mark.parametrize("framework", ["aiohttp", "starlette", "fastapi", "litestar", "sanic", "quart"])
 def test_a_loop_framework_runs_it_on_its_loop(tmp_path, framework):
     assert findings_in_package(tmp_path, framework) == []

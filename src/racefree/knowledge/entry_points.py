@@ -384,8 +384,9 @@ THREAD_PACKAGES = ("threading", "_thread", "concurrent", "multiprocessing", "asy
 # Modules of event-loop frameworks: their sync functions run on the loop's one thread.
 EVENT_LOOP_PACKAGES = ("asyncio", "tornado", "anyio", "trio", "twisted", "gevent", "eventlet", "uvloop")
 # Frameworks whose own modules run on their loop (a module that only imports one may also be
-# used from threads: a client library with both a sync and an async path).
-EVENT_LOOP_FRAMEWORKS = ("aiohttp", "starlette", "fastapi")
+# used from threads: a client library with both a sync and an async path): the async web
+# frameworks, whose requests, middleware and start-up all run on one event loop.
+EVENT_LOOP_FRAMEWORKS = ("aiohttp", "starlette", "fastapi", "litestar", "sanic", "quart")
 REQUEST_CONTEXT_CODE = "request-context code"
 REQUEST_CONTEXT_WHY = (
     "it reads `{name}`, so it runs while a request is handled: a threaded server (gunicorn gthread, "
