@@ -21,6 +21,7 @@ from racefree.knowledge.entry_points import (
     BACKGROUND,
     CONSTRUCTORS,
     SETTER_PREFIX,
+    TASK,
     START_UP_METHOD_PREFIXES,
     START_UP_METHODS,
 )
@@ -60,6 +61,7 @@ class Reachability:
         # Functions that are library API too, though a framework or a thread reaches them.
         self.also_api: set[str] = set()
         self._beyond_set_up: set[str] | None = None  # reached from an entry that sets nothing up
+        self._modules_by_path: dict | None = None
         by_mode: dict[Mode, list[EntryPoint]] = {}
         for entry in entries:
             by_mode.setdefault(self.mode_of(entry), []).append(entry)
@@ -73,17 +75,42 @@ class Reachability:
         once per object, or a module's setter (`set_start_method(m)`), which they call while they
         configure."""
         if self._beyond_set_up is None:
-            self._beyond_set_up = self._reached_from([e.fid for e in self.entries if not sets_up(e)])
+            self._beyond_set_up = self._reached_from(
+                [e.fid for e in self.entries if not (sets_up(e) or self._spawned_while_starting(e))])
         return fid not in self._beyond_set_up
 
+    def _spawned_while_starting(self, entry: EntryPoint) -> bool:
+        """A task or thread that a method starting its object up spawns (`start()` running
+        `asyncio.ensure_future(self._start())`): one runs per start of the object."""
+        if entry.context not in (TASK, BACKGROUND) or not entry.file:
+            return False
+        if self._modules_by_path is None:
+            self._modules_by_path = {m.path: m for m in self.index.modules.values()}
+        module = self._modules_by_path.get(entry.file)
+        if module is None:
+            return False
+        around = [f for f in module.functions.values() if f.line <= entry.line <= f.end_line]
+        if not around:
+            return False
+        spawner = max(around, key=lambda f: f.line)
+        return spawner.class_name is not None and starts_its_object_up(spawner.name)
+
     def _reached_from(self, roots: list[str]) -> set[str]:
+        """The functions the roots reach, except through a constructor or a `with` entering the
+        object that starts its own object up (`__init__` or `__enter__` calling `self.start()`),
+        which runs once per object."""
         reached = set(roots)
         work = list(roots)
         while work:
-            for edge in self.index.calls_from.get(work.pop(), ()):
-                if edge.callee not in reached and edge.callee not in self._declaring:
-                    reached.add(edge.callee)
-                    work.append(edge.callee)
+            fid = work.pop()
+            constructing = self._constructor(fid) or fid.rsplit(".", 1)[-1] in ("__enter__", "__aenter__")
+            for edge in self.index.calls_from.get(fid, ()):
+                if edge.callee in reached or edge.callee in self._declaring:
+                    continue
+                if constructing and _on_self(edge.call) and starts_its_object_up(edge.callee.rsplit(".", 1)[-1]):
+                    continue
+                reached.add(edge.callee)
+                work.append(edge.callee)
         return reached
 
     def _prefer_framework_reach(self) -> None:
@@ -174,7 +201,18 @@ def sets_up(entry: EntryPoint) -> bool:
     """Library API that sets up: a method that starts its object up (`start`, `initialize`,
     `__aenter__`, `start_polling`), or a module's setter (`set_start_method`)."""
     name = entry.fid.rsplit(".", 1)[-1]
-    bare = name if name.startswith("__") else name.lstrip("_")
     if entry.framework == "public function":
-        return bare.startswith(SETTER_PREFIX)
-    return entry.framework == "public method" and (bare in START_UP_METHODS or bare.startswith(START_UP_METHOD_PREFIXES))
+        return name.lstrip("_").startswith(SETTER_PREFIX)
+    return entry.framework == "public method" and starts_its_object_up(name)
+
+
+def _on_self(call) -> bool:
+    callee = call.callee
+    return callee is not None and callee.root_kind == "self" and len(callee.attrs) == 1
+
+
+def starts_its_object_up(name: str) -> bool:
+    """`start`, `initialize`, `__aenter__`, `start_polling`: a method by that name starts its
+    object up."""
+    bare = name if name.startswith("__") else name.lstrip("_")
+    return bare in START_UP_METHODS or bare.startswith(START_UP_METHOD_PREFIXES)
