@@ -22,7 +22,6 @@ from racefree.knowledge.entry_points import (
     CONSTRUCTORS,
     SETTER_PREFIX,
     TASK,
-    START_UP_METHOD_PREFIXES,
     START_UP_METHODS,
 )
 
@@ -199,11 +198,16 @@ class Reachability:
 
 def sets_up(entry: EntryPoint) -> bool:
     """Library API that sets up: a method that starts its object up (`start`, `initialize`,
-    `__aenter__`, `start_polling`), or a module's setter (`set_start_method`)."""
+    `__aenter__`), or a module's setter (`set_start_method`)."""
     name = entry.fid.rsplit(".", 1)[-1]
     if entry.framework == "public function":
         return name.lstrip("_").startswith(SETTER_PREFIX)
     return entry.framework == "public method" and starts_its_object_up(name)
+
+
+def _bare(name: str) -> str:
+    """The name without the underscores of a private method (`_close` -> `close`); a dunder as it is."""
+    return name if name.startswith("__") else name.lstrip("_")
 
 
 def _on_self(call) -> bool:
@@ -212,7 +216,5 @@ def _on_self(call) -> bool:
 
 
 def starts_its_object_up(name: str) -> bool:
-    """`start`, `initialize`, `__aenter__`, `start_polling`: a method by that name starts its
-    object up."""
-    bare = name if name.startswith("__") else name.lstrip("_")
-    return bare in START_UP_METHODS or bare.startswith(START_UP_METHOD_PREFIXES)
+    """`start`, `initialize`, `__aenter__`: a method by that name starts its object up."""
+    return _bare(name) in START_UP_METHODS

@@ -87,7 +87,8 @@ class AccessFact:
     # and no thread's): whoever calls, the loop's thread runs the access.
     on_its_loop: bool = False
     # Reached only from library API that sets up: methods that start an object up (`start()`,
-    # `async with client:`), which a program runs once per object, and setters (`set_limit(n)`).
+    # `async with client:`), which a program runs once per object, and a module's setters
+    # (`set_start_method(m)`).
     only_while_setting_up: bool = False
 
     @property

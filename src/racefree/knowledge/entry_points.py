@@ -281,13 +281,13 @@ TEARDOWN_METHODS = frozenset({
     "close", "aclose", "dispose", "stop", "shutdown", "terminate", "on_stop", "cleanup", "teardown",
     "disconnect", "__del__", "__exit__", "__aexit__",
 })
-# Methods that start an object up (`start`, `initialize`, `async with client:`, and names
-# beginning `start_`/`launch_`): programs run one per object as they set it up, so a check and an
-# act that only such a call reaches do not race with another call of it. An object that connects
-# lazily, from its operations, is reached from those too. `connect` and `open` are not among
-# them: a pool's or an engine's `connect()` hands out a connection per use.
+# Methods that start an object up (`start`, `initialize`, `async with client:`): programs run one
+# per object as they set it up, so a check and an act that only such a call reaches does not race
+# with another call of it. An object that connects lazily, from its operations, is reached from
+# those too. Names that only begin so are often operations (`start_span`,
+# `start_background_task`), and `connect` and `open` are left out too: a pool's or an engine's
+# `connect()` hands out a connection per use, as a span processor's `on_start` runs for every span.
 START_UP_METHODS = frozenset({"start", "astart", "initialize", "initialise", "ainitialize", "launch", "__aenter__"})
-START_UP_METHOD_PREFIXES = ("start_", "launch_")
 # A module's setters (`set_start_method(m)`, `set_limit(n)`, as `socket.setdefaulttimeout` and
 # `multiprocessing.set_start_method` do) configure the process: programs call them while they set
 # up. Where other code calls a setter as it works (a template tag setting the context per

@@ -85,7 +85,8 @@ def check_and_act_unguarded(obj: SharedObject, write: AccessFact) -> bool:
     """No one lock is held over both the check and the write: taking the lock only around the
     write (`if key not in d: with lock: d[key] = ...`) still lets two threads pass the check.
     A check and act inside a teardown method (`close`, `dispose`, or a private `_close` that
-    does the work) only race with a second teardown of the same object, which programs do not
+    does the work), or one that only set-up calls reach (`start()`, a task it spawns, a module's
+    `set_*`), only races with a second teardown, start or configuration, which programs do not
     run."""
     name = write.info.summary.name
     if name in TEARDOWN_METHODS or name.lstrip("_") in TEARDOWN_METHODS or write.in_override:

@@ -63,8 +63,9 @@ asyncio.current_task(): raise NestedCallError`), which no other task can change:
 task stores names that task; a check and act in a teardown (`close()`, or the private
 `_close()` that does its work), which a program runs once per object; and one that only
 library calls that set up reach: the methods starting an object up (`await client.start()`,
-`async with client:`, `initialize()`), which a program also runs once per object, and a
-module's setters (`set_*`). A client that connects lazily, from its queries, is reported.
+`async with client:`, `initialize()`, a task `start()` spawns), which a program also runs once
+per object, and a module's setters (`set_*`). A client that connects lazily, from its queries,
+is reported.
 """
 
 from __future__ import annotations
