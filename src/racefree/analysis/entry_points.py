@@ -421,9 +421,10 @@ def _handed_to_call(index: ProgramIndex, knowledge: Knowledge, info: FunctionInf
                 add(EntryPoint(fid, BACKGROUND, ONE_THREAD_JOB, ONE_THREAD_JOB_WHY.format(worker=worker),
                                info.module.path, call.line, multiple=False, serial=worker))
                 continue
+            context = TASK if pattern.coroutines_as_tasks and index.functions[fid].summary.is_async else pattern.context
             multiple = (not pattern.single or call.in_loop) and not (
-                pattern.context == TASK and _kept_as_the_one_task(info, call))
-            add(EntryPoint(fid, pattern.context, pattern.framework, pattern.why, info.module.path, call.line,
+                context == TASK and _kept_as_the_one_task(info, call))
+            add(EntryPoint(fid, context, pattern.framework, pattern.why, info.module.path, call.line,
                            detail, multiple=multiple,
                            scheduled=pattern.scheduled, polls=_polls_on_its_thread(index, pattern, fid)))
         return

@@ -54,6 +54,9 @@ class CallEntry:
     # A scheduler runs it on its own timetable, not on behalf of any caller: what it stores is the
     # program's current state for whoever reads next, not a value handed to one call.
     scheduled: bool = False
+    # A coroutine function handed over runs as a task on the event loop (Socket.IO's async
+    # servers), a plain one on a thread or greenlet.
+    coroutines_as_tasks: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -115,6 +118,8 @@ _THREADED_WSGI = (
     "runs requests concurrently on several threads"
 )
 _ASGI = "an ASGI server runs requests concurrently: async handlers as tasks on the event loop, sync ones in a thread pool"
+_SOCKETIO = ("a Socket.IO server runs the handler for every event of every client, concurrently: on threads, "
+             "greenlets or event-loop tasks by its async mode")
 _HTTP_METHODS = ("route", "get", "post", "put", "delete", "patch", "head", "options", "api_route", "websocket")
 _FLASK_VIEW_METHODS = ("get", "post", "put", "patch", "delete", "head", "options", "dispatch_request")
 
@@ -137,6 +142,10 @@ DECORATOR_ENTRIES: tuple[DecoratorEntry, ...] = (
     DecoratorEntry("rq:job", REQUEST, "RQ job", "RQ workers can run jobs concurrently"),
     DecoratorEntry("mcp:FastMCP.tool", REQUEST, "MCP tool", "MCP servers run tool calls concurrently (sync tools in a thread pool)"),
     DecoratorEntry("fastmcp:FastMCP.tool", REQUEST, "MCP tool", "MCP servers run tool calls concurrently (sync tools in a thread pool)"),
+    # Socket.IO servers (Flask-SocketIO, python-socketio) run an event handler for every message,
+    # for many clients at once.
+    *(DecoratorEntry(f"{server}.{m}", REQUEST, "Socket.IO event handler", _SOCKETIO)
+      for server in ("flask_socketio:SocketIO", "socketio:Server", "socketio:AsyncServer") for m in ("on", "event")),
 )
 
 # When the receiver's type is out of sight (`@router.get("/x")` on an imported object), a decorator
@@ -179,6 +188,11 @@ CALL_ENTRIES: tuple[CallEntry, ...] = (
     CallEntry("asyncio:gather", ALL_POSITIONAL, None, TASK, "asyncio.gather task", "gather runs its awaitables concurrently as tasks"),
     CallEntry(".create_task", 0, "coro", TASK, "asyncio task", "runs as a task that interleaves with other tasks at each await"),
     CallEntry(".start_soon", 0, None, TASK, "task group task", "runs as a task that interleaves with other tasks at each await"),
+    # A program's `socketio.start_background_task(fn)` (Flask-SocketIO, python-socketio); the
+    # libraries' own `self.start_background_task` calls are their internals.
+    CallEntry(".start_background_task", 0, "target", BACKGROUND, "Socket.IO background task",
+              "Socket.IO runs it as a background thread, greenlet or task, beside the event handlers",
+              receiver_hints=("socketio", "sio"), coroutines_as_tasks=True),
     # Web frameworks wired by calls rather than decorators.
     CallEntry("flask:Flask.add_url_rule", 2, "view_func", REQUEST, "Flask view", _THREADED_WSGI),
     CallEntry("flask:Blueprint.add_url_rule", 2, "view_func", REQUEST, "Flask view", _THREADED_WSGI),
