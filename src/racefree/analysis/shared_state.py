@@ -451,7 +451,8 @@ def _handed_out_per_thread(index: ProgramIndex, class_id: str) -> bool:
 
 
 class _MadePerCall:
-    """The classes `_made_per_call_by_its_parent` holds for, worked out when asked, once each."""
+    """The classes made per call (`_made_per_call_by_its_parent`, `_made_per_call_as_a_local`),
+    worked out when asked, once each."""
 
     def __init__(self, index: ProgramIndex):
         self.index = index
@@ -460,7 +461,8 @@ class _MadePerCall:
     def __contains__(self, class_id: str) -> bool:
         found = self.known.get(class_id)
         if found is None:
-            found = self.known[class_id] = _made_per_call_by_its_parent(self.index, class_id)
+            found = self.known[class_id] = _made_per_call_by_its_parent(self.index, class_id) \
+                or _made_per_call_as_a_local(self.index, class_id)
         return found
 
 
@@ -479,6 +481,28 @@ def _made_per_call_by_its_parent(index: ProgramIndex, class_id: str) -> bool:
             return False
     return bool(edges) and all(
         edge.call.hands_self and index.functions[edge.caller].summary.name != "__init__" for edge in edges)
+
+
+def _made_per_call_as_a_local(index: ProgramIndex, class_id: str) -> bool:
+    """Every place the program makes an instance keeps it to itself in a local (apprise's
+    `client = IRCClient(...)` in one notification's `send`, kafka's `ScramClient` for one
+    handshake), and the package does not export the class from its top level: a helper made per
+    call, not the client a program makes once and shares (httpx's `Client`, which its
+    module-level `get()` also makes per call, is exported)."""
+    edges = _constructions(index, class_id)
+    if not edges or _exported(index, class_id):
+        return False
+    return all((edge.call.line, edge.call.col) in index.functions[edge.caller].summary.kept_local for edge in edges)
+
+
+def _exported(index: ProgramIndex, class_id: str) -> bool:
+    """The package's top-level module defines the class or imports it, by name or with a `*`."""
+    top = index.modules.get(class_id.split(".", 1)[0])
+    if top is None:
+        return False
+    home = class_id.rsplit(".", 1)[0]
+    return home == top.module or home in top.star_imports \
+        or any(imported.target == class_id for imported in top.imports.values())
 
 
 def _constructions(index: ProgramIndex, class_id: str) -> list:

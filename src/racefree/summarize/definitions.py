@@ -9,6 +9,7 @@ from __future__ import annotations
 import ast
 
 from racefree.summarize.frame import TOPLEVEL, Frame
+from racefree.summarize.local_objects import objects_kept_local
 from racefree.summarize.model import ClassSummary, Decorator, FunctionSummary, Ref
 from racefree.summarize.parameter_guards import default_kinds
 from racefree.summarize.presence import presence_of_test
@@ -87,6 +88,7 @@ class DefinitionVisits:
             if frame.returns_value:
                 summary.serves_forever = False  # a loop that drains into a result is no main loop
             summary.ensures, summary.calls_on_self_first = self._readiness_checks(node.body, frame.self_name)
+            summary.kept_local = objects_kept_local(node.body)
         self._leave()
         return qualname
 

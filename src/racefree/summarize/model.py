@@ -191,6 +191,9 @@ class FunctionSummary:
     # object as statements of its body before anything else can branch: (line, method name).
     ensures: tuple[Ref, ...] = ()
     calls_on_self_first: tuple[tuple[int, str], ...] = ()
+    # The calls (line, column) whose result it keeps to itself in a local, using it only through
+    # its attributes (`client = IRCClient(host); client.connect()`): an object made per call.
+    kept_local: tuple[tuple[int, int], ...] = ()
 
 
 @dataclass(slots=True)
