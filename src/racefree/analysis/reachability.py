@@ -21,8 +21,8 @@ from racefree.knowledge.entry_points import (
     BACKGROUND,
     CONSTRUCTORS,
     SETTER_PREFIX,
-    TASK,
     START_UP_METHODS,
+    TASK,
 )
 
 

@@ -223,9 +223,10 @@ def collect_shared_objects(index: ProgramIndex, reach: Reachability, locks: Lock
                 # An attribute of an object that lives on one event loop is used on that loop's thread.
                 on_its_loop = symbol.kind == INSTANCE_ATTR and symbol.owner_class in index.classes \
                     and index.loop_bound_class(symbol.owner_class)
+                setting_up = bool(access_modes) and reach.only_while_setting_up(fid)
                 shared.facts.append(AccessFact(_with_implicit_growth(access, symbol), info, held,
                                                access_modes, in_lazy_loader=lazy_loader, on_its_loop=on_its_loop,
-                                               only_while_setting_up=bool(access_modes) and reach.only_while_setting_up(fid)))
+                                               only_while_setting_up=setting_up))
     for shared in objects.values():
         overriding = {fact.fid for fact in shared.facts if fact.access.restores}
         for fact in shared.facts:

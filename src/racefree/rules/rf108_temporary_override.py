@@ -62,9 +62,9 @@ def complete_all(batches):
 Pass the value to the call that needs it; where it must travel further, keep it in a
 `contextvars.ContextVar`, which each thread and task sees on its own.
 
-Not reported: an override that only library calls that set up reach, a module's setters
-(`set_*`) and the methods starting an object up (`start()`, `initialize()`), which a program
-runs while it configures, before its threads and tasks use what they set.
+Not reported: an override that only library calls that set up reach (a module's setters,
+`set_*`, and the methods starting an object up, `start()` and `initialize()`): a program runs
+them while it configures, before its threads and tasks use what they set.
 """
 
 from __future__ import annotations
