@@ -566,6 +566,12 @@ class ProgramIndex:
             return None
         return self.function_of(self.resolve_ref(info.module, arg.target, info.summary.class_name))
 
+    @staticmethod
+    def function_around(module: ModuleSummary, line: int) -> FunctionSummary | None:
+        """The innermost function of the module whose body holds the line."""
+        around = [f for f in module.functions.values() if f.line <= line <= f.end_line]
+        return max(around, key=lambda f: f.line) if around else None
+
     def function_of(self, symbol: Symbol | None) -> str | None:
         """The function a symbol runs when called: itself, or a class's __init__ / __call__."""
         if symbol is None:

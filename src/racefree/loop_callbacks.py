@@ -74,8 +74,5 @@ def _taker_of(index: ProgramIndex, loop: Symbol) -> list[tuple[str, int]]:
         module = index.modules.get(loop.name.rsplit(".", 1)[0])
     if module is None:
         return []
-    around = [f for f in module.functions.values() if f.line <= binding.line <= f.end_line]
-    if not around:
-        return []
-    innermost = max(around, key=lambda f: f.line)
-    return [(f"{module.module}.{innermost.qualname}", binding.line)]
+    innermost = index.function_around(module, binding.line)
+    return [(f"{module.module}.{innermost.qualname}", binding.line)] if innermost is not None else []

@@ -88,11 +88,8 @@ class Reachability:
         module = self._modules_by_path.get(entry.file)
         if module is None:
             return False
-        around = [f for f in module.functions.values() if f.line <= entry.line <= f.end_line]
-        if not around:
-            return False
-        spawner = max(around, key=lambda f: f.line)
-        return spawner.class_name is not None and starts_its_object_up(spawner.name)
+        spawner = self.index.function_around(module, entry.line)
+        return spawner is not None and spawner.class_name is not None and starts_its_object_up(spawner.name)
 
     def _reached_from(self, roots: list[str]) -> set[str]:
         """The functions the roots reach, except through a constructor or a `with` entering the
@@ -146,8 +143,7 @@ class Reachability:
                 if edge.callee in self._declaring:
                     continue
                 callee = edge.call.callee
-                on_self = callee is not None and (
-                    (callee.root_kind == "self" and len(callee.attrs) == 1) or callee.root_kind == "super")
+                on_self = _on_self(edge.call) or (callee is not None and callee.root_kind == "super")
                 callee_building = self._constructor(edge.callee) or (building and on_self)
                 if self._reach(edge.callee, callee_building, mode, Reach(reach.entry, fid, edge.line)):
                     queue.append((edge.callee, callee_building))
