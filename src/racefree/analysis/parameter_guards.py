@@ -4,7 +4,10 @@ value: `register_serializer(fmt, module, serializers)` with a dict of the caller
 never runs `if auto_created: Field.auto_creation_counter -= 1`.
 
 An entry point's callers pass anything, and a call that passes an argument of unknown kind, or
-spreads `*args`/`**kwargs`, can satisfy any test.
+spreads `*args`/`**kwargs`, can satisfy any test, except where the spread is the calling
+function's own arguments passed on (`super().__init__(*args, **kwargs)` in a subclass's
+constructor): then what reaches the parameter is what that function's own callers pass, and they
+are asked in turn (see summarize.forwarding).
 """
 
 from __future__ import annotations
@@ -16,6 +19,11 @@ from racefree.summarize.model import FALSE, FALSY, IS_NONE, NONE, NOT_NONE, SOME
 # The kinds of value each test rules out.
 _RULES_OUT = {IS_NONE: {TRUE, FALSE, SOME}, NOT_NONE: {NONE}, TRUTHY: {NONE, FALSE}, FALSY: {TRUE}}
 
+# How many functions that pass their arguments on are followed, one above the other.
+_FORWARDING_DEPTH = 4
+
+_UNKNOWN = "unknown"
+
 
 def guarded_modes(index: ProgramIndex, reach: Reachability, fid: str, guards: tuple[tuple[str, str], ...],
                   modes: dict[Mode, Reach]) -> dict[Mode, Reach]:
@@ -25,7 +33,13 @@ def guarded_modes(index: ProgramIndex, reach: Reachability, fid: str, guards: tu
     callee = index.functions[fid].summary
     allowed: set[Mode] = set()
     for edge in index.calls_to.get(fid, ()):
-        if can_satisfy(edge.call, callee, guards):
+        kinds = [(test, _argument_kind(edge.call, callee, name)) for name, test in guards]
+        if any(kind in _RULES_OUT[test] for test, kind in kinds if kind is not None):
+            continue
+        passed_on = [(name, test, kind[1]) for (name, test), (_, kind) in zip(guards, kinds) if type(kind) is tuple]
+        if passed_on and edge.caller not in reach.entry_functions:
+            allowed |= _modes_passing(index, reach, edge.caller, edge.call.forwards, callee, passed_on, _FORWARDING_DEPTH)
+        else:
             allowed.update(reach.modes(edge.caller))
     return {mode: r for mode, r in modes.items() if mode in allowed}
 
@@ -33,19 +47,83 @@ def guarded_modes(index: ProgramIndex, reach: Reachability, fid: str, guards: tu
 def can_satisfy(call: Call, callee: FunctionSummary, guards: tuple[tuple[str, str], ...]) -> bool:
     for name, test in guards:
         kind = _argument_kind(call, callee, name)
-        if kind is not None and kind in _RULES_OUT[test]:
+        if type(kind) is str and kind in _RULES_OUT[test]:
             return False
     return True
 
 
-def _argument_kind(call: Call, callee: FunctionSummary, name: str) -> str | None:
+def _argument_kind(call: Call, callee: FunctionSummary, name: str) -> str | tuple[str, int | None] | None:
     """The kind of value the call passes for the parameter: what it passes, else the default;
-    None when unknown."""
+    None when unknown; ("forwarded", position) when it comes from what the calling function was
+    given (its `*args`/`**kwargs`, passed on)."""
     parameters = callee.parameters
     position = parameters.index(name) if name in parameters else None
     for arg_position, keyword, kind in call.argument_kinds:
         if keyword == name or (keyword is None and arg_position == position):
             return kind
+    forwards = call.forwards
+    if forwards is not None:
+        star_at, _, keys_set = forwards
+        if name in keys_set:
+            return None  # the function sets it itself
+        if position is not None and position < call.positional - (1 if star_at != -1 else 0):
+            return None  # passed by position, of unknown kind
+        return ("forwarded", position)
     if call.spreads or (position is not None and position < call.positional):
         return None  # passed, of unknown kind
     return callee.default_kinds.get(name)
+
+
+def _modes_passing(index: ProgramIndex, reach: Reachability, wrapper: str, forwards: tuple[int, int, tuple[str, ...]],
+                   target: FunctionSummary, guards: list[tuple[str, str, int | None]], depth: int) -> set[Mode]:
+    """The modes of the callers of `wrapper` whose arguments, passed on by it to `target`, can
+    satisfy the guards (name, test, the parameter's position in target)."""
+    if depth == 0:
+        return set(reach.modes(wrapper))
+    star_at, named_positional, _ = forwards
+    wrapper_summary = index.functions[wrapper].summary
+    allowed: set[Mode] = set()
+    for edge in index.calls_to.get(wrapper, ()):
+        call = edge.call
+        onward = []
+        ruled_out = False
+        for name, test, position in guards:
+            if name in wrapper_summary.parameters:  # the wrapper takes it for itself
+                kind = target.default_kinds.get(name)
+            else:
+                kind = _kind_into_spread(call, name, position, star_at, named_positional, target)
+            if type(kind) is tuple:
+                onward.append((name, test, kind[1]))
+            elif kind is not None and kind != _UNKNOWN and kind in _RULES_OUT[test]:
+                ruled_out = True
+                break
+        if ruled_out:
+            continue
+        if onward and call.forwards is not None and edge.caller not in reach.entry_functions:
+            allowed |= _modes_passing(index, reach, edge.caller, call.forwards, target, onward, depth - 1)
+        else:
+            allowed.update(reach.modes(edge.caller))
+    return allowed
+
+
+def _kind_into_spread(call: Call, name: str, position: int | None, star_at: int,
+                      named_positional: int, target: FunctionSummary) -> str | tuple[str, int | None] | None:
+    """What a call of the wrapper passes on for `name` through its `*args`/`**kwargs`: the
+    target's default when the call passes nothing there."""
+    for arg_position, keyword, kind in call.argument_kinds:
+        if keyword == name:
+            return kind if kind is not None else _UNKNOWN
+    if call.forwards is not None:
+        inner_star, _, keys_set = call.forwards
+        if name in keys_set:
+            return _UNKNOWN
+        explicit = call.positional - (1 if inner_star != -1 else 0)
+    else:
+        if call.spreads:
+            return _UNKNOWN  # spreads arguments of its own, or keywords of unknown kind
+        explicit = call.positional
+    if star_at != -1 and position is not None and explicit > named_positional + position - star_at:
+        return _UNKNOWN  # a positional argument lands on it through `*args`
+    if call.forwards is not None:
+        return ("forwarded", position)
+    return target.default_kinds.get(name)

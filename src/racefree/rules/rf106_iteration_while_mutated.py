@@ -12,7 +12,11 @@ iterate while request threads insert: the error appears only under load, in prod
 to a plain list while it is walked is not reported: the loop sees the new item or not, and skips
 nothing. Nor is a loop that the code orders after the changes: one that runs only once a flag
 stored after them is set, tested around the loop or by a check the reader calls first, as
-django's `Apps` readers call `check_apps_ready()`; or after joining the thread that changes it.)
+django's `Apps` readers call `check_apps_ready()`; or after joining the thread that changes it.
+A store under a key the loop took from the container itself, `for k in counts: counts[k] = 0`,
+replaces an entry and keeps the size; and a loop over what a function took out under the lock
+and replaced with a fresh container in the same locked step, `with lock: pending = self._pending;
+self._pending = set()`, walks an object no other thread can reach.)
 
 ## Example
 ```python

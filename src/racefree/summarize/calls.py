@@ -11,6 +11,7 @@ import ast
 
 from racefree.knowledge.containers import CHECK_INDEPENDENT_METHODS, MUTATING_METHODS, READING_METHODS
 from racefree.knowledge.key_value_stores import STORE_READ_METHODS
+from racefree.summarize.forwarding import forward_of
 from racefree.summarize.model import (
     OP_LOAD,
     OP_MUTATE,
@@ -103,6 +104,8 @@ class CallVisits:
             return
         first = constant_key(node.args[0]) if node.args else None
         argument_kinds, spreads = self._argument_kinds(node) if node.args or node.keywords else ((), False)
+        forwards = forward_of(node, frame.passes_on, frame.scope.unassigned_parameters) \
+            if spreads and frame.passes_on is not None else None
         frame.summary.calls.append(
             Call(
                 callee=callee, local_callee=local_callee, line=node.lineno, col=node.col_offset,
@@ -110,7 +113,7 @@ class CallVisits:
                 function_args=tuple(function_args), first_arg_text=first, in_loop=frame.loop_depth > 0,
                 argument_refs=tuple(argument_refs),
                 lazy_guards=tuple(ref for checks in frame.enclosing_checks for ref, check in checks.items() if check[1]),
-                argument_kinds=argument_kinds, positional=len(node.args), spreads=spreads,
+                argument_kinds=argument_kinds, positional=len(node.args), spreads=spreads, forwards=forwards,
                 hands_self=hands_over(node, frame.self_name),
             )
         )

@@ -65,10 +65,16 @@ class ControlFlowVisits:
         if element_of is not None and type(node.target) is ast.Name and self.frame.scope is not None:
             # `for base in (stats["total"], stats[model]): base["n"] += 1` changes stats.
             self.frame.aliases[node.target.id] = element_of
+        key = _key_of_iteration(node.target, node.iter)
+        container = self.ref_of(key[1]) if key is not None and self.frame.scope is not None else None
+        if container is not None:  # `for k, v in d.items(): d[k] = 0` stores over an entry it has
+            self.frame.loop_keys[key[0]] = container
         self.frame.loop_depth += 1
         self._publications_in(node.body)
         self._block(node.body)
         self.frame.loop_depth -= 1
+        if container is not None:
+            self.frame.loop_keys.pop(key[0], None)
         self._block(node.orelse)
 
     def _common_container(self, node: ast.expr) -> Ref | None:
@@ -367,3 +373,19 @@ class ControlFlowVisits:
 def _checks_made(before: dict, after: dict) -> dict:
     """The tests made or remade between two snapshots of a frame's checks."""
     return {ref: value for ref, value in after.items() if before.get(ref) != value}
+
+
+def _key_of_iteration(target: ast.expr, iterated: ast.expr) -> tuple[str, ast.expr] | None:
+    """The loop variable that holds each key of a container, and the container: `for k in d`,
+    `for k in d.keys()`, `for k, v in d.items()`."""
+    if type(iterated) is ast.Call and type(iterated.func) is ast.Attribute and not iterated.args:
+        method, container = iterated.func.attr, iterated.func.value
+    elif type(iterated) in (ast.Name, ast.Attribute):
+        method, container = None, iterated
+    else:
+        return None
+    if method in (None, "keys") and type(target) is ast.Name:
+        return target.id, container
+    if method == "items" and type(target) is ast.Tuple and len(target.elts) == 2 and type(target.elts[0]) is ast.Name:
+        return target.elts[0].id, container
+    return None

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import ast
 
+from racefree.summarize.forwarding import passed_on
 from racefree.summarize.frame import TOPLEVEL, Frame
 from racefree.summarize.local_objects import objects_kept_local
 from racefree.summarize.model import ClassSummary, Decorator, FunctionSummary, Ref
@@ -71,6 +72,7 @@ class DefinitionVisits:
         summary.parameters = params[skip:] + [a.arg for a in node.args.kwonlyargs]
         summary.default_kinds = default_kinds(node.args)
         summary.arity = arity(node.args, skip)
+        frame.passes_on = passed_on(node, skip)
         if type(node) is not ast.Lambda:
             summary.documented_for_tests = says_for_tests(ast.get_docstring(node))
         if in_class and params and method_kind == "method":

@@ -121,6 +121,10 @@ class Call:
     argument_kinds: tuple[tuple[int | None, str | None, str | None], ...] = ()
     positional: int = 0
     spreads: bool = False
+    # A call that spreads only its function's own `*args`/`**kwargs` (see summarize.forwarding):
+    # (position of `*args` in the call or -1, positional parameters the function names, keys it
+    # sets in its `**kwargs`).
+    forwards: tuple[int, int, tuple[str, ...]] | None = None
     hands_self: bool = False  # `TransactionWrapper(self)`: the method passes its own object on
 
 

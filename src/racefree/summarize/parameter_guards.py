@@ -122,9 +122,9 @@ class ParameterGuards:
             kinds.append((None, keyword.arg, kind))
             known = known or kind is not None
         if not known:
-            # Nothing known: keep the summary small, and say that the call may pass anything
-            # beyond its positional arguments (the keywords it names, of unknown kinds).
-            return (), spreads or bool(node.keywords)
+            # Nothing known: keep the summary small, keeping only the keywords it names (of
+            # unknown kinds), which a call that passes its arguments on must not take for its own.
+            return tuple(kind for kind in kinds if kind[1] is not None), spreads
         return tuple(kinds), spreads
 
     def _note_value_kind(self, name: str, value: ast.expr | None) -> None:

@@ -170,6 +170,7 @@ class StoreVisits:
             access.stores_truth = stores_truth(value)
             access.stores_exception = is_caught_exception(value, self.frame.caught)
             access.value_sources = self._value_sources
+            self._detach_taken(ref)
             self._registration(ref, target, value, node)
             self._note_publication(value, ref)
         elif kind is ast.Subscript:
@@ -183,7 +184,10 @@ class StoreVisits:
             if self._is_toplevel():
                 return
             slot = constant_key(target.slice)
-            access = self._record(ref, WRITE, OP_SLOT_STORE, target, slot=slot, grows=slot is None)
+            # A store under a key the enclosing loop took from the container itself replaces an
+            # entry it has: the size stays (`for k in counts: counts[k] = 0`).
+            over_an_entry = type(target.slice) is ast.Name and self.frame.loop_keys.get(target.slice.id) == ref
+            access = self._record(ref, WRITE, OP_SLOT_STORE, target, slot=slot, grows=slot is None and not over_an_entry)
             access.keyed_by_thread = is_thread_identity(target.slice, self.frame.thread_ids)
             self._mark_restore(access, ref, value)
             access.value_sources = self._value_sources
@@ -249,10 +253,13 @@ class StoreVisits:
             frame.thread_ids.discard(name)
         # A local bound to shared state itself (not a value read from it) is another name for it.
         frame.aliases.pop(name, None)
+        frame.taken_under.pop(name, None)
         for named in alias_candidates(value) if type(value) in _MAY_ALIAS else ():
             alias = self.ref_of(named)
             if alias is not None and (alias.attrs or alias.root_kind == "global"):
                 frame.aliases[name] = alias
+                if frame.locks:
+                    frame.taken_under[name] = tuple(frame.locks)
                 break
         saved = self._saved_value(value)
         if saved is not None:
@@ -266,6 +273,21 @@ class StoreVisits:
             frame.taint[name] = (read.ref, read.op == OP_LOAD, frame.awaits)
         else:
             frame.taint.pop(name, None)
+
+    def _detach_taken(self, ref: Ref) -> None:
+        """`with lock: pending = self._pending; self._pending = set()`: the local took the object
+        out under the lock and the attribute now holds another, so what the local is used for
+        afterwards (`for name in pending:`) is no longer done to the shared object. Only under a
+        lock held at both steps: without one, another thread may still be adding to what was taken."""
+        frame = self.frame
+        if not frame.taken_under or not frame.locks:
+            return
+        held = set(frame.locks)
+        for name, locks in list(frame.taken_under.items()):
+            if frame.aliases.get(name) == ref and held.issuperset(locks):
+                del frame.aliases[name]
+                del frame.taken_under[name]
+                frame.taint.pop(name, None)
 
     def _registration(self, ref: Ref, target: ast.AST, value: ast.expr | None, node: ast.stmt,
                       appended: bool = False) -> None:

@@ -347,7 +347,8 @@ _NOT_THREAD_SAFE = re.compile(
     r"|\bnot\s+safe\s+(?:to\s+share|(?:(?:to|for)\s+use\s+)?(?:in|from|across|with|between)\s+"
     r"(?:multiple\s+|concurrent\s+|several\s+|different\s+)?threads)"
     r"|\b(?:must|should)\s+not\s+be\s+shared\s+(?:between|across|among)\s+threads"
-    r"|\bone\s+per\s+thread\b|\bper[-\s]thread\b",
+    r"|\bone\s+per\s+thread\b|\bper[-\s]thread\b"
+    r"|\bthread(?:ing|[-\s]?safety)\s*:\s*(?:unsafe|not\s+safe|no)\b",  # a "Threading: UNSAFE" note
     re.IGNORECASE,
 )
 
@@ -378,7 +379,8 @@ def says_for_tests(docstring: str | None) -> bool:
 
 def says_not_thread_safe(docstring: str | None) -> bool:
     """The class's own documentation tells users not to share an instance between threads."""
-    return bool(docstring) and _NOT_THREAD_SAFE.search(docstring) is not None
+    # Emphasis does not change the words: "methods are *not* threadsafe".
+    return bool(docstring) and _NOT_THREAD_SAFE.search(docstring.replace("*", "")) is not None
 
 
 _THREAD_IDENTITY_CALLS = frozenset({
