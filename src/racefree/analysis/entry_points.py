@@ -494,6 +494,17 @@ def _constructible(index: ProgramIndex, class_id: str, counts: tuple[int, ...]) 
     return required_keywords == 0 and any(required <= n and (taken < 0 or n <= taken) for n in counts)
 
 
+def _protocol_of_another_library(outside: list[str], pattern) -> bool:
+    """The class derives from a class of another library (not the standard library's, nor the
+    framework's own): its methods are that base's protocol, not the framework's (django-cachalot's
+    panel, a `debug_toolbar.panels.Panel`, defines `process_request` for the toolbar). Only for a
+    protocol tied to a framework's packages."""
+    if not pattern.package_imports:
+        return False
+    return any(base.split(".", 1)[0] not in sys.stdlib_module_names
+               and base.split(".", 1)[0] not in pattern.package_imports for base in outside if "." in base)
+
+
 def _package_imports(index: ProgramIndex, module, packages: tuple[str, ...], known: dict) -> bool:
     """Some module of the module's top-level package imports one of the packages."""
     top = module.module.split(".", 1)[0]
@@ -509,12 +520,14 @@ def _subclassed(index: ProgramIndex, knowledge: Knowledge, add) -> None:
         if is_test_module(module.module):
             continue
         # Bases outside the analysed code, and the analysed ones (Django's own Node subclasses).
-        bases = index.external_bases(class_id) + index.mro(class_id)[1:]
+        outside = index.external_bases(class_id)
+        bases = outside + index.mro(class_id)[1:]
         patterns = [p for p in knowledge.base_classes if any(name_matches(p.base, b) for b in bases)]
         if not patterns:  # a class of a known framework base is that, whatever its methods are named
             patterns = [p for p in knowledge.duck_typed if _follows_protocol(module, summary, p) and (
                 not p.package_imports or _package_imports(index, module, p.package_imports, imported))
-                and (not p.constructed_with or _constructible(index, class_id, p.constructed_with))]
+                and (not p.constructed_with or _constructible(index, class_id, p.constructed_with))
+                and not _protocol_of_another_library(outside, p)]
         for pattern in patterns:
             for method in pattern.methods:
                 symbol = index.class_member(class_id, method, instance=True)
