@@ -168,21 +168,39 @@ class ProgramIndex:
 
     def _property_edges(self) -> None:
         """`self.client`, `api.__schema__`: reading a property runs its getter, a call like any
-        other. Only reads whose last name is a property's of the program are resolved."""
-        getters = {fid for fid, info in self.functions.items()
-                   if info.summary.class_name is not None and is_property(info.summary)}
-        names = {fid.rsplit(".", 1)[-1] for fid in getters}
+        other; reading a cached property runs it the first time, which is when it races. Only
+        reads whose last name is a property's of the program are resolved."""
+        getters = set()
+        cached: dict[str, str] = {}  # the cached value's attribute (class id.name) -> its getter
+        for fid, info in self.functions.items():
+            summary = info.summary
+            if summary.class_name is None:
+                continue
+            if is_property(summary):
+                getters.add(fid)
+            elif is_cached_property(summary) and "<locals>" not in summary.qualname:
+                cached[f"{info.module.module}.{summary.qualname}"] = fid
+        names = {fid.rsplit(".", 1)[-1] for fid in (*getters, *cached.values())}
         if not names:
             return
         for fid, info in self.functions.items():
-            for access in info.summary.accesses:
-                ref = access.ref
-                if access.kind != READ or not ref.attrs or ref.attrs[-1] not in names:
+            summary = info.summary
+            # What the function reads: plain reads, and the receivers of its calls
+            # (`self._connection.execute(...)` reads `self._connection` first).
+            reads = [(a.ref, a.line, a.col, a.locks) for a in summary.accesses if a.kind == READ and a.ref.attrs]
+            reads += [(Ref(c.callee.root_kind, c.callee.root, c.callee.attrs[:-1]), c.line, c.col, c.locks)
+                      for c in summary.calls if c.callee is not None and len(c.callee.attrs) > 1]
+            for ref, line, col, locks in reads:
+                if ref.attrs[-1] not in names:
                     continue
-                symbol = self.resolve_ref(info.module, ref, info.summary.class_name)
-                if symbol is not None and symbol.kind == FUNCTION and symbol.name in getters:
-                    call = Call(ref, None, access.line, access.col, locks=access.locks, callee_text=ref.text())
-                    self._add_edge(CallEdge(fid, symbol.name, access.line, call))
+                symbol = self.resolve_ref(info.module, ref, summary.class_name)
+                if symbol is None:
+                    continue
+                getter = symbol.name if symbol.kind == FUNCTION and symbol.name in getters else \
+                    cached.get(symbol.name) if symbol.kind == INSTANCE_ATTR else None
+                if getter is not None and getter != fid:
+                    call = Call(ref, None, line, col, locks=locks, callee_text=ref.text())
+                    self._add_edge(CallEdge(fid, getter, line, call))
 
     def _add_edge(self, edge: CallEdge) -> None:
         self.calls_from.setdefault(edge.caller, []).append(edge)

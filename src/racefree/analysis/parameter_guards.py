@@ -44,14 +44,6 @@ def guarded_modes(index: ProgramIndex, reach: Reachability, fid: str, guards: tu
     return {mode: r for mode, r in modes.items() if mode in allowed}
 
 
-def can_satisfy(call: Call, callee: FunctionSummary, guards: tuple[tuple[str, str], ...]) -> bool:
-    for name, test in guards:
-        kind = _argument_kind(call, callee, name)
-        if type(kind) is str and kind in _RULES_OUT[test]:
-            return False
-    return True
-
-
 def _argument_kind(call: Call, callee: FunctionSummary, name: str) -> str | tuple[str, int | None] | None:
     """The kind of value the call passes for the parameter: what it passes, else the default;
     None when unknown; ("forwarded", position) when it comes from what the calling function was
