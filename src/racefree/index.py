@@ -304,12 +304,32 @@ class ProgramIndex:
             start = 1 if ref.root_kind == "super" else 0
             symbol = self.class_member(class_id, attrs[0], instance=ref.root_kind != "class", start=start)
             attrs = attrs[1:]
+        elif ref.root_kind == "typed" and attrs:
+            class_id = self.captured_class(module, ref)
+            if class_id is None:
+                return None
+            symbol = self.class_member(class_id, attrs[0], instance=True)
+            attrs = attrs[1:]
         else:
             return None
         for attr in attrs:
             if symbol is None:
                 return None
             symbol = self.member(symbol, attr)
+        return symbol
+
+    def captured_class(self, module: ModuleSummary, ref: Ref) -> str | None:
+        """The analysed class a closure's "typed" reference names: the annotation of the enclosing
+        function's parameter, resolved in its module."""
+        symbol = self.annotated_class(module, ref.root.rsplit(":", 1)[-1])
+        return symbol.name if symbol is not None and symbol.kind == CLASS and symbol.name in self.classes else None
+
+    def annotated_class(self, module: ModuleSummary, declared: str) -> Symbol | None:
+        """The class a parameter's annotation (a dotted name) names, analysed or not."""
+        first, *rest = declared.split(".")
+        symbol = self.resolve_global(module, first)
+        for attr in rest:
+            symbol = self.member(symbol, attr) if symbol is not None else None
         return symbol
 
     def member(self, owner: Symbol, attr: str) -> Symbol | None:

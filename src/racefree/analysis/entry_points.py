@@ -375,6 +375,8 @@ def _candidate_names(symbol: Symbol | None) -> list[str]:
 def _decorated(index: ProgramIndex, knowledge: Knowledge, info: FunctionInfo, add) -> None:
     for decorator in info.summary.decorators:
         symbol = index.resolve_ref(info.module, decorator.ref, info.summary.class_name) if decorator.ref else None
+        if symbol is None and decorator.ref is not None and decorator.ref.root_kind == "param":
+            symbol = _through_annotated_parameter(index, info, decorator.ref)
         names = _candidate_names(symbol)
         matched = next((e for e in knowledge.decorators for n in names if name_matches(e.name, n)), None)
         if matched is None:
@@ -384,6 +386,20 @@ def _decorated(index: ProgramIndex, knowledge: Knowledge, info: FunctionInfo, ad
         if matched is not None:
             add(EntryPoint(info.fid, matched.context, matched.framework, matched.why,
                            info.module.path, decorator.line, decorator.first_arg_text))
+
+
+def _through_annotated_parameter(index: ProgramIndex, info: FunctionInfo, ref) -> Symbol | None:
+    """`@app.post(path)` on a handler defined inside `add_endpoint(app: FastAPI, ...)`: the
+    decorator is a method of the class the enclosing function's parameter is annotated with."""
+    qualname = info.summary.qualname
+    if ".<locals>." not in qualname:
+        return None
+    outer = index.functions.get(f"{info.module.module}.{qualname.rsplit('.<locals>.', 1)[0]}")
+    declared = outer.summary.parameter_classes.get(ref.root) if outer is not None else None
+    symbol = index.annotated_class(info.module, declared) if declared else None
+    for attr in ref.attrs:
+        symbol = index.member(symbol, attr) if symbol is not None else None
+    return symbol
 
 
 def _handed_to_call(index: ProgramIndex, knowledge: Knowledge, info: FunctionInfo, call: Call, add,

@@ -11,9 +11,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from racefree.analysis.concurrency import PREEMPTIVE, common_lock, may_run_concurrently
+from racefree.analysis.concurrency import COOPERATIVE, PREEMPTIVE, common_lock, may_run_concurrently
 from racefree.analysis.shared_state import AccessFact, SharedObject, unique_facts
 from racefree.analysis.signalling import joined_before, published_before, scheduled_after, signalled_before
+from racefree.knowledge.entry_points import REQUEST
 from racefree.summarize.model import OP_ITERATE, OP_LOAD, OP_REBIND, OP_SLOT_LOAD, OP_SLOT_STORE
 
 
@@ -48,7 +49,10 @@ def ordered_before(write: AccessFact, read: AccessFact) -> bool:
             or joined_before(write, read))
 
 
-def write_read_races(obj: SharedObject) -> list[WriteReadRace]:
+def write_read_races(obj: SharedObject, across_awaits: bool = False) -> list[WriteReadRace]:
+    """Writes and the reads that can run at the same time on other threads; with across_awaits,
+    also reads by tasks of one event loop that have awaited since they began, or since the write
+    when it is their own, so that another task's write can come first."""
     races = []
     reads = obj.reads()
     for write in obj.writes():
@@ -58,13 +62,26 @@ def write_read_races(obj: SharedObject) -> list[WriteReadRace]:
             read for read in reads
             if reads_slot(read, write)
             and not (read.fid == write.fid and read.access.line == write.access.line)
-            and may_run_concurrently(write, read) == PREEMPTIVE
+            and _interleaves(write, read, across_awaits)
             and not common_lock(write, read)
             and not ordered_before(write, read)
         ]
         if racing:
             races.append(WriteReadRace(write, racing))
     return races
+
+
+def _interleaves(write: AccessFact, read: AccessFact, across_awaits: bool) -> bool:
+    """Threads, always; tasks of one loop only across an await, and only for a value a request
+    handler stores (an async client's own state, moved by its tasks as they go, is no request's)."""
+    how = may_run_concurrently(write, read)
+    if how == PREEMPTIVE:
+        return True
+    if how != COOPERATIVE or not across_awaits or not any(mode.context == REQUEST for mode in write.modes):
+        return False
+    if read.fid == write.fid:
+        return read.access.line > write.access.line and read.access.awaits_before > write.access.awaits_before
+    return read.access.awaits_before > 0
 
 
 @dataclass(slots=True)

@@ -28,6 +28,7 @@ from racefree.index import (
 from racefree.knowledge.entry_points import (
     API,
     BACKGROUND,
+    REQUEST,
     COMPONENT_WHY,
     CONSTRUCTORS,
     REQUEST_CONTEXT_CODE,
@@ -55,6 +56,8 @@ PART_LOCKED = "whose part it guards with that part's own lock, so the part is me
 HANDS_OUT_HANDLERS = ("whose methods wrap request handlers in functions that keep the instance: every request "
                       "through the functions it wraps uses the one object")
 ROLE_SHARED = SHARED_ROLE_WHY.rsplit(",", 1)[-1]  # how a role-shared reason ends
+CAPTURED = "every request it serves uses the one object"
+CAPTURED_BY_HANDLER = "captured by the {framework} `{handler}`, defined inside `{owner}`: " + CAPTURED
 OVERRIDDEN_ACROSS_AWAIT = (
     "swapped for a temporary value while its code awaits: other tasks that share the object meanwhile "
     "see the temporary value"
@@ -194,7 +197,8 @@ def collect_shared_objects(index: ProgramIndex, reach: Reachability, locks: Lock
                 if shared is None:
                     shared = objects[symbol.name] = SharedObject(
                         symbol.name, symbol.kind, _definition(index, symbol), why,
-                        needs_thread_evidence=symbol.kind == EXTERNAL or why.endswith((THREAD_STARTED, LOCKED_STATE, PART_LOCKED)),
+                        needs_thread_evidence=symbol.kind == EXTERNAL or why.endswith(
+                            (THREAD_STARTED, LOCKED_STATE, PART_LOCKED, CAPTURED)),
                         locked_class=why.endswith((LOCKED_STATE, PART_LOCKED)),
                         only_rules=_rules_for_reason(why), typed=symbol.typed,
                     )
@@ -399,6 +403,7 @@ def _classes_shared_by_design(index: ProgramIndex, reach: Reachability, locks: L
             # `auth.login_required(view)` hands back a wrapper that keeps `self`: every request
             # through every view it decorates uses the one extension object.
             classes.setdefault(info.class_id, HANDS_OUT_HANDLERS)
+    _captured_by_handlers(index, reach, classes)
     for class_id, (_, summary) in index.classes.items():
         for method, why in SHARED_BY_CONVENTION:
             if method in summary.methods:
@@ -432,6 +437,37 @@ def _classes_shared_by_design(index: ProgramIndex, reach: Reachability, locks: L
         if role is not None and not _handed_out_per_thread(index, class_id) and class_id not in made_per_call:
             classes.setdefault(class_id, SHARED_ROLE_WHY.format(role=role))
     return classes
+
+
+def _captured_by_handlers(index: ProgramIndex, reach: Reachability, classes: dict[str, str]) -> None:
+    """`add_endpoint(app, agent: Agent)` registering a handler defined inside it, which calls
+    `agent.run(...)`: the one object the function was given serves every request the handler runs
+    for (RacerD's escape through a captured reference), and its class is shared by design, in
+    the methods the handlers run (its other methods, such as those that set it up, count only
+    where a thread or a framework runs them). A handler that only reads a field of it
+    (`Agent(agent.name)`, a copy per request) shares no method's state. Only request handlers:
+    a task or a job defined inside a function is made anew, with what it captures, each time the
+    function runs."""
+    for entry in reach.entries:
+        if entry.context != REQUEST or not entry.multiple or ".<locals>." not in entry.fid:
+            continue
+        info = index.functions.get(entry.fid)
+        if info is None:
+            continue
+        qualname = info.summary.qualname
+        inside = [info, *(f for fid, f in index.functions.items() if fid.startswith(entry.fid + ".<locals>."))]
+        for function in inside:
+            summary = function.summary
+            for ref in (c.callee for c in summary.calls if c.callee is not None):
+                if ref.root_kind != "typed":
+                    continue
+                owner = ref.root.rsplit(":", 1)[0]
+                if not qualname.startswith(owner + ".<locals>."):
+                    continue  # a parameter of a function the handler itself runs: its own per call
+                class_id = index.captured_class(function.module, ref)
+                if class_id is not None:
+                    classes.setdefault(class_id, CAPTURED_BY_HANDLER.format(
+                        framework=entry.framework, handler=qualname.rsplit(".", 1)[-1], owner=owner))
 
 
 def _never_used(index: ProgramIndex, info: FunctionInfo) -> bool:

@@ -12,7 +12,9 @@ handlers: they run on every call of that library, from its callers' threads.
 Web servers, task queues and MCP servers run handlers concurrently. A value one request writes
 into shared state is visible to every other request: when two requests overlap, one of them
 reads the other's value and runs with the wrong parameters, user or limits. Nothing fails
-loudly; the results are quietly wrong.
+loudly; the results are quietly wrong. Async handlers are no exception: tasks on one event loop
+switch at each await, so a value read after the reading task has awaited (since it began, or
+since its own write) may be another request's; a read before any await sees the task's own.
 
 ## Example
 ```python
@@ -67,7 +69,8 @@ def check(obj, evidence):
     # A library function that stores into shared state is a setter by design (`set_level`,
     # `set_debuglevel`) unless something runs it per request or per call: API reach alone is not
     # enough, but a function patched over another library's runs on every call of that library.
-    races = [r for r in write_read_races(obj) if not r.write.on_background_thread and not _set_by_callers(r.write)]
+    races = [r for r in write_read_races(obj, across_awaits=True)
+             if not r.write.on_background_thread and not _set_by_callers(r.write)]
     if not races:
         return _request_data_left_for_the_caller(obj, evidence)
     parties = hand_off(obj, races)

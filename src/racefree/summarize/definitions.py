@@ -15,7 +15,14 @@ from racefree.summarize.model import ClassSummary, Decorator, FunctionSummary, R
 from racefree.summarize.parameter_guards import default_kinds
 from racefree.summarize.presence import presence_of_test
 from racefree.summarize.scopes import function_scope
-from racefree.summarize.syntax import constant_key, dotted_text, says_for_tests, says_not_thread_safe, says_per_thread
+from racefree.summarize.syntax import (
+    constant_key,
+    declared_class,
+    dotted_text,
+    says_for_tests,
+    says_not_thread_safe,
+    says_per_thread,
+)
 
 
 class DefinitionVisits:
@@ -73,6 +80,7 @@ class DefinitionVisits:
         summary.default_kinds = default_kinds(node.args)
         summary.arity = arity(node.args, skip)
         frame.passes_on = passed_on(node, skip)
+        frame.parameter_classes = summary.parameter_classes = annotated_classes(node.args)
         if type(node) is not ast.Lambda:
             summary.documented_for_tests = says_for_tests(ast.get_docstring(node))
         if in_class and params and method_kind == "method":
@@ -165,3 +173,14 @@ def arity(args: ast.arguments, skip: int) -> tuple[int, int, int]:
     taken = -1 if args.vararg is not None else max(0, positional)
     return required, taken, sum(1 for default in args.kw_defaults if default is None)
 
+
+def annotated_classes(args: ast.arguments) -> dict[str, str]:
+    """The parameters whose annotation names one class (`agent: LangGraphAgent`), with its dotted
+    name: what a closure defined inside sees when it uses the parameter."""
+    classes = {}
+    for arg in (*args.posonlyargs, *args.args, *args.kwonlyargs):
+        declared = declared_class(arg.annotation) if arg.annotation is not None else None
+        text = dotted_text(declared) if declared is not None else None
+        if text:
+            classes[arg.arg] = text
+    return classes

@@ -43,7 +43,9 @@ class Ref:
     """Symbolic name of a piece of possibly shared state."""
 
     # "global" (module-level name of this file), "self" (instance), "class", "super", "param" (a
-    # parameter, bound to the arguments at call sites), "local" (a nested function)
+    # parameter, bound to the arguments at call sites), "local" (a nested function), "typed" (a
+    # closure's use of an enclosing function's parameter annotated with a class; the root is
+    # "<that function's qualname>:<the class's dotted name>")
     root_kind: str
     root: str  # the global name, or the qualified class name for "self"/"class"
     attrs: tuple[str, ...] = ()
@@ -96,6 +98,9 @@ class Access:
     # Tests on the function's own parameters that hold where the access runs:
     # `if serializers is None: _serializers[k] = v` -> (("serializers", IS_NONE),)
     guards: tuple[tuple[str, str], ...] = ()
+    # The awaits the function has run before it gets here, on any path: where other tasks on its
+    # loop may have run since the function started.
+    awaits_before: int = 0
 
 
 @dataclass(slots=True)
@@ -198,6 +203,8 @@ class FunctionSummary:
     # The calls (line, column) whose result it keeps to itself in a local, using it only through
     # its attributes (`client = IRCClient(host); client.connect()`): an object made per call.
     kept_local: tuple[tuple[int, int], ...] = ()
+    # Parameters whose annotation names one class (`app: FastAPI`), with its dotted name.
+    parameter_classes: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass(slots=True)

@@ -113,9 +113,27 @@ class References:
                 return "class", alias.root, tuple(attrs)  # `cls = self.__class__` then `cls.cache`
             return alias.root_kind, alias.root, (*alias.attrs, *attrs)
         if self._name_is_local(name):
-            return None
+            captured = self._captured_parameter(name)
+            return ("typed", captured, tuple(attrs)) if captured is not None and attrs else None
         if name in self.module_names or name in self._function_imports or self.summary.star_imports:
             return "global", name, tuple(attrs)
+        return None
+
+    def _captured_parameter(self, name: str) -> str | None:
+        """A closure's use of a parameter of an enclosing function whose annotation names a class
+        (`agent` in a handler defined inside `add_endpoint(app, agent: LangGraphAgent)`), as
+        "<qualname of that function>:<the class's dotted name>"; None for anything else."""
+        if self.frame.scope is None or name in self.frame.scope.local_names:
+            return None  # the function's own local or parameter
+        for frame in reversed(self.frames[:-1]):
+            scope = frame.scope
+            if scope is None or name in scope.declared_global:
+                return None
+            if name in scope.local_names:
+                declared = frame.parameter_classes.get(name)
+                if declared is None or name not in scope.unassigned_parameters:
+                    return None
+                return f"{frame.summary.qualname}:{declared}"
         return None
 
     def _local_function(self, name: str) -> str | None:

@@ -135,6 +135,8 @@ class ModuleSummarizer(References, ImportVisits, DefinitionVisits, StoreVisits, 
         )
         if frame.param_guards:
             access.guards = tuple(frame.param_guards)
+        if frame.awaits_seen:
+            access.awaits_before = frame.awaits_seen
         if frame.present and kind == READ:
             access.behind = tuple(frame.present)
         if not acts_on_check:
