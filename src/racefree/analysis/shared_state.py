@@ -28,9 +28,9 @@ from racefree.index import (
 from racefree.knowledge.entry_points import (
     API,
     BACKGROUND,
-    REQUEST,
     COMPONENT_WHY,
     CONSTRUCTORS,
+    REQUEST,
     REQUEST_CONTEXT_CODE,
     SINGLETON_MARKER,
     SINGLETON_WHY,
@@ -448,26 +448,31 @@ def _captured_by_handlers(index: ProgramIndex, reach: Reachability, classes: dic
     (`Agent(agent.name)`, a copy per request) shares no method's state. Only request handlers:
     a task or a job defined inside a function is made anew, with what it captures, each time the
     function runs."""
-    for entry in reach.entries:
-        if entry.context != REQUEST or not entry.multiple or ".<locals>." not in entry.fid:
+    handlers = {entry.fid: entry for entry in reach.entries
+                if entry.context == REQUEST and entry.multiple and ".<locals>." in entry.fid}
+    if not handlers:
+        return
+    for fid, function in index.functions.items():
+        if ".<locals>." not in fid:
             continue
-        info = index.functions.get(entry.fid)
-        if info is None:
+        typed = [c.callee for c in function.summary.calls if c.callee is not None and c.callee.root_kind == "typed"]
+        if not typed:
             continue
-        qualname = info.summary.qualname
-        inside = [info, *(f for fid, f in index.functions.items() if fid.startswith(entry.fid + ".<locals>."))]
-        for function in inside:
-            summary = function.summary
-            for ref in (c.callee for c in summary.calls if c.callee is not None):
-                if ref.root_kind != "typed":
-                    continue
-                owner = ref.root.rsplit(":", 1)[0]
-                if not qualname.startswith(owner + ".<locals>."):
-                    continue  # a parameter of a function the handler itself runs: its own per call
-                class_id = index.captured_class(function.module, ref)
-                if class_id is not None:
-                    classes.setdefault(class_id, CAPTURED_BY_HANDLER.format(
-                        framework=entry.framework, handler=qualname.rsplit(".", 1)[-1], owner=owner))
+        # The handler the function is, or is defined in (`event_generator` inside the route).
+        parts = fid.split(".<locals>.")
+        entry = next((handlers[h] for h in (".<locals>.".join(parts[:n]) for n in range(len(parts), 1, -1))
+                      if h in handlers), None)
+        if entry is None:
+            continue
+        qualname = index.functions[entry.fid].summary.qualname
+        for ref in typed:
+            owner = ref.root.rsplit(":", 1)[0]
+            if not qualname.startswith(owner + ".<locals>."):
+                continue  # a parameter of a function the handler itself runs: its own per call
+            class_id = index.captured_class(function.module, ref)
+            if class_id is not None:
+                classes.setdefault(class_id, CAPTURED_BY_HANDLER.format(
+                    framework=entry.framework, handler=qualname.rsplit(".", 1)[-1], owner=owner))
 
 
 def _never_used(index: ProgramIndex, info: FunctionInfo) -> bool:
