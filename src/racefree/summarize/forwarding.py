@@ -81,9 +81,13 @@ def _keys_set(node: ast.AST, kwarg: str) -> list[str] | None:
     that may add others (hands it to a call, aliases it, updates it from another mapping)."""
     keys: list[str] = []
     allowed: set[int] = set()  # ids of the Name nodes used in a known way
+    uses: list[int] = []  # ids of every Name node that reads it
     for sub in ast.walk(node):
         kind = type(sub)
-        if kind is ast.Subscript and _names(sub.value, kwarg):
+        if kind is ast.Name:
+            if sub.id == kwarg and type(sub.ctx) is ast.Load:
+                uses.append(id(sub))
+        elif kind is ast.Subscript and _names(sub.value, kwarg):
             if type(sub.ctx) is ast.Store:
                 key = _constant_key(sub.slice)
                 if key is None:
@@ -103,10 +107,7 @@ def _keys_set(node: ast.AST, kwarg: str) -> list[str] | None:
             allowed.add(id(sub.value))  # `**kwargs`: passed on as a copy
         elif kind is ast.Compare and _names(sub.comparators[-1], kwarg) and len(sub.comparators) == 1:
             allowed.add(id(sub.comparators[-1]))  # `"x" in kwargs`
-    for sub in ast.walk(node):
-        if type(sub) is ast.Name and sub.id == kwarg and type(sub.ctx) is ast.Load and id(sub) not in allowed:
-            return None
-    return keys
+    return keys if allowed.issuperset(uses) else None
 
 
 def _names(node: ast.expr, name: str) -> bool:
