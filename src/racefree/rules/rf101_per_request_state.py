@@ -57,7 +57,7 @@ request (thread or task) its own value.
 
 from __future__ import annotations
 
-from racefree.analysis.concurrency import PREEMPTIVE, self_concurrency
+from racefree.analysis.concurrency import PREEMPTIVE, may_run_concurrently, self_concurrency
 from racefree.analysis.pairs import hand_off, is_fixed_slot_write, write_read_races
 from racefree.analysis.shared_state import unique_facts
 from racefree.knowledge.entry_points import PATCHED_FUNCTION
@@ -77,9 +77,12 @@ def check(obj, evidence):
     writes, reads, readers, first = parties.writes, parties.reads, parties.readers, parties.first
     name = short_name(obj)
     per = "per call" if any(r.entry.framework == PATCHED_FUNCTION for r in first.modes.values()) else "per request"
+    # Tasks of one event loop only: the reads come after an await, where other tasks run.
+    after = "" if any(may_run_concurrently(race.write, read) == PREEMPTIVE for race in races for read in race.reads) \
+        else " after an await"
     message = (
         f"`{name}` is shared state written {per} in `{function_name(first)}` "
-        f"({entry_description(first)}) and read back in {', '.join(f'`{r}`' for r in readers[:3])}: "
+        f"({entry_description(first)}) and read back{after} in {', '.join(f'`{r}`' for r in readers[:3])}: "
         f"concurrent {per.split()[1]}s see each other's values"
     )
     return [make_finding(RULE, obj, evidence, message, _why_concurrent(obj, first), writes, reads)]
