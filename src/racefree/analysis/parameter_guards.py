@@ -22,8 +22,6 @@ _RULES_OUT = {IS_NONE: {TRUE, FALSE, SOME}, NOT_NONE: {NONE}, TRUTHY: {NONE, FAL
 # How many functions that pass their arguments on are followed, one above the other.
 _FORWARDING_DEPTH = 4
 
-_UNKNOWN = "unknown"
-
 
 def guarded_modes(index: ProgramIndex, reach: Reachability, fid: str, guards: tuple[tuple[str, str], ...],
                   modes: dict[Mode, Reach]) -> dict[Mode, Reach]:
@@ -55,10 +53,10 @@ def _argument_kind(call: Call, callee: FunctionSummary, name: str) -> str | tupl
             return kind
     forwards = call.forwards
     if forwards is not None:
-        star_at, _, keys_set = forwards
+        keys_set = forwards[2]
         if name in keys_set:
             return None  # the function sets it itself
-        if position is not None and position < call.positional - (1 if star_at != -1 else 0):
+        if position is not None and position < _explicit_positional(call):
             return None  # passed by position, of unknown kind
         return ("forwarded", position)
     if call.spreads or (position is not None and position < call.positional):
@@ -86,7 +84,7 @@ def _modes_passing(index: ProgramIndex, reach: Reachability, wrapper: str, forwa
                 kind = _kind_into_spread(call, name, position, star_at, named_positional, target)
             if type(kind) is tuple:
                 onward.append((name, test, kind[1]))
-            elif kind is not None and kind != _UNKNOWN and kind in _RULES_OUT[test]:
+            elif kind is not None and kind in _RULES_OUT[test]:
                 ruled_out = True
                 break
         if ruled_out:
@@ -101,21 +99,22 @@ def _modes_passing(index: ProgramIndex, reach: Reachability, wrapper: str, forwa
 def _kind_into_spread(call: Call, name: str, position: int | None, star_at: int,
                       named_positional: int, target: FunctionSummary) -> str | tuple[str, int | None] | None:
     """What a call of the wrapper passes on for `name` through its `*args`/`**kwargs`: the
-    target's default when the call passes nothing there."""
-    for arg_position, keyword, kind in call.argument_kinds:
+    target's default when the call passes nothing there; None when unknown."""
+    for _, keyword, kind in call.argument_kinds:
         if keyword == name:
-            return kind if kind is not None else _UNKNOWN
+            return kind
     if call.forwards is not None:
-        inner_star, _, keys_set = call.forwards
-        if name in keys_set:
-            return _UNKNOWN
-        explicit = call.positional - (1 if inner_star != -1 else 0)
-    else:
-        if call.spreads:
-            return _UNKNOWN  # spreads arguments of its own, or keywords of unknown kind
-        explicit = call.positional
-    if star_at != -1 and position is not None and explicit > named_positional + position - star_at:
-        return _UNKNOWN  # a positional argument lands on it through `*args`
+        if name in call.forwards[2]:
+            return None  # the calling function sets it itself
+    elif call.spreads:
+        return None  # spreads arguments of its own
+    if star_at != -1 and position is not None and _explicit_positional(call) > named_positional + position - star_at:
+        return None  # a positional argument lands on it through `*args`
     if call.forwards is not None:
         return ("forwarded", position)
     return target.default_kinds.get(name)
+
+
+def _explicit_positional(call: Call) -> int:
+    """The positional arguments a call writes out, its `*args` of its own function left out."""
+    return call.positional - (1 if call.forwards is not None and call.forwards[0] != -1 else 0)

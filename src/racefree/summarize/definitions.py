@@ -80,7 +80,7 @@ class DefinitionVisits:
         summary.default_kinds = default_kinds(node.args)
         summary.arity = arity(node.args, skip)
         frame.passes_on = passed_on(node, skip)
-        frame.parameter_classes = summary.parameter_classes = annotated_classes(node.args)
+        summary.parameter_classes = annotated_classes(node.args)
         if type(node) is not ast.Lambda:
             summary.documented_for_tests = says_for_tests(ast.get_docstring(node))
         if in_class and params and method_kind == "method":

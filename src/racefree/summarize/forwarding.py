@@ -19,6 +19,8 @@ from __future__ import annotations
 import ast
 from dataclasses import dataclass
 
+from racefree.summarize.syntax import constant_key
+
 # Methods of a dict that read it or take keys out: they put nothing into it.
 _READING_OR_REMOVING = frozenset({"get", "pop", "copy", "items", "keys", "values", "__contains__", "__getitem__"})
 
@@ -73,7 +75,7 @@ def forward_of(call: ast.Call, own: PassedOn | None, unassigned: set[str]) -> tu
 
 
 def _is_name(node: ast.expr, name: str | None, unassigned: set[str]) -> bool:
-    return name is not None and type(node) is ast.Name and node.id == name and name in unassigned
+    return name is not None and name in unassigned and _names(node, name)
 
 
 def _keys_set(node: ast.AST, kwarg: str) -> list[str] | None:
@@ -89,15 +91,15 @@ def _keys_set(node: ast.AST, kwarg: str) -> list[str] | None:
                 uses.append(id(sub))
         elif kind is ast.Subscript and _names(sub.value, kwarg):
             if type(sub.ctx) is ast.Store:
-                key = _constant_key(sub.slice)
+                key = constant_key(sub.slice)
                 if key is None:
                     return None
                 keys.append(key)
             allowed.add(id(sub.value))
         elif kind is ast.Call and type(sub.func) is ast.Attribute and _names(sub.func.value, kwarg):
             method = sub.func.attr
-            if method == "setdefault" and sub.args and _constant_key(sub.args[0]) is not None:
-                keys.append(_constant_key(sub.args[0]))
+            if method == "setdefault" and sub.args and constant_key(sub.args[0]) is not None:
+                keys.append(constant_key(sub.args[0]))
             elif method == "update" and not sub.args and all(k.arg is not None for k in sub.keywords):
                 keys += [k.arg for k in sub.keywords]
             elif method not in _READING_OR_REMOVING:
@@ -112,7 +114,3 @@ def _keys_set(node: ast.AST, kwarg: str) -> list[str] | None:
 
 def _names(node: ast.expr, name: str) -> bool:
     return type(node) is ast.Name and node.id == name
-
-
-def _constant_key(node: ast.expr) -> str | None:
-    return node.value if type(node) is ast.Constant and type(node.value) is str else None

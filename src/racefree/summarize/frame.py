@@ -16,7 +16,7 @@ class Frame:
         "awaits", "loop_depth", "taint", "nested", "aliases", "in_test", "enclosing_checks", "saved",
         "check_free_writes", "awaits_seen", "awaits_handing_self", "saved_at", "sources", "store_reads",
         "lock_elements", "returns_value", "param_guards", "present", "value_kinds", "guard_checks", "caught",
-        "thread_ids", "owner_tests", "passes_on", "loop_keys", "taken_under", "parameter_classes",
+        "thread_ids", "owner_tests", "passes_on", "loop_keys", "taken_under",
     )
 
     def __init__(self, summary: FunctionSummary, scope: FunctionScope | None, class_name: str | None):
@@ -63,4 +63,3 @@ class Frame:
         self.passes_on = None  # its own *args/**kwargs, for calls that forward them (see forwarding)
         self.loop_keys: dict[str, Ref] = {}  # loop variable -> the container whose keys it walks
         self.taken_under: dict[str, tuple[Ref, ...]] = {}  # alias -> the locks held when it was bound
-        self.parameter_classes: dict[str, str] = {}  # parameter -> the class its annotation names

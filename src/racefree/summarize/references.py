@@ -130,7 +130,7 @@ class References:
             if scope is None or name in scope.declared_global:
                 return None
             if name in scope.local_names:
-                declared = frame.parameter_classes.get(name)
+                declared = frame.summary.parameter_classes.get(name)
                 if declared is None or name not in scope.unassigned_parameters:
                     return None
                 return f"{frame.summary.qualname}:{declared}"
