@@ -137,7 +137,8 @@ class SingletonUse:
         """A module-level name bound to an instance (`revoked_tasks = state.revoked`) is another
         name of it, whose uses are followed as the instance's own, not a place it escapes to.
         A parameter's default that names one (`formatter=default_formatter`) hands it to every
-        call that takes the default: it escapes there."""
+        call that takes the default: it escapes there, unless the function never reads that
+        parameter."""
         index = self.index
         for module in index.modules.values():
             for binding in module.bindings.values():

@@ -47,8 +47,7 @@ class DefinitionVisits:
         decorators = self._decorators(node)
         for default in (*node.args.defaults, *(d for d in node.args.kw_defaults if d is not None)):
             self._expr(default)
-            if type(default) is ast.Name:
-                self.summary.named_in_defaults.add(default.id)
+        self.summary.named_in_defaults.update(_defaults_read(node))
         self._function_body(node, node.name, decorators)
 
     def _function_body(self, node, name: str, decorators: list[Decorator]) -> str:
@@ -184,3 +183,19 @@ def annotated_classes(args: ast.arguments) -> dict[str, str]:
         if text:
             classes[arg.arg] = text
     return classes
+
+
+def _defaults_read(node: ast.FunctionDef | ast.AsyncFunctionDef) -> set[str]:
+    """The module-level names given as defaults of parameters the function reads
+    (`def make(..., revoked=revoked)`): those reach every call that takes the default. A default
+    the body never reads (kept for speed or for the signature) hands the object to nobody."""
+    args = node.args
+    positional = [*args.posonlyargs, *args.args]
+    pairs = list(zip(positional[len(positional) - len(args.defaults):], args.defaults))
+    pairs += [(arg, d) for arg, d in zip(args.kwonlyargs, args.kw_defaults) if d is not None]
+    named = {arg.arg: default.id for arg, default in pairs if type(default) is ast.Name}
+    if not named:
+        return set()
+    read = {n.id for statement in node.body for n in ast.walk(statement) if type(n) is ast.Name and n.id in named}
+    return {named[parameter] for parameter in read}
+
