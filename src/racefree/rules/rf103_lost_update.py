@@ -75,7 +75,7 @@ def check(obj, evidence):
     writes = [
         w for w in obj.writes()
         if w.access.read_modify_write and unlocked(w)
-        and (self_concurrency(w) == PREEMPTIVE or w.access.await_between)
+        and _runs_beside_itself(w)
     ]
     if not writes:
         return []
@@ -97,6 +97,13 @@ def check(obj, evidence):
         reason = (f"{obj.why_shared}; {entry_description(first)} runs as several tasks at once, which "
                   f"interleave at the awaits between the read and the write")
     return [make_finding(RULE, obj, evidence, message, reason, writes, [])]
+
+
+def _runs_beside_itself(write) -> bool:
+    """Another run of the update can come between its read and its write: on another thread, or
+    in another task at an await between them (not when one task at a time runs it)."""
+    how = self_concurrency(write)
+    return how == PREEMPTIVE or (how is not None and write.access.await_between)
 
 
 RULE = Rule(

@@ -65,11 +65,14 @@ task stores names that task; a check and act in a teardown (`close()`, or the pr
 library calls that set up reach: the methods starting an object up (`await client.start()`,
 `async with client:`, `initialize()`, a task `start()` spawns), which a program also runs once
 per object, and a module's setters (`set_*`). A client that connects lazily, from its queries,
-is reported.
+is reported. Nor is a check and act that only one task runs at a time: a task made only while
+none is kept (`if self._init_task is None: self._init_task = asyncio.create_task(self._init())`)
+cannot pass its own test twice.
 """
 
 from __future__ import annotations
 
+from racefree.analysis.concurrency import self_concurrency
 from racefree.rules.base import Rule, entry_description, function_name, make_finding, short_name, check_and_act_unguarded, checks_of
 
 
@@ -77,7 +80,7 @@ def check(obj, evidence):
     writes = [
         w for w in obj.writes()
         if w.access.checked_at is not None and w.access.await_between and not w.access.checked_by_owner
-        and check_and_act_unguarded(obj, w) and w.concurrent
+        and check_and_act_unguarded(obj, w) and self_concurrency(w) is not None
     ]
     if not writes:
         return []
