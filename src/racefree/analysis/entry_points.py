@@ -131,6 +131,8 @@ def _public_api(index: ProgramIndex, knowledge: Knowledge):
             continue  # `log.screen = False`, `pool.limit = 10`: configuring the object
         if _documented_for_tests(index, info):
             continue  # test-support API: tests call it, not a program's threads
+        if _documented_for_one_thread(index, info):
+            continue  # its users are told not to call it from several threads
         if _start_up_hook(index, info) or _test_support_only(index, info) or _set_up_only(index, info) \
                 or _called_under_a_lock_only(index, info, lock_names):
             continue
@@ -233,14 +235,51 @@ def _called_under_a_lock_only(index: ProgramIndex, info: FunctionInfo, lock_name
     """A public method that its package calls only while holding a lock (redis's
     `ConnectionPool.make_connection`, called from `get_connection` under the pool's lock): a step
     of the locked operation, reached through it with the lock held, not an operation of its own."""
+    return _runs_under_a_lock(index, info, lock_names, set(), through_helpers=not _overrides(index, info))
+
+
+def _runs_under_a_lock(index: ProgramIndex, info: FunctionInfo, lock_names: LockModel, seen: set[str],
+                       through_helpers: bool = True) -> bool:
+    """Every call of the function in the package holds a lock: one taken around the call, or, in
+    a private helper, one that every call of the helper holds (agno's `execute_cell` takes the
+    session's lock and calls `_clear_busy`, which calls `ensure_started`). Not through helpers
+    for a method of an interface its base defines (Django's `LocMemCache.clear()`, which `_cull`
+    calls under the cache's lock, and users through `cache.clear()` without it)."""
+    seen.add(info.fid)
     callers = _package_callers(index, info)
-    return bool(callers) and all(lock_names.lexical(edge.caller, edge.call.locks) for edge in callers)
+    return bool(callers) and all(
+        lock_names.lexical(edge.caller, edge.call.locks)
+        or (through_helpers and _private_helper_under_a_lock(index, edge.caller, lock_names, seen))
+        for edge in callers)
+
+
+def _overrides(index: ProgramIndex, info: FunctionInfo) -> bool:
+    """The method overrides one that an analysed base class defines."""
+    class_id = info.class_id
+    return class_id is not None and any(
+        f"{base}.{info.summary.name}" in index.functions for base in index.mro(class_id)[1:])
+
+
+def _private_helper_under_a_lock(index: ProgramIndex, fid: str, lock_names: LockModel, seen: set[str]) -> bool:
+    caller = index.functions[fid]
+    name = caller.summary.name
+    if fid in seen or not name.startswith("_") or name.startswith("__") or "<" in caller.summary.qualname:
+        return False
+    return _runs_under_a_lock(index, caller, lock_names, seen)
 
 
 def _package_callers(index: ProgramIndex, info: FunctionInfo) -> list:
-    """The calls of the function in the package, its tests aside (they call everything)."""
-    return [edge for edge in index.calls_to.get(info.fid, ())
-            if not is_test_module(index.functions[edge.caller].module.module)]
+    """The calls of the function in the package, its tests aside (they call everything). A
+    method that overrides one of a base is also run by the base's calls on `self`
+    (`await self.connect()` in the base's `connect_to_new_endpoint` runs the subclass's
+    `connect`)."""
+    edges = list(index.calls_to.get(info.fid, ()))
+    class_id = info.class_id
+    if class_id is not None:
+        for base in index.mro(class_id)[1:]:
+            edges += [edge for edge in index.calls_to.get(f"{base}.{info.summary.name}", ())
+                      if edge.call.callee is not None and edge.call.callee.root_kind == "self"]
+    return [edge for edge in edges if not is_test_module(index.functions[edge.caller].module.module)]
 
 
 def _sets_up(index: ProgramIndex, fid: str) -> bool:
@@ -259,6 +298,17 @@ def _reexported(index: ProgramIndex, info: FunctionInfo) -> bool:
         return False
     return any(module.is_package and any(i.target == info.fid for i in module.imports.values())
                for module in index.modules.values())
+
+
+def _documented_for_one_thread(index: ProgramIndex, info: FunctionInfo) -> bool:
+    """The method says in its docstring that it is not thread-safe (streamlit's runtime:
+    "Threading: UNSAFE. Must be called on the eventloop thread."; portalocker's `acquire`: "a
+    single instance is not thread-safe either"): a program that follows the documentation calls
+    it from one thread. What the package itself runs on threads of its own, or from API that is
+    thread-safe, still reaches it. (A class documented as not thread-safe keeps its methods as
+    API: kafka-python's `KafkaClient` says so, and its producer drives one client from the
+    caller's thread and its sender thread.)"""
+    return info.summary.documented_not_thread_safe
 
 
 def _documented_for_tests(index: ProgramIndex, info: FunctionInfo) -> bool:

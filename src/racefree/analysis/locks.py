@@ -6,7 +6,7 @@ from __future__ import annotations
 from racefree.index import FUNCTION, INSTANCE_ATTR, ProgramIndex
 from racefree.knowledge.merged import BUILT_IN, Knowledge
 from racefree.knowledge.sync import named_like_a_lock
-from racefree.summarize.model import CALL, Ref
+from racefree.summarize.model import CALL, CLAIMED, Ref
 
 
 _NO_LOCKS: frozenset[str] = frozenset()
@@ -23,6 +23,7 @@ class LockModel:
         # Locks that are attributes of ordinary instances (`self._lock`): each instance has its
         # own, so they order nothing for state that all instances share.
         self.per_instance: set[str] = set()
+        self._claiming_calls: dict[str, list[tuple[int, str]]] = {}
         if entry_functions is not None:
             self._propagate(entry_functions)
 
@@ -40,6 +41,10 @@ class LockModel:
                 self._ids[key] = receiver
                 return receiver
         info = self.index.functions[fid]
+        if ref.attrs and ref.attrs[-1] == CLAIMED:
+            lock = self._claim_id(info, _flag_of(ref))
+            self._ids[key] = lock
+            return lock
         if ref.attrs and ref.attrs[-1] == CALL:
             held = self._held_by_context_manager(fid, Ref(ref.root_kind, ref.root, ref.attrs[:-1]))
             if held is not None:
@@ -58,6 +63,16 @@ class LockModel:
             lock = f"{info.module.module}:{ref.text()}"
         self._ids[key] = lock
         return lock
+
+    def _claim_id(self, info, flag: Ref) -> str:
+        """The lock a claimed flag stands for: one per flag, and per instance for an attribute of
+        an ordinary instance (each object's runs are claimed on its own flag)."""
+        symbol = self.index.resolve_ref(info.module, flag, info.summary.class_name)
+        if symbol is None:
+            return f"{info.module.module}:{flag.text()}{CLAIMED}"
+        if symbol.kind == INSTANCE_ATTR and not self._has_singleton(symbol.owner_class):
+            self.per_instance.add(symbol.name + CLAIMED)
+        return symbol.name + CLAIMED
 
     def _held_by_context_manager(self, fid: str, callee: Ref) -> str | None:
         """`with self._locked():` where `_locked` is a generator that yields inside `with
@@ -81,13 +96,30 @@ class LockModel:
             self.index.singletons.get(c) for c in self.index.subclasses_and_self(class_id)
         )
 
-    def lexical(self, fid: str, refs: tuple[Ref, ...]) -> frozenset[str]:
+    def lexical(self, fid: str, refs: tuple[Ref, ...], line: int | None = None) -> frozenset[str]:
+        """The locks taken around a point of fid, and (given its line) the claims that methods
+        it called on its own object before that line left it holding."""
+        claimed = self._claims_from_calls(fid, line) if line is not None else _NO_LOCKS
         if not refs:
-            return _NO_LOCKS
-        return frozenset(filter(None, (self.lock_id(fid, r) for r in refs)))
+            return claimed
+        return frozenset(filter(None, (self.lock_id(fid, r) for r in refs))) | claimed
 
-    def held(self, fid: str, refs: tuple[Ref, ...]) -> frozenset[str]:
-        return self.lexical(fid, refs) | self.held_on_entry.get(fid, frozenset())
+    def held(self, fid: str, refs: tuple[Ref, ...], line: int | None = None) -> frozenset[str]:
+        return self.lexical(fid, refs, line) | self.held_on_entry.get(fid, frozenset())
+
+    def _claims_from_calls(self, fid: str, line: int) -> frozenset[str]:
+        """`self._reset_run_tracking()`, a method that claims a flag and leaves it claimed: the
+        code after the call, to the end of the function, holds the claim."""
+        calls = self._claiming_calls.get(fid)
+        if calls is None:
+            calls = self._claiming_calls[fid] = [
+                (edge.call.line, self._claim_id(self.index.functions[edge.callee], _flag_of(claim)))
+                for edge in self.index.calls_from.get(fid, ())
+                if _on_self(edge.call.callee)
+                for claim in self.index.functions[edge.callee].summary.claims]
+        if not calls:
+            return _NO_LOCKS
+        return frozenset(lock for at, lock in calls if at < line)
 
     def _propagate(self, entry_functions: set[str]) -> None:
         """The locks held on every path into each function: first over the paths from the entry
@@ -116,9 +148,18 @@ class LockModel:
                 callee = edge.callee
                 if callee in entry_functions or callee in fixed:
                     continue
-                offered = mine | self.lexical(fid, edge.call.locks)
+                offered = mine | self.lexical(fid, edge.call.locks, edge.call.line)
                 current = held.get(callee)
                 updated = offered if current is None else current & offered
                 if updated != current:
                     held[callee] = updated
                     work.append(callee)
+
+
+def _on_self(callee: Ref | None) -> bool:
+    return callee is not None and callee.root_kind == "self" and len(callee.attrs) == 1
+
+
+def _flag_of(claim: Ref) -> Ref:
+    """The flag a claim's reference names (without CLAIMED)."""
+    return Ref(claim.root_kind, claim.root, claim.attrs[:-1])

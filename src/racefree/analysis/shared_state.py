@@ -46,7 +46,7 @@ from racefree.knowledge.entry_points import (
 from racefree.knowledge.merged import BUILT_IN, Knowledge
 from racefree.knowledge.requests import PER_REQUEST_GLOBALS
 from racefree.knowledge.sync import PER_THREAD_STORAGE
-from racefree.summarize.model import OP_ITERATE, OP_MUTATE, OP_REBIND, OP_SLOT_STORE, Access, Ref
+from racefree.summarize.model import CLAIMED, OP_ITERATE, OP_MUTATE, OP_REBIND, OP_SLOT_STORE, Access, Ref
 from racefree.summarize.visitor import TOPLEVEL
 
 THREAD_STARTED = "whose methods also run on a thread it starts"
@@ -202,7 +202,7 @@ def collect_shared_objects(index: ProgramIndex, reach: Reachability, locks: Lock
                         locked_class=why.endswith((LOCKED_STATE, PART_LOCKED)),
                         only_rules=_rules_for_reason(why), typed=symbol.typed,
                     )
-                held = locks.held(fid, access.locks)
+                held = locks.held(fid, access.locks, access.line)
                 if symbol.kind != INSTANCE_ATTR:
                     held = held - locks.per_instance  # one instance's lock cannot guard what all share
                 access_modes = built_modes if access.ref.root_kind == "self" else modes
@@ -235,9 +235,10 @@ def collect_shared_objects(index: ProgramIndex, reach: Reachability, locks: Lock
         overriding = {fact.fid for fact in shared.facts if fact.access.restores}
         for fact in shared.facts:
             fact.in_override = fact.fid in overriding
-        if shared.locked_class and any(f.locks for f in shared.facts):
+        if shared.locked_class and any(not lock.endswith(CLAIMED) for f in shared.facts for lock in f.locks):
             # Inconsistent locking: the class locks this very attribute somewhere, so its
             # authors meant it to be shared; the unguarded accesses are the finding (RacerD).
+            # (A claimed run is not such a lock: code that runs once per object claims too.)
             shared.needs_thread_evidence = False
         if shared.needs_thread_evidence:
             # A function that sets the state and puts the old value back scopes a process-wide

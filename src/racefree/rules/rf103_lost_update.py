@@ -54,6 +54,11 @@ def create_job():
 ```
 or `itertools.count()`, whose `next()` is atomic. For a cache or a Redis client, use its atomic
 increment (`cache.incr(key)`, `await redis.incrbyfloat(key, cost)`) instead of get and set.
+
+Not reported: an update after the code claimed a flag under a lock (`with self._lock: if
+self._running: raise RuntimeError("already running"); self._running = True`, cleared in a
+`finally`), or called a method that makes such a claim first: one caller at a time gets past the
+claim, so the code after it runs as if under a lock of its own.
 """
 
 from __future__ import annotations

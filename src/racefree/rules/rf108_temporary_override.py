@@ -64,7 +64,9 @@ Pass the value to the call that needs it; where it must travel further, keep it 
 
 Not reported: an override that only library calls that set up reach (a module's setters,
 `set_*`, and the methods starting an object up, `start()` and `initialize()`): a program runs
-them while it configures, before its threads and tasks use what they set.
+them while it configures, before its threads and tasks use what they set. Nor is an override
+made after claiming a flag under a lock (`if self._active is not None: raise ...; self._active =
+turn`), which refuses a second caller until the flag is cleared after the restore.
 """
 
 from __future__ import annotations

@@ -9,7 +9,7 @@ from __future__ import annotations
 import ast
 
 from racefree.knowledge.sync import named_like_a_lock
-from racefree.summarize.model import OP_LOAD, OP_MUTATE, OP_REBIND, OP_SLOT_STORE, READ, WRITE, Ref
+from racefree.summarize.model import CLAIMED, OP_LOAD, OP_MUTATE, OP_REBIND, OP_SLOT_STORE, READ, WRITE, Ref
 from racefree.summarize.presence import presence_of_test
 from racefree.summarize.syntax import (
     always_leaves,
@@ -307,6 +307,63 @@ class ControlFlowVisits:
         self._block(node.body)
         if pushed:
             del frame.locks[-pushed:]
+            frame.new_claim = self._claimed_flag(node.body)
+
+    def _claimed_flag(self, body: list[ast.stmt]) -> tuple[Ref, bool] | None:
+        """The flag a locked block claims: it leaves when the flag is set (`if self._running:
+        raise RuntimeError("already running")`) and sets it before the lock is released
+        (`self._running = True`). The code after the block runs only in the one caller that
+        claimed it, until the flag is cleared (in a `finally`), so it is ordered with the other
+        runs of that code as if it held a lock of the flag's own: a claim, named by the flag's
+        reference with CLAIMED appended. With it, whether the block refuses the other callers by
+        raising (see flag_claims)."""
+        for claim, tests, refuses in self.flag_claims(body, across_awaits=True).values():
+            self.claim_its_tests(claim, tests)
+            return claim, refuses
+        return None
+
+    def claim_its_tests(self, claim: Ref, tests: list[ast.expr]) -> None:
+        """The reads in the tests that led to a claim count as made under it: a caller that
+        reads there while another holds the claim finds the flag set and leaves, so a check made
+        there and an act made under the claim are one step."""
+        spans = [(test.lineno, getattr(test, "end_lineno", test.lineno) or test.lineno) for test in tests]
+        first = min(start for start, _ in spans)
+        for access in reversed(self.frame.summary.accesses):
+            if access.line < first:
+                break
+            if access.kind == READ and claim not in access.locks \
+                    and any(start <= access.line <= end for start, end in spans):
+                access.locks = (*access.locks, claim)
+
+    def flag_claims(self, body: list[ast.stmt], across_awaits: bool) -> dict[int, tuple[Ref, list[ast.expr], bool]]:
+        """The statements of a block that claim a flag the block tested and left on (see
+        _claimed_flag), by index, with the tests that led to each and whether every one of them
+        leaves by raising: a method that refuses that way also claims for its caller, who goes on
+        after it returns (joblib's `_reset_run_tracking`), where a `return` (a span's `end()`
+        ending it only once) claims nothing past it. On one event loop no lock is needed, only
+        no await between the test and the store (`if self._connecting: raise ...;
+        self._connecting = True`)."""
+        tested: set[Ref] = set()
+        tests: list[ast.expr] = []
+        refuses = True
+        claims: dict[int, tuple[Ref, list[ast.expr], bool]] = {}
+        for index, stmt in enumerate(body):
+            if tested and not across_awaits and _awaits(stmt):
+                tested.clear()  # another task may have claimed the flag meanwhile
+                tests.clear()
+                refuses = True
+            if type(stmt) is ast.If and always_leaves(stmt.body) and not stmt.orelse:
+                tested.update(ref for ref in map(self.ref_of, ast.walk(stmt.test)) if ref is not None)
+                tests.append(stmt.test)
+                refuses = refuses and type(stmt.body[-1]) is ast.Raise
+            elif type(stmt) in (ast.Assign, ast.AnnAssign) and tested and stmt.value is not None \
+                    and not (type(stmt.value) is ast.Constant and not stmt.value.value):
+                targets = stmt.targets if type(stmt) is ast.Assign else [stmt.target]
+                for target in targets:
+                    ref = self.ref_of(target)
+                    if ref is not None and ref in tested:
+                        claims[index] = (Ref(ref.root_kind, ref.root, (*ref.attrs, CLAIMED)), list(tests), refuses)
+        return claims
 
     def _lock_ref(self, node: ast.expr) -> Ref | None:
         """The lock an expression names: shared state (`self._lock`), or one of the per-key locks
@@ -316,6 +373,10 @@ class ControlFlowVisits:
         ref = self.ref_of(node)
         if ref is not None:
             return ref
+        if type(node) is ast.Call and type(node.func) is ast.Name and node.func.id == "getattr" \
+                and len(node.args) >= 2 and type(node.args[1]) is ast.Constant and type(node.args[1].value) is str:
+            # `with getattr(self, "_lock", nullcontext()):`, a lock the object may not have
+            return self.ref_of(ast.Attribute(value=node.args[0], attr=node.args[1].value, ctx=ast.Load()))
         if type(node) is ast.Name:
             return self.frame.lock_elements.get(node.id)
         if type(node) is ast.Subscript:
@@ -355,6 +416,14 @@ class ControlFlowVisits:
 
     def _expr_stmt(self, node: ast.Expr) -> None:
         value = node.value
+        # `await self._lock.acquire()`: an asyncio lock taken by hand, as a thread's is.
+        awaited = type(value) is ast.Await and type(value.value) is ast.Call
+        if awaited and type(value.value.func) is ast.Attribute and value.value.func.attr == "acquire":
+            lock = self._lock_ref(value.value.func.value)
+            if lock is not None:
+                self._expr(value)  # the await itself: other tasks run while it waits
+                self.frame.locks.append(lock)
+                return
         if type(value) is ast.Call and type(value.func) is ast.Attribute:
             method = value.func.attr
             if method in ("acquire", "release"):
@@ -389,3 +458,15 @@ def _key_of_iteration(target: ast.expr, iterated: ast.expr) -> tuple[str, ast.ex
     if method == "items" and type(target) is ast.Tuple and len(target.elts) == 2 and type(target.elts[0]) is ast.Name:
         return target.elts[0].id, container
     return None
+
+
+def _awaits(stmt: ast.stmt) -> bool:
+    """The statement can let another task run: it awaits, outside any function it defines."""
+    work: list[ast.AST] = [stmt]
+    while work:
+        node = work.pop()
+        if type(node) in (ast.Await, ast.AsyncWith, ast.AsyncFor):
+            return True
+        if type(node) not in (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef) or node is stmt:
+            work.extend(ast.iter_child_nodes(node))
+    return False

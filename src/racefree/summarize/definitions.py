@@ -81,7 +81,9 @@ class DefinitionVisits:
         frame.passes_on = passed_on(node, skip)
         summary.parameter_classes = annotated_classes(node.args)
         if type(node) is not ast.Lambda:
-            summary.documented_for_tests = says_for_tests(ast.get_docstring(node))
+            docstring = ast.get_docstring(node)
+            summary.documented_for_tests = says_for_tests(docstring)
+            summary.documented_not_thread_safe = says_not_thread_safe(docstring)
         if in_class and params and method_kind == "method":
             frame.self_name = params[0]
         elif in_class and params and method_kind == "classmethod":
@@ -93,7 +95,9 @@ class DefinitionVisits:
         if type(node) is ast.Lambda:
             self._expr(node.body)
         else:
+            frame.top_body = node.body
             self._block(node.body)
+            summary.claims = tuple(claim for claim in frame.top_claims if not _released(node.body, claim))
             if frame.returns_value:
                 summary.serves_forever = False  # a loop that drains into a result is no main loop
             summary.ensures, summary.calls_on_self_first = self._readiness_checks(node.body, frame.self_name)
@@ -199,3 +203,15 @@ def _defaults_read(node: ast.FunctionDef | ast.AsyncFunctionDef) -> set[str]:
     read = {n.id for statement in node.body for n in ast.walk(statement) if type(n) is ast.Name and n.id in named}
     return {named[parameter] for parameter in read}
 
+
+def _released(body: list[ast.stmt], claim: Ref) -> bool:
+    """The function clears the flag it claimed (`finally: self._running = False`): the claim ends
+    in it. One that does not (joblib's `_reset_run_tracking`) hands the claim to its caller."""
+    flag = claim.attrs[-2] if len(claim.attrs) >= 2 else claim.root
+    for statement in body:
+        for node in ast.walk(statement):
+            if type(node) is ast.Assign and type(node.value) is ast.Constant and not node.value.value \
+                    and any(type(t) is ast.Attribute and t.attr == flag or type(t) is ast.Name and t.id == flag
+                            for t in node.targets):
+                return True
+    return False

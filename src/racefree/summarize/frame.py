@@ -16,7 +16,8 @@ class Frame:
         "awaits", "loop_depth", "taint", "nested", "aliases", "in_test", "enclosing_checks", "saved",
         "check_free_writes", "awaits_seen", "awaits_handing_self", "saved_at", "sources", "store_reads",
         "lock_elements", "returns_value", "param_guards", "present", "value_kinds", "guard_checks", "caught",
-        "thread_ids", "owner_tests", "passes_on", "loop_keys", "taken_under",
+        "thread_ids", "owner_tests", "passes_on", "loop_keys", "taken_under", "new_claim",
+        "top_body", "top_claims",
     )
 
     def __init__(self, summary: FunctionSummary, scope: FunctionScope | None, class_name: str | None):
@@ -63,3 +64,8 @@ class Frame:
         self.passes_on = None  # its own *args/**kwargs, for calls that forward them (see forwarding)
         self.loop_keys: dict[str, Ref] = {}  # loop variable -> the container whose keys it walks
         self.taken_under: dict[str, tuple[Ref, ...]] = {}  # alias -> the locks held when it was bound
+        # A flag the statement just visited claimed under a lock (see control_flow.claimed_flag):
+        # the rest of its block runs as the one holder of the claim.
+        self.new_claim: tuple[Ref, bool] | None = None  # the flag, and whether it refuses by raising
+        self.top_body: list | None = None  # the function's own body (its outermost block)
+        self.top_claims: list[Ref] = []  # claims made in that block, held to the function's end

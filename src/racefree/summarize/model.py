@@ -13,6 +13,9 @@ from dataclasses import dataclass, field
 
 # In a reference's attributes, a call: `get_client().query` is ("get_client", ("()", "query")).
 CALL = "()"
+# In a lock's reference, a flag claimed under a lock (`if self._running: raise ...;
+# self._running = True`): the code after the claim runs in one caller at a time, as under a lock.
+CLAIMED = "<claimed>"
 
 # The kind of a value where the syntax shows it (parameter_guards.py) ...
 NONE = "none"
@@ -193,6 +196,9 @@ class FunctionSummary:
     # arguments it takes, or -1 under *args, keyword-only arguments it requires).
     arity: tuple[int, int, int] = (0, -1, 0)
     documented_for_tests: bool = False  # its docstring's summary says it is there for tests
+    # Its docstring says it is not thread-safe ("Threading: UNSAFE. Must be called on the
+    # eventloop thread."): its callers are told to call it from one thread.
+    documented_not_thread_safe: bool = False
     # Lines where it waits for a thread to end (`committer.join()`, `self._thread.join(timeout=5)`).
     thread_joins: tuple[int, ...] = ()
     # Shared objects it proves set before it returns, by raising otherwise (`def check_apps_ready(self):
@@ -200,6 +206,9 @@ class FunctionSummary:
     # object as statements of its body before anything else can branch: (line, method name).
     ensures: tuple[Ref, ...] = ()
     calls_on_self_first: tuple[tuple[int, str], ...] = ()
+    # Flags it claims under a lock and leaves claimed (see control_flow._claimed_flag): its
+    # caller holds the claim after the call, as joblib's `__call__` after `_reset_run_tracking()`.
+    claims: tuple[Ref, ...] = ()
     # The calls (line, column) whose result it keeps to itself in a local, using it only through
     # its attributes (`client = IRCClient(host); client.connect()`): an object made per call.
     kept_local: tuple[tuple[int, int], ...] = ()

@@ -170,12 +170,30 @@ class ModuleSummarizer(References, ImportVisits, DefinitionVisits, StoreVisits, 
     def _block(self, body: list[ast.stmt]) -> None:
         guards, present = self.frame.param_guards, self.frame.present
         held, held_present = len(guards), len(present)
-        for stmt in body:
+        claims = []
+        frame = self.frame
+        on_a_loop = frame.summary.is_async and frame.scope is not None
+        claimed_on_the_loop = self.flag_claims(body, across_awaits=False) if on_a_loop else {}
+        for index, stmt in enumerate(body):
             handler = self._stmt.get(type(stmt))
             if handler is not None:
                 handler(stmt)
             else:
                 self._generic(stmt)
+            made, self.frame.new_claim = self.frame.new_claim, None
+            if index in claimed_on_the_loop:
+                claim, tests, refuses = claimed_on_the_loop[index]
+                self.claim_its_tests(claim, tests)
+                made = claim, refuses
+            if made is not None and made[0] not in self.frame.locks:
+                claim, refuses = made
+                self.frame.locks.append(claim)  # held, like a lock, to the end of this block
+                claims.append(claim)
+                if refuses and body is self.frame.top_body:
+                    self.frame.top_claims.append(claim)
+        for claim in claims:
+            if claim in self.frame.locks:
+                self.frame.locks.remove(claim)
         del guards[held:]  # tests a guard clause made hold only to the end of its block
         del present[held_present:]
 
