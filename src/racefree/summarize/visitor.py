@@ -168,34 +168,42 @@ class ModuleSummarizer(References, ImportVisits, DefinitionVisits, StoreVisits, 
 
     # --------------------------------------------------------- statements
     def _block(self, body: list[ast.stmt]) -> None:
-        guards, present = self.frame.param_guards, self.frame.present
-        held, held_present = len(guards), len(present)
-        claims = []
         frame = self.frame
-        on_a_loop = frame.summary.is_async and frame.scope is not None
-        claimed_on_the_loop = self.flag_claims(body, across_awaits=False) if on_a_loop else {}
+        guards, present = frame.param_guards, frame.present
+        held, held_present = len(guards), len(present)
+        claims: list[Ref] = []
+        # On an event loop a flag is claimed without a lock (see ControlFlowVisits.flag_claims).
+        on_the_loop = self.flag_claims(body, across_awaits=False) if frame.summary.is_async and frame.scope is not None else None
         for index, stmt in enumerate(body):
             handler = self._stmt.get(type(stmt))
             if handler is not None:
                 handler(stmt)
             else:
                 self._generic(stmt)
-            made, self.frame.new_claim = self.frame.new_claim, None
-            if index in claimed_on_the_loop:
-                claim, tests, refuses = claimed_on_the_loop[index]
-                self.claim_its_tests(claim, tests)
-                made = claim, refuses
-            if made is not None and made[0] not in self.frame.locks:
-                claim, refuses = made
-                self.frame.locks.append(claim)  # held, like a lock, to the end of this block
-                claims.append(claim)
-                if refuses and body is self.frame.top_body:
-                    self.frame.top_claims.append(claim)
+            if self.frame.new_claim is not None or (on_the_loop and index in on_the_loop):
+                self._hold_claim(body, claims, on_the_loop.get(index) if on_the_loop else None)
         for claim in claims:
             if claim in self.frame.locks:
                 self.frame.locks.remove(claim)
         del guards[held:]  # tests a guard clause made hold only to the end of its block
         del present[held_present:]
+
+    def _hold_claim(self, body: list[ast.stmt], claims: list[Ref], on_the_loop) -> None:
+        """The statement just visited claimed a flag: the rest of its block holds the claim, as
+        a lock, and so does the caller of a function whose own body refuses by raising."""
+        frame = self.frame
+        made, frame.new_claim = frame.new_claim, None
+        if on_the_loop is not None:
+            claim, tests, refuses = on_the_loop
+            self.claim_its_tests(claim, tests)
+            made = claim, refuses
+        claim, refuses = made
+        if claim in frame.locks:
+            return
+        frame.locks.append(claim)
+        claims.append(claim)
+        if refuses and body is frame.top_body:
+            frame.top_claims.append(claim)
 
     def _generic(self, node: ast.AST) -> None:
         """Statements with no special meaning: visit expressions, recurse into bodies."""
