@@ -133,8 +133,9 @@ def _public_api(index: ProgramIndex, knowledge: Knowledge):
             continue  # test-support API: tests call it, not a program's threads
         if _documented_for_one_thread(index, info):
             continue  # its users are told not to call it from several threads
-        if _start_up_hook(index, info) or _test_support_only(index, info) or _set_up_only(index, info) \
-                or _called_under_a_lock_only(index, info, lock_names):
+        callers = _package_callers(index, info)
+        if _start_up_hook(index, info) or _test_support_only(index, info) or _set_up_only(index, callers) \
+                or _called_under_a_lock_only(index, info, callers, lock_names):
             continue
         if summary.class_name is not None:
             if any(part.startswith("_") for part in summary.class_name.split(".")):
@@ -222,35 +223,32 @@ def _test_support_only(index: ProgramIndex, info: FunctionInfo) -> bool:
                                  for edge in callers) and not _reexported(index, info)
 
 
-def _set_up_only(index: ProgramIndex, info: FunctionInfo) -> bool:
+def _set_up_only(index: ProgramIndex, callers: list) -> bool:
     """API the package itself calls only while it sets up (sentry-sdk's `ignore_logger`, called
     from the integrations' `setup_once` and at import): it is set-up API, which programs call
     the same way, before their threads run. The package's tests do not count: they call
-    everything."""
-    callers = _package_callers(index, info)
+    everything. `callers`: the function's package callers."""
     return bool(callers) and all(_sets_up(index, edge.caller) for edge in callers)
 
 
-def _called_under_a_lock_only(index: ProgramIndex, info: FunctionInfo, lock_names: LockModel) -> bool:
+def _called_under_a_lock_only(index: ProgramIndex, info: FunctionInfo, callers: list, lock_names: LockModel) -> bool:
     """A public method that its package calls only while holding a lock (redis's
     `ConnectionPool.make_connection`, called from `get_connection` under the pool's lock): a step
-    of the locked operation, reached through it with the lock held, not an operation of its own."""
-    return _runs_under_a_lock(index, info, lock_names, set(), through_helpers=not _overrides(index, info))
-
-
-def _runs_under_a_lock(index: ProgramIndex, info: FunctionInfo, lock_names: LockModel, seen: set[str],
-                       through_helpers: bool = True) -> bool:
-    """Every call of the function in the package holds a lock: one taken around the call, or, in
-    a private helper, one that every call of the helper holds (agno's `execute_cell` takes the
-    session's lock and calls `_clear_busy`, which calls `ensure_started`). Not through helpers
-    for a method of an interface its base defines (Django's `LocMemCache.clear()`, which `_cull`
-    calls under the cache's lock, and users through `cache.clear()` without it)."""
-    seen.add(info.fid)
-    callers = _package_callers(index, info)
-    return bool(callers) and all(
-        lock_names.lexical(edge.caller, edge.call.locks)
-        or (through_helpers and _private_helper_under_a_lock(index, edge.caller, lock_names, seen))
-        for edge in callers)
+    of the locked operation, reached through it with the lock held, not an operation of its own.
+    The lock may be taken by the caller of a private helper that makes the call (agno's
+    `execute_cell` takes the session's lock and calls `_clear_busy`, which calls
+    `ensure_started`), but not for a method of an interface its base defines (Django's
+    `LocMemCache.clear()`, which `_cull` calls under the cache's lock, and users through
+    `cache.clear()` without it)."""
+    if not callers:
+        return False
+    unlocked = [edge for edge in callers if not lock_names.lexical(edge.caller, edge.call.locks)]
+    if not unlocked:
+        return True
+    if _overrides(index, info):
+        return False
+    seen = {info.fid}
+    return all(_private_helper_under_a_lock(index, edge.caller, lock_names, seen) for edge in unlocked)
 
 
 def _overrides(index: ProgramIndex, info: FunctionInfo) -> bool:
@@ -261,11 +259,17 @@ def _overrides(index: ProgramIndex, info: FunctionInfo) -> bool:
 
 
 def _private_helper_under_a_lock(index: ProgramIndex, fid: str, lock_names: LockModel, seen: set[str]) -> bool:
-    caller = index.functions[fid]
-    name = caller.summary.name
-    if fid in seen or not name.startswith("_") or name.startswith("__") or "<" in caller.summary.qualname:
+    """A private helper that every package call of holds a lock, around the call or through
+    helpers of its own."""
+    helper = index.functions[fid]
+    name = helper.summary.name
+    if fid in seen or not name.startswith("_") or name.startswith("__") or "<" in helper.summary.qualname:
         return False
-    return _runs_under_a_lock(index, caller, lock_names, seen)
+    seen.add(fid)
+    callers = _package_callers(index, helper)
+    return bool(callers) and all(
+        lock_names.lexical(edge.caller, edge.call.locks) or _private_helper_under_a_lock(index, edge.caller, lock_names, seen)
+        for edge in callers)
 
 
 def _package_callers(index: ProgramIndex, info: FunctionInfo) -> list:
@@ -276,7 +280,8 @@ def _package_callers(index: ProgramIndex, info: FunctionInfo) -> list:
     edges = list(index.calls_to.get(info.fid, ()))
     class_id = info.class_id
     if class_id is not None:
-        for base in index.mro(class_id)[1:]:
+        bases = index.mro(class_id)
+        for base in bases[1:] if len(bases) > 1 else ():
             edges += [edge for edge in index.calls_to.get(f"{base}.{info.summary.name}", ())
                       if edge.call.callee is not None and edge.call.callee.root_kind == "self"]
     return [edge for edge in edges if not is_test_module(index.functions[edge.caller].module.module)]
