@@ -11,6 +11,7 @@ import re
 
 from racefree.fix import MECHANICAL_FIX_RULES
 from racefree.rules import rule_by_code
+from racefree.summarize.model import CLAIMED
 
 RULE_LINE = "\n---\n\n"
 KEY = re.compile(r"\[\s*'([^']*)'\s*\]|\[\s*\"([^\"]*)\"\s*\]")
@@ -229,7 +230,7 @@ def root_cause(finding) -> str:
             merged.append(part)
     for part in merged:
         lines.append(f"- {part[0].upper() + part[1:]}")
-    locked = sorted({lock for a in finding.accesses for lock in a.locks})
+    locked = sorted({_lock_label(lock) for a in finding.accesses for lock in a.locks})
     if locked:
         lines.append(f"- Locks held at some accesses ({code_list(locked)}), but no one lock covers all of them.")
     else:
@@ -512,3 +513,9 @@ def get_{name.strip('_').lower()}():
     return {name}
 """
     return ""
+
+
+def _lock_label(lock: str) -> str:
+    """A lock as the report names it: a flag claimed under a lock by the flag, saying so."""
+    return f"claim: {lock.removesuffix(CLAIMED)}" if lock.endswith(CLAIMED) else lock
+
