@@ -77,3 +77,10 @@ def test_output_dir_writes_one_bug_report_per_finding(tmp_path):
     assert reports == ["RF103-executor_counter.bytes_by_host.md", "RF103-executor_counter.processed.md"]
     text = (tmp_path / "reports" / reports[1]).read_text()
     assert "## Suggested fix" in text and "processed += 1" in text
+
+
+def test_a_claimed_flag_is_named_as_a_claim_among_the_locks():
+    out = markdown("RF106/claimed_run_appends_while_a_reader_walks.py")
+    assert ("- Locks held at some accesses (`claim: claimed_run_appends_while_a_reader_walks.Runner._running`), "
+            "but no one lock covers all of them.") in out
+    assert "<claimed>" not in out
