@@ -13,7 +13,13 @@ from dataclasses import dataclass
 
 from racefree.analysis.concurrency import COOPERATIVE, PREEMPTIVE, common_lock, may_run_concurrently
 from racefree.analysis.shared_state import AccessFact, SharedObject, unique_facts
-from racefree.analysis.signalling import joined_before, published_before, scheduled_after, signalled_before
+from racefree.analysis.signalling import (
+    awaited_by_its_starter,
+    joined_before,
+    published_before,
+    scheduled_after,
+    signalled_before,
+)
 from racefree.knowledge.entry_points import REQUEST
 from racefree.summarize.model import OP_ITERATE, OP_LOAD, OP_REBIND, OP_SLOT_LOAD, OP_SLOT_STORE
 
@@ -44,9 +50,10 @@ def reads_slot(read: AccessFact, write: AccessFact) -> bool:
 
 def ordered_before(write: AccessFact, read: AccessFact) -> bool:
     """Something the code does orders the write before the read: an event set and waited on,
-    a hand-off of the reader, a later store the reader tests first, a join of the writing thread."""
+    a hand-off of the reader, a later store the reader tests first, a join of the writing thread,
+    a start that waits for the thread to signal that it has published."""
     return (signalled_before(write, read) or scheduled_after(write, read) or published_before(write, read)
-            or joined_before(write, read))
+            or joined_before(write, read) or awaited_by_its_starter(write, read))
 
 
 def write_read_races(obj: SharedObject, across_awaits: bool = False) -> list[WriteReadRace]:

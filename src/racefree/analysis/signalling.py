@@ -132,3 +132,52 @@ def _names_function(callee: Ref | None, function) -> bool:
     if function.class_name is not None:
         return callee.root_kind == "self" and callee.attrs == (function.name,)
     return callee.root_kind == "global" and not callee.attrs and callee.root == function.qualname
+
+
+# What a thread calls to say it is ready: an event's `set`, a condition's `notify`.
+_READY_SIGNALS = frozenset({"set", "notify", "notify_all"})
+
+
+def awaited_by_its_starter(write: AccessFact, read: AccessFact) -> bool:
+    """A thread's body writes, then signals (`self._cond.notify_all()`, or hands its loop a
+    method of its class that does, asyncua's `loop.call_soon_threadsafe(self._notify_start)`),
+    and the method of its class that starts it waits after the start (`Thread.start(self);
+    self._cond.wait()`): `start()` returns only after the write. A method of that class which
+    only library callers run, after they started the object (`post`, `stop`), reads after it."""
+    writer = write.info.summary
+    class_name = writer.class_name
+    if class_name is None or not read.api_only or read.info.summary.class_name != class_name \
+            or write.info.module.module != read.info.module.module:
+        return False
+    threads = [reach.entry for mode, reach in write.modes.items() if mode.context == BACKGROUND]
+    if not threads or len(threads) != len(write.modes) or any(entry.fid != write.fid for entry in threads):
+        return False
+    functions = write.info.module.functions
+    if not any(_signals(call, functions, class_name) for call in writer.calls if call.line > write.access.line):
+        return False
+    return any(_starts_then_waits(function) for function in functions.values()
+               if function.class_name == class_name and function is not writer)
+
+
+def _signals(call, functions, class_name: str) -> bool:
+    """The call signals readiness itself, or hands on a method of the class that does."""
+    callee = call.callee
+    if callee is not None and callee.attrs and callee.attrs[-1] in _READY_SIGNALS:
+        return True
+    for arg in call.function_args:
+        target = arg.target
+        if target is not None and target.root_kind == "self" and len(target.attrs) == 1:
+            handed = functions.get(f"{class_name}.{target.attrs[0]}")
+            if handed is not None and any(c.callee is not None and c.callee.attrs and c.callee.attrs[-1] in _READY_SIGNALS
+                                          for c in handed.calls):
+                return True
+    return False
+
+
+def _starts_then_waits(function) -> bool:
+    """`Thread.start(self)` or `self._thread.start()`, then a wait (`self._cond.wait()`)."""
+    starts = [call.line for call in function.calls if call.callee_text.rsplit(".", 1)[-1] == "start"]
+    return bool(starts) and any(
+        call.callee is not None and call.callee.attrs and call.callee.attrs[-1] in EVENT_WAIT_METHODS
+        and call.line > min(starts) for call in function.calls)
+

@@ -49,7 +49,10 @@ together under a lock; the exception a thread keeps when it fails (`self.failed 
 is that thread's own outcome; a truth value (`self.running = True`), a state flag with no
 call's data in it; reads in a loop that waits for the value between sleeps
 (`while not self.ready: time.sleep(0.05)`), which take it as a signal; and reads that the code
-which started the thread makes after joining it (`committer.join()`, then the read).
+which started the thread makes after joining it (`committer.join()`, then the read), or that
+methods of the thread's class make when its `start()` waits, after starting the thread, for the
+thread to signal that it has published (`self._cond.wait()`, answered by `notify_all()` after the
+write).
 """
 
 from __future__ import annotations
