@@ -180,4 +180,3 @@ def _starts_then_waits(function) -> bool:
     return bool(starts) and any(
         call.callee is not None and call.callee.attrs and call.callee.attrs[-1] in EVENT_WAIT_METHODS
         and call.line > min(starts) for call in function.calls)
-

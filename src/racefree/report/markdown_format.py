@@ -518,4 +518,3 @@ def get_{name.strip('_').lower()}():
 def _lock_label(lock: str) -> str:
     """A lock as the report names it: a flag claimed under a lock by the flag, saying so."""
     return f"claim: {lock.removesuffix(CLAIMED)}" if lock.endswith(CLAIMED) else lock
-
