@@ -353,9 +353,11 @@ class ControlFlowVisits:
                 tests.clear()
                 refuses = True
             if type(stmt) is ast.If and always_leaves(stmt.body) and not stmt.orelse:
-                tested.update(ref for ref in map(self.ref_of, ast.walk(stmt.test)) if ref is not None)
-                tests.append(stmt.test)
-                refuses = refuses and type(stmt.body[-1]) is ast.Raise
+                flags = self._set_means_leave(stmt.test)
+                if flags or tested:  # the tests from the first on a flag: only a caller past it makes them
+                    tested.update(flags)
+                    tests.append(stmt.test)
+                    refuses = refuses and type(stmt.body[-1]) is ast.Raise
             elif type(stmt) in (ast.Assign, ast.AnnAssign) and tested and stmt.value is not None \
                     and not (type(stmt.value) is ast.Constant and not stmt.value.value):
                 targets = stmt.targets if type(stmt) is ast.Assign else [stmt.target]
@@ -364,6 +366,18 @@ class ControlFlowVisits:
                     if ref is not None and ref in tested:
                         claims[index] = (Ref(ref.root_kind, ref.root, (*ref.attrs, CLAIMED)), list(tests), refuses)
         return claims
+
+    def _set_means_leave(self, test: ast.expr) -> set[Ref]:
+        """The flags whose being set makes the test true: `self._running`, `self._active is not
+        None`, either side of an `or`. (`if not self._started: raise` leaves while it is unset:
+        every caller gets past once it is set, so setting it claims nothing.)"""
+        if type(test) is ast.BoolOp and type(test.op) is ast.Or:
+            return {ref for value in test.values for ref in self._set_means_leave(value)}
+        if type(test) is ast.Compare and len(test.ops) == 1 and type(test.ops[0]) is ast.IsNot \
+                and type(test.comparators[0]) is ast.Constant and test.comparators[0].value is None:
+            test = test.left
+        ref = self.ref_of(test) if type(test) in (ast.Attribute, ast.Name) else None
+        return {ref} if ref is not None else set()
 
     def _lock_ref(self, node: ast.expr) -> Ref | None:
         """The lock an expression names: shared state (`self._lock`), or one of the per-key locks
