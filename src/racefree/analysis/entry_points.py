@@ -253,17 +253,26 @@ def _called_under_a_lock_only(index: ProgramIndex, info: FunctionInfo, callers: 
 
 def _overrides(index: ProgramIndex, info: FunctionInfo) -> bool:
     """The method overrides one that an analysed base class defines."""
+    return any(True for _ in _overridden(index, info))
+
+
+def _overridden(index: ProgramIndex, info: FunctionInfo):
+    """The methods of the analysed base classes that the method overrides (their fids)."""
     class_id = info.class_id
-    return class_id is not None and any(
-        f"{base}.{info.summary.name}" in index.functions for base in index.mro(class_id)[1:])
+    if class_id is None:
+        return
+    bases = index.mro(class_id)
+    for base in bases[1:] if len(bases) > 1 else ():
+        fid = f"{base}.{info.summary.name}"
+        if fid in index.functions:
+            yield fid
 
 
 def _private_helper_under_a_lock(index: ProgramIndex, fid: str, lock_names: LockModel, seen: set[str]) -> bool:
     """A private helper that every package call of holds a lock, around the call or through
     helpers of its own."""
     helper = index.functions[fid]
-    name = helper.summary.name
-    if fid in seen or not name.startswith("_") or name.startswith("__") or "<" in helper.summary.qualname:
+    if fid in seen or not helper.summary.is_private_helper():
         return False
     seen.add(fid)
     callers = _package_callers(index, helper)
@@ -278,12 +287,9 @@ def _package_callers(index: ProgramIndex, info: FunctionInfo) -> list:
     (`await self.connect()` in the base's `connect_to_new_endpoint` runs the subclass's
     `connect`)."""
     edges = list(index.calls_to.get(info.fid, ()))
-    class_id = info.class_id
-    if class_id is not None:
-        bases = index.mro(class_id)
-        for base in bases[1:] if len(bases) > 1 else ():
-            edges += [edge for edge in index.calls_to.get(f"{base}.{info.summary.name}", ())
-                      if edge.call.callee is not None and edge.call.callee.root_kind == "self"]
+    for overridden in _overridden(index, info):
+        edges += [edge for edge in index.calls_to.get(overridden, ())
+                  if edge.call.callee is not None and edge.call.callee.root_kind == "self"]
     return [edge for edge in edges if not is_test_module(index.functions[edge.caller].module.module)]
 
 

@@ -115,7 +115,7 @@ class LockModel:
             calls = self._claiming_calls[fid] = [
                 (edge.call.line, self._claim_id(self.index.functions[edge.callee], _flag_of(claim)))
                 for edge in self.index.calls_from.get(fid, ())
-                if _on_self(edge.call.callee)
+                if edge.call.callee is not None and edge.call.callee.names_own_member()
                 for claim in self.index.functions[edge.callee].summary.claims]
         if not calls:
             return _NO_LOCKS
@@ -154,10 +154,6 @@ class LockModel:
                 if updated != current:
                     held[callee] = updated
                     work.append(callee)
-
-
-def _on_self(callee: Ref | None) -> bool:
-    return callee is not None and callee.root_kind == "self" and len(callee.attrs) == 1
 
 
 def _flag_of(claim: Ref) -> Ref:

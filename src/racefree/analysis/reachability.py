@@ -207,8 +207,7 @@ def _bare(name: str) -> str:
 
 
 def _on_self(call) -> bool:
-    callee = call.callee
-    return callee is not None and callee.root_kind == "self" and len(callee.attrs) == 1
+    return call.callee is not None and call.callee.names_own_member()
 
 
 def starts_its_object_up(name: str) -> bool:

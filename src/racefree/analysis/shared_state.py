@@ -479,10 +479,9 @@ def _captured_by_handlers(index: ProgramIndex, reach: Reachability, classes: dic
 def _never_used(index: ProgramIndex, info: FunctionInfo) -> bool:
     """A private function or method that no code of the program calls, passes or names
     (paramiko's `Transport._get_latest_kex_init`): dead code, or a hook for tests."""
-    name = info.summary.name
-    if not name.startswith("_") or name.startswith("__") or "<" in info.summary.qualname:
+    if not info.summary.is_private_helper():
         return False
-    return info.fid not in index.calls_to and name not in index.mentioned_names()
+    return info.fid not in index.calls_to and info.summary.name not in index.mentioned_names()
 
 
 def _handed_out_per_thread(index: ProgramIndex, class_id: str) -> bool:

@@ -17,13 +17,14 @@ from __future__ import annotations
 
 from racefree.analysis.shared_state import AccessFact
 from racefree.knowledge.entry_points import BACKGROUND
-from racefree.knowledge.sync import EVENT_SIGNAL_METHODS, EVENT_WAIT_METHODS
+from racefree.knowledge.sync import EVENT_SIGNAL_METHODS, EVENT_WAIT_METHODS, READY_SIGNAL_METHODS
 from racefree.summarize.model import WRITE, Ref
 
 
-def _event_calls(fact: AccessFact, methods: frozenset[str]) -> list[tuple[Ref, int]]:
+def _event_calls(function, methods: frozenset[str]) -> list[tuple[Ref, int]]:
+    """The calls the function makes of these methods: the object each is made on, and its line."""
     calls = []
-    for call in fact.info.summary.calls:
+    for call in function.calls:
         callee = call.callee
         if callee is not None and len(callee.attrs) >= 1 and callee.attrs[-1] in methods:
             calls.append((Ref(callee.root_kind, callee.root, callee.attrs[:-1]), call.line))
@@ -35,10 +36,10 @@ def signalled_before(write: AccessFact, read: AccessFact) -> bool:
     that event before the read."""
     if write.info.module.module != read.info.module.module:
         return False
-    signals = {ref for ref, line in _event_calls(write, EVENT_SIGNAL_METHODS) if line > write.access.line}
+    signals = {ref for ref, line in _event_calls(write.info.summary, EVENT_SIGNAL_METHODS) if line > write.access.line}
     if not signals:
         return False
-    return any(ref in signals for ref, line in _event_calls(read, EVENT_WAIT_METHODS) if line < read.access.line)
+    return any(ref in signals for ref, line in _event_calls(read.info.summary, EVENT_WAIT_METHODS) if line < read.access.line)
 
 
 def scheduled_after(write: AccessFact, read: AccessFact) -> bool:
@@ -134,10 +135,6 @@ def _names_function(callee: Ref | None, function) -> bool:
     return callee.root_kind == "global" and not callee.attrs and callee.root == function.qualname
 
 
-# What a thread calls to say it is ready: an event's `set`, a condition's `notify`.
-_READY_SIGNALS = frozenset({"set", "notify", "notify_all"})
-
-
 def awaited_by_its_starter(write: AccessFact, read: AccessFact) -> bool:
     """A thread's body writes, then signals (`self._cond.notify_all()`, or hands its loop a
     method of its class that does, asyncua's `loop.call_soon_threadsafe(self._notify_start)`),
@@ -153,30 +150,30 @@ def awaited_by_its_starter(write: AccessFact, read: AccessFact) -> bool:
     if not threads or len(threads) != len(write.modes) or any(entry.fid != write.fid for entry in threads):
         return False
     functions = write.info.module.functions
-    if not any(_signals(call, functions, class_name) for call in writer.calls if call.line > write.access.line):
+    if not _signals(writer, write.access.line, functions, class_name):
         return False
     return any(_starts_then_waits(function) for function in functions.values()
                if function.class_name == class_name and function is not writer)
 
 
-def _signals(call, functions, class_name: str) -> bool:
-    """The call signals readiness itself, or hands on a method of the class that does."""
-    callee = call.callee
-    if callee is not None and callee.attrs and callee.attrs[-1] in _READY_SIGNALS:
+def _signals(writer, after: int, functions, class_name: str) -> bool:
+    """After the line, the thread's body signals readiness itself, or hands on a method of its
+    class that does."""
+    if any(line > after for _, line in _event_calls(writer, READY_SIGNAL_METHODS)):
         return True
-    for arg in call.function_args:
-        target = arg.target
-        if target is not None and target.root_kind == "self" and len(target.attrs) == 1:
-            handed = functions.get(f"{class_name}.{target.attrs[0]}")
-            if handed is not None and any(c.callee is not None and c.callee.attrs and c.callee.attrs[-1] in _READY_SIGNALS
-                                          for c in handed.calls):
-                return True
+    for call in writer.calls:
+        if call.line <= after:
+            continue
+        for arg in call.function_args:
+            target = arg.target
+            if target is not None and target.names_own_member():
+                handed = functions.get(f"{class_name}.{target.attrs[0]}")
+                if handed is not None and _event_calls(handed, READY_SIGNAL_METHODS):
+                    return True
     return False
 
 
 def _starts_then_waits(function) -> bool:
     """`Thread.start(self)` or `self._thread.start()`, then a wait (`self._cond.wait()`)."""
     starts = [call.line for call in function.calls if call.callee_text.rsplit(".", 1)[-1] == "start"]
-    return bool(starts) and any(
-        call.callee is not None and call.callee.attrs and call.callee.attrs[-1] in EVENT_WAIT_METHODS
-        and call.line > min(starts) for call in function.calls)
+    return bool(starts) and any(line > min(starts) for _, line in _event_calls(function, EVENT_WAIT_METHODS))

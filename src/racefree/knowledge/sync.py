@@ -62,4 +62,6 @@ PER_THREAD_STORAGE = PER_THREAD_BASES | {"contextvars.ContextVar"}
 # Signalling: what a thread does before `event.set()` happens before what another thread does
 # after `event.wait()` on the same event returns (threading.Event, asyncio.Event).
 EVENT_SIGNAL_METHODS = frozenset({"set"})
+# What a thread calls to say it is ready: an event's `set`, a condition's `notify`.
+READY_SIGNAL_METHODS = EVENT_SIGNAL_METHODS | {"notify", "notify_all"}
 EVENT_WAIT_METHODS = frozenset({"wait"})

@@ -10,7 +10,7 @@ import ast
 
 from racefree.knowledge.sync import named_like_a_lock
 from racefree.summarize.model import CLAIMED, OP_LOAD, OP_MUTATE, OP_REBIND, OP_SLOT_STORE, READ, WRITE, Ref
-from racefree.summarize.presence import presence_of_test
+from racefree.summarize.presence import presence_of_test, set_makes_true
 from racefree.summarize.syntax import (
     always_leaves,
     binds_names,
@@ -353,7 +353,10 @@ class ControlFlowVisits:
                 tests.clear()
                 refuses = True
             if type(stmt) is ast.If and always_leaves(stmt.body) and not stmt.orelse:
-                flags = self._set_means_leave(stmt.test)
+                # The flags whose being set makes it leave: `if self._running:`, `... is not None`,
+                # either side of an `or`. (`if not self._started: raise` lets every caller past once
+                # the flag is set: setting it claims nothing.)
+                flags = set_makes_true(stmt.test, self.ref_of)
                 if flags or tested:  # the tests from the first on a flag: only a caller past it makes them
                     tested.update(flags)
                     tests.append(stmt.test)
@@ -366,18 +369,6 @@ class ControlFlowVisits:
                     if ref is not None and ref in tested:
                         claims[index] = (Ref(ref.root_kind, ref.root, (*ref.attrs, CLAIMED)), list(tests), refuses)
         return claims
-
-    def _set_means_leave(self, test: ast.expr) -> set[Ref]:
-        """The flags whose being set makes the test true: `self._running`, `self._active is not
-        None`, either side of an `or`. (`if not self._started: raise` leaves while it is unset:
-        every caller gets past once it is set, so setting it claims nothing.)"""
-        if type(test) is ast.BoolOp and type(test.op) is ast.Or:
-            return {ref for value in test.values for ref in self._set_means_leave(value)}
-        if type(test) is ast.Compare and len(test.ops) == 1 and type(test.ops[0]) is ast.IsNot \
-                and type(test.comparators[0]) is ast.Constant and test.comparators[0].value is None:
-            test = test.left
-        ref = self.ref_of(test) if type(test) in (ast.Attribute, ast.Name) else None
-        return {ref} if ref is not None else set()
 
     def _lock_ref(self, node: ast.expr) -> Ref | None:
         """The lock an expression names: shared state (`self._lock`), or one of the per-key locks

@@ -57,6 +57,10 @@ class Ref:
         head = {"self": "self", "super": "super()"}.get(self.root_kind, self.root)
         return ".".join((head, *self.attrs))
 
+    def names_own_member(self) -> bool:
+        """`self.name`: one member (a method, an attribute) of the function's own object."""
+        return self.root_kind == "self" and len(self.attrs) == 1
+
 
 @dataclass(slots=True)
 class Access:
@@ -214,6 +218,10 @@ class FunctionSummary:
     kept_local: tuple[tuple[int, int], ...] = ()
     # Parameters whose annotation names one class (`app: FastAPI`), with its dotted name.
     parameter_classes: dict[str, str] = field(default_factory=dict)
+
+    def is_private_helper(self) -> bool:
+        """A private function or method (`_flush`): not a dunder, not nested, not a lambda."""
+        return self.name.startswith("_") and not self.name.startswith("__") and "<" not in self.qualname
 
 
 @dataclass(slots=True)

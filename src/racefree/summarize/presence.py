@@ -17,6 +17,15 @@ def presence_of_test(test: ast.expr, ref_of: Callable[[ast.expr], Ref | None]) -
     return outcomes_of_test(test, lambda simple: _presence_of_simple_test(simple, ref_of))
 
 
+def set_makes_true(test: ast.expr, ref_of: Callable[[ast.expr], Ref | None]) -> list[Ref]:
+    """The shared objects any one of which, set, makes the test true: `x`, `x is not None`,
+    either side of an `or` (where presence_of_test gives what the body can count on, none of
+    them)."""
+    if type(test) is ast.BoolOp and type(test.op) is ast.Or:
+        return [ref for value in test.values for ref in set_makes_true(value, ref_of)]
+    return _presence_of_simple_test(test, ref_of)[0]
+
+
 def _presence_of_simple_test(test: ast.expr, ref_of: Callable[[ast.expr], Ref | None]) -> tuple[list, list]:
     """`x`: set in the body; `x is None`: set in the else; `x is not None`: set in the body."""
     kind = type(test)
