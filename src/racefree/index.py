@@ -593,9 +593,18 @@ class ProgramIndex:
             fid = f"{info.module.module}.{call.local_callee}"
             return self._callable_function(fid)
         if call.callee is None:
-            return None
+            return self._method_of_a_made_instance(info, call.made_receiver) if call.made_receiver else None
         symbol = self.resolve_ref(info.module, call.callee, info.summary.class_name)
         return self.function_of(symbol)
+
+    def _method_of_a_made_instance(self, info: FunctionInfo, made_receiver: tuple[str, str]) -> str | None:
+        """`manager = Manager(...)`, then `manager.sync()`: Manager's `sync`, when the constructor
+        names a class of the program."""
+        constructor, method = made_receiver
+        made = self.annotated_class(info.module, constructor)
+        if made is None or made.kind != CLASS or made.name not in self.classes:
+            return None
+        return self.function_of(self.class_member(made.name, method, instance=True))
 
     def resolve_function_arg(self, info: FunctionInfo, arg: FunctionArg) -> str | None:
         if arg.local is not None:

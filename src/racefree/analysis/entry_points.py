@@ -8,6 +8,7 @@ from functools import lru_cache
 
 from racefree.analysis.locks import LockModel
 from racefree.analysis.one_thread_workers import worker_class_of_method
+from racefree.analysis.private_modules import PrivateModules
 from racefree.index import CLASS, EXTERNAL, FunctionInfo, ProgramIndex, Symbol
 from racefree.knowledge.entry_points import (
     ALL_METHODS,
@@ -113,6 +114,7 @@ def _public_api(index: ProgramIndex, knowledge: Knowledge):
     forever: dict[str, bool] = {}  # function -> runs a main loop
     lock_names = LockModel(index, None, knowledge)
     loop_classes: dict[str, bool] = {}  # class -> one of its methods runs a main loop
+    private_modules = PrivateModules(index)
     for info in index.functions.values():
         summary = info.summary
         module = info.module.module
@@ -144,6 +146,8 @@ def _public_api(index: ProgramIndex, knowledge: Knowledge):
                 continue
         elif summary.qualname != name and "<locals>" not in summary.qualname:
             continue
+        if private_modules.hidden(module, summary):
+            continue  # the package's own code: it runs where the package calls it
         kind = "public method" if summary.class_name else "public function"
         # In an event-loop framework's module, a public function runs on the loop's thread.
         on_loop = (_module_uses(info, EVENT_LOOP_PACKAGES) or module.split(".", 1)[0] in EVENT_LOOP_FRAMEWORKS

@@ -144,7 +144,10 @@ class Reachability:
                     continue
                 callee = edge.call.callee
                 on_self = _on_self(edge.call) or (callee is not None and callee.root_kind == "super")
-                callee_building = self._constructor(edge.callee) or (building and on_self)
+                # A method called on an object the caller just made (`loader = RateLoader(src)`,
+                # `loader._load(k)`) works on that call's own object, as a constructor does.
+                callee_building = self._constructor(edge.callee) or (building and on_self) \
+                    or edge.call.made_receiver is not None
                 if self._reach(edge.callee, callee_building, mode, Reach(reach.entry, fid, edge.line)):
                     queue.append((edge.callee, callee_building))
 

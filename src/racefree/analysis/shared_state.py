@@ -173,8 +173,7 @@ def collect_shared_objects(index: ProgramIndex, reach: Reachability, locks: Lock
         constructing = _constructing(index, reach, fid, {})
         lazy_loader = _lazy_loader(index, fid)
         for access in info.summary.accesses:
-            if access.ref.root_kind == "self" and (constructing or (modes and not built_modes)):
-                continue  # an object is not shared with other threads while it is being built
+            being_built = access.ref.root_kind == "self" and (constructing or (modes and not built_modes))
             if access.ref.root_kind == "param":
                 symbols = index.argument_symbols(fid, access.ref)
             else:
@@ -182,6 +181,8 @@ def collect_shared_objects(index: ProgramIndex, reach: Reachability, locks: Lock
             for symbol, passers in symbols:
                 if symbol is None or symbol.kind in (FUNCTION, MODULE):
                     continue
+                if being_built and symbol.kind != CLASS_ATTR:
+                    continue  # an object is not shared with other threads while it is being built
                 if _handled_by_own_method(index, symbol, access):
                     continue  # `for alias in connections` runs ConnectionHandler.__iter__
                 safe = symbol.safe or (knowledge.has_project_containers and _declared_safe(index, knowledge, symbol))
@@ -205,7 +206,9 @@ def collect_shared_objects(index: ProgramIndex, reach: Reachability, locks: Lock
                 held = locks.held(fid, access.locks, access.line)
                 if symbol.kind != INSTANCE_ATTR:
                     held = held - locks.per_instance  # one instance's lock cannot guard what all share
-                access_modes = built_modes if access.ref.root_kind == "self" else modes
+                # A class attribute reached through `self` is shared by every instance, also
+                # while one of them is being built.
+                access_modes = built_modes if access.ref.root_kind == "self" and symbol.kind != CLASS_ATTR else modes
                 if why.startswith(SINGLETON_ATTRIBUTE) and access.ref.root_kind == "self" \
                         and _shared_by_design(index, symbol.owner_class, shared_classes, made_per_call) is None:
                     # Shared as the module-level instance only: in the modes its users run this method in.

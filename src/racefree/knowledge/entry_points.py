@@ -351,10 +351,12 @@ PUBLIC_DUNDERS = frozenset(
     {"__call__", "__getitem__", "__setitem__", "__delitem__", "__contains__", "__iter__", "__next__",
      "__enter__", "__exit__", "__aenter__", "__aexit__", "__len__", "__get__", "__set__"}
 )
-# Modules that are no library API: tests, examples, scripts, build and migration files.
+# Modules that are no library API: tests, examples, scripts, build and migration files, and the
+# command line (`pkg/cli.py`, `pkg/cli/run.py`), which a process started from the shell runs once,
+# one command on its main thread.
 NON_API_PARTS = frozenset(
     {"test", "tests", "testing", "conftest", "examples", "example", "docs", "doc", "scripts",
-     "benchmarks", "bench", "migrations", "setup", "__main__", "noxfile", "fabfile", "manage"}
+     "benchmarks", "bench", "migrations", "setup", "__main__", "noxfile", "fabfile", "manage", "cli"}
 )
 # A program's own entry functions run once, on the main thread, before and around serving.
 MAIN_FUNCTIONS = frozenset({"main", "cli", "entrypoint", "entry_point", "run_cli"})

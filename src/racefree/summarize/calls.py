@@ -36,6 +36,7 @@ class CallVisits:
         frame = self.frame
         callee: Ref | None = None
         local_callee: str | None = None
+        made_receiver: tuple[str, str] | None = None
         if type(func) is ast.Attribute:
             receiver = self.ref_of(func.value)
             method = func.attr
@@ -68,6 +69,8 @@ class CallVisits:
                 callee = self.ref_of(func)
                 if callee is None:
                     self._expr(func.value)
+                    if type(func.value) is ast.Name and func.value.id in frame.made:
+                        made_receiver = (frame.made[func.value.id], method)
         elif type(func) is ast.Name:
             if self.writes_stores and func.id in self.module_functions and self._store_reading_callee(func):
                 self._store_reading_calls += 1  # may return what it read from a store
@@ -100,7 +103,7 @@ class CallVisits:
             self._store_api_call(func, receiver, node, store_reading_calls != self._store_reading_calls)
         if type(func) is ast.Attribute and func.attr == "join" and not node.args and _names_a_thread(func.value):
             frame.summary.thread_joins += (node.lineno,)
-        if callee is None and local_callee is None and not function_args:
+        if callee is None and local_callee is None and made_receiver is None and not function_args:
             return
         first = constant_key(node.args[0]) if node.args else None
         argument_kinds, spreads = self._argument_kinds(node) if node.args or node.keywords else ((), False)
@@ -114,7 +117,7 @@ class CallVisits:
                 argument_refs=tuple(argument_refs),
                 lazy_guards=tuple(ref for checks in frame.enclosing_checks for ref, check in checks.items() if check[1]),
                 argument_kinds=argument_kinds, positional=len(node.args), spreads=spreads, forwards=forwards,
-                hands_self=hands_over(node, frame.self_name),
+                hands_self=hands_over(node, frame.self_name), made_receiver=made_receiver,
             )
         )
 
@@ -159,6 +162,9 @@ class CallVisits:
             return None
         if self._is_self(args[0]):
             return self._interned(("self", self.frame.class_name, (args[1].value,)))
+        frame = self.frame
+        if type(args[0]) is ast.Name and args[0].id == frame.cls_name and frame.class_name and frame.scope is not None:
+            return self._interned(("class", frame.class_name, (args[1].value,)))  # `hasattr(cls, "_lock")`
         owner = self.ref_of(args[0])
         if owner is None:
             return None

@@ -138,6 +138,9 @@ class Call:
     # sets in its `**kwargs`).
     forwards: tuple[int, int, tuple[str, ...]] | None = None
     hands_self: bool = False  # `TransactionWrapper(self)`: the method passes its own object on
+    # A method called on a local the function bound to a new instance (`manager = Manager(...)`,
+    # then `manager.sync()`): the constructor as written, and the method's name.
+    made_receiver: tuple[str, str] | None = None
 
 
 @dataclass(frozen=True, slots=True)

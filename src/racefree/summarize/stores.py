@@ -251,6 +251,11 @@ class StoreVisits:
             frame.thread_ids.add(name)  # `ident = threading.get_ident()`
         else:
             frame.thread_ids.discard(name)
+        made = _constructor_text(value)
+        if made is not None:
+            frame.made[name] = made
+        else:
+            frame.made.pop(name, None)
         # A local bound to shared state itself (not a value read from it) is another name for it.
         frame.aliases.pop(name, None)
         frame.taken_under.pop(name, None)
@@ -346,3 +351,14 @@ class StoreVisits:
         if type(func) is ast.Attribute and func.attr == "get":
             return self.ref_of(func.value)
         return None
+
+
+def _constructor_text(value: ast.expr | None) -> str | None:
+    """`Manager(...)`, `workers.Pool(...)`: the class a call makes, as written, when its name reads
+    as a class's (capitalised); the index resolves it, and drops what is no class of the program."""
+    if type(value) is not ast.Call:
+        return None
+    text = dotted_text(value.func)
+    if not text or not text.rsplit(".", 1)[-1][:1].isupper():
+        return None
+    return text
