@@ -75,13 +75,15 @@ def new_thread(name: str, kind: str, parent: LogicalThread | None, creation_stac
 
 def bind_os_thread(thread: LogicalThread) -> None:
     thread.ident = get_ident()
-    _threads_by_ident[thread.ident] = thread
+    with _internal:
+        _threads_by_ident[thread.ident] = thread
 
 
 def unbind_os_thread(thread: LogicalThread) -> None:
     thread.final_vc = dict(thread.vc)
-    if _threads_by_ident.get(thread.ident) is thread:
-        del _threads_by_ident[thread.ident]
+    with _internal:  # a thread that reuses the ident may bind it meanwhile
+        if _threads_by_ident.get(thread.ident) is thread:
+            del _threads_by_ident[thread.ident]
 
 
 def current() -> LogicalThread:

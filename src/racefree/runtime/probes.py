@@ -84,7 +84,7 @@ def _label(obj, kind: int, site: int) -> str:
 def _items(obj, kind: int, site: int) -> LocationTable:
     table = _item_tables.get(id(obj))
     if table is None or table.owner is not obj:
-        table = _item_tables[id(obj)] = LocationTable(obj, _label(obj, kind, site), "item")
+        table = _new_table(_item_tables, obj, _label(obj, kind, site), "item")
     return table
 
 
@@ -93,14 +93,26 @@ def _attrs(obj, kind: int, site: int) -> LocationTable:
         return module_globals_table(vars(obj), obj.__name__)
     table = _attr_tables.get(id(obj))
     if table is None or table.owner is not obj:
-        table = _attr_tables[id(obj)] = LocationTable(obj, _label(obj, kind, site), "attr")
+        table = _new_table(_attr_tables, obj, _label(obj, kind, site), "attr")
+    return table
+
+
+def _new_table(tables: dict[int, LocationTable], obj, label: str, style: str) -> LocationTable:
+    """The object's table, made on its first access: two threads that first touch one object at
+    once must get the same table, or the accesses one records are lost with the table the other
+    replaces. The label is worked out before the detector's lock is taken (it may run a
+    metaclass's code); the lock is never held while user code runs."""
+    with detector._internal:
+        table = tables.get(id(obj))
+        if table is None or table.owner is not obj:
+            table = tables[id(obj)] = LocationTable(obj, label, style)
     return table
 
 
 def module_globals_table(namespace: dict, module_name: str) -> LocationTable:
     table = _item_tables.get(id(namespace))
     if table is None or table.owner is not namespace:
-        table = _item_tables[id(namespace)] = LocationTable(namespace, module_name, "attr")
+        table = _new_table(_item_tables, namespace, module_name, "attr")
     return table
 
 
