@@ -47,7 +47,8 @@ Not reported: state that a scheduler's job or an object's timer-woken thread kee
 whoever reads next (a health flag), unless a reader reads parts of it that the writer stores
 together under a lock; the exception a thread keeps when it fails (`self.failed = e`), which
 is that thread's own outcome; a truth value (`self.running = True`), a state flag with no
-call's data in it; reads in a loop that waits for the value between sleeps
+call's data in it; what a lazy import binds in a module global (`global litellm; import litellm as
+_litellm; litellm = _litellm`), the same module for every caller; reads in a loop that waits for the value between sleeps
 (`while not self.ready: time.sleep(0.05)`), which take it as a signal; and reads that the code
 which started the thread makes after joining it (`committer.join()`, then the read), or that
 methods of the thread's class make when its `start()` waits, after starting the thread, for the
@@ -70,6 +71,8 @@ def check(obj, evidence):
             continue  # a thread's own failure, kept for whoever checks on the thread
         if race.write.access.stores_truth:
             continue  # `self.running = True`: a state flag carries no call's data
+        if race.write.access.stores_import:
+            continue  # `litellm = _litellm`: a lazy import is the same module for every caller
         # A reader that waits for the value in a loop (`while not self.ready: time.sleep(0.1)`)
         # takes it as a signal when it comes, not as its own call's result.
         race.reads = [read for read in race.reads if not read.access.polled]

@@ -82,6 +82,9 @@ class Access:
     restores_across_await: bool = False  # ... after an await since it was saved
     stores_scalar: bool = False  # binds a constant or a truth value (`_ready = True`, `_ok = v >= MIN`)
     stores_truth: bool = False  # binds a truth value only (`True`, `False`, `v >= MIN`, `not found`)
+    # binds what an import bound (`import litellm as _litellm`, then `litellm = _litellm` under
+    # `global`): a module or a library's class or function, the same for every caller
+    stores_import: bool = False
     # binds the exception being handled (`self.failed = e` in `except ... as e`, `sys.exc_info()[1]`)
     stores_exception: bool = False
     # stores under the calling thread's identity (`self.threads[threading.get_ident()] = ...`): no

@@ -235,6 +235,8 @@ class StoreVisits:
             access = self._record(ref, WRITE, OP_REBIND, target)
             self._mark_restore(access, ref, value)
             access.stores_scalar = stores_scalar(value)
+            access.stores_truth = stores_truth(value)
+            access.stores_import = type(value) is ast.Name and value.id in self.summary.imports
             access.value_sources = self._value_sources
             access.read_modify_write = ref in arithmetic_reads
             access.await_between = access.await_between or (ref in arithmetic_reads and arithmetic_reads[ref].await_between)
