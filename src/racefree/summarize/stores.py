@@ -10,6 +10,7 @@ from __future__ import annotations
 import ast
 
 from racefree.summarize.model import (
+    CALL,
     OP_LOAD,
     OP_MUTATE,
     OP_REBIND,
@@ -268,6 +269,10 @@ class StoreVisits:
                 if frame.locks:
                     frame.taken_under[name] = tuple(frame.locks)
                 break
+        else:
+            returned = self._returned_by_a_getter(value) if made is None else None
+            if returned is not None:
+                frame.aliases[name] = returned
         saved = self._saved_value(value)
         if saved is not None:
             frame.saved[name] = saved
@@ -353,6 +358,16 @@ class StoreVisits:
         if type(func) is ast.Attribute and func.attr == "get":
             return self.ref_of(func.value)
         return None
+
+    def _returned_by_a_getter(self, value: ast.expr | None) -> Ref | None:
+        """`store = get_store()`, `client = clients.default()`: the local is what a function of a
+        module returns, as in `get_store().add(k)`; the index follows the call to what it returns
+        (a module-level instance). Not a method's result (`self._pick()`), nor a constructor's
+        (`loader = Loader()`, a new object: see `frame.made`)."""
+        if type(value) is not ast.Call or type(value.func) not in (ast.Name, ast.Attribute):
+            return None
+        ref = self.ref_of(value)
+        return ref if ref is not None and ref.root_kind == "global" and ref.attrs[-1:] == (CALL,) else None
 
 
 def _constructor_text(value: ast.expr | None) -> str | None:
