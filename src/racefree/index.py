@@ -321,7 +321,12 @@ class ProgramIndex:
     def captured_class(self, module: ModuleSummary, ref: Ref) -> str | None:
         """The analysed class a closure's "typed" reference names: the annotation of the enclosing
         function's parameter, resolved in its module."""
-        symbol = self.annotated_class(module, ref.root.rsplit(":", 1)[-1])
+        return self.program_class(module, ref.root.rsplit(":", 1)[-1])
+
+    def program_class(self, module: ModuleSummary, dotted: str) -> str | None:
+        """The analysed class a dotted name (an annotation, a constructor as written) names in
+        the module; None for a name of another library's class, or no class."""
+        symbol = self.annotated_class(module, dotted)
         return symbol.name if symbol is not None and symbol.kind == CLASS and symbol.name in self.classes else None
 
     def annotated_class(self, module: ModuleSummary, declared: str) -> Symbol | None:
@@ -601,10 +606,8 @@ class ProgramIndex:
         """`manager = Manager(...)`, then `manager.sync()`: Manager's `sync`, when the constructor
         names a class of the program."""
         constructor, method = made_receiver
-        made = self.annotated_class(info.module, constructor)
-        if made is None or made.kind != CLASS or made.name not in self.classes:
-            return None
-        return self.function_of(self.class_member(made.name, method, instance=True))
+        class_id = self.program_class(info.module, constructor)
+        return self.function_of(self.class_member(class_id, method, instance=True)) if class_id else None
 
     def resolve_function_arg(self, info: FunctionInfo, arg: FunctionArg) -> str | None:
         if arg.local is not None:

@@ -173,7 +173,8 @@ def collect_shared_objects(index: ProgramIndex, reach: Reachability, locks: Lock
         constructing = _constructing(index, reach, fid, {})
         lazy_loader = _lazy_loader(index, fid)
         for access in info.summary.accesses:
-            being_built = access.ref.root_kind == "self" and (constructing or (modes and not built_modes))
+            # The method runs on an object being built: not shared with other threads yet.
+            on_a_new_object = constructing or (modes and not built_modes)
             if access.ref.root_kind == "param":
                 symbols = index.argument_symbols(fid, access.ref)
             else:
@@ -181,8 +182,11 @@ def collect_shared_objects(index: ProgramIndex, reach: Reachability, locks: Lock
             for symbol, passers in symbols:
                 if symbol is None or symbol.kind in (FUNCTION, MODULE):
                     continue
-                if being_built and symbol.kind != CLASS_ATTR:
-                    continue  # an object is not shared with other threads while it is being built
+                # The object's own state through `self`; a class attribute is every instance's,
+                # also while one of them is being built.
+                own_state = access.ref.root_kind == "self" and symbol.kind != CLASS_ATTR
+                if own_state and on_a_new_object:
+                    continue
                 if _handled_by_own_method(index, symbol, access):
                     continue  # `for alias in connections` runs ConnectionHandler.__iter__
                 safe = symbol.safe or (knowledge.has_project_containers and _declared_safe(index, knowledge, symbol))
@@ -206,9 +210,7 @@ def collect_shared_objects(index: ProgramIndex, reach: Reachability, locks: Lock
                 held = locks.held(fid, access.locks, access.line)
                 if symbol.kind != INSTANCE_ATTR:
                     held = held - locks.per_instance  # one instance's lock cannot guard what all share
-                # A class attribute reached through `self` is shared by every instance, also
-                # while one of them is being built.
-                access_modes = built_modes if access.ref.root_kind == "self" and symbol.kind != CLASS_ATTR else modes
+                access_modes = built_modes if own_state else modes
                 if why.startswith(SINGLETON_ATTRIBUTE) and access.ref.root_kind == "self" \
                         and _shared_by_design(index, symbol.owner_class, shared_classes, made_per_call) is None:
                     # Shared as the module-level instance only: in the modes its users run this method in.
