@@ -43,6 +43,7 @@ from racefree.knowledge.entry_points import (
     TEST_SUPPORT_PACKAGES,
     TEST_SUPPORT_WORDS,
     THREAD_PACKAGES,
+    BaseClassEntry,
     name_matches,
 )
 from racefree.knowledge.merged import BUILT_IN, Knowledge
@@ -62,6 +63,9 @@ class EntryPoint:
     detail: str | None = None  # route path, callback slot
     multiple: bool = True  # many instances can run at once (requests, pool jobs), not one thread
     shared_instance_of: str | None = None  # the framework shares one instance of this class
+    # The framework makes an instance of this class for each request (a Tornado handler, a Django
+    # view) and runs the method on it: what the method keeps on `self` is that request's.
+    instance_per_request_of: str | None = None
     on_loop: bool = False  # runs on an event loop even when it is a plain function
     scheduled: bool = False  # a scheduler runs it on its own timetable, for no caller in particular
     polls: bool = False  # a thread of its own that wakes on a timer, for no caller in particular
@@ -610,6 +614,9 @@ def _subclassed(index: ProgramIndex, knowledge: Knowledge, add) -> None:
                 and (not p.constructed_with or _constructible(index, class_id, p.constructed_with))
                 and not _protocol_of_another_library(outside, p)]
         for pattern in patterns:
+            # A base class's framework makes the instances (a duck-typed application object may be
+            # one the program makes once and serves every request with).
+            per_request = isinstance(pattern, BaseClassEntry) and pattern.context == REQUEST and not pattern.shares_instance
             for method in pattern.methods:
                 symbol = index.class_member(class_id, method, instance=True)
                 fid = index.function_of(symbol)
@@ -618,5 +625,6 @@ def _subclassed(index: ProgramIndex, knowledge: Knowledge, add) -> None:
                                    summary.line, class_id.rsplit(".", 1)[-1],
                                    multiple=not getattr(pattern, "single", False),
                                    shared_instance_of=class_id if pattern.shares_instance else None,
+                                   instance_per_request_of=class_id if per_request else None,
                                    on_loop=getattr(pattern, "on_loop", False),
                                    polls=_polls_on_its_thread(index, pattern, fid)))

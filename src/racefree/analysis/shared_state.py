@@ -93,6 +93,8 @@ class AccessFact:
     # `async with client:`), which a program runs once per object, and a module's setters
     # (`set_start_method(m)`).
     only_while_setting_up: bool = False
+    # The reachability its modes come from: the call chain from each entry point down to it.
+    reach: Reachability | None = field(default=None, repr=False, compare=False)
 
     @property
     def fid(self) -> str:
@@ -211,6 +213,8 @@ def collect_shared_objects(index: ProgramIndex, reach: Reachability, locks: Lock
                 if symbol.kind != INSTANCE_ATTR:
                     held = held - locks.per_instance  # one instance's lock cannot guard what all share
                 access_modes = built_modes if own_state else modes
+                if own_state and symbol.kind == INSTANCE_ATTR and symbol.owner_class is not None:
+                    access_modes = _beyond_own_request(index, symbol.owner_class, access_modes)
                 if why.startswith(SINGLETON_ATTRIBUTE) and access.ref.root_kind == "self" \
                         and _shared_by_design(index, symbol.owner_class, shared_classes, made_per_call) is None:
                     # Shared as the module-level instance only: in the modes its users run this method in.
@@ -235,7 +239,7 @@ def collect_shared_objects(index: ProgramIndex, reach: Reachability, locks: Lock
                 setting_up = bool(access_modes) and reach.only_while_setting_up(fid)
                 shared.facts.append(AccessFact(_with_implicit_growth(access, symbol), info, held,
                                                access_modes, in_lazy_loader=lazy_loader, on_its_loop=on_its_loop,
-                                               only_while_setting_up=setting_up))
+                                               only_while_setting_up=setting_up, reach=reach))
     for shared in objects.values():
         overriding = {fact.fid for fact in shared.facts if fact.access.restores}
         for fact in shared.facts:
@@ -257,6 +261,19 @@ def collect_shared_objects(index: ProgramIndex, reach: Reachability, locks: Lock
                         fact.fid in reach.also_api or any(mode.context == API for mode in fact.modes))
                     fact.modes = {mode: r for mode, r in fact.modes.items() if mode.context != API}
     return [o for o in objects.values() if any(f.concurrent and f.access.kind == "write" for f in o.facts)]
+
+
+def _beyond_own_request(index: ProgramIndex, owner: str, modes: dict[Mode, Reach]) -> dict[Mode, Reach]:
+    """Without the requests a framework runs on an instance it makes for each (a Tornado handler,
+    a Django view): on `self`, such a method touches its own request's object, which no other
+    request sees. (A thread that the handler starts shares the object with that one request:
+    its mode stays, and the request's side runs as the code that started it.)"""
+    per_request = [mode for mode, reach in modes.items() if reach.entry.instance_per_request_of is not None]
+    if not per_request:
+        return modes
+    made_as = set(index.subclasses_and_self(owner))
+    return {mode: reach for mode, reach in modes.items()
+            if reach.entry.instance_per_request_of is None or reach.entry.instance_per_request_of not in made_as}
 
 
 def _why_shared(index: ProgramIndex, symbol: Symbol, access: Access, shared_classes: dict[str, str],
@@ -433,7 +450,7 @@ def _classes_shared_by_design(index: ProgramIndex, reach: Reachability, locks: L
             for ref in held:
                 part_locked.setdefault(class_id, set()).add(ref.attrs[:-1])
     components = _components(index)
-    owned = {component for held in components.values() for _, component in held}
+    owned = {component for held in components.values() for _, component in held} | _kept_per_key(index)
     # The parts a singleton makes and keeps are as shared as it is (`Client()._llm_tracker`).
     for holder in singletons & components.keys():
         for _, component in components[holder]:
@@ -600,6 +617,25 @@ def _components(index: ProgramIndex) -> dict[str, list[tuple[str, str]]]:
             if typed in index.classes and typed != class_id:
                 held.setdefault(class_id, []).append((attr, typed))
     return held
+
+
+def _kept_per_key(index: ProgramIndex) -> set[str]:
+    """Classes whose instances the program files under a key in a container an object keeps
+    (`self.connections[conn] = Http1Server(ctx)`): one per connection or stream, parts of the
+    object that keeps them, not objects every thread shares by their role. Unless the program
+    hands them out: a function that returns from that container (`return self._clients[name]`)
+    gives its callers one object per key to share."""
+    kept: dict[str, set[str]] = {}  # class -> the attribute names of the containers it is kept in
+    for info in index.functions.values():
+        for container, constructor in info.summary.kept_per_key:
+            class_id = index.program_class(info.module, constructor)
+            if class_id is not None:
+                kept.setdefault(class_id, set()).add(container.rsplit(".", 1)[-1])
+    if not kept:
+        return set()
+    handed_out = {container.rsplit(".", 1)[-1] for info in index.functions.values()
+                  for container in info.summary.containers_handed_out}
+    return {class_id for class_id, containers in kept.items() if containers.isdisjoint(handed_out)}
 
 
 def _shared_role(index: ProgramIndex, class_id: str) -> str | None:

@@ -17,7 +17,12 @@ from __future__ import annotations
 
 from racefree.analysis.shared_state import AccessFact
 from racefree.knowledge.entry_points import BACKGROUND
-from racefree.knowledge.sync import EVENT_SIGNAL_METHODS, EVENT_WAIT_METHODS, READY_SIGNAL_METHODS
+from racefree.knowledge.sync import (
+    EVENT_SIGNAL_METHODS,
+    EVENT_WAIT_METHODS,
+    READY_SIGNAL_METHODS,
+    READY_WAIT_METHODS,
+)
 from racefree.summarize.model import WRITE, Ref
 
 
@@ -136,44 +141,80 @@ def _names_function(callee: Ref | None, function) -> bool:
 
 
 def awaited_by_its_starter(write: AccessFact, read: AccessFact) -> bool:
-    """A thread's body writes, then signals (`self._cond.notify_all()`, or hands its loop a
-    method of its class that does, asyncua's `loop.call_soon_threadsafe(self._notify_start)`),
-    and the method of its class that starts it waits after the start (`Thread.start(self);
-    self._cond.wait()`): `start()` returns only after the write. A method of that class which
-    only library callers run, after they started the object (`post`, `stop`), reads after it."""
+    """A thread's body writes, then signals that it is ready on an object of its own (an event's
+    `set()`, a condition's `notify_all()`, a future's `set_result()`; or it hands its loop a method
+    of its class that does, asyncua's `loop.call_soon_threadsafe(self._notify_start)`), and the
+    method of its class that starts it waits on that object after the start (`Thread.start(self);
+    self._cond.wait()`, `self.thread.start(); self._ready.result()`): the start returns only after
+    the write. The write may be in a function the body runs on the way, on the same object, before
+    the signal: a coroutine it runs (`asyncio.run(self._serve())`) or one defined inside it. Code
+    that only library callers (or the program's main thread) run, after they started the object,
+    reads after it: a method of that class (`post`, `stop`), or of the object that keeps and
+    starts it (a client's `ioloop` property reading `self.ioloop_thread.ioloop`)."""
     writer = write.info.summary
     class_name = writer.class_name
-    if class_name is None or not read.api_only or read.info.summary.class_name != class_name \
-            or write.info.module.module != read.info.module.module:
+    if class_name is None or write.reach is None:
         return False
-    threads = [reach.entry for mode, reach in write.modes.items() if mode.context == BACKGROUND]
-    if not threads or len(threads) != len(write.modes) or any(entry.fid != write.fid for entry in threads):
+    if read.modes and not read.api_only:
+        return False  # a framework or another thread runs the reader: it need not come after a start
+    if not write.modes or any(mode.context != BACKGROUND for mode in write.modes):
         return False
     functions = write.info.module.functions
-    if not _signals(writer, write.access.line, functions, class_name):
-        return False
-    return any(_starts_then_waits(function) for function in functions.values()
-               if function.class_name == class_name and function is not writer)
+    starters = [function for function in functions.values()
+                if function.class_name == class_name and function is not writer]
+    for mode in write.modes:
+        signals = _signalled_on_the_way(write, mode, class_name)
+        if not signals or not any(_starts_then_waits(function, signals) for function in starters):
+            return False
+    return True
 
 
-def _signals(writer, after: int, functions, class_name: str) -> bool:
-    """After the line, the thread's body signals readiness itself, or hands on a method of its
-    class that does."""
-    if any(line > after for _, line in _event_calls(writer, READY_SIGNAL_METHODS)):
-        return True
-    for call in writer.calls:
+def _signalled_on_the_way(write: AccessFact, mode, class_name: str) -> set[Ref]:
+    """What the thread signals on after the write: in the writer after the write, or in a function
+    on its way from the thread's body after the call that led there. Every function on the way is
+    one of the class's, in its module, called only from the one before it: the same object, and no
+    other path to the write."""
+    reach = write.reach
+    index = reach.index
+    module = write.info.module
+    chain = reach.chain(write.fid, mode)
+    signals: set[Ref] = set()
+    for position, (fid, line) in enumerate(chain):
+        info = index.functions[fid]
+        if info.module is not module or info.summary.class_name != class_name:
+            return set()
+        if position > 0 and {edge.caller for edge in index.calls_to.get(fid, ())} != {chain[position - 1][0]}:
+            return set()
+        after = line if position < len(chain) - 1 else write.access.line
+        signals |= _ready_signals(info.summary, after, module.functions, class_name)
+    return signals
+
+
+def _ready_signals(function, after: int, functions, class_name: str) -> set[Ref]:
+    """The objects the function signals readiness on after the line, itself or through a method
+    of its class that it hands on."""
+    signals = {ref for ref, line in _event_calls(function, READY_SIGNAL_METHODS) if line > after}
+    for call in function.calls:
         if call.line <= after:
             continue
         for arg in call.function_args:
             target = arg.target
             if target is not None and target.names_own_member():
                 handed = functions.get(f"{class_name}.{target.attrs[0]}")
-                if handed is not None and _event_calls(handed, READY_SIGNAL_METHODS):
-                    return True
+                if handed is not None:
+                    signals |= {ref for ref, _ in _event_calls(handed, READY_SIGNAL_METHODS)}
+    return signals
+
+
+def _starts_then_waits(function, signals: set[Ref]) -> bool:
+    """It starts the thread, then waits on one of the objects the thread signals on before it can
+    return (`Thread.start(self); self._cond.wait()`, `self.thread.start(); self._ready.result()`);
+    where an earlier return skips the start, it waits under the lock that return is under."""
+    for line, needs_lock in function.ready_waits:
+        for call in function.calls:
+            callee = call.callee
+            if call.line == line and callee is not None and callee.attrs and callee.attrs[-1] in READY_WAIT_METHODS \
+                    and Ref(callee.root_kind, callee.root, callee.attrs[:-1]) in signals \
+                    and (call.locks or not needs_lock):
+                return True
     return False
-
-
-def _starts_then_waits(function) -> bool:
-    """`Thread.start(self)` or `self._thread.start()`, then a wait (`self._cond.wait()`)."""
-    starts = [call.line for call in function.calls if call.callee_text.rsplit(".", 1)[-1] == "start"]
-    return bool(starts) and any(line > min(starts) for _, line in _event_calls(function, EVENT_WAIT_METHODS))

@@ -281,7 +281,9 @@ COMPONENT_WHY = "made and kept by the one {holder} instance ({why_holder}), so s
 # is left out: its users are told not to share it. So is a package's namesake class (`flask.Flask`,
 # `datasette.app.Datasette`): the one application or client object a program makes. So is a child
 # that the shared object makes for one call from itself (a `TransactionWrapper(self)` that
-# subclasses the client), and a name that denies the role (`QuerySetNoCache`). A session is no such
+# subclasses the client), one filed under a key in a container another object keeps and does not
+# hand out (mitmproxy's `Http1Server`, one per client connection), and a name that denies the
+# role (`QuerySetNoCache`). A session is no such
 # role: in a library it is one conversation's state (a WAMP session fed by its transport, one
 # resumable upload, one live model session), used by the one owner of that conversation; where a
 # program shares one, a thread it starts or a module-level instance shows it.

@@ -62,6 +62,10 @@ PER_THREAD_STORAGE = PER_THREAD_BASES | {"contextvars.ContextVar"}
 # Signalling: what a thread does before `event.set()` happens before what another thread does
 # after `event.wait()` on the same event returns (threading.Event, asyncio.Event).
 EVENT_SIGNAL_METHODS = frozenset({"set"})
-# What a thread calls to say it is ready: an event's `set`, a condition's `notify`.
-READY_SIGNAL_METHODS = EVENT_SIGNAL_METHODS | {"notify", "notify_all"}
+# What a thread calls to say it is ready: an event's `set`, a condition's `notify`, a future's
+# `set_result`.
+READY_SIGNAL_METHODS = EVENT_SIGNAL_METHODS | {"notify", "notify_all", "set_result"}
 EVENT_WAIT_METHODS = frozenset({"wait"})
+# What the thread that started another waits on for it to be ready: an event, a condition, or
+# the future the thread completes (`self._ready.result()`).
+READY_WAIT_METHODS = EVENT_WAIT_METHODS | {"result"}

@@ -6,7 +6,10 @@ class-level state that other code then reads back. Also finds data of the curren
 (computed from `flask.request` or a handler's `request` parameter) stored in a public attribute
 of shared state that nothing in the checked code reads: it is there for the application to read
 (`auth.username` after `@auth.login_required`). Functions patched over another library count as
-handlers: they run on every call of that library, from its callers' threads.
+handlers: they run on every call of that library, from its callers' threads. What a handler
+keeps on `self` where the framework makes a handler for each request (a Tornado `RequestHandler`,
+a Django or Flask class-based view) is that request's own, even when the handler hands work to a
+thread of its own.
 
 ## Why is this bad?
 Web servers, task queues and MCP servers run handlers concurrently. A value one request writes

@@ -51,9 +51,12 @@ call's data in it; what a lazy import binds in a module global (`global litellm;
 as _litellm; litellm = _litellm`), the same module for every caller; reads in a loop that waits
 for the value between sleeps (`while not self.ready: time.sleep(0.05)`), which take it as a
 signal; and reads that the code which started the thread makes after joining it
-(`committer.join()`, then the read), or that methods of the thread's class make when its
-`start()` waits, after starting the thread, for the thread to signal that it has published
-(`self._cond.wait()`, answered by `notify_all()` after the write).
+(`committer.join()`, then the read), or that library callers make when the thread's `start()`
+waits, after starting the thread, for the thread to signal that it has published
+(`self._cond.wait()` answered by `notify_all()` after the write, `self._ready.result()` answered
+by `set_result()`, also from a coroutine the thread runs), on every path past the start: a
+`start()` that may return first (with no timeout, or to a second caller that finds the thread
+already alive outside the lock it waits under) leaves its readers racing.
 """
 
 from __future__ import annotations

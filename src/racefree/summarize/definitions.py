@@ -10,10 +10,12 @@ import ast
 
 from racefree.summarize.forwarding import passed_on
 from racefree.summarize.frame import TOPLEVEL, Frame
+from racefree.summarize.kept_per_key import kept_per_key
 from racefree.summarize.local_objects import objects_kept_local
 from racefree.summarize.model import ClassSummary, Decorator, FunctionSummary, Ref
 from racefree.summarize.parameter_guards import default_kinds
 from racefree.summarize.presence import presence_of_test
+from racefree.summarize.ready_waits import ready_waits
 from racefree.summarize.scopes import function_scope
 from racefree.summarize.syntax import (
     constant_key,
@@ -102,6 +104,8 @@ class DefinitionVisits:
                 summary.serves_forever = False  # a loop that drains into a result is no main loop
             summary.ensures, summary.calls_on_self_first = self._readiness_checks(node.body, frame.self_name)
             summary.kept_local = objects_kept_local(node.body)
+            summary.ready_waits = ready_waits(node.body)
+            summary.kept_per_key, summary.containers_handed_out = kept_per_key(node.body)
         self._leave()
         return qualname
 

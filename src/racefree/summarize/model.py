@@ -211,6 +211,9 @@ class FunctionSummary:
     documented_not_thread_safe: bool = False
     # Lines where it waits for a thread to end (`committer.join()`, `self._thread.join(timeout=5)`).
     thread_joins: tuple[int, ...] = ()
+    # Waits for a thread it started to say it is ready, on every path past the start (see
+    # summarize/ready_waits): (line of the wait, whether a lock held around it is what makes it so).
+    ready_waits: tuple[tuple[int, bool], ...] = ()
     # Shared objects it proves set before it returns, by raising otherwise (`def check_apps_ready(self):
     # if not self.apps_ready: raise AppRegistryNotReady`), and the methods it calls on its own
     # object as statements of its body before anything else can branch: (line, method name).
@@ -222,6 +225,10 @@ class FunctionSummary:
     # The calls (line, column) whose result it keeps to itself in a local, using it only through
     # its attributes (`client = IRCClient(host); client.connect()`): an object made per call.
     kept_local: tuple[tuple[int, int], ...] = ()
+    # Objects it makes and files under a key in a container an object keeps, as (container,
+    # constructor) written: `self.connections[conn] = Http1Server(ctx)` (see summarize/kept_per_key).
+    kept_per_key: tuple[tuple[str, str], ...] = ()
+    containers_handed_out: tuple[str, ...] = ()  # `return self._clients[name]`: "self._clients"
     # Parameters whose annotation names one class (`app: FastAPI`), with its dotted name.
     parameter_classes: dict[str, str] = field(default_factory=dict)
 

@@ -24,6 +24,7 @@ from racefree.summarize.model import (
 from racefree.summarize.syntax import (
     alias_candidates,
     constant_key,
+    constructor_text,
     declares_instance_field,
     dotted_text,
     is_caught_exception,
@@ -254,7 +255,7 @@ class StoreVisits:
             frame.thread_ids.add(name)  # `ident = threading.get_ident()`
         else:
             frame.thread_ids.discard(name)
-        made = _constructor_text(value)
+        made = constructor_text(value)
         if made is not None:
             frame.made[name] = made
         else:
@@ -368,14 +369,3 @@ class StoreVisits:
             return None
         ref = self.ref_of(value)
         return ref if ref is not None and ref.root_kind == "global" and ref.attrs[-1:] == (CALL,) else None
-
-
-def _constructor_text(value: ast.expr | None) -> str | None:
-    """`Manager(...)`, `workers.Pool(...)`: the class a call makes, as written, when its name reads
-    as a class's (capitalised); the index resolves it, and drops what is no class of the program."""
-    if type(value) is not ast.Call:
-        return None
-    text = dotted_text(value.func)
-    if not text or not text.rsplit(".", 1)[-1][:1].isupper():
-        return None
-    return text

@@ -479,3 +479,28 @@ def stores_scalar(value: ast.expr | None) -> bool:
     if kind is ast.Constant or kind is ast.Compare:
         return True
     return kind is ast.UnaryOp and type(value.op) is ast.Not
+
+
+NESTED_SCOPES = (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef)
+
+
+def own_nodes(body: list[ast.stmt]):
+    """The nodes of a function's body outside the functions and classes nested in it, in source
+    order."""
+    stack: list[ast.AST] = list(reversed(body))
+    while stack:
+        node = stack.pop()
+        yield node
+        stack.extend(reversed([child for child in ast.iter_child_nodes(node) if not isinstance(child, NESTED_SCOPES)]))
+
+
+def constructor_text(value: ast.expr | None) -> str | None:
+    """`Manager(...)`, `workers.Pool(...)`: the class a call makes, as written, when its name reads
+    as a class's (capitalised); the index resolves it, and drops what is no class of the program."""
+    if type(value) is not ast.Call:
+        return None
+    text = dotted_text(value.func)
+    if not text or not text.rsplit(".", 1)[-1][:1].isupper():
+        return None
+    return text
+

@@ -1,0 +1,78 @@
+"""Objects a function makes and files under a key in a container an object keeps:
+`self.connections[conn] = Http1Server(ctx)`, or `server = Http1Server(ctx)` and then
+`self.connections.setdefault(conn, server)`. One such object is made per key (a connection, a
+stream, a flow) and belongs to the object that keeps the container, as a part it made would: its
+class's role name (`...Server`) does not make it an object every thread shares.
+
+The result is (the container as written, the constructor as written), for the index to resolve:
+`("self.connections", "Http1Server")`. One walk of the body's statements. Alongside, the
+containers a function returns an entry of (`return self._clients[name]`,
+`return self._clients.get(name)`), or returns an object it filed in them (`self._sessions[sid] =
+session; return session`): it hands their objects out to its callers.
+"""
+
+from __future__ import annotations
+
+import ast
+
+from racefree.summarize.syntax import constructor_text, dotted_text, own_nodes
+
+
+_LOOKUPS = frozenset({"get", "setdefault", "pop"})
+
+
+def kept_per_key(body: list[ast.stmt]) -> tuple[tuple[tuple[str, str], ...], tuple[str, ...]]:
+    """(what the function files, as (container, constructor)), (the containers it hands out)."""
+    made: dict[str, set[str]] = {}  # local name -> the constructors of the objects it holds, on any branch
+    filed: dict[str, list[str]] = {}  # local name -> the containers it was filed in
+    kept: list[tuple[str, str]] = []
+    handed_out: list[str] = []
+    for node in own_nodes(body):
+        kind = type(node)
+        if kind is ast.Assign and len(node.targets) == 1:
+            target = node.targets[0]
+            if type(target) is ast.Name:
+                constructor = constructor_text(node.value)
+                if constructor is not None:
+                    made.setdefault(target.id, set()).add(constructor)
+            elif type(target) is ast.Subscript and type(target.value) is ast.Attribute:
+                _file(kept, filed, target.value, node.value, made)
+        elif kind is ast.AnnAssign and type(node.target) is ast.Name and node.value is not None:
+            constructor = constructor_text(node.value)
+            if constructor is not None:
+                made.setdefault(node.target.id, set()).add(constructor)
+        elif kind is ast.Call and type(node.func) is ast.Attribute and node.func.attr == "setdefault" \
+                and type(node.func.value) is ast.Attribute and len(node.args) == 2:
+            _file(kept, filed, node.func.value, node.args[1], made)
+        elif kind is ast.Return and node.value is not None:
+            handed_out += _containers_returned_from(node.value, filed)
+    return tuple(kept), tuple(handed_out)
+
+
+def _file(kept: list[tuple[str, str]], filed: dict[str, list[str]], container: ast.Attribute, value: ast.expr,
+          made: dict[str, set[str]]) -> None:
+    text = dotted_text(container)
+    if not text:
+        return
+    if type(value) is ast.Name:
+        filed.setdefault(value.id, []).append(text)
+        constructors = sorted(made.get(value.id, ()))
+    else:
+        made_here = constructor_text(value)
+        constructors = [made_here] if made_here else []
+    kept.extend((text, constructor) for constructor in constructors)
+
+
+def _containers_returned_from(value: ast.expr, filed: dict[str, list[str]]) -> list[str]:
+    """`return self._clients[name]`, `return self._clients.get(name)`, or `return session` after
+    filing it: the containers whose objects the function hands out."""
+    if type(value) is ast.Name:
+        return filed.get(value.id, [])
+    if type(value) is ast.Subscript:
+        container = value.value
+    elif type(value) is ast.Call and type(value.func) is ast.Attribute and value.func.attr in _LOOKUPS:
+        container = value.func.value
+    else:
+        return []
+    text = dotted_text(container) if type(container) is ast.Attribute else None
+    return [text] if text else []
