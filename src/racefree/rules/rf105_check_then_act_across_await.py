@@ -67,7 +67,12 @@ library calls that set up reach: the methods starting an object up (`await clien
 per object, and a module's setters (`set_*`). A client that connects lazily, from its queries,
 is reported. Nor is a check and act that only one task runs at a time: a task made only while
 none is kept (`if self._init_task is None: self._init_task = asyncio.create_task(self._init())`)
-cannot pass its own test twice.
+cannot pass its own test twice. Nor one that files, before any await, what other tasks look
+for and then leave on (`existing = inflight.get(key)`, `if existing is not None: return await
+existing`, then `inflight[key] = future` before `await fetch()`): the entry claims the key, as
+setting a flag does (`if self._connecting: raise ...; self._connecting = True`), and the writes
+after the await finish the claiming task's own work. (Clearing the state first,
+`self._websocket = None`, claims nothing: other tasks then pass the test too.)
 """
 
 from __future__ import annotations

@@ -347,6 +347,7 @@ class ControlFlowVisits:
         tests: list[ast.expr] = []
         refuses = True
         claims: dict[int, tuple[Ref, list[ast.expr], bool]] = {}
+        looked_up: dict[str, tuple[Ref, ast.expr]] = {}  # `existing = self._inflight.get(key)`
         for index, stmt in enumerate(body):
             if tested and not across_awaits and _awaits(stmt):
                 tested.clear()  # another task may have claimed the flag meanwhile
@@ -355,17 +356,32 @@ class ControlFlowVisits:
             if type(stmt) is ast.If and always_leaves(stmt.body) and not stmt.orelse:
                 # The flags whose being set makes it leave: `if self._running:`, `... is not None`,
                 # either side of an `or`. (`if not self._started: raise` lets every caller past once
-                # the flag is set: setting it claims nothing.)
+                # the flag is set: setting it claims nothing.) Or the containers where finding the
+                # key makes it leave (`if key in self._inflight:`, or `if existing is not None:`
+                # after `existing = self._inflight.get(key)`), with the lookups that made the test.
                 flags = set_makes_true(stmt.test, self.ref_of)
-                if flags or tested:  # the tests from the first on a flag: only a caller past it makes them
+                found, lookups = _found_by_lookup(stmt.test, looked_up, self.ref_of)
+                if flags or found or tested:  # the tests from the first on a flag: only a caller past it makes them
                     tested.update(flags)
+                    tested.update(found)
                     tests.append(stmt.test)
+                    tests.extend(lookups)
                     refuses = refuses and type(stmt.body[-1]) is ast.Raise
-            elif type(stmt) in (ast.Assign, ast.AnnAssign) and tested and stmt.value is not None \
-                    and not (type(stmt.value) is ast.Constant and not stmt.value.value):
+            elif type(stmt) in (ast.Assign, ast.AnnAssign) and stmt.value is not None:
                 targets = stmt.targets if type(stmt) is ast.Assign else [stmt.target]
+                lookup = _lookup_in(stmt.value, self.ref_of)
                 for target in targets:
-                    ref = self.ref_of(target)
+                    if type(target) is ast.Name:
+                        if lookup is not None:
+                            looked_up[target.id] = (lookup, stmt.value)
+                        else:
+                            looked_up.pop(target.id, None)
+                if not tested or (type(stmt.value) is ast.Constant and not stmt.value.value):
+                    continue
+                for target in targets:
+                    # A flag set, or an entry filed under the key the test looked for (a future
+                    # other callers will find and await).
+                    ref = self.ref_of(target.value if type(target) is ast.Subscript else target)
                     if ref is not None and ref in tested:
                         claims[index] = (Ref(ref.root_kind, ref.root, (*ref.attrs, CLAIMED)), list(tests), refuses)
         return claims
@@ -475,3 +491,37 @@ def _awaits(stmt: ast.stmt) -> bool:
         if type(node) not in (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef) or node is stmt:
             work.extend(ast.iter_child_nodes(node))
     return False
+
+
+def _lookup_in(value: ast.expr, ref_of) -> Ref | None:
+    """The shared container a value looks a key up in: `self._inflight.get(key)`."""
+    if type(value) is ast.Call and type(value.func) is ast.Attribute and value.func.attr == "get" and value.args:
+        ref = ref_of(value.func.value) if type(value.func.value) in (ast.Name, ast.Attribute) else None
+        if ref is not None and (ref.attrs or ref.root_kind == "global"):
+            return ref
+    return None
+
+
+def _found_by_lookup(test: ast.expr, looked_up: dict[str, tuple[Ref, ast.expr]], ref_of) -> tuple[list[Ref], list[ast.expr]]:
+    """The containers in which finding a key makes the test true (`key in self._inflight`, or a
+    local looked up there, `existing` or `existing is not None`), and the lookups behind it."""
+    if type(test) is ast.BoolOp and type(test.op) is ast.Or:
+        found, lookups = [], []
+        for value in test.values:
+            more, behind = _found_by_lookup(value, looked_up, ref_of)
+            found += more
+            lookups += behind
+        return found, lookups
+    if type(test) is ast.Compare and len(test.ops) == 1 and type(test.ops[0]) is ast.In \
+            and type(test.comparators[0]) in (ast.Name, ast.Attribute):
+        ref = ref_of(test.comparators[0])
+        return ([ref], []) if ref is not None and (ref.attrs or ref.root_kind == "global") else ([], [])
+    name = test
+    if type(test) is ast.Compare and len(test.ops) == 1 and type(test.ops[0]) is ast.IsNot \
+            and type(test.comparators[0]) is ast.Constant and test.comparators[0].value is None:
+        name = test.left
+    if type(name) is ast.Name and name.id in looked_up:
+        ref, lookup = looked_up[name.id]
+        return [ref], [lookup]
+    return [], []
+
