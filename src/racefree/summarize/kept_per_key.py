@@ -5,7 +5,8 @@ stream, a flow) and belongs to the object that keeps the container, as a part it
 class's role name (`...Server`) does not make it an object every thread shares.
 
 The result is (the container as written, the constructor as written), for the index to resolve:
-`("self.connections", "Http1Server")`. One walk of the body's statements. Alongside, the
+`("self.connections", "Http1Server")`. One walk of the body's statements (a `setdefault` as a
+statement or a statement's value). Alongside, the
 containers a function returns an entry of (`return self._clients[name]`,
 `return self._clients.get(name)`), or returns an object it filed in them (`self._sessions[sid] =
 session; return session`): it hands their objects out to its callers.
@@ -15,7 +16,7 @@ from __future__ import annotations
 
 import ast
 
-from racefree.summarize.syntax import constructor_text, dotted_text, own_nodes
+from racefree.summarize.syntax import constructor_text, dotted_text, own_statements
 
 
 _LOOKUPS = frozenset({"get", "setdefault", "pop"})
@@ -27,25 +28,27 @@ def kept_per_key(body: list[ast.stmt]) -> tuple[tuple[tuple[str, str], ...], tup
     filed: dict[str, list[str]] = {}  # local name -> the containers it was filed in
     kept: list[tuple[str, str]] = []
     handed_out: list[str] = []
-    for node in own_nodes(body):
-        kind = type(node)
-        if kind is ast.Assign and len(node.targets) == 1:
-            target = node.targets[0]
+    for stmt in own_statements(body):
+        kind = type(stmt)
+        if kind is ast.Assign and len(stmt.targets) == 1:
+            target = stmt.targets[0]
             if type(target) is ast.Name:
-                constructor = constructor_text(node.value)
+                constructor = constructor_text(stmt.value)
                 if constructor is not None:
                     made.setdefault(target.id, set()).add(constructor)
             elif type(target) is ast.Subscript and type(target.value) is ast.Attribute:
-                _file(kept, filed, target.value, node.value, made)
-        elif kind is ast.AnnAssign and type(node.target) is ast.Name and node.value is not None:
-            constructor = constructor_text(node.value)
+                _file(kept, filed, target.value, stmt.value, made)
+        elif kind is ast.AnnAssign and type(stmt.target) is ast.Name and stmt.value is not None:
+            constructor = constructor_text(stmt.value)
             if constructor is not None:
-                made.setdefault(node.target.id, set()).add(constructor)
-        elif kind is ast.Call and type(node.func) is ast.Attribute and node.func.attr == "setdefault" \
-                and type(node.func.value) is ast.Attribute and len(node.args) == 2:
-            _file(kept, filed, node.func.value, node.args[1], made)
-        elif kind is ast.Return and node.value is not None:
-            handed_out += _containers_returned_from(node.value, filed)
+                made.setdefault(stmt.target.id, set()).add(constructor)
+        elif kind is ast.Return and stmt.value is not None:
+            handed_out += _containers_returned_from(stmt.value, filed)
+        # `self.connections.setdefault(conn, server)`, as a statement or a statement's value
+        value = getattr(stmt, "value", None) if kind in (ast.Expr, ast.Assign, ast.AnnAssign, ast.Return) else None
+        if type(value) is ast.Call and type(value.func) is ast.Attribute and value.func.attr == "setdefault" \
+                and type(value.func.value) is ast.Attribute and len(value.args) == 2:
+            _file(kept, filed, value.func.value, value.args[1], made)
     return tuple(kept), tuple(handed_out)
 
 

@@ -18,16 +18,16 @@ from __future__ import annotations
 
 import ast
 
-from racefree.summarize.syntax import NESTED_SCOPES, own_nodes
+from racefree.summarize.syntax import NESTED_SCOPES, own_statements
 
 _BLOCK_FIELDS = ("body", "orelse", "finalbody")
 _WAIT_METHODS = frozenset({"wait", "result"})
 
 
 def ready_waits(body: list[ast.stmt]) -> tuple[tuple[int, bool], ...]:
-    if not any(_is_start(node) for node in own_nodes(body)):
+    if not any(_is_start(stmt) for stmt in own_statements(body)):
         return ()  # most functions start no thread
-    returns = [node for node in own_nodes(body) if type(node) is ast.Return]
+    returns = [stmt for stmt in own_statements(body) if type(stmt) is ast.Return]
     found: list[tuple[int, bool]] = []
     for block, withs in _blocks(body, ()):
         for position, stmt in enumerate(block):
@@ -50,7 +50,7 @@ def _first_wait(statements: list[ast.stmt]) -> ast.Call | None:
         wait = _wait_of(stmt)
         if wait is not None:
             return wait
-        if any(type(node) is ast.Return for node in own_nodes([stmt])):
+        if any(type(inner) is ast.Return for inner in own_statements([stmt])):
             return None
     return None
 

@@ -484,14 +484,28 @@ def stores_scalar(value: ast.expr | None) -> bool:
 NESTED_SCOPES = (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef)
 
 
-def own_nodes(body: list[ast.stmt]):
-    """The nodes of a function's body outside the functions and classes nested in it, in source
-    order."""
-    stack: list[ast.AST] = list(reversed(body))
+_STATEMENT_LISTS = ("body", "orelse", "finalbody")
+
+
+def own_statements(body: list[ast.stmt]):
+    """The statements of a function's body, those inside its compound statements too (`if`,
+    `for`, `while`, `with`, `try` and its handlers, `match` cases), but not those of the functions
+    and classes nested in it, in source order: a walk that skips expressions, for passes that
+    only look at statements."""
+    stack: list[ast.stmt] = list(reversed(body))
     while stack:
-        node = stack.pop()
-        yield node
-        stack.extend(reversed([child for child in ast.iter_child_nodes(node) if not isinstance(child, NESTED_SCOPES)]))
+        stmt = stack.pop()
+        yield stmt
+        if isinstance(stmt, NESTED_SCOPES):
+            continue
+        inner: list[ast.stmt] = []
+        for name in _STATEMENT_LISTS:
+            inner += getattr(stmt, name, None) or ()
+        for handler in getattr(stmt, "handlers", ()):
+            inner += handler.body
+        for case in getattr(stmt, "cases", ()):
+            inner += case.body
+        stack.extend(reversed(inner))
 
 
 def constructor_text(value: ast.expr | None) -> str | None:
