@@ -268,8 +268,7 @@ def _beyond_own_request(index: ProgramIndex, owner: str, modes: dict[Mode, Reach
     a Django view): on `self`, such a method touches its own request's object, which no other
     request sees. (A thread that the handler starts shares the object with that one request:
     its mode stays, and the request's side runs as the code that started it.)"""
-    per_request = [mode for mode, reach in modes.items() if reach.entry.instance_per_request_of is not None]
-    if not per_request:
+    if not any(reach.entry.instance_per_request_of for reach in modes.values()):
         return modes
     made_as = set(index.subclasses_and_self(owner))
     return {mode: reach for mode, reach in modes.items()

@@ -5,11 +5,10 @@ stream, a flow) and belongs to the object that keeps the container, as a part it
 class's role name (`...Server`) does not make it an object every thread shares.
 
 The result is (the container as written, the constructor as written), for the index to resolve:
-`("self.connections", "Http1Server")`. One walk of the body's statements (a `setdefault` as a
-statement or a statement's value). Alongside, the
-containers a function returns an entry of (`return self._clients[name]`,
-`return self._clients.get(name)`), or returns an object it filed in them (`self._sessions[sid] =
-session; return session`): it hands their objects out to its callers.
+`("self.connections", "Http1Server")`; alongside, the containers a function returns an entry of
+(`return self._clients[name]`, `return self._clients.get(name)`) or returns an object it filed in
+(`self._sessions[sid] = session; return session`): it hands their objects out to its callers.
+One walk of the body's statements (a `setdefault` counts as a statement or a statement's value).
 """
 
 from __future__ import annotations
