@@ -107,6 +107,12 @@ def find_entry_points(index: ProgramIndex, knowledge: Knowledge = BUILT_IN, libr
     return sorted(entries.values(), key=lambda e: (e.file, e.line, e.fid))
 
 
+def is_non_api_module(module: str) -> bool:
+    """Code no library user calls: tests, examples, scripts, build and migration files, and the
+    command line (see NON_API_PARTS)."""
+    return is_test_module(module) or any(part in NON_API_PARTS for part in module.split("."))
+
+
 @lru_cache(maxsize=65536)
 def is_test_module(module: str) -> bool:
     return any(part in ("test", "tests", "testing", "conftest") or part.startswith("test_") or part.endswith("_test")
@@ -122,7 +128,7 @@ def _public_api(index: ProgramIndex, knowledge: Knowledge):
     for info in index.functions.values():
         summary = info.summary
         module = info.module.module
-        if is_test_module(module) or any(part in NON_API_PARTS for part in module.split(".")):
+        if is_non_api_module(module):
             continue
         if "<" in summary.qualname and not returned_by_parent(index, info):
             continue  # nested functions, lambdas and module code, unless handed back to the caller

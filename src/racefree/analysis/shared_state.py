@@ -35,7 +35,6 @@ from racefree.knowledge.entry_points import (
     SINGLETON_MARKER,
     SINGLETON_WHY,
     LOOP_DRIVEN_BASES,
-    NON_API_PARTS,
     NOT_SHARED_ROLES,
     SHARED_BY_CONVENTION,
     SHARED_ROLE_RULES,
@@ -641,12 +640,12 @@ def _shared_role(index: ProgramIndex, class_id: str) -> str | None:
     """The role (`Client`, `Session`, `Pool`...) that makes a public library class one its users
     share, from its own name or a base class's; None for private, test and documented
     not-thread-safe classes."""
-    from racefree.analysis.entry_points import is_test_module
+    from racefree.analysis.entry_points import is_non_api_module
 
     module, summary = index.classes[class_id]
     if any(part.startswith("_") or part == "<locals>" for part in summary.qualname.split(".")):
         return None
-    if is_test_module(module.module) or any(part in NON_API_PARTS for part in module.module.split(".")):
+    if is_non_api_module(module.module):
         return None
     if _documented_not_shared(index, class_id):
         return None
