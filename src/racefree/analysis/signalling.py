@@ -23,17 +23,22 @@ from racefree.knowledge.sync import (
     READY_SIGNAL_METHODS,
     READY_WAIT_METHODS,
 )
-from racefree.summarize.model import WRITE, Ref
+from racefree.summarize.model import WRITE, Call, Ref
 
 
-def _event_calls(function, methods: frozenset[str]) -> list[tuple[Ref, int]]:
-    """The calls the function makes of these methods: the object each is made on, and its line."""
+def _event_call_sites(function, methods: frozenset[str]) -> list[tuple[Ref, Call]]:
+    """The calls the function makes of these methods: the object each is made on, and the call."""
     calls = []
     for call in function.calls:
         callee = call.callee
         if callee is not None and len(callee.attrs) >= 1 and callee.attrs[-1] in methods:
-            calls.append((Ref(callee.root_kind, callee.root, callee.attrs[:-1]), call.line))
+            calls.append((Ref(callee.root_kind, callee.root, callee.attrs[:-1]), call))
     return calls
+
+
+def _event_calls(function, methods: frozenset[str]) -> list[tuple[Ref, int]]:
+    """The calls the function makes of these methods: the object each is made on, and its line."""
+    return [(ref, call.line) for ref, call in _event_call_sites(function, methods)]
 
 
 def signalled_before(write: AccessFact, read: AccessFact) -> bool:
@@ -210,11 +215,8 @@ def _starts_then_waits(function, signals: set[Ref]) -> bool:
     """It starts the thread, then waits on one of the objects the thread signals on before it can
     return (`Thread.start(self); self._cond.wait()`, `self.thread.start(); self._ready.result()`);
     where an earlier return skips the start, it waits under the lock that return is under."""
-    for line, needs_lock in function.ready_waits:
-        for call in function.calls:
-            callee = call.callee
-            if call.line == line and callee is not None and callee.attrs and callee.attrs[-1] in READY_WAIT_METHODS \
-                    and Ref(callee.root_kind, callee.root, callee.attrs[:-1]) in signals \
-                    and (call.locks or not needs_lock):
-                return True
-    return False
+    if not function.ready_waits:
+        return False
+    waits = _event_call_sites(function, READY_WAIT_METHODS)
+    return any(call.line == line and ref in signals and (call.locks or not needs_lock)
+               for line, needs_lock in function.ready_waits for ref, call in waits)

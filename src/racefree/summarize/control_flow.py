@@ -12,6 +12,7 @@ from racefree.knowledge.sync import named_like_a_lock
 from racefree.summarize.model import CLAIMED, OP_LOAD, OP_MUTATE, OP_REBIND, OP_SLOT_STORE, READ, WRITE, Ref
 from racefree.summarize.presence import presence_of_test, set_makes_true
 from racefree.summarize.syntax import (
+    NESTED_SCOPES,
     always_leaves,
     binds_names,
     breaks_out,
@@ -488,17 +489,22 @@ def _awaits(stmt: ast.stmt) -> bool:
         node = work.pop()
         if type(node) in (ast.Await, ast.AsyncWith, ast.AsyncFor):
             return True
-        if type(node) not in (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef) or node is stmt:
+        if type(node) not in NESTED_SCOPES or node is stmt:
             work.extend(ast.iter_child_nodes(node))
     return False
+
+
+def _shared_container(node: ast.expr, ref_of) -> Ref | None:
+    """The shared object a name or attribute names (`self._inflight`, a module global), not a
+    local."""
+    ref = ref_of(node) if type(node) in (ast.Name, ast.Attribute) else None
+    return ref if ref is not None and (ref.attrs or ref.root_kind == "global") else None
 
 
 def _lookup_in(value: ast.expr, ref_of) -> Ref | None:
     """The shared container a value looks a key up in: `self._inflight.get(key)`."""
     if type(value) is ast.Call and type(value.func) is ast.Attribute and value.func.attr == "get" and value.args:
-        ref = ref_of(value.func.value) if type(value.func.value) in (ast.Name, ast.Attribute) else None
-        if ref is not None and (ref.attrs or ref.root_kind == "global"):
-            return ref
+        return _shared_container(value.func.value, ref_of)
     return None
 
 
@@ -512,10 +518,9 @@ def _found_by_lookup(test: ast.expr, looked_up: dict[str, tuple[Ref, ast.expr]],
             found += more
             lookups += behind
         return found, lookups
-    if type(test) is ast.Compare and len(test.ops) == 1 and type(test.ops[0]) is ast.In \
-            and type(test.comparators[0]) in (ast.Name, ast.Attribute):
-        ref = ref_of(test.comparators[0])
-        return ([ref], []) if ref is not None and (ref.attrs or ref.root_kind == "global") else ([], [])
+    if type(test) is ast.Compare and len(test.ops) == 1 and type(test.ops[0]) is ast.In:
+        ref = _shared_container(test.comparators[0], ref_of)
+        return ([ref], []) if ref is not None else ([], [])
     name = test
     if type(test) is ast.Compare and len(test.ops) == 1 and type(test.ops[0]) is ast.IsNot \
             and type(test.comparators[0]) is ast.Constant and test.comparators[0].value is None:

@@ -12,7 +12,8 @@ from __future__ import annotations
 
 import ast
 
-_NESTED_SCOPES = (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef)
+from racefree.summarize.syntax import NESTED_SCOPES, STATEMENT_LISTS
+
 _TESTS = (ast.If, ast.While, ast.IfExp, ast.Assert)
 
 
@@ -42,7 +43,7 @@ def objects_kept_local(body: list[ast.stmt]) -> tuple[tuple[int, int], ...]:
                 target, value = node.optional_vars, node.context_expr
             if type(target) is ast.Name and _constructs(value):
                 made[target.id] = value
-        inner = nested or isinstance(node, _NESTED_SCOPES)
+        inner = nested or isinstance(node, NESTED_SCOPES)
         for child in ast.iter_child_nodes(node):
             stack.append((child, node, inner))
     return tuple((call.lineno, call.col_offset) for name, call in made.items()
@@ -63,9 +64,9 @@ def _makes_an_object(body: list[ast.stmt]) -> bool:
         if kind is ast.With or kind is ast.AsyncWith:
             if any(type(item.optional_vars) is ast.Name and _constructs(item.context_expr) for item in stmt.items):
                 return True
-        if isinstance(stmt, _NESTED_SCOPES):
+        if isinstance(stmt, NESTED_SCOPES):
             continue
-        for field in ("body", "orelse", "finalbody"):
+        for field in STATEMENT_LISTS:
             stack.extend(getattr(stmt, field, ()))
         for handler in getattr(stmt, "handlers", ()):
             stack.extend(handler.body)

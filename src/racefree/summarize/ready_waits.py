@@ -18,9 +18,8 @@ from __future__ import annotations
 
 import ast
 
-from racefree.summarize.syntax import NESTED_SCOPES, own_statements
+from racefree.summarize.syntax import NESTED_SCOPES, STATEMENT_LISTS, own_statements
 
-_BLOCK_FIELDS = ("body", "orelse", "finalbody")
 _WAIT_METHODS = frozenset({"wait", "result"})
 
 
@@ -83,7 +82,7 @@ def _blocks(body: list[ast.stmt], withs: tuple[ast.AST, ...]):
         if isinstance(stmt, NESTED_SCOPES):
             continue
         inner = (*withs, stmt) if type(stmt) in (ast.With, ast.AsyncWith) else withs
-        for name in _BLOCK_FIELDS:
+        for name in STATEMENT_LISTS:
             block = getattr(stmt, name, None)
             if block:
                 yield from _blocks(block, inner)

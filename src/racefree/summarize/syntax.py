@@ -484,7 +484,7 @@ def stores_scalar(value: ast.expr | None) -> bool:
 NESTED_SCOPES = (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef)
 
 
-_STATEMENT_LISTS = ("body", "orelse", "finalbody")
+STATEMENT_LISTS = ("body", "orelse", "finalbody")  # the fields of a compound statement that hold statements
 
 
 def own_statements(body: list[ast.stmt]):
@@ -499,7 +499,7 @@ def own_statements(body: list[ast.stmt]):
         if isinstance(stmt, NESTED_SCOPES):
             continue
         inner: list[ast.stmt] = []
-        for name in _STATEMENT_LISTS:
+        for name in STATEMENT_LISTS:
             inner += getattr(stmt, name, None) or ()
         for handler in getattr(stmt, "handlers", ()):
             inner += handler.body
