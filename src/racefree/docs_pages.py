@@ -18,6 +18,7 @@ from pathlib import Path
 
 from racefree.rules import ALL_RULES
 from racefree.rules.base import Rule
+from racefree.summarize import parse_text
 
 INDEX = "README.md"
 REGENERATE = "python -m racefree.docs_pages docs/rules"
@@ -64,7 +65,7 @@ def fixture_pairs(folder: Path, link_from: Path) -> list[FixturePair]:
 
 
 def _fixture(path: Path, link_from: Path) -> Fixture:
-    docstring = ast.get_docstring(ast.parse(path.read_text(encoding="utf-8"))) or ""
+    docstring = ast.get_docstring(parse_text(path.read_text(encoding="utf-8"), str(path))) or ""
     about = " ".join(docstring.split("\n\n", 1)[0].split())
     return Fixture(path.name, Path(os.path.relpath(path, link_from)).as_posix(), about)
 

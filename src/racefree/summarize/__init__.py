@@ -5,10 +5,12 @@ from __future__ import annotations
 
 import ast
 import io
+import sys
 import tokenize
 from dataclasses import dataclass
 
 from racefree.summarize.model import ModuleSummary
+from racefree.summarize.newer_syntax import without_type_parameters
 from racefree.summarize.store_api_updates import may_write_stores
 from racefree.summarize.visitor import ModuleSummarizer
 
@@ -38,13 +40,10 @@ def summarize_source(data: bytes, path: str, module: str, is_package: bool) -> M
     except (SyntaxError, UnicodeDecodeError, LookupError) as exc:
         return FileError(path, f"skipped: not valid text in its declared encoding ({_reason(exc)})")
     try:
-        try:
-            # From the bytes: the same tree, but parsing a str first encodes it back to UTF-8.
-            tree = ast.parse(data, filename=path)
-        except (SyntaxError, ValueError):
-            tree = ast.parse(text, filename=path)  # raises again, as the text reads
+        tree = _parse(data, text, path)
     except SyntaxError as exc:
-        return FileError(path, f"skipped: syntax error: {exc.msg}", exc.lineno)
+        running = f"{sys.version_info.major}.{sys.version_info.minor}"
+        return FileError(path, f"skipped: syntax error: {exc.msg} (parsed as Python {running})", exc.lineno)
     except (RecursionError, MemoryError):
         return FileError(path, "skipped: too deeply nested to parse")
     except ValueError as exc:  # e.g. source contains null bytes
@@ -55,6 +54,28 @@ def summarize_source(data: bytes, path: str, module: str, is_package: bool) -> M
                                 may_write_stores(text)).summarize(tree)
     except RecursionError:
         return FileError(path, "skipped: too deeply nested to analyse")
+
+
+def _parse(data: bytes, text: str, path: str) -> ast.Module:
+    try:
+        # From the bytes: the same tree, but parsing a str first encodes it back to UTF-8.
+        return ast.parse(data, filename=path)
+    except (SyntaxError, ValueError):
+        return parse_text(text, path)  # raises again, as the text reads
+
+
+def parse_text(text: str, path: str) -> ast.Module:
+    """The module's tree; on a Python older than 3.12, also when it uses type parameter syntax."""
+    try:
+        return ast.parse(text, filename=path)
+    except SyntaxError:
+        rewritten = without_type_parameters(text) if sys.version_info < (3, 12) else None
+        if rewritten is None:
+            raise
+    try:
+        return ast.parse(rewritten, filename=path)
+    except SyntaxError:
+        return ast.parse(text, filename=path)  # the error as the file reads
 
 
 def _reason(exc: Exception) -> str:

@@ -1,6 +1,7 @@
 """Summaries cached on disk by content hash, so an unchanged tree re-runs quickly.
 
-The key covers the file's bytes, its module name, the tool version, the layout of the summary
+The key covers the file's bytes, its module name, the tool version, the Python version that
+parses it (a newer one accepts more syntax and builds other trees), the layout of the summary
 classes and a format number bumped when a summary's meaning changes: a summary never depends on
 anything else. A cache that cannot be read or written is ignored, never an error.
 """
@@ -10,6 +11,7 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import os
+import sys
 from pathlib import Path
 from types import ModuleType
 
@@ -17,7 +19,7 @@ from racefree import __version__
 from racefree.summarize import model
 
 # Bumped when summaries of the same layout mean something else (a fact computed differently).
-_FORMAT = 78
+_FORMAT = 79
 # Pickles of protocol 2 and later start with PROTO and the protocol number.
 _PICKLE_MAGIC = b"\x80"
 
@@ -43,7 +45,8 @@ _LAYOUT = summary_layout()
 
 def cache_key(data: bytes, module: str, is_package: bool) -> str:
     digest = hashlib.blake2b(digest_size=20)
-    digest.update(f"{__version__}\0{_FORMAT}\0{_LAYOUT}\0{module}\0{is_package}\0".encode())
+    python = f"{sys.version_info.major}.{sys.version_info.minor}"
+    digest.update(f"{__version__}\0{python}\0{_FORMAT}\0{_LAYOUT}\0{module}\0{is_package}\0".encode())
     digest.update(data)
     return digest.hexdigest()
 
