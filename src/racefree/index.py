@@ -18,6 +18,7 @@ from racefree.knowledge.sync import (
     THREAD_MODULES,
     THREAD_PRIMITIVES,
 )
+from racefree.declared_fields import is_declared_field
 from racefree.loop_callbacks import callback_edge, loop_callback_edges
 from racefree.summarize.model import CALL, READ, Binding, Call, ClassSummary, FunctionArg, FunctionSummary, ModuleSummary, Ref
 from racefree.summarize.visitor import TOPLEVEL
@@ -124,12 +125,33 @@ class ProgramIndex:
                         and callee.attrs[-1] not in defined:
                     continue
                 callee = self.resolve_call(info, call)
-                if callee is None:
-                    continue
-                self._add_edge(CallEdge(fid, callee, call.line, call))
+                if callee is not None:
+                    self._add_edge(CallEdge(fid, callee, call.line, call))
+                for override in self._overrides(info, call):
+                    self._add_edge(CallEdge(fid, override, call.line, call))
         for caller, callee, line in loop_callback_edges(self):
             self._add_edge(callback_edge(caller, callee, line, CallEdge))
         self._property_edges()
+
+    def _overrides(self, info: FunctionInfo, call: Call) -> list[str]:
+        """`self.fetch()` in a method of a base class also runs a subclass's own `fetch()` when
+        self is an instance of that subclass (a template method: the base's polling loop calls the
+        fetch its subclasses override)."""
+        callee = call.callee
+        if callee is None or not callee.names_own_member() or not info.summary.class_name:
+            return []
+        class_id = f"{info.module.module}.{info.summary.class_name}"
+        if class_id not in self.classes:
+            return []
+        method = callee.attrs[0]
+        found = []
+        for subclass in self.subclasses_and_self(class_id):
+            module, summary = self.classes[subclass]
+            if subclass != class_id and method in summary.methods:
+                fid = f"{module.module}.{summary.methods[method]}"
+                if fid in self.functions:
+                    found.append(fid)
+        return found
 
     def mentioned_names(self) -> frozenset[str]:
         """Every attribute or name the program's functions call, read, pass or bind to another name
@@ -578,6 +600,8 @@ class ProgramIndex:
                 module, summary = self.classes[current]
                 binding = getattr(summary, table).get(attr)
                 if binding is not None:
+                    if instance and kind == CLASS_ATTR and is_declared_field(self, module, binding, class_id):
+                        kind = INSTANCE_ATTR  # a descriptor: each instance has its own value
                     return self._attribute_symbol(module, kind, f"{current}.{attr}", binding, current)
         if not order:
             return None

@@ -19,6 +19,7 @@ from racefree.analysis.signalling import (
     published_before,
     scheduled_after,
     signalled_before,
+    written_before_its_thread_starts,
 )
 from racefree.knowledge.entry_points import REQUEST
 from racefree.summarize.model import OP_ITERATE, OP_LOAD, OP_REBIND, OP_SLOT_LOAD, OP_SLOT_STORE
@@ -53,7 +54,8 @@ def ordered_before(write: AccessFact, read: AccessFact) -> bool:
     a hand-off of the reader, a later store the reader tests first, a join of the writing thread,
     a start that waits for the thread to signal that it has published."""
     return (signalled_before(write, read) or scheduled_after(write, read) or published_before(write, read)
-            or joined_before(write, read) or awaited_by_its_starter(write, read))
+            or joined_before(write, read) or awaited_by_its_starter(write, read)
+            or written_before_its_thread_starts(write, read))
 
 
 def write_read_races(obj: SharedObject, across_awaits: bool = False) -> list[WriteReadRace]:

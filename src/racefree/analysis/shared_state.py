@@ -193,7 +193,9 @@ def collect_shared_objects(index: ProgramIndex, reach: Reachability, locks: Lock
                 safe = symbol.safe or (knowledge.has_project_containers and _declared_safe(index, knowledge, symbol))
                 if safe and not (symbol.binding is not None and access.op == OP_REBIND):
                     continue  # per-thread or thread-safe contents; rebinding the holder itself is not safe
-                why = _why_shared(index, symbol, access, shared_classes, part_locked, made_per_call)
+                # Through `self`, the object is an instance of the method's class or of a subclass.
+                receiver = info.class_id if own_state and symbol.kind == INSTANCE_ATTR else None
+                why = _why_shared(index, symbol, access, shared_classes, part_locked, made_per_call, receiver)
                 if why is None and symbol.name in overridden and symbol.owner_class is not None \
                         and not _documented_not_shared(index, symbol.owner_class):
                     why = f"attribute of a {symbol.owner_class} instance, {OVERRIDDEN_ACROSS_AWAIT}"
@@ -275,7 +277,12 @@ def _beyond_own_request(index: ProgramIndex, owner: str, modes: dict[Mode, Reach
 
 
 def _why_shared(index: ProgramIndex, symbol: Symbol, access: Access, shared_classes: dict[str, str],
-                part_locked: dict[str, set[tuple[str, ...]]], made_per_call: _MadePerCall) -> str | None:
+                part_locked: dict[str, set[tuple[str, ...]]], made_per_call: _MadePerCall,
+                receiver: str | None = None) -> str | None:
+    """Why the object is shared, or None. receiver: for an attribute reached through `self`, the
+    class of the method, whose instance `self` is (or of a subclass of it): an attribute its base
+    defines is shared there only when that kind of object is, not when a sibling subclass is (a
+    DIGEST mechanism is no GSSAPI one)."""
     if symbol.kind == OBJECT:
         root = symbol.name
         return f"module-level object {root}"
@@ -293,11 +300,12 @@ def _why_shared(index: ProgramIndex, symbol: Symbol, access: Access, shared_clas
             return f"class attribute of {owner}, one object shared by every instance"
     if owner is None:
         return None
-    for class_id in index.subclasses_and_self(owner):
+    kind_of_object = receiver if receiver in index.classes and owner in index.mro(receiver) else owner
+    for class_id in index.subclasses_and_self(kind_of_object):
         singletons = index.singletons.get(class_id)
         if singletons and not index.per_thread_class(class_id):  # bottle's `response`: each thread its own
             return f"{SINGLETON_ATTRIBUTE} {singletons[0]}, shared by every caller"
-    why = _shared_by_design(index, owner, shared_classes, made_per_call)
+    why = _shared_by_design(index, kind_of_object, shared_classes, made_per_call)
     if why is None and symbol.kind == INSTANCE_ATTR and _under_a_locked_part(symbol.name, owner, part_locked):
         why = f"attribute of a {owner} instance, {PART_LOCKED}"
     return why
@@ -316,10 +324,13 @@ def _under_a_locked_part(name: str, owner: str, part_locked: dict[str, set[tuple
 def _shared_by_design(index: ProgramIndex, owner: str, shared_classes: dict[str, str],
                       made_per_call: _MadePerCall) -> str | None:
     """The instance is shared when its own class, a subclass or a base (a service base class that
-    starts the thread) is shared by design: then every instance is, not only a module-level one."""
+    starts the thread) is shared by design: then every instance is, not only a module-level one.
+    A lock says so only of the class that takes it: a widget's base is not meant for threads
+    because one kind of widget locks its own state, nor an async transport because its
+    threaded base locks."""
     for class_id in (*index.subclasses_and_self(owner), *index.mro(owner)[1:]):
         why = shared_classes.get(class_id)
-        if why is None:
+        if why is None or (class_id != owner and why == LOCKED_STATE):
             continue
         if why.endswith(ROLE_SHARED) and (_documented_not_shared(index, owner) or owner in made_per_call):
             continue  # the role of a base does not make its per-call child shared

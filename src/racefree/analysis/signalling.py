@@ -5,7 +5,8 @@ loop.add_callback(self._dispatch_result)`), where nothing else runs the reader; 
 published by a later store that the reader tests first (`self._rules = r; self._session = s`,
 then `if not self._session: return` before `self._rules[k]`). And a thread's writes come before
 the reads that the function that started it makes after joining it (`committer.start()` ...
-`committer.join()`, then `self._final_commit_info()`).
+`committer.join()`, then `self._final_commit_info()`); and what a Thread subclass's `start()`
+writes on its own object before it starts the thread comes before what the thread's body reads.
 
 The two calls are matched by the reference they are made on, within one module (`self._ready`
 in two methods of one class, or a module-level event), which is how the pattern is written:
@@ -16,7 +17,7 @@ before it uses them.
 from __future__ import annotations
 
 from racefree.analysis.shared_state import AccessFact
-from racefree.knowledge.entry_points import BACKGROUND
+from racefree.knowledge.entry_points import BACKGROUND, THREAD_SUBCLASS
 from racefree.knowledge.sync import (
     EVENT_SIGNAL_METHODS,
     EVENT_WAIT_METHODS,
@@ -220,3 +221,49 @@ def _starts_then_waits(function, signals: set[Ref]) -> bool:
     waits = _event_call_sites(function, READY_WAIT_METHODS)
     return any(call.line == line and ref in signals and (call.locks or not needs_lock)
                for line, needs_lock in function.ready_waits for ref, call in waits)
+
+
+def written_before_its_thread_starts(write: AccessFact, read: AccessFact) -> bool:
+    """A Thread subclass's `start()` sets its own object up, then starts the thread
+    (`self.on_thread_start(); threading.Thread.start(self)`): what that set-up writes, through
+    calls on the same object, the thread's body reads after the start. A thread object starts
+    once (a second `start()` raises), so no later set-up can meet the body."""
+    if write.reach is None or write.access.ref.root_kind != "self" or not read.modes or not write.modes:
+        return False
+    if any(mode.context != BACKGROUND or reach.entry.framework != THREAD_SUBCLASS for mode, reach in read.modes.items()):
+        return False
+    index = write.reach.index
+    bodies = {index.functions[reach.entry.fid].class_id for reach in read.modes.values() if reach.entry.fid in index.functions}
+    return all(_through_its_start(index, write.reach.chain(write.fid, mode), bodies) for mode in write.modes)
+
+
+def _through_its_start(index, chain: list[tuple[str, int]], bodies: set) -> bool:
+    """The chain passes through the `start()` of a class whose thread runs one of the bodies,
+    before that `start()` starts the thread, and goes on from there by calls on `self` only."""
+    for position, (fid, line) in enumerate(chain[:-1]):
+        info = index.functions[fid]
+        class_id = info.class_id
+        if info.summary.name != "start" or class_id is None:
+            continue
+        if not any(body in index.subclasses_and_self(class_id) or class_id in index.subclasses_and_self(body)
+                   for body in bodies if body is not None):
+            continue
+        starts = [call.line for call in info.summary.calls if _starts_its_own_thread(call)]
+        if not starts or line >= min(starts):
+            continue
+        steps = chain[position:]
+        if all(any(edge.callee == callee and edge.line == at and edge.call.callee is not None
+                   and edge.call.callee.names_own_member() for edge in index.calls_from.get(caller, ()))
+               for (caller, at), (callee, _) in zip(steps, steps[1:])):
+            return True
+    return False
+
+
+def _starts_its_own_thread(call: Call) -> bool:
+    """`threading.Thread.start(self)`, `Thread.start(self)` or `super().start()`."""
+    callee = call.callee
+    if callee is None or not callee.attrs or callee.attrs[-1] != "start":
+        return False
+    return (callee.root_kind == "super" and len(callee.attrs) == 1) or (
+        call.hands_self and call.callee_text in ("threading.Thread.start", "Thread.start"))
+

@@ -6,7 +6,8 @@ one instance is. Its state is touched concurrently only by the methods called on
 call on instances of their own (an LRU cache's `values()`, a MetaData's `clear()`).
 
 Where an instance escapes (passed to a call, returned, kept in another module-level name or in an
-attribute) the calls made on it cannot be followed (a local alias can: the summaries name the
+attribute) the calls made on it cannot be followed (`getattr(instance, name)` is no escape: it
+runs at most a getter, unless what it finds is called) (a local alias can: the summaries name the
 instance itself): its methods are then taken as used in every mode they are reached in.
 """
 
@@ -15,7 +16,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from racefree.analysis.reachability import Mode, Reachability
-from racefree.index import OBJECT, ProgramIndex
+from racefree.index import OBJECT, ProgramIndex, is_cached_property, is_property
 from racefree.knowledge.entry_points import API
 from racefree.summarize.model import OP_ITERATE, OP_LOAD, OP_SLOT_LOAD, OP_SLOT_STORE, Ref
 from racefree.summarize.visitor import TOPLEVEL
@@ -36,9 +37,17 @@ _LOOKING_BUILTINS = frozenset({
 })
 
 
+# Builtins that read an attribute of their first argument, named at run time.
+_ATTRIBUTE_READING_BUILTINS = frozenset({"getattr", "hasattr"})
+
+
 def _keeps_no_argument(call) -> bool:
+    return _builtin_called(call) in _LOOKING_BUILTINS
+
+
+def _builtin_called(call) -> str | None:
     callee = call.callee
-    return callee is not None and callee.root_kind == "global" and not callee.attrs and callee.root in _LOOKING_BUILTINS
+    return callee.root if callee is not None and callee.root_kind == "global" and not callee.attrs else None
 
 
 class SingletonUse:
@@ -95,9 +104,13 @@ class SingletonUse:
                     class_id = self._instance_class(index.resolve_ref(info.module, callee, summary.class_name))
                     if class_id is not None:
                         self._use(class_id, "__call__", caller_modes)
+                reads_attribute = _builtin_called(call) in _ATTRIBUTE_READING_BUILTINS and not call.result_called
                 if not _keeps_no_argument(call):
-                    for _, _, ref in call.argument_refs:
-                        self._escapes_through(info, ref)
+                    for position, _, ref in call.argument_refs:
+                        if reads_attribute and position == 0:
+                            self._reads_some_attribute(info, ref, caller_modes)
+                        else:
+                            self._escapes_through(info, ref)
                 for arg in call.function_args:  # `register(_monitor.poll)`: called who knows where
                     if arg.target is not None and arg.target.attrs:
                         self._escapes_through(info, Ref(arg.target.root_kind, arg.target.root, arg.target.attrs[:-1]))
@@ -166,6 +179,22 @@ class SingletonUse:
         class_id = self._instance_class(self.index.resolve_ref(info.module, ref, info.summary.class_name))
         if class_id is not None:
             self._escaped.add(class_id)
+
+    def _reads_some_attribute(self, info, ref, modes: Iterable[Mode]) -> None:
+        """`getattr(_DEFAULT_STYLES, name)`: reads one attribute of the instance, which may run a
+        property's getter or `__getattr__`, and keeps no reference to the instance."""
+        if not self._may_name_an_instance(ref):
+            return
+        class_id = self._instance_class(self.index.resolve_ref(info.module, ref, info.summary.class_name))
+        if class_id is None:
+            return
+        for ancestor in self.index.mro(class_id):
+            module, summary = self.index.classes[ancestor]
+            for name, qualname in summary.methods.items():
+                function = module.functions.get(qualname)
+                if name in ("__getattr__", "__getattribute__") or (
+                        function is not None and (is_property(function) or is_cached_property(function))):
+                    self._use(class_id, name, modes)
 
     def _use(self, class_id: str, method: str, modes: Iterable[Mode]) -> None:
         symbol = self.index.class_member(class_id, method, instance=True)

@@ -46,3 +46,7 @@ MUTABLE_CONSTRUCTOR_NAMES = frozenset(name.rsplit(".", 1)[-1] for name in MUTABL
 # Decorators (by their last name) that turn a method into an attribute of each instance, computed
 # once and then stored: functools.cached_property, pyramid's reify, the cached-property package.
 CACHED_PROPERTY_DECORATORS = frozenset({"cached_property", "cachedproperty", "reify", "cached_property_with_ttl"})
+
+# Libraries whose class-level declarations are descriptors: `_pending_kernels = Dict()` in a
+# traitlets class is each instance's own dict (see racefree.declared_fields).
+DECLARED_FIELD_PACKAGES = ("traitlets.",)

@@ -213,8 +213,9 @@ CALL_ENTRIES: tuple[CallEntry, ...] = (
               receiver_hints=("router", "app")),
 )
 
+THREAD_SUBCLASS = "Thread subclass"
 BASE_CLASS_ENTRIES: tuple[BaseClassEntry, ...] = (
-    BaseClassEntry("threading:Thread", ("run",), BACKGROUND, "Thread subclass", _THREAD, single=True,
+    BaseClassEntry("threading:Thread", ("run",), BACKGROUND, THREAD_SUBCLASS, _THREAD, single=True,
                    shares_instance=True),
     BaseClassEntry("django:MiddlewareMixin", _DJANGO_MIDDLEWARE_METHODS, REQUEST, "Django middleware", _DJANGO_MIDDLEWARE,
                    shares_instance=True),

@@ -72,6 +72,8 @@ class CallVisits:
                     if type(func.value) is ast.Name and func.value.id in frame.made:
                         made_receiver = (frame.made[func.value.id], method)
         elif type(func) is ast.Name:
+            if func.id in frame.looked_up:
+                frame.looked_up[func.id].result_called = True  # `fn = getattr(client, name)`, then `fn(...)`
             if self.writes_stores and func.id in self.module_functions and self._store_reading_callee(func):
                 self._store_reading_calls += 1  # may return what it read from a store
             local_callee = self._local_function(func.id)
@@ -81,6 +83,9 @@ class CallVisits:
                     self._reflective_access(func.id, node)
         else:
             self._expr(func)
+            lookup = frame.last_lookup
+            if lookup is not None and lookup[0] == id(func):
+                lookup[1].result_called = True  # `getattr(client, name)(...)`
         function_args = []
         argument_refs = []
         for position, arg in enumerate(node.args):
@@ -109,17 +114,18 @@ class CallVisits:
         argument_kinds, spreads = self._argument_kinds(node) if node.args or node.keywords else ((), False)
         forwards = forward_of(node, frame.passes_on, frame.scope.unassigned_parameters) \
             if spreads and frame.passes_on is not None else None
-        frame.summary.calls.append(
-            Call(
-                callee=callee, local_callee=local_callee, line=node.lineno, col=node.col_offset,
-                locks=tuple(frame.locks), callee_text=dotted_text(func) or "",
-                function_args=tuple(function_args), first_arg_text=first, in_loop=frame.loop_depth > 0,
-                argument_refs=tuple(argument_refs),
-                lazy_guards=tuple(ref for checks in frame.enclosing_checks for ref, check in checks.items() if check[1]),
-                argument_kinds=argument_kinds, positional=len(node.args), spreads=spreads, forwards=forwards,
-                hands_self=hands_over(node, frame.self_name), made_receiver=made_receiver,
-            )
+        call = Call(
+            callee=callee, local_callee=local_callee, line=node.lineno, col=node.col_offset,
+            locks=tuple(frame.locks), callee_text=dotted_text(func) or "",
+            function_args=tuple(function_args), first_arg_text=first, in_loop=frame.loop_depth > 0,
+            argument_refs=tuple(argument_refs),
+            lazy_guards=tuple(ref for checks in frame.enclosing_checks for ref, check in checks.items() if check[1]),
+            argument_kinds=argument_kinds, positional=len(node.args), spreads=spreads, forwards=forwards,
+            hands_self=hands_over(node, frame.self_name), made_receiver=made_receiver,
         )
+        frame.summary.calls.append(call)
+        if type(func) is ast.Name and func.id == "getattr" and callee is not None:
+            frame.last_lookup = (id(node), call)
 
     def _method_of_an_object(self, receiver: Ref, func: ast.Attribute) -> Ref | None:
         """`_cache.get(key)`, `self.registry.add(item)`: on a dict or a set this is a container

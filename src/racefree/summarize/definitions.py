@@ -145,6 +145,7 @@ class DefinitionVisits:
             qualname=qualname, line=node.lineno,
             bases=[self.ref_of(b) for b in node.bases],
             base_texts=[dotted_text(b) or "" for b in node.bases],
+            metaclass=next((self.ref_of(k.value) for k in node.keywords if k.arg == "metaclass"), None),
             decorators=decorators,
             documented_not_thread_safe=says_not_thread_safe(docstring),
             documented_per_thread=says_per_thread(docstring),

@@ -17,7 +17,7 @@ class Frame:
         "check_free_writes", "awaits_seen", "awaits_handing_self", "saved_at", "sources", "store_reads",
         "lock_elements", "returns_value", "param_guards", "present", "value_kinds", "guard_checks", "caught",
         "thread_ids", "owner_tests", "passes_on", "loop_keys", "taken_under", "new_claim",
-        "top_body", "top_claims", "made",
+        "top_body", "top_claims", "made", "looked_up", "last_lookup",
     )
 
     def __init__(self, summary: FunctionSummary, scope: FunctionScope | None, class_name: str | None):
@@ -65,6 +65,9 @@ class Frame:
         self.loop_keys: dict[str, Ref] = {}  # loop variable -> the container whose keys it walks
         self.taken_under: dict[str, tuple[Ref, ...]] = {}  # alias -> the locks held when it was bound
         self.made: dict[str, str] = {}  # `manager = Manager(...)`: local -> the constructor as written
+        # `fn = getattr(client, name)`: local -> the recorded getattr call, marked if fn is called.
+        self.looked_up: dict[str, object] = {}
+        self.last_lookup: tuple[int, object] | None = None  # the last getattr call: (node id, Call)
         # A flag the statement just visited claimed under a lock (see control_flow.claimed_flag):
         # the rest of its block runs as the one holder of the claim.
         self.new_claim: tuple[Ref, bool] | None = None  # the flag, and whether it refuses by raising

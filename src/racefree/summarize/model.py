@@ -144,6 +144,9 @@ class Call:
     # A method called on a local the function bound to a new instance (`manager = Manager(...)`,
     # then `manager.sync()`): the constructor as written, and the method's name.
     made_receiver: tuple[str, str] | None = None
+    # `getattr(client, name)(...)`, or `fn = getattr(client, name)` and then `fn(...)`: what the
+    # lookup found is called (a method, any of them), not only read.
+    result_called: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -259,6 +262,7 @@ class ClassSummary:
     instance_attributes: dict[str, Binding] = field(default_factory=dict)  # self.x = ... in methods
     methods: dict[str, str] = field(default_factory=dict)  # method name -> function qualname
     decorators: list[Decorator] = field(default_factory=list)
+    metaclass: Ref | None = None  # `class HasProps(metaclass=MetaHasProps)`
     documented_not_thread_safe: bool = False  # its docstring says instances must not be shared
     documented_per_thread: bool = False  # its docstring calls it thread-local (each thread its own state)
     documented_for_tests: bool = False  # its docstring's summary says it is there for tests

@@ -260,6 +260,11 @@ class StoreVisits:
             frame.made[name] = made
         else:
             frame.made.pop(name, None)
+        lookup = frame.last_lookup
+        if lookup is not None and lookup[0] == id(value):
+            frame.looked_up[name] = lookup[1]
+        else:
+            frame.looked_up.pop(name, None)
         # A local bound to shared state itself (not a value read from it) is another name for it.
         frame.aliases.pop(name, None)
         frame.taken_under.pop(name, None)

@@ -273,13 +273,17 @@ def breaks_out(body: list[ast.stmt]) -> bool:
 
 def can_leave_loop(body: list[ast.stmt]) -> bool:
     """A `break` of this loop or a `return` in its body (a retry loop, a drain loop): the loop
-    ends when its work is done, not when the service stops."""
+    ends when its work is done, not when the service stops. A break on a flag that the body
+    leaves alone (`if self.options.test: break`, `if self._stopping: break`) is a stop test, as
+    in `while not self._stopping:`: the loop still runs until the service stops."""
     stack = list(body)
     while stack:
         node = stack.pop()
         kind = type(node)
         if kind is ast.Return or kind is ast.Break:
             return True
+        if kind is ast.If and _breaks_on_a_stop_flag(node, body):
+            continue
         if kind in (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Lambda):
             continue
         if kind in (ast.For, ast.AsyncFor, ast.While):
@@ -288,6 +292,41 @@ def can_leave_loop(body: list[ast.stmt]) -> bool:
             continue
         stack.extend(child for child in ast.iter_child_nodes(node) if isinstance(child, (ast.stmt, ast.excepthandler)))
     return False
+
+
+def _breaks_on_a_stop_flag(branch: ast.If, loop_body: list[ast.stmt]) -> bool:
+    """`if self.options.test: break`: a lone break under a test of a flag (an attribute, or an
+    event's `is_set()`) that the loop body only ever tests: it never sets it, nor uses it as a
+    container (`if not self.pending: break` after `self.pending.pop()` is a drain)."""
+    if len(branch.body) != 1 or type(branch.body[0]) is not ast.Break or branch.orelse:
+        return False
+    test = branch.test
+    if type(test) is ast.UnaryOp and type(test.op) is ast.Not:
+        test = test.operand
+    if type(test) is ast.Call and type(test.func) is ast.Attribute and test.func.attr == "is_set" and not test.args:
+        test = test.func.value
+    if type(test) is not ast.Attribute:
+        return False
+    flag = test.attr
+    for statement in loop_body:
+        for parent in ast.walk(statement):
+            for child in ast.iter_child_nodes(parent):
+                if type(child) is ast.Attribute and child.attr == flag and not _tested(parent, child):
+                    return False
+    return True
+
+
+def _tested(parent: ast.AST, flag: ast.Attribute) -> bool:
+    """The flag is read as a truth value: an `if`'s or `while`'s test, under `not`, `and`/`or`,
+    or the event of an `is_set()` call."""
+    kind = type(parent)
+    if kind in (ast.If, ast.While, ast.IfExp):
+        return parent.test is flag
+    if kind is ast.UnaryOp:
+        return type(parent.op) is ast.Not
+    if kind is ast.BoolOp:
+        return True
+    return kind is ast.Attribute and parent.attr == "is_set" and type(flag.ctx) is ast.Load
 
 
 def alias_candidates(value: ast.expr | None) -> list[ast.expr]:
