@@ -71,3 +71,10 @@ def test_older_python_summarizes_a_generic_module_and_names_itself_when_it_canno
     error = summarize_source(b'x = f"{d["key"]}"\n', "fstring.py", "fstring", False)
     assert isinstance(error, FileError)
     assert error.message.endswith(f"(parsed as Python 3.{sys.version_info.minor})")
+
+
+def test_a_form_feed_does_not_shift_the_lines_it_edits():
+    text = "x = 1  \x0c\ntype Alias = int\ndef first[T](items: list[T]) -> T:\n    return items[0]\n"
+    rewritten = without_type_parameters(text)
+    assert rewritten.split("\n")[1:3] == ["Alias      = int", "def first   (items: list[T]) -> T:"]
+    ast.parse(rewritten)

@@ -6,9 +6,10 @@ one instance is. Its state is touched concurrently only by the methods called on
 call on instances of their own (an LRU cache's `values()`, a MetaData's `clear()`).
 
 Where an instance escapes (passed to a call, returned, kept in another module-level name or in an
-attribute) the calls made on it cannot be followed (`getattr(instance, name)` is no escape: it
-runs at most a getter, unless what it finds is called) (a local alias can: the summaries name the
-instance itself): its methods are then taken as used in every mode they are reached in.
+attribute) the calls made on it cannot be followed (a local alias can: the summaries name the
+instance itself): its methods are then taken as used in every mode they are reached in. A lookup
+by name (`getattr(instance, name)`) is no escape: it runs at most a getter, unless what it finds
+is called.
 """
 
 from __future__ import annotations

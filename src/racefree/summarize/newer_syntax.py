@@ -24,7 +24,7 @@ def without_type_parameters(text: str) -> str | None:
         tokens = [t for t in tokenize.generate_tokens(io.StringIO(text).readline) if t.type != token.COMMENT]
     except (tokenize.TokenError, SyntaxError, IndentationError):
         return None
-    lines = text.splitlines(keepends=True)
+    lines = io.StringIO(text).readlines()  # split as tokenize counts lines: at newlines only
     edits: list[tuple[int, int, int, str]] = []  # (line, start column, end column, replacement)
     for index, tok in enumerate(tokens):
         if tok.type != token.NAME:

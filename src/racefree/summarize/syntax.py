@@ -193,16 +193,23 @@ def runs_until_stopped(loop: ast.While, self_name: str | None) -> bool:
     test = loop.test
     if type(test) is ast.Constant:
         return bool(test.value)
-    if type(test) is ast.UnaryOp and type(test.op) is ast.Not:
-        test = test.operand
-    if type(test) is ast.Call and type(test.func) is ast.Attribute and test.func.attr == "is_set" and not test.args:
-        test = test.func.value
+    test = _flag_tested(test)
     if self_name is None or type(test) is not ast.Attribute or type(test.value) is not ast.Name \
             or test.value.id != self_name:
         return False
     flag = test.attr
     return not any(type(node) is ast.Attribute and node.attr == flag
                    for statement in loop.body for node in ast.walk(statement))
+
+
+def _flag_tested(test: ast.expr) -> ast.expr:
+    """The flag a loop's stop test reads: `self.alive` in `not self.alive`, `self._stop` in
+    `self._stop.is_set()`."""
+    if type(test) is ast.UnaryOp and type(test.op) is ast.Not:
+        test = test.operand
+    if type(test) is ast.Call and type(test.func) is ast.Attribute and test.func.attr == "is_set" and not test.args:
+        test = test.func.value
+    return test
 
 
 def waits_each_round(loop: ast.While) -> bool:
@@ -300,11 +307,7 @@ def _breaks_on_a_stop_flag(branch: ast.If, loop_body: list[ast.stmt]) -> bool:
     container (`if not self.pending: break` after `self.pending.pop()` is a drain)."""
     if len(branch.body) != 1 or type(branch.body[0]) is not ast.Break or branch.orelse:
         return False
-    test = branch.test
-    if type(test) is ast.UnaryOp and type(test.op) is ast.Not:
-        test = test.operand
-    if type(test) is ast.Call and type(test.func) is ast.Attribute and test.func.attr == "is_set" and not test.args:
-        test = test.func.value
+    test = _flag_tested(branch.test)
     if type(test) is not ast.Attribute:
         return False
     flag = test.attr
