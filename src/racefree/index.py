@@ -82,6 +82,8 @@ class ProgramIndex:
     _subclasses: dict[str, list[str]] | None = None
     _mentioned: frozenset[str] | None = None
     _loop_bound: dict[str, bool] = field(default_factory=dict)  # class -> lives on one event loop
+    _outside_bases: dict[str, tuple[str, ...]] = field(default_factory=dict)  # class -> its external bases
+    _per_thread: dict[str, bool] = field(default_factory=dict)  # class -> instances are per thread
 
     # ------------------------------------------------------------- build
     @classmethod
@@ -484,8 +486,16 @@ class ProgramIndex:
         """The class, its analysed bases, then the bases outside the analysed code."""
         return (*self.mro(class_id), *self.external_bases(class_id))
 
-    def external_bases(self, class_id: str) -> list[str]:
+    def external_bases(self, class_id: str) -> tuple[str, ...]:
         """Dotted names of the classes outside the analysed code that a class derives from."""
+        known = self._outside_bases.get(class_id)
+        if known is None:
+            known = tuple(self._external_bases(class_id))
+            if not self._typing:  # a result computed while breaking a cycle is partial: not kept
+                self._outside_bases[class_id] = known
+        return known
+
+    def _external_bases(self, class_id: str) -> list[str]:
         names: list[str] = []
         for current in self.mro(class_id):
             module, summary = self.classes[current]
@@ -540,7 +550,12 @@ class ProgramIndex:
         """`class _Depth(threading.local)`: each thread sees its own attributes of an instance.
         So does the per-thread class itself, and its subclasses, where the analysed code is the
         library that defines it (asgiref's own `asgiref.local.Local`)."""
-        return any(base in PER_THREAD_BASES for base in self.lineage(class_id)) or self._documented_per_thread(class_id)
+        known = self._per_thread.get(class_id)
+        if known is None:
+            known = any(base in PER_THREAD_BASES for base in self.lineage(class_id)) or self._documented_per_thread(class_id)
+            if not self._typing:
+                self._per_thread[class_id] = known
+        return known
 
     def _documented_per_thread(self, class_id: str) -> bool:
         """The class or an analysed base says it is thread-local (bottle's `LocalResponse`, whose

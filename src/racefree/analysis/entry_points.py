@@ -387,9 +387,14 @@ def _start_up_hook(index: ProgramIndex, info: FunctionInfo) -> bool:
     class_name = info.summary.class_name
     if not class_name or "<locals>" in info.summary.qualname:
         return False
-    lineage = index.lineage(f"{info.module.module}.{class_name}")
-    return any((methods == ALL_METHODS or info.summary.name in methods) and any(name_matches(base, c) for c in lineage)
-               for base, methods in START_UP_HOOKS)
+    return any(methods == ALL_METHODS or info.summary.name in methods
+               for methods in _start_up_hook_methods(index.lineage(f"{info.module.module}.{class_name}")))
+
+
+@lru_cache(maxsize=65536)
+def _start_up_hook_methods(lineage: tuple[str, ...]) -> tuple[tuple[str, ...], ...]:
+    """The start-up methods of the framework bases a class's lineage matches."""
+    return tuple(methods for base, methods in START_UP_HOOKS if any(name_matches(base, c) for c in lineage))
 
 
 def _hook_of_outside_base(index: ProgramIndex, info: FunctionInfo) -> bool:
@@ -612,7 +617,7 @@ def _subclassed(index: ProgramIndex, knowledge: Knowledge, add) -> None:
             continue
         # Bases outside the analysed code, and the analysed ones (Django's own Node subclasses).
         outside = index.external_bases(class_id)
-        bases = outside + index.mro(class_id)[1:]
+        bases = [*outside, *index.mro(class_id)[1:]]
         patterns = [p for p in knowledge.base_classes if any(name_matches(p.base, b) for b in bases)]
         if not patterns:  # a class of a known framework base is that, whatever its methods are named
             patterns = [p for p in knowledge.duck_typed if _follows_protocol(module, summary, p) and (
