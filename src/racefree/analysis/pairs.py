@@ -19,6 +19,7 @@ from racefree.analysis.signalling import (
     published_before,
     scheduled_after,
     signalled_before,
+    written_before_its_reader_starts,
     written_before_its_thread_starts,
 )
 from racefree.knowledge.entry_points import REQUEST
@@ -55,7 +56,7 @@ def ordered_before(write: AccessFact, read: AccessFact) -> bool:
     a start that waits for the thread to signal that it has published."""
     return (signalled_before(write, read) or scheduled_after(write, read) or published_before(write, read)
             or joined_before(write, read) or awaited_by_its_starter(write, read)
-            or written_before_its_thread_starts(write, read))
+            or written_before_its_thread_starts(write, read) or written_before_its_reader_starts(write, read))
 
 
 def write_read_races(obj: SharedObject, across_awaits: bool = False) -> list[WriteReadRace]:

@@ -6,7 +6,8 @@ published by a later store that the reader tests first (`self._rules = r; self._
 then `if not self._session: return` before `self._rules[k]`). And a thread's writes come before
 the reads that the function that started it makes after joining it (`committer.start()` ...
 `committer.join()`, then `self._final_commit_info()`); and what a Thread subclass's `start()`
-writes on its own object before it starts the thread comes before what the thread's body reads.
+writes on its own object before it starts the thread comes before what the thread's body reads,
+as does what a method writes before it makes the thread that reads, under a flag it claims.
 
 The two calls are matched by the reference they are made on, within one module (`self._ready`
 in two methods of one class, or a module-level event), which is how the pattern is written:
@@ -24,7 +25,7 @@ from racefree.knowledge.sync import (
     READY_SIGNAL_METHODS,
     READY_WAIT_METHODS,
 )
-from racefree.summarize.model import WRITE, Call, Ref
+from racefree.summarize.model import CLAIMED, WRITE, Call, Ref
 
 
 def _event_call_sites(function, methods: frozenset[str]) -> list[tuple[Ref, Call]]:
@@ -266,4 +267,29 @@ def _starts_its_own_thread(call: Call) -> bool:
         return False
     return (callee.root_kind == "super" and len(callee.attrs) == 1) or (
         call.hands_self and call.callee_text in ("threading.Thread.start", "Thread.start"))
+
+
+def written_before_its_reader_starts(write: AccessFact, read: AccessFact) -> bool:
+    """A method writes on its object, then makes the thread that reads (`self._t0 = time.time()`,
+    then `threading.Thread(target=self._encode_thread).start()`), under its lock and a flag it
+    claims there (`if self._started: return` ... `self._started = True`): the thread reads after
+    it starts, and no second call writes again while the claim holds (only the code that ends
+    the thread's run gives the claim back)."""
+    writer = write.info.summary
+    if write.access.ref.root_kind != "self" or writer.class_name is None or not read.modes:
+        return False
+    if any(mode.context != BACKGROUND for mode in read.modes):
+        return False
+    bodies = {reach.entry.fid for reach in read.modes.values()}
+    held = set(write.access.locks)
+    prefix = f"{write.info.module.module}.{writer.class_name}."
+    started = set()
+    for call in writer.calls:
+        if call.line <= write.access.line or not held & set(call.locks):
+            continue
+        if not any(lock.attrs and lock.attrs[-1] == CLAIMED for lock in call.locks):
+            continue
+        started |= {prefix + arg.target.attrs[0] for arg in call.function_args
+                    if arg.target is not None and arg.target.names_own_member()}
+    return bool(started) and bodies <= started
 
