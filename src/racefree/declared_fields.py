@@ -54,4 +54,4 @@ def _builds_classes(index: ProgramIndex, class_id: str) -> bool:
 
 
 def _defines(index: ProgramIndex, class_id: str, methods: tuple[str, ...]) -> bool:
-    return any(method in index.classes[c][1].methods for c in index.mro(class_id) for method in methods)
+    return index.any_analysed_base(class_id, lambda summary: any(method in summary.methods for method in methods))

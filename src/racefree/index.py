@@ -140,10 +140,8 @@ class ProgramIndex:
         self is an instance of that subclass (a template method: the base's polling loop calls the
         fetch its subclasses override)."""
         callee = call.callee
-        if callee is None or not callee.names_own_member() or not info.summary.class_name:
-            return []
-        class_id = f"{info.module.module}.{info.summary.class_name}"
-        if class_id not in self.classes:
+        class_id = info.class_id
+        if callee is None or not callee.names_own_member() or class_id not in self.classes:
             return []
         method = callee.attrs[0]
         found = []

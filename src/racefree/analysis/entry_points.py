@@ -388,7 +388,7 @@ def _start_up_hook(index: ProgramIndex, info: FunctionInfo) -> bool:
     if not class_name or "<locals>" in info.summary.qualname:
         return False
     return any(methods == ALL_METHODS or info.summary.name in methods
-               for methods in _start_up_hook_methods(index.lineage(f"{info.module.module}.{class_name}")))
+               for methods in _start_up_hook_methods(index.lineage(info.class_id)))
 
 
 @lru_cache(maxsize=65536)

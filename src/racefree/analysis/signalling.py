@@ -282,7 +282,7 @@ def written_before_its_reader_starts(write: AccessFact, read: AccessFact) -> boo
         return False
     bodies = {reach.entry.fid for reach in read.modes.values()}
     held = set(write.access.locks)
-    prefix = f"{write.info.module.module}.{writer.class_name}."
+    prefix = f"{write.info.class_id}."
     started = set()
     for call in writer.calls:
         if call.line <= write.access.line or not held & set(call.locks):
