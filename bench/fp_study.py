@@ -1,6 +1,6 @@
 """False-positive study: download pinned wheels, run `racefree check` on each, sample findings.
 
-Usage:  python3 bench/fp_study.py [WORKDIR] [DIST ...] [--held-out | --held-out-2 | ... | --held-out-15]
+Usage:  python3 bench/fp_study.py [WORKDIR] [DIST ...] [--held-out | --held-out-2 | ... | --held-out-16]
         (default /tmp/fpstudy, all packages; --held-out*: one of the held-out sets instead of the study's 16)
 
 Each wheel is downloaded with `pip download --no-deps --only-binary=:all:` and unzipped; it is
@@ -372,6 +372,25 @@ HELD_OUT_15 = [
     ("slixmpp", "1.17.0", "slixmpp"),
 ]
 
+HELD_OUT_16 = [
+    ("dynaconf", "3.3.5", "dynaconf"),
+    ("hydra-core", "1.3.8", "hydra"),
+    ("django-axes", "8.3.1", "axes"),
+    ("django-constance", "4.4.0", "constance"),
+    ("flask-jwt-extended", "4.7.4", "flask_jwt_extended"),
+    ("cachecontrol", "0.14.4", "cachecontrol"),
+    ("minio", "7.2.20", "minio"),
+    ("azure-storage-blob", "12.31.1", "azure"),
+    ("smart-open", "9.0.2", "smart_open"),
+    ("tweepy", "4.17.0", "tweepy"),
+    ("groq", "1.7.0", "groq"),
+    ("chromadb", "1.5.9", "chromadb"),
+    ("browser-use", "0.13.14", "browser_use"),
+    ("logbook", "1.10.1", "logbook"),
+    ("eliot", "1.18.0", "eliot"),
+    ("rocketry", "2.5.1", "rocketry"),
+]
+
 REPO = Path(__file__).resolve().parent.parent
 
 
@@ -422,12 +441,12 @@ HELD_OUT_SETS = {
     "--held-out-5": HELD_OUT_5, "--held-out-6": HELD_OUT_6, "--held-out-7": HELD_OUT_7, "--held-out-8": HELD_OUT_8,
     "--held-out-9": HELD_OUT_9, "--held-out-10": HELD_OUT_10, "--held-out-11": HELD_OUT_11,
     "--held-out-12": HELD_OUT_12, "--held-out-13": HELD_OUT_13, "--held-out-14": HELD_OUT_14,
-    "--held-out-15": HELD_OUT_15,
+    "--held-out-15": HELD_OUT_15, "--held-out-16": HELD_OUT_16,
 }
 
 
 def chosen_set(argv: list[str]) -> list[tuple[str, str, str]]:
-    """The packages the flags pick: the study's, or `--held-out`, `--held-out-2` ... `--held-out-15`."""
+    """The packages the flags pick: the study's, or `--held-out`, `--held-out-2` ... `--held-out-16`."""
     flags = [flag for flag in argv if flag in HELD_OUT_SETS]
     return HELD_OUT_SETS[flags[-1]] if flags else PACKAGES
 
