@@ -125,6 +125,7 @@ def _public_api(index: ProgramIndex, knowledge: Knowledge):
     lock_names = LockModel(index, None, knowledge)
     loop_classes: dict[str, bool] = {}  # class -> one of its methods runs a main loop
     private_modules = PrivateModules(index)
+    setting_up: dict[str, bool] = {}  # function -> it runs only while the program sets up
     for info in index.functions.values():
         summary = info.summary
         module = info.module.module
@@ -145,8 +146,10 @@ def _public_api(index: ProgramIndex, knowledge: Knowledge):
             continue  # test-support API: tests call it, not a program's threads
         if _documented_for_one_thread(index, info):
             continue  # its users are told not to call it from several threads
+        if _fills_in_a_private_hook(index, info):
+            continue  # the package calls it through its private interface, where it chooses
         callers = _package_callers(index, info)
-        if _start_up_hook(index, info) or _test_support_only(index, info) or _set_up_only(index, callers) \
+        if _start_up_hook(index, info) or _test_support_only(index, info) or _set_up_only(index, callers, setting_up) \
                 or _called_under_a_lock_only(index, info, callers, lock_names):
             continue
         if summary.class_name is not None:
@@ -237,12 +240,28 @@ def _test_support_only(index: ProgramIndex, info: FunctionInfo) -> bool:
                                  for edge in callers) and not _reexported(index, info)
 
 
-def _set_up_only(index: ProgramIndex, callers: list) -> bool:
+def _set_up_only(index: ProgramIndex, callers: list, known: dict[str, bool]) -> bool:
     """API the package itself calls only while it sets up (sentry-sdk's `ignore_logger`, called
-    from the integrations' `setup_once` and at import): it is set-up API, which programs call
-    the same way, before their threads run. The package's tests do not count: they call
-    everything. `callers`: the function's package callers."""
-    return bool(callers) and all(_sets_up(index, edge.caller) for edge in callers)
+    from the integrations' `setup_once` and at import), or only from functions that it calls
+    only so (datadog's `GCE.get_hostname`, called only from `util.hostname.get_hostname`, which
+    only `datadog.initialize()` calls): it is set-up API, which programs call the same way, before their threads run. The
+    package's tests do not count: they call everything. `callers`: the function's package
+    callers; `known`: what was found for other functions."""
+    return bool(callers) and all(_runs_while_setting_up(index, edge.caller, known) for edge in callers)
+
+
+def _runs_while_setting_up(index: ProgramIndex, fid: str, known: dict[str, bool]) -> bool:
+    """The function sets up, or the package calls it only from such functions."""
+    if fid in known:
+        return known[fid]
+    if _sets_up(index, fid):
+        known[fid] = True
+        return True
+    known[fid] = False  # a cycle of calls proves nothing
+    info = index.functions[fid]
+    found = "<" not in info.summary.qualname and _set_up_only(index, _package_callers(index, info), known)
+    known[fid] = found
+    return found
 
 
 def _called_under_a_lock_only(index: ProgramIndex, info: FunctionInfo, callers: list, lock_names: LockModel) -> bool:
@@ -263,6 +282,18 @@ def _called_under_a_lock_only(index: ProgramIndex, info: FunctionInfo, callers: 
         return False
     seen = {info.fid}
     return all(_private_helper_under_a_lock(index, edge.caller, lock_names, seen) for edge in unlocked)
+
+
+def _fills_in_a_private_hook(index: ProgramIndex, info: FunctionInfo) -> bool:
+    """A method that fills in a hook that a private base class of the package declares and leaves
+    empty (SQLAlchemy's `declarative_scan`, which `_IntrospectsAnnotations` declares with a
+    docstring only): the package's own code calls it, through that interface, at the point it
+    chooses (while it scans a class being mapped); it is no API of the public class."""
+    for fid in _overridden(index, info):
+        base = index.functions[fid].summary
+        if base.does_nothing and base.class_name and any(part.startswith("_") for part in base.class_name.split(".")):
+            return True
+    return False
 
 
 def _overrides(index: ProgramIndex, info: FunctionInfo) -> bool:

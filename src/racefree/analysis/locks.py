@@ -47,6 +47,8 @@ class LockModel:
             return lock
         if ref.attrs and ref.attrs[-1] == CALL:
             held = self._held_by_context_manager(fid, Ref(ref.root_kind, ref.root, ref.attrs[:-1]))
+            if held is None and len(ref.attrs) >= 2 and named_like_a_lock(ref.attrs[-2]):
+                held = self._handed_out_lock(info, ref)
             if held is not None:
                 self._ids[key] = held
                 return held
@@ -62,6 +64,21 @@ class LockModel:
         elif named_as_lock:
             lock = f"{info.module.module}:{ref.text()}"
         self._ids[key] = lock
+        return lock
+
+    def _handed_out_lock(self, info, ref: Ref) -> str | None:
+        """`with self._failed_pin_auth.get_lock():`: a method whose name says it hands out the
+        object's lock (multiprocessing's synchronized `Value` and `Array`), named by the object
+        and the method, one lock per object."""
+        receiver = Ref(ref.root_kind, ref.root, ref.attrs[:-2])
+        if not receiver.attrs and receiver.root_kind not in ("global", "self"):
+            return None  # a local or a parameter: which object it is cannot be told
+        symbol = self.index.resolve_ref(info.module, receiver, info.summary.class_name) if receiver.attrs else None
+        if symbol is None:
+            return f"{info.module.module}:{ref.text()}"
+        lock = f"{symbol.name}.{ref.attrs[-2]}()"
+        if symbol.kind == INSTANCE_ATTR and not self._has_singleton(symbol.owner_class):
+            self.per_instance.add(lock)
         return lock
 
     def _claim_id(self, info, flag: Ref) -> str:

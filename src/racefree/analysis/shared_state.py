@@ -62,6 +62,7 @@ OVERRIDDEN_ACROSS_AWAIT = (
     "see the temporary value"
 )
 OVERRIDE_RULES = frozenset({"RF108"})
+LOST_UPDATE_RULES = frozenset({"RF103"})
 PER_REQUEST_PREFIXES = tuple(name + "." for name in PER_REQUEST_GLOBALS)  # `flask.session.get`
 SINGLETON_ATTRIBUTE = "attribute of the module-level instance"
 # Bases of container classes: a `Cache` or `Registry` that is a mapping is a data structure, not a
@@ -195,7 +196,8 @@ def collect_shared_objects(index: ProgramIndex, reach: Reachability, locks: Lock
                     continue  # per-thread or thread-safe contents; rebinding the holder itself is not safe
                 # Through `self`, the object is an instance of the method's class or of a subclass.
                 receiver = info.class_id if own_state and symbol.kind == INSTANCE_ATTR else None
-                why = _why_shared(index, symbol, access, shared_classes, part_locked, made_per_call, receiver)
+                why = _why_shared(index, symbol, access, shared_classes, part_locked, made_per_call, receiver,
+                                  through_instance=_through_an_instance(index, info, symbol, access))
                 if why is None and symbol.name in overridden and symbol.owner_class is not None \
                         and not _documented_not_shared(index, symbol.owner_class):
                     why = f"attribute of a {symbol.owner_class} instance, {OVERRIDDEN_ACROSS_AWAIT}"
@@ -208,7 +210,7 @@ def collect_shared_objects(index: ProgramIndex, reach: Reachability, locks: Lock
                         needs_thread_evidence=symbol.kind == EXTERNAL or why.endswith(
                             (THREAD_STARTED, LOCKED_STATE, PART_LOCKED, CAPTURED)),
                         locked_class=why.endswith((LOCKED_STATE, PART_LOCKED)),
-                        only_rules=_rules_for_reason(why), typed=symbol.typed,
+                        only_rules=_rules_for_reason(why, index, symbol.owner_class), typed=symbol.typed,
                     )
                 held = locks.held(fid, access.locks, access.line)
                 if symbol.kind != INSTANCE_ATTR:
@@ -217,7 +219,7 @@ def collect_shared_objects(index: ProgramIndex, reach: Reachability, locks: Lock
                 if own_state and symbol.kind == INSTANCE_ATTR and symbol.owner_class is not None:
                     access_modes = _beyond_own_request(index, symbol.owner_class, access_modes)
                 if why.startswith(SINGLETON_ATTRIBUTE) and access.ref.root_kind == "self" \
-                        and _shared_by_design(index, symbol.owner_class, shared_classes, made_per_call) is None:
+                        and not _shared_beyond_its_lock(index, symbol.owner_class, shared_classes, made_per_call):
                     # Shared as the module-level instance only: in the modes its users run this method in.
                     on_instance = singleton_use.modes_on_instance(symbol.owner_class, fid)
                     if on_instance is False:
@@ -278,11 +280,12 @@ def _beyond_own_request(index: ProgramIndex, owner: str, modes: dict[Mode, Reach
 
 def _why_shared(index: ProgramIndex, symbol: Symbol, access: Access, shared_classes: dict[str, str],
                 part_locked: dict[str, set[tuple[str, ...]]], made_per_call: _MadePerCall,
-                receiver: str | None = None) -> str | None:
+                receiver: str | None = None, through_instance: bool = False) -> str | None:
     """Why the object is shared, or None. receiver: for an attribute reached through `self`, the
     class of the method, whose instance `self` is (or of a subclass of it): an attribute its base
     defines is shared there only when that kind of object is, not when a sibling subclass is (a
-    DIGEST mechanism is no GSSAPI one)."""
+    DIGEST mechanism is no GSSAPI one). through_instance: the access names a module-level
+    instance (`_local.enabled`), not the class."""
     if symbol.kind == OBJECT:
         root = symbol.name
         return f"module-level object {root}"
@@ -291,7 +294,7 @@ def _why_shared(index: ProgramIndex, symbol: Symbol, access: Access, shared_clas
             return None  # a builtin, or `flask.session["k"]`: each request has its own
         return f"attribute of the module {symbol.name.rsplit('.', 1)[0]}, global to the process"
     owner = symbol.owner_class
-    through_class = access.ref.root_kind in ("global", "class") and len(access.ref.attrs) == 1
+    through_class = access.ref.root_kind in ("global", "class") and len(access.ref.attrs) == 1 and not through_instance
     if owner is not None and not through_class and index.per_thread_class(owner):
         return None  # `class _Depth(threading.local)`: through an instance, each thread has its own
     if symbol.kind == CLASS_ATTR:
@@ -309,6 +312,28 @@ def _why_shared(index: ProgramIndex, symbol: Symbol, access: Access, shared_clas
     if why is None and symbol.kind == INSTANCE_ATTR and _under_a_locked_part(symbol.name, owner, part_locked):
         why = f"attribute of a {owner} instance, {PART_LOCKED}"
     return why
+
+
+def _shared_beyond_its_lock(index: ProgramIndex, owner: str, shared_classes: dict[str, str],
+                            made_per_call: _MadePerCall) -> bool:
+    """Every instance of the class is shared by design, for a reason other than its own lock: a
+    thread it starts, a framework that keeps one for every request. A lock says its users may
+    share an instance of their own; the package's one module-level instance is still used only
+    through the methods the package calls on it (an LRU cache's `values()`, which nobody calls
+    on the module's cache, runs on the users' caches, not on that one)."""
+    why = _shared_by_design(index, owner, shared_classes, made_per_call)
+    return why is not None and not why.endswith((LOCKED_STATE, PART_LOCKED))
+
+
+def _through_an_instance(index: ProgramIndex, info: FunctionInfo, symbol: Symbol, access: Access) -> bool:
+    """A class attribute reached through a module-level instance (`_local.enabled`, where `_local =
+    _Local()`): the class's value is the default, and a store makes the instance's own (each
+    thread's, for a `threading.local` subclass)."""
+    ref = access.ref
+    if symbol.kind != CLASS_ATTR or ref.root_kind != "global" or len(ref.attrs) != 1:
+        return False
+    root = index.resolve_ref(info.module, Ref(ref.root_kind, ref.root, ()), info.summary.class_name)
+    return root is not None and root.kind == OBJECT
 
 
 def _under_a_locked_part(name: str, owner: str, part_locked: dict[str, set[tuple[str, ...]]]) -> bool:
@@ -350,12 +375,16 @@ def _handled_by_own_method(index: ProgramIndex, symbol: Symbol, access: Access) 
     return index.any_analysed_base(class_id, lambda summary: "__iter__" in summary.methods)
 
 
-def _rules_for_reason(why: str) -> frozenset[str] | None:
+def _rules_for_reason(why: str, index: ProgramIndex, owner: str | None) -> frozenset[str] | None:
     """The rules that may report an object shared for this reason (None: all of them). An object
-    shared only by its class's role (a client, a session) is reported for check-then-act,
-    iteration and temporary overrides (a shared client's `token_as` context manager); one shared
+    shared only by its class's role (a client, a pool) is reported for check-then-act,
+    iteration and temporary overrides (a shared client's `token_as` context manager), and for
+    lost updates where its class's family works with threads (a pool's unlocked connection
+    counter; in event-loop code such an update runs whole on the loop's thread); one shared
     only because it is overridden around an await, for that override."""
     if why.endswith(ROLE_SHARED):
+        if owner is not None and owner in index.classes and index.works_with_threads(owner):
+            return SHARED_ROLE_RULES | LOST_UPDATE_RULES | OVERRIDE_RULES
         return SHARED_ROLE_RULES | OVERRIDE_RULES
     if why.endswith(OVERRIDDEN_ACROSS_AWAIT):
         return OVERRIDE_RULES

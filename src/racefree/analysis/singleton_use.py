@@ -205,8 +205,8 @@ class SingletonUse:
 
     def _follow_calls_on_self(self) -> None:
         """A method run on the instance runs the methods it calls on `self` there too, in its
-        modes; an entry point other than library API (a thread target, a framework hook) is a
-        use of its own."""
+        modes, and the functions nested in it that it calls, which see its `self`; an entry point
+        other than library API (a thread target, a framework hook) is a use of its own."""
         for entry in self.reach.entries:
             if entry.context != API:
                 self._modes.setdefault(entry.fid, set()).add(self.reach.mode_of(entry))
@@ -217,7 +217,7 @@ class SingletonUse:
             for edge in self.index.calls_from.get(fid, ()):
                 callee = edge.call.callee
                 on_self = callee is not None and callee.root_kind in ("self", "super") and len(callee.attrs) == 1
-                if not on_self:
+                if not on_self and not edge.callee.startswith(fid + ".<locals>."):
                     continue
                 known = self._modes.setdefault(edge.callee, set())
                 if not modes <= known:

@@ -10,6 +10,7 @@ import ast
 
 from racefree.knowledge.sync import named_like_a_lock
 from racefree.summarize.model import CLAIMED, OP_LOAD, OP_MUTATE, OP_REBIND, OP_SLOT_STORE, READ, WRITE, Ref
+from racefree.summarize.optional_locks import lockless_branch
 from racefree.summarize.presence import presence_of_test, set_makes_true
 from racefree.summarize.syntax import (
     NESTED_SCOPES,
@@ -143,6 +144,14 @@ class ControlFlowVisits:
         elif type(test) is ast.UnaryOp and type(test.op) is ast.Not and type(test.operand) is ast.Call \
                 and type(test.operand.func) is ast.Attribute and test.operand.func.attr == "acquire":
             failed_lock = self._lock_ref(test.operand.func.value)
+        # `if self._lock: with self._lock: ... else: ...`: the branch without the lock runs on an
+        # object made for one thread (see summarize/optional_locks).
+        optional = lockless_branch(node) if self.frame.scope is not None else None
+        absent = self._lock_ref(optional[0]) if optional is not None else None
+        if absent is not None and optional[1]:
+            lock = lock or absent
+        elif absent is not None and failed_lock is None:
+            failed_lock = absent
         if lock is not None:
             self.frame.locks.append(lock)
         # An await in a branch that leaves (`if full: await reject(); return`) does not run

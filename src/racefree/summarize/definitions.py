@@ -20,6 +20,7 @@ from racefree.summarize.scopes import function_scope
 from racefree.summarize.syntax import (
     constant_key,
     declared_class,
+    does_nothing,
     dotted_text,
     says_for_tests,
     says_not_thread_safe,
@@ -85,6 +86,7 @@ class DefinitionVisits:
         if type(node) is not ast.Lambda:
             docstring = ast.get_docstring(node)
             summary.documented_for_tests = says_for_tests(docstring)
+            summary.does_nothing = does_nothing(node.body)
             summary.documented_not_thread_safe = says_not_thread_safe(docstring)
         if in_class and params and method_kind == "method":
             frame.self_name = params[0]

@@ -234,6 +234,7 @@ class FunctionSummary:
     containers_handed_out: tuple[str, ...] = ()  # `return self._clients[name]`: "self._clients"
     # Parameters whose annotation names one class (`app: FastAPI`), with its dotted name.
     parameter_classes: dict[str, str] = field(default_factory=dict)
+    does_nothing: bool = False  # its body only documents it: a hook for subclasses to fill in
 
     def is_private_helper(self) -> bool:
         """A private function or method (`_flush`): not a dunder, not nested, not a lambda."""

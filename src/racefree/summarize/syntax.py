@@ -560,3 +560,18 @@ def constructor_text(value: ast.expr | None) -> str | None:
         return None
     return text
 
+
+def does_nothing(body: list[ast.stmt]) -> bool:
+    """A body that only documents: a docstring, `pass`, `...`, or `raise NotImplementedError`
+    (an interface's hook, left for subclasses to fill in)."""
+    for stmt in body:
+        kind = type(stmt)
+        if kind is ast.Pass or (kind is ast.Expr and type(stmt.value) is ast.Constant):
+            continue
+        if kind is ast.Raise and stmt.exc is not None:
+            raised = stmt.exc.func if type(stmt.exc) is ast.Call else stmt.exc
+            if type(raised) is ast.Name and raised.id == "NotImplementedError":
+                continue
+        return False
+    return True
+
