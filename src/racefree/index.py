@@ -82,7 +82,6 @@ class ProgramIndex:
     _subclasses: dict[str, list[str]] | None = None
     _mentioned: frozenset[str] | None = None
     _loop_bound: dict[str, bool] = field(default_factory=dict)  # class -> lives on one event loop
-    _with_threads: dict[str, bool] = field(default_factory=dict)  # class -> its family's modules use threads
     _outside_bases: dict[str, tuple[str, ...]] = field(default_factory=dict)  # class -> its external bases
     _per_thread: dict[str, bool] = field(default_factory=dict)  # class -> instances are per thread
 
@@ -543,19 +542,6 @@ class ProgramIndex:
                     elif typed in LOOP_BOUND_PRIMITIVES and init is not None and init.line <= binding.line <= init.end_line:
                         kinds.add("loop")  # made with the object; one made later may be for another loop
             known = self._loop_bound[class_id] = kinds == {"loop"}
-        return known
-
-    def works_with_threads(self, class_id: str) -> bool:
-        """The class, a base or a subclass of it is defined in a module that imports threads
-        (`threading`, `queue`, `concurrent.futures`, `multiprocessing`): its authors built the
-        family for threads (urllib3's connection pools, with their `LifoQueue`), not for the one
-        thread of an event loop."""
-        known = self._with_threads.get(class_id)
-        if known is None:
-            family = {*self.subclasses_and_self(class_id), *self.mro(class_id)}
-            known = self._with_threads[class_id] = any(
-                any(i.target.split(".", 1)[0] in THREAD_MODULES for i in self.classes[c][0].imports.values())
-                for c in family if c in self.classes)
         return known
 
     def per_thread_class(self, class_id: str) -> bool:

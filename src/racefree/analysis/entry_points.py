@@ -240,26 +240,35 @@ def _test_support_only(index: ProgramIndex, info: FunctionInfo) -> bool:
                                  for edge in callers) and not _reexported(index, info)
 
 
-def _set_up_only(index: ProgramIndex, callers: list, known: dict[str, bool]) -> bool:
+def _set_up_only(index: ProgramIndex, callers: list, known: dict[str, bool], constructors: bool = True) -> bool:
     """API the package itself calls only while it sets up (sentry-sdk's `ignore_logger`, called
-    from the integrations' `setup_once` and at import), or only from functions that it calls
-    only so (datadog's `GCE.get_hostname`, called only from `util.hostname.get_hostname`, which
-    only `datadog.initialize()` calls): it is set-up API, which programs call the same way, before their threads run. The
-    package's tests do not count: they call everything. `callers`: the function's package
-    callers; `known`: what was found for other functions."""
-    return bool(callers) and all(_runs_while_setting_up(index, edge.caller, known) for edge in callers)
+    from the integrations' `setup_once` and at import), or only from functions that it calls only
+    so (datadog's `GCE.get_hostname`, called only from `util.hostname.get_hostname`, which only
+    `datadog.initialize()` calls): it is set-up API, which programs call the same way, before
+    their threads run. The package's tests do not count: they call everything. `callers`: the
+    function's package callers; `known`: what was found for the functions between;
+    `constructors`: whether a constructor caller counts (only for the function's own callers).
+
+    A constructor counts as set-up only as a direct caller: a public method that the package
+    calls from a constructor is often its users' API too (execnet's `Group.makegateway`, called
+    by `Group.__init__` for the specs it is given, and by every program through
+    `execnet.makegateway`), so what that method calls is no set-up API on that account."""
+    return bool(callers) and all(
+        (_sets_up(index, edge.caller) and (constructors or index.functions[edge.caller].summary.name not in CONSTRUCTORS))
+        or _only_called_while_setting_up(index, edge.caller, known) for edge in callers)
 
 
-def _runs_while_setting_up(index: ProgramIndex, fid: str, known: dict[str, bool]) -> bool:
-    """The function sets up, or the package calls it only from such functions."""
+def _only_called_while_setting_up(index: ProgramIndex, fid: str, known: dict[str, bool]) -> bool:
+    """The package calls the function only from code that sets up by its name, mark or place
+    (module code, `initialize()`, a start-up hook; not a constructor), directly or through such
+    functions."""
     if fid in known:
         return known[fid]
-    if _sets_up(index, fid):
-        known[fid] = True
-        return True
     known[fid] = False  # a cycle of calls proves nothing
     info = index.functions[fid]
-    found = "<" not in info.summary.qualname and _set_up_only(index, _package_callers(index, info), known)
+    if "<" in info.summary.qualname or info.summary.name in CONSTRUCTORS:
+        return False
+    found = _set_up_only(index, _package_callers(index, info), known, constructors=False)
     known[fid] = found
     return found
 
@@ -395,8 +404,10 @@ def _property_setter(summary) -> bool:
 
 def _marked_set_up(summary) -> bool:
     """A decorator that says the function is set-up API (Flask's `@setupmethod`, which refuses
-    calls once the application has handled a request)."""
-    return any(SETUP_MARKER in decorator.text.rsplit(".", 1)[-1].lower() for decorator in summary.decorators)
+    calls once the application has handled a request), or its documentation does (SQLAlchemy's
+    `event.remove`: "it is a configurational operation")."""
+    return summary.documented_set_up or any(
+        SETUP_MARKER in decorator.text.rsplit(".", 1)[-1].lower() for decorator in summary.decorators)
 
 
 def _set_up_name(name: str) -> bool:

@@ -62,7 +62,6 @@ OVERRIDDEN_ACROSS_AWAIT = (
     "see the temporary value"
 )
 OVERRIDE_RULES = frozenset({"RF108"})
-LOST_UPDATE_RULES = frozenset({"RF103"})
 PER_REQUEST_PREFIXES = tuple(name + "." for name in PER_REQUEST_GLOBALS)  # `flask.session.get`
 SINGLETON_ATTRIBUTE = "attribute of the module-level instance"
 # Bases of container classes: a `Cache` or `Registry` that is a mapping is a data structure, not a
@@ -210,7 +209,7 @@ def collect_shared_objects(index: ProgramIndex, reach: Reachability, locks: Lock
                         needs_thread_evidence=symbol.kind == EXTERNAL or why.endswith(
                             (THREAD_STARTED, LOCKED_STATE, PART_LOCKED, CAPTURED)),
                         locked_class=why.endswith((LOCKED_STATE, PART_LOCKED)),
-                        only_rules=_rules_for_reason(why, index, symbol.owner_class), typed=symbol.typed,
+                        only_rules=_rules_for_reason(why), typed=symbol.typed,
                     )
                 held = locks.held(fid, access.locks, access.line)
                 if symbol.kind != INSTANCE_ATTR:
@@ -375,16 +374,12 @@ def _handled_by_own_method(index: ProgramIndex, symbol: Symbol, access: Access) 
     return index.any_analysed_base(class_id, lambda summary: "__iter__" in summary.methods)
 
 
-def _rules_for_reason(why: str, index: ProgramIndex, owner: str | None) -> frozenset[str] | None:
+def _rules_for_reason(why: str) -> frozenset[str] | None:
     """The rules that may report an object shared for this reason (None: all of them). An object
-    shared only by its class's role (a client, a pool) is reported for check-then-act,
-    iteration and temporary overrides (a shared client's `token_as` context manager), and for
-    lost updates where its class's family works with threads (a pool's unlocked connection
-    counter; in event-loop code such an update runs whole on the loop's thread); one shared
+    shared only by its class's role (a client, a session) is reported for check-then-act,
+    iteration and temporary overrides (a shared client's `token_as` context manager); one shared
     only because it is overridden around an await, for that override."""
     if why.endswith(ROLE_SHARED):
-        if owner is not None and owner in index.classes and index.works_with_threads(owner):
-            return SHARED_ROLE_RULES | LOST_UPDATE_RULES | OVERRIDE_RULES
         return SHARED_ROLE_RULES | OVERRIDE_RULES
     if why.endswith(OVERRIDDEN_ACROSS_AWAIT):
         return OVERRIDE_RULES

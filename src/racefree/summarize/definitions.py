@@ -23,6 +23,7 @@ from racefree.summarize.syntax import (
     does_nothing,
     dotted_text,
     says_for_tests,
+    says_set_up,
     says_not_thread_safe,
     says_per_thread,
 )
@@ -87,6 +88,7 @@ class DefinitionVisits:
             docstring = ast.get_docstring(node)
             summary.documented_for_tests = says_for_tests(docstring)
             summary.does_nothing = does_nothing(node.body)
+            summary.documented_set_up = says_set_up(docstring)
             summary.documented_not_thread_safe = says_not_thread_safe(docstring)
         if in_class and params and method_kind == "method":
             frame.self_name = params[0]

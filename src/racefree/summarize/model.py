@@ -235,6 +235,8 @@ class FunctionSummary:
     # Parameters whose annotation names one class (`app: FastAPI`), with its dotted name.
     parameter_classes: dict[str, str] = field(default_factory=dict)
     does_nothing: bool = False  # its body only documents it: a hook for subclasses to fill in
+    # Its docstring says it configures, once, while the program starts (see syntax.says_set_up).
+    documented_set_up: bool = False
 
     def is_private_helper(self) -> bool:
         """A private function or method (`_flush`): not a dunder, not nested, not a lambda."""

@@ -419,6 +419,22 @@ def says_for_tests(docstring: str | None) -> bool:
     return _FOR_TESTS.search(first_sentence) is not None
 
 
+_FOR_SET_UP = re.compile(
+    r"\bconfigurational\s+operation\b"
+    r"|\bat\s+configuration\s+time\b"
+    r"|\b(?:intended|meant|designed)\s+to\s+be\s+called\s+once\b"
+    r"|\bcall(?:ed)?\s+(?:this\s+|it\s+)?(?:once\s+)?(?:at|during)\s+(?:application\s+|program\s+|process\s+)?start-?up\b",
+    re.IGNORECASE,
+)
+
+
+def says_set_up(docstring: str | None) -> bool:
+    """The documentation says the function configures, once, while the program starts ("Event
+    registration and removal ... is a configurational operation", "This method is intended to be
+    called once during application startup"): set-up API, called before the threads that serve."""
+    return bool(docstring) and _FOR_SET_UP.search(" ".join(docstring.split())) is not None
+
+
 def says_not_thread_safe(docstring: str | None) -> bool:
     """The class's own documentation tells users not to share an instance between threads."""
     # Emphasis does not change the words: "methods are *not* threadsafe".
