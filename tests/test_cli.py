@@ -65,6 +65,30 @@ def test_bad_files_become_errors_and_the_run_goes_on(tmp_path):
     assert "Traceback" not in completed.stderr
 
 
+def test_a_long_chain_of_calls_is_analysed_without_exhausting_the_stack(tmp_path):
+    """Each step calls the next, 1,500 deep, from a Flask view down to a check-then-act: the
+    analysis walks call chains without recursing once per call (it used to stop with an internal
+    RecursionError), and still reports the race at the bottom. Defined bottom-up as well, where
+    the set-up-only rule meets the chain from its far end."""
+    steps = 1500
+    def chain(order):
+        out = []
+        for i in order:
+            body = f"    step_{i + 1}()" if i < steps - 1 else "    if 'k' not in _cache:\n        _cache['k'] = 1"
+            out += [f"def step_{i}():", body, ""]
+        return out
+    head = ["from flask import Flask", "app = Flask(__name__)", "_cache = {}", "",
+            "@app.route('/')", "def index():", "    step_0()", "    return 'ok'", ""]
+    (tmp_path / "top_down.py").write_text("\n".join(head + chain(range(steps))))
+    (tmp_path / "bottom_up.py").write_text("\n".join(head + chain(reversed(range(steps)))))
+    for name in ("top_down.py", "bottom_up.py"):
+        completed = racefree("check", "--no-cache", "--format", "json", str(tmp_path / name))
+        assert "Traceback" not in completed.stderr and "internal error" not in completed.stderr
+        assert completed.returncode == 1
+        findings = json.loads(completed.stdout)["findings"]
+        assert [(f["rule"], f["object"].rsplit(".", 1)[-1]) for f in findings] == [("RF104", "_cache")]
+
+
 def test_missing_path_is_a_diagnostic_and_only_paths_missing_is_a_usage_error(tmp_path):
     both = racefree("check", "--no-cache", str(tmp_path / "nope.py"), str(SAFE))
     assert both.returncode == 0

@@ -200,16 +200,17 @@ def _serves_forever(index: ProgramIndex, fid: str, known: dict[str, bool]) -> bo
     through a call (`Application.run` -> `Arbiter(self).run()`): it returns only when the service
     stops, so callers run it once, on one thread, not side by side. Only plain functions: calling
     a coroutine function starts nothing, and a loop in a task runs beside its caller."""
-    if fid in known:
-        return known[fid]
-    known[fid] = False  # a cycle in the call graph proves nothing
-    summary = index.functions[fid].summary
-    found = not summary.is_async and (summary.serves_forever or any(
-        _serves_forever(index, edge.callee, known) for edge in index.calls_from.get(fid, ())
-        if edge.callee in index.functions
-    ))
-    known[fid] = found
-    return found
+    if not known:  # on first use, for every function: from the loops back through their plain callers
+        work = [f for f, info in index.functions.items() if info.summary.serves_forever and not info.summary.is_async]
+        known.update(dict.fromkeys(work, True))
+        while work:
+            for edge in index.calls_to.get(work.pop(), ()):
+                caller = edge.caller
+                if caller not in known and caller in index.functions and not index.functions[caller].summary.is_async:
+                    known[caller] = True
+                    work.append(caller)
+        known[""] = False  # computed, even when no function loops
+    return known.get(fid, False)
 
 
 def _of_a_main_loop_class(index: ProgramIndex, info: FunctionInfo, forever: dict[str, bool],
@@ -240,7 +241,13 @@ def _test_support_only(index: ProgramIndex, info: FunctionInfo) -> bool:
                                  for edge in callers) and not _reexported(index, info)
 
 
-def _set_up_only(index: ProgramIndex, callers: list, known: dict[str, bool], constructors: bool = True) -> bool:
+# How many functions deep the set-up-only rule follows callers: set-up chains are short, and a
+# long chain of single callers must not exhaust the interpreter's stack.
+_SET_UP_CHAIN_LIMIT = 40
+
+
+def _set_up_only(index: ProgramIndex, callers: list, known: dict[str, bool], constructors: bool = True,
+                 depth: int = 0) -> bool:
     """API the package itself calls only while it sets up (sentry-sdk's `ignore_logger`, called
     from the integrations' `setup_once` and at import), or only from functions that it calls only
     so (datadog's `GCE.get_hostname`, called only from `util.hostname.get_hostname`, which only
@@ -255,20 +262,22 @@ def _set_up_only(index: ProgramIndex, callers: list, known: dict[str, bool], con
     `execnet.makegateway`), so what that method calls is no set-up API on that account."""
     return bool(callers) and all(
         (_sets_up(index, edge.caller) and (constructors or index.functions[edge.caller].summary.name not in CONSTRUCTORS))
-        or _only_called_while_setting_up(index, edge.caller, known) for edge in callers)
+        or _only_called_while_setting_up(index, edge.caller, known, depth + 1) for edge in callers)
 
 
-def _only_called_while_setting_up(index: ProgramIndex, fid: str, known: dict[str, bool]) -> bool:
+def _only_called_while_setting_up(index: ProgramIndex, fid: str, known: dict[str, bool], depth: int) -> bool:
     """The package calls the function only from code that sets up by its name, mark or place
     (module code, `initialize()`, a start-up hook; not a constructor), directly or through such
     functions."""
     if fid in known:
         return known[fid]
+    if depth > _SET_UP_CHAIN_LIMIT:
+        return False
     known[fid] = False  # a cycle of calls proves nothing
     info = index.functions[fid]
     if "<" in info.summary.qualname or info.summary.name in CONSTRUCTORS:
         return False
-    found = _set_up_only(index, _package_callers(index, info), known, constructors=False)
+    found = _set_up_only(index, _package_callers(index, info), known, constructors=False, depth=depth)
     known[fid] = found
     return found
 

@@ -163,6 +163,7 @@ def collect_shared_objects(index: ProgramIndex, reach: Reachability, locks: Lock
     shared_classes = _classes_shared_by_design(index, reach, locks, part_locked, made_per_call)
     overridden = _overridden_across_await(index)
     singleton_use = SingletonUse(index, reach)
+    constructing_functions = _constructing_functions(index, reach)
     objects: dict[str, SharedObject] = {}
     for fid, info in index.functions.items():
         if info.summary.qualname == TOPLEVEL or not info.summary.accesses:
@@ -171,7 +172,7 @@ def collect_shared_objects(index: ProgramIndex, reach: Reachability, locks: Lock
         if not modes and _never_used(index, info):
             continue  # a private helper nothing calls or names: its reads hand nothing to anyone
         built_modes = reach.built_modes(fid)  # for `self`: the paths on which it is not being built
-        constructing = _constructing(index, reach, fid, {})
+        constructing = fid in constructing_functions
         lazy_loader = _lazy_loader(index, fid)
         for access in info.summary.accesses:
             # The method runs on an object being built: not shared with other threads yet.
@@ -414,27 +415,31 @@ def _lazy_loader(index: ProgramIndex, fid: str) -> bool:
     return bool(callers) and all(edge.call.lazy_guards for edge in callers)
 
 
-def _constructing(index: ProgramIndex, reach: Reachability, fid: str, seen: dict[str, bool]) -> bool:
-    """The function works on an object under construction: a constructor, or a method only ever
-    called on `self` by such functions of its own class (`Session.__init__` -> `self.mount(...)`),
-    and not an entry point of its own."""
-    if fid in seen:
-        return seen[fid]
-    info = index.functions[fid]
-    if info.summary.name in CONSTRUCTORS:
-        seen[fid] = True
-        return True
-    seen[fid] = False  # a cycle of calls proves nothing
-    callers = index.calls_to.get(fid, [])
-    if fid in reach.entry_functions or not callers or info.summary.class_name is None:
-        return False
-    result = all(
-        edge.call.callee is not None and edge.call.callee.root_kind == "self"
-        and index.functions[edge.caller].summary.class_name is not None
-        and _constructing(index, reach, edge.caller, seen)
-        for edge in callers
-    )
-    seen[fid] = result
+def _constructing_functions(index: ProgramIndex, reach: Reachability) -> set[str]:
+    """The functions that work on an object under construction: constructors, and methods only
+    ever called on `self` by such functions of their own class (`Session.__init__` ->
+    `self.mount(...)`), that are no entry point of their own. Worked out for the whole program at
+    once, from the constructors outwards (a method qualifies once every call of it does; a cycle of
+    calls proves nothing), without recursing along call chains."""
+    result = {fid for fid, info in index.functions.items() if info.summary.name in CONSTRUCTORS}
+    pending: dict[str, int] = {}  # method -> its calls not yet shown to come from such a function
+    for fid, info in index.functions.items():
+        callers = index.calls_to.get(fid, ())
+        if fid in result or fid in reach.entry_functions or not callers or info.summary.class_name is None:
+            continue
+        if all(edge.call.callee is not None and edge.call.callee.root_kind == "self"
+               and index.functions[edge.caller].summary.class_name is not None for edge in callers):
+            pending[fid] = len(callers)
+    work = list(result)
+    while work:
+        for edge in index.calls_from.get(work.pop(), ()):
+            callee = edge.callee
+            if callee in pending:
+                pending[callee] -= 1
+                if not pending[callee]:
+                    del pending[callee]
+                    result.add(callee)
+                    work.append(callee)
     return result
 
 
