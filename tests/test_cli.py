@@ -87,6 +87,20 @@ def test_a_long_chain_of_calls_is_analysed_without_exhausting_the_stack(tmp_path
         assert completed.returncode == 1
         findings = json.loads(completed.stdout)["findings"]
         assert [(f["rule"], f["object"].rsplit(".", 1)[-1]) for f in findings] == [("RF104", "_cache")]
+    # A class whose constructor and locked method run a 1,500-deep chain of private helpers on
+    # `self`, the last calling a public method: the tests for "under construction" and "called
+    # under a lock only" walk that chain too.
+    helpers = ["import threading", "", "class Pool:", "    def __init__(self):",
+               "        self._lock = threading.Lock()", "        self.items = {}", "        self._h_0()", ""]
+    for i in range(steps):
+        body = f"        self._h_{i + 1}()" if i < steps - 1 else "        self.make()"
+        helpers += [f"    def _h_{i}(self):", body, ""]
+    helpers += ["    def make(self):", "        if 'k' not in self.items:", "            self.items['k'] = 1", "",
+                "    def get(self):", "        with self._lock:", "            self._h_0()", ""]
+    (tmp_path / "helpers.py").write_text("\n".join(helpers))
+    completed = racefree("check", "--no-cache", "--format", "json", str(tmp_path / "helpers.py"))
+    assert "Traceback" not in completed.stderr and "internal error" not in completed.stderr
+    assert completed.returncode in (0, 1) and "findings" in json.loads(completed.stdout)
 
 
 def test_missing_path_is_a_diagnostic_and_only_paths_missing_is_a_usage_error(tmp_path):

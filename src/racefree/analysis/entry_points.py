@@ -334,14 +334,18 @@ def _overridden(index: ProgramIndex, info: FunctionInfo):
 def _private_helper_under_a_lock(index: ProgramIndex, fid: str, lock_names: LockModel, seen: set[str]) -> bool:
     """A private helper that every package call of holds a lock, around the call or through
     helpers of its own."""
-    helper = index.functions[fid]
-    if fid in seen or not helper.summary.is_private_helper():
-        return False
-    seen.add(fid)
-    callers = _package_callers(index, helper)
-    return bool(callers) and all(
-        lock_names.lexical(edge.caller, edge.call.locks) or _private_helper_under_a_lock(index, edge.caller, lock_names, seen)
-        for edge in callers)
+    work = [fid]  # the helpers whose every call must be shown locked (a stack, not recursion)
+    while work:
+        current = work.pop()
+        helper = index.functions[current]
+        if current in seen or not helper.summary.is_private_helper():
+            return False
+        seen.add(current)
+        callers = _package_callers(index, helper)
+        if not callers:
+            return False
+        work += [edge.caller for edge in callers if not lock_names.lexical(edge.caller, edge.call.locks)]
+    return True
 
 
 def _package_callers(index: ProgramIndex, info: FunctionInfo) -> list:
