@@ -127,6 +127,21 @@ class CallVisits:
         if type(func) is ast.Name and func.id == "getattr" and callee is not None:
             frame.last_lookup = (id(node), call)
 
+    def _view_call(self, node: ast.Call, receiver: Ref) -> None:
+        """`for v in _cache.values():` iterates the container (the caller records that) and, on
+        an instance of a class of the program that defines `values()`, also runs that method: the
+        call is recorded, so the method is reached from here, with no second access."""
+        callee = self._method_of_an_object(receiver, node.func)
+        if callee is None or id(node) in self._visited_calls:
+            return
+        self._visited_calls.add(id(node))
+        frame = self.frame
+        frame.summary.calls.append(Call(
+            callee=callee, local_callee=None, line=node.lineno, col=node.col_offset, locks=tuple(frame.locks),
+            callee_text=dotted_text(node.func) or "", in_loop=frame.loop_depth > 0,
+            lazy_guards=tuple(ref for checks in frame.enclosing_checks for ref, check in checks.items() if check[1]),
+        ))
+
     def _method_of_an_object(self, receiver: Ref, func: ast.Attribute) -> Ref | None:
         """`_cache.get(key)`, `self.registry.add(item)`: on a dict or a set this is a container
         access, recorded as one; on an instance of a class of the program that defines the method

@@ -371,6 +371,8 @@ class ModuleSummarizer(References, ImportVisits, DefinitionVisits, StoreVisits, 
         ref = self.ref_of(target) if target is not node or type(node) in (ast.Name, ast.Attribute) else None
         if ref is not None:
             self._record(ref, READ, OP_ITERATE, node)
+            if target is not node:
+                self._view_call(node, ref)  # `_cache.values()`: a method call too, on a project object
         else:
             self._expr(node)
 
