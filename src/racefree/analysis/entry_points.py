@@ -121,7 +121,7 @@ def is_test_module(module: str) -> bool:
 
 def _public_api(index: ProgramIndex, knowledge: Knowledge):
     """Public functions, and public methods of public classes, of library modules."""
-    forever: dict[str, bool] = {}  # function -> runs a main loop
+    forever = _main_loop_functions(index)  # the functions that run a main loop
     lock_names = LockModel(index, None, knowledge)
     loop_classes: dict[str, bool] = {}  # class -> one of its methods runs a main loop
     private_modules = PrivateModules(index)
@@ -138,7 +138,7 @@ def _public_api(index: ProgramIndex, knowledge: Knowledge):
         if private and not (name.startswith("_") and not name.startswith("__") and _hook_of_outside_base(index, info)):
             continue
         if name in MAIN_FUNCTIONS or _set_up_name(name) or _marked_set_up(summary) \
-                or _serves_forever(index, info.fid, forever) or _of_a_main_loop_class(index, info, forever, loop_classes):
+                or info.fid in forever or _of_a_main_loop_class(index, info, forever, loop_classes):
             continue  # set-up API, or a main loop that runs on whichever thread calls it
         if _property_setter(summary):
             continue  # `log.screen = False`, `pool.limit = 10`: configuring the object
@@ -195,25 +195,24 @@ def _loop_callback(index: ProgramIndex, info: FunctionInfo) -> bool:
     return any(name_matches(base, c) for base in LOOP_DRIVEN_BASES for c in lineage)
 
 
-def _serves_forever(index: ProgramIndex, fid: str, known: dict[str, bool]) -> bool:
-    """The function runs the program's main loop (`Arbiter.run`: `while True: ...`), itself or
-    through a call (`Application.run` -> `Arbiter(self).run()`): it returns only when the service
-    stops, so callers run it once, on one thread, not side by side. Only plain functions: calling
-    a coroutine function starts nothing, and a loop in a task runs beside its caller."""
-    if not known:  # on first use, for every function: from the loops back through their plain callers
-        work = [f for f, info in index.functions.items() if info.summary.serves_forever and not info.summary.is_async]
-        known.update(dict.fromkeys(work, True))
-        while work:
-            for edge in index.calls_to.get(work.pop(), ()):
-                caller = edge.caller
-                if caller not in known and caller in index.functions and not index.functions[caller].summary.is_async:
-                    known[caller] = True
-                    work.append(caller)
-        known[""] = False  # computed, even when no function loops
-    return known.get(fid, False)
+def _main_loop_functions(index: ProgramIndex) -> set[str]:
+    """The functions that run the program's main loop (`Arbiter.run`: `while True: ...`), themselves
+    or through a call (`Application.run` -> `Arbiter(self).run()`): each returns only when the
+    service stops, so callers run it once, on one thread, not side by side. Only plain functions:
+    calling a coroutine function starts nothing, and a loop in a task runs beside its caller.
+    Worked out from the loops back through their plain callers, with a work list."""
+    found = {fid for fid, info in index.functions.items() if info.summary.serves_forever and not info.summary.is_async}
+    work = list(found)
+    while work:
+        for edge in index.calls_to.get(work.pop(), ()):
+            caller = edge.caller
+            if caller not in found and caller in index.functions and not index.functions[caller].summary.is_async:
+                found.add(caller)
+                work.append(caller)
+    return found
 
 
-def _of_a_main_loop_class(index: ProgramIndex, info: FunctionInfo, forever: dict[str, bool],
+def _of_a_main_loop_class(index: ProgramIndex, info: FunctionInfo, forever: set[str],
                           known: dict[str, bool]) -> bool:
     """A method of a class that runs the program's main loop (gunicorn's `Arbiter.run`), in a
     module that has nothing to do with threads: the loop and what it calls, the signal handlers
@@ -227,7 +226,7 @@ def _of_a_main_loop_class(index: ProgramIndex, info: FunctionInfo, forever: dict
         module = info.module
         class_summary = module.classes.get(class_name)
         known[class_id] = class_summary is not None and not _module_uses(info, THREAD_PACKAGES) and any(
-            _serves_forever(index, f"{module.module}.{qualname}", forever)
+            f"{module.module}.{qualname}" in forever
             for qualname in class_summary.methods.values() if f"{module.module}.{qualname}" in index.functions)
     return known[class_id]
 

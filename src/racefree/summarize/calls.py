@@ -119,8 +119,7 @@ class CallVisits:
             locks=tuple(frame.locks), callee_text=dotted_text(func) or "",
             function_args=tuple(function_args), first_arg_text=first, in_loop=frame.loop_depth > 0,
             argument_refs=tuple(argument_refs),
-            lazy_guards=tuple(ref for checks in frame.enclosing_checks for ref, check in checks.items() if check[1]),
-            argument_kinds=argument_kinds, positional=len(node.args), spreads=spreads, forwards=forwards,
+            lazy_guards=self._lazy_guards(), argument_kinds=argument_kinds, positional=len(node.args), spreads=spreads, forwards=forwards,
             hands_self=hands_over(node, frame.self_name), made_receiver=made_receiver,
         )
         frame.summary.calls.append(call)
@@ -138,9 +137,12 @@ class CallVisits:
         frame = self.frame
         frame.summary.calls.append(Call(
             callee=callee, local_callee=None, line=node.lineno, col=node.col_offset, locks=tuple(frame.locks),
-            callee_text=dotted_text(node.func) or "", in_loop=frame.loop_depth > 0,
-            lazy_guards=tuple(ref for checks in frame.enclosing_checks for ref, check in checks.items() if check[1]),
+            callee_text=dotted_text(node.func) or "", in_loop=frame.loop_depth > 0, lazy_guards=self._lazy_guards(),
         ))
+
+    def _lazy_guards(self) -> tuple[Ref, ...]:
+        """The shared state the enclosing `if`s test for emptiness (`if not _loaded: _load()`)."""
+        return tuple(ref for checks in self.frame.enclosing_checks for ref, check in checks.items() if check[1])
 
     def _method_of_an_object(self, receiver: Ref, func: ast.Attribute) -> Ref | None:
         """`_cache.get(key)`, `self.registry.add(item)`: on a dict or a set this is a container

@@ -590,4 +590,3 @@ def does_nothing(body: list[ast.stmt]) -> bool:
                 continue
         return False
     return True
-
