@@ -1,6 +1,6 @@
 """False-positive study: download pinned wheels, run `racefree check` on each, sample findings.
 
-Usage:  python3 bench/fp_study.py [WORKDIR] [DIST ...] [--held-out | --held-out-2 | ... | --held-out-16]
+Usage:  python3 bench/fp_study.py [WORKDIR] [DIST ...] [--held-out | --held-out-2 | ... | --held-out-17]
         (default /tmp/fpstudy, all packages; --held-out*: one of the held-out sets instead of the study's 16)
 
 Each wheel is downloaded with `pip download --no-deps --only-binary=:all:` and unzipped; it is
@@ -391,6 +391,25 @@ HELD_OUT_16 = [
     ("rocketry", "2.5.1", "rocketry"),
 ]
 
+HELD_OUT_17 = [
+    ("futurist", "3.5.0", "futurist"),
+    ("oslo.concurrency", "7.6.1", "oslo_concurrency"),
+    ("oslo.messaging", "18.3.1", "oslo_messaging"),
+    ("tooz", "9.1.0", "tooz"),
+    ("janus", "2.0.0", "janus"),
+    ("aiofiles", "25.1.0", "aiofiles"),
+    ("databases", "0.9.0", "databases"),
+    ("fastapi-cache2", "0.2.2", "fastapi_cache"),
+    ("django-celery-beat", "2.9.0", "django_celery_beat"),
+    ("celery-redbeat", "2.4.2", "redbeat"),
+    ("rq-scheduler", "0.14.0", "rq_scheduler"),
+    ("opencensus", "0.11.4", "opencensus"),
+    ("statsd", "4.0.1", "statsd"),
+    ("django-ratelimit", "4.1.0", "django_ratelimit"),
+    ("pyrogram", "2.0.106", "pyrogram"),
+    ("hishel", "2.0.0", "hishel"),
+]
+
 REPO = Path(__file__).resolve().parent.parent
 
 
@@ -442,11 +461,12 @@ HELD_OUT_SETS = {
     "--held-out-9": HELD_OUT_9, "--held-out-10": HELD_OUT_10, "--held-out-11": HELD_OUT_11,
     "--held-out-12": HELD_OUT_12, "--held-out-13": HELD_OUT_13, "--held-out-14": HELD_OUT_14,
     "--held-out-15": HELD_OUT_15, "--held-out-16": HELD_OUT_16,
+    "--held-out-17": HELD_OUT_17,
 }
 
 
 def chosen_set(argv: list[str]) -> list[tuple[str, str, str]]:
-    """The packages the flags pick: the study's, or `--held-out`, `--held-out-2` ... `--held-out-16`."""
+    """The packages the flags pick: the study's, or `--held-out`, `--held-out-2` ... `--held-out-17`."""
     flags = [flag for flag in argv if flag in HELD_OUT_SETS]
     return HELD_OUT_SETS[flags[-1]] if flags else PACKAGES
 

@@ -2,7 +2,7 @@
 /tmp/fp/study/<dist>-<version>/ by bench/fp_study.py) with the classified findings of the last
 full study: prints the findings that are new (to classify), the classified ones that are gone,
 and the verdicts of those kept. Run from the repository root with the venv's python; with
---held-out, --held-out-2, ..., --held-out-16, on a held-out set and its classification."""
+--held-out, --held-out-2, ..., --held-out-17, on a held-out set and its classification."""
 import csv, json, subprocess, sys
 from pathlib import Path
 sys.path.insert(0, "/work/main/bench")
@@ -17,7 +17,8 @@ TABLES = {"--held-out": "classification_heldout_8ef0f7e.tsv", "--held-out-2": "c
           "--held-out-13": "classification_heldout13_69065f0.tsv",
           "--held-out-14": "classification_heldout14_c461af2.tsv",
           "--held-out-15": "classification_heldout15_c369619.tsv",
-          "--held-out-16": "classification_heldout16_30c3151.tsv"}
+          "--held-out-16": "classification_heldout16_30c3151.tsv",
+          "--held-out-17": "classification_heldout17_6396193.tsv"}
 TABLE = next((TABLES[a] for a in sys.argv[1:] if a in TABLES), "classification_def2768.tsv")
 rows = list(csv.DictReader(open(f"/work/main/bench/results/fp/{TABLE}"), delimiter="\t"))
 known = {(r["package"], r["rule"], r["object"], r["location"]): r for r in rows}
