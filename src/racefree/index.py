@@ -147,11 +147,30 @@ class ProgramIndex:
         found = []
         for subclass in self.subclasses_and_self(class_id):
             module, summary = self.classes[subclass]
-            if subclass != class_id and method in summary.methods:
+            if subclass != class_id and method in summary.methods and self._runs_inherited(subclass, class_id, info):
                 fid = f"{module.module}.{summary.methods[method]}"
                 if fid in self.functions:
                     found.append(fid)
         return found
+
+    def _runs_inherited(self, subclass: str, base: str, info: FunctionInfo) -> bool:
+        """The base's method (info) runs on instances of the subclass: no class between them
+        replaces it, or each that does hands on to it (`super().<name>(...)`, `super().<name>`
+        for a property, `Base.<name>(self)`). Where the subclass replaces the method outright
+        (SQLAlchemy's deferred config, whose `_early_mapping` does nothing), the base's body, and
+        the calls it makes on `self`, never run with such a self."""
+        name = info.summary.name
+        for cls in self.mro(subclass):
+            if cls == base:
+                return True
+            module, summary = self.classes[cls]
+            qualname = summary.methods.get(name)
+            if qualname is None:
+                continue
+            own = self.functions.get(f"{module.module}.{qualname}")
+            if own is not None and not _hands_on(own.summary, name):
+                return False
+        return True
 
     def mentioned_names(self) -> frozenset[str]:
         """Every attribute or name the program's functions call, read, pass or bind to another name
@@ -695,3 +714,13 @@ def is_property(function: FunctionSummary) -> bool:
 def is_cached_property(function: FunctionSummary) -> bool:
     """functools.cached_property and its look-alikes (pyramid's reify, the cached-property package)."""
     return any(d.text.rsplit(".", 1)[-1] in CACHED_PROPERTY_DECORATORS for d in function.decorators)
+
+
+def _hands_on(summary: FunctionSummary, name: str) -> bool:
+    """The method calls or reads the inherited method of its name: through `super()`, or through
+    a base class (`Base.name(self)`), not on its own object."""
+    for call in summary.calls:
+        callee = call.callee
+        if callee is not None and callee.attrs[-1:] == (name,) and callee.root_kind not in ("self", "class"):
+            return True
+    return any(access.ref.root_kind == "super" and access.ref.attrs[:1] == (name,) for access in summary.accesses)
