@@ -101,7 +101,7 @@ def analyse(summaries: list[ModuleSummary], knowledge: Knowledge = BUILT_IN) -> 
     entries = find_entry_points(index, knowledge)
     reach = Reachability(index, entries)
     locks = LockModel(index, reach.entry_functions, knowledge)
-    evidence = EvidenceBuilder(index, reach)
+    evidence = EvidenceBuilder(index, reach, locks)
     findings: list[Finding] = []
     for shared in collect_shared_objects(index, reach, locks, knowledge):
         if all(is_test_module(f.info.module.module) for f in shared.writes()):

@@ -3,6 +3,9 @@ touches the object, which entry points reach it and the chain of calls from each
 
 from __future__ import annotations
 
+from collections import deque
+
+from racefree.analysis.locks import LockModel
 from racefree.analysis.reachability import Mode, Reachability
 from racefree.analysis.shared_state import AccessFact
 from racefree.findings import AccessReport, EntryPointRef, TraceStep
@@ -25,10 +28,17 @@ def describe_operation(fact: AccessFact) -> str:
     }.get(access.op, access.op)
 
 
+# How many functions the search for a chain without a lock visits before it settles for the first
+# chain found (a report's evidence, not a verdict).
+_UNLOCKED_SEARCH_LIMIT = 5000
+
+
 class EvidenceBuilder:
-    def __init__(self, index: ProgramIndex, reach: Reachability):
+    def __init__(self, index: ProgramIndex, reach: Reachability, locks: LockModel | None = None):
         self.index = index
         self.reach = reach
+        self.locks = locks
+        self._entries_by_function: dict[str, list] | None = None
 
     def access_report(self, fact: AccessFact, prefer: str | None = None, prefer_entry: str | None = None) -> AccessReport:
         """prefer: show a mode of this context first; prefer_entry: the chain from this entry point."""
@@ -41,6 +51,13 @@ class EvidenceBuilder:
             if ref not in entries:
                 entries.append(ref)
         trace = self._trace(fact, modes[0]) if modes else (TraceStep(fact.fid, fact.info.module.path, fact.access.line),)
+        if modes and trace[0].function != fact.modes[modes[0]].entry.fid:
+            # The chain shown comes from another entry point of the same kind: name it first.
+            entry = self._entry_of(trace[0].function, modes[0])
+            if entry is not None:
+                ref = EntryPointRef(entry.fid, entry.framework, entry.context, entry.file, entry.line, entry.detail,
+                                    entry.why)
+                entries = [ref, *(e for e in entries if e != ref)]
         return AccessReport(
             kind=fact.access.kind,
             file=fact.info.module.path,
@@ -54,8 +71,55 @@ class EvidenceBuilder:
         )
 
     def _trace(self, fact: AccessFact, mode: Mode) -> tuple[TraceStep, ...]:
+        chain = self.reach.chain(fact.fid, mode, built=fact.access.ref.root_kind == "self")
+        if self._takes_a_lock(chain, fact):
+            chain = self._chain_without_a_lock(fact, mode) or chain
         steps = []
-        for fid, line in self.reach.chain(fact.fid, mode, built=fact.access.ref.root_kind == "self"):
+        for fid, line in chain:
             info = self.index.functions[fid]
             steps.append(TraceStep(fid, info.module.path, line or fact.access.line))
         return tuple(steps)
+
+    def _locks_at(self, caller: str, call) -> frozenset[str]:
+        return self.locks.lexical(caller, call.locks) if self.locks is not None and call.locks else frozenset()
+
+    def _takes_a_lock(self, chain: list[tuple[str, int]], fact: AccessFact) -> bool:
+        """A call on the chain is made under a lock the access is not known to hold: the chain
+        is one on which the access is guarded, shown as evidence that it is not."""
+        for (caller, line), (callee, _) in zip(chain, chain[1:]):
+            for edge in self.index.calls_from.get(caller, ()):
+                if edge.callee == callee and edge.line == line and self._locks_at(caller, edge.call) - fact.locks:
+                    return True
+        return False
+
+    def _chain_without_a_lock(self, fact: AccessFact, mode: Mode) -> list[tuple[str, int]] | None:
+        """A chain from an entry point of the mode down to the access on which no call is made
+        under a lock the access does not hold (`DeferredReflection.prepare` reaching a registry
+        unlocked, where `AutomapBase.prepare` reaches it under the configure mutex)."""
+        if self.locks is None:
+            return None
+        came_from: dict[str, tuple[str, int] | None] = {fact.fid: None}
+        queue = deque([fact.fid])
+        while queue and len(came_from) < _UNLOCKED_SEARCH_LIMIT:
+            fid = queue.popleft()
+            if self._entry_of(fid, mode) is not None:
+                steps, current = [], fid
+                while current is not None:
+                    step = came_from[current]  # the callee toward the access, and the line of that call
+                    steps.append((current, step[1] if step is not None else 0))
+                    current = step[0] if step is not None else None
+                return steps
+            for edge in self.index.calls_to.get(fid, ()):
+                if edge.caller in came_from or self._locks_at(edge.caller, edge.call) - fact.locks:
+                    continue
+                came_from[edge.caller] = (fid, edge.line)
+                queue.append(edge.caller)
+        return None
+
+    def _entry_of(self, fid: str, mode: Mode):
+        """The entry point at fid that runs in this mode, if any."""
+        if self._entries_by_function is None:
+            self._entries_by_function = {}
+            for entry in self.reach.entries:
+                self._entries_by_function.setdefault(entry.fid, []).append(entry)
+        return next((e for e in self._entries_by_function.get(fid, ()) if self.reach.mode_of(e) == mode), None)
