@@ -408,15 +408,32 @@ def says_per_thread(docstring: str | None) -> bool:
 _FOR_TESTS = re.compile(r"\b(?:for\s+(?:unit\s+)?(?:testing|tests)|in\s+(?:unit\s+)?tests)\b", re.IGNORECASE)
 
 
+# Anywhere in the documentation, a sentence about the code itself that gives tests as its use
+# ("This function is used primarily for testing", "This function is not for general use but may
+# be useful for test suites"); not a remark that it is useful for testing among other things.
+_SAYS_ITS_USE_IS_TESTS = re.compile(
+    r"\b(?:this|it)\b(?:\s+(?:function|method|class|helper))?\s+is\s+"
+    r"(?:(?:used|intended|meant|designed)\s+(?:only\s+|primarily\s+|mainly\s+|mostly\s+)?"
+    r"|(?:only|primarily|mainly|mostly)\s+(?:used\s+|useful\s+)?)"
+    r"for\s+(?:unit\s+)?(?:testing|tests|test\s+suites)\b"
+    r"|\bnot\s+(?:intended\s+|meant\s+)?for\s+general\s+use\b[^.]*\btest",
+    re.IGNORECASE,
+)
+
+
 def says_for_tests(docstring: str | None) -> bool:
     """The documentation's first sentence says the code is there for tests ("An in-memory record
     manager for testing purposes", "Context manager for mocking out datetime.now() in unit
-    tests"): test-support API, which test code calls, not a program's threads. (A later remark,
-    "handy for testing too", does not make production code test support.)"""
+    tests"), or a later sentence says that tests are what it is for ("This function is not for
+    general use but may be useful for test suites within the teardown scheme", SQLAlchemy's
+    `close_all_sessions`): test-support API, which test code calls, not a program's threads. (A
+    remark such as "handy for testing too" does not make production code test support.)"""
     if not docstring:
         return False
     first_sentence = re.split(r"\.\s|\n\s*\n", docstring.strip(), maxsplit=1)[0]
-    return _FOR_TESTS.search(first_sentence) is not None
+    if _FOR_TESTS.search(first_sentence) is not None:
+        return True
+    return _SAYS_ITS_USE_IS_TESTS.search(" ".join(docstring.split())) is not None
 
 
 _FOR_SET_UP = re.compile(
