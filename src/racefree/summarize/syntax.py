@@ -525,18 +525,23 @@ def called_name(call: ast.Call) -> str | None:
 
 def is_caught_exception(value: ast.expr | None, caught: list[str]) -> bool:
     """The value is the exception being handled: the name an enclosing `except ... as e` binds,
-    `sys.exc_info()[1]` or `sys.exception()`."""
+    `sys.exc_info()` (the whole triple, as ipykernel's pipe watcher keeps it), `sys.exc_info()[1]`
+    or `sys.exception()`."""
     kind = type(value)
     if kind is ast.Name:
         return value.id in caught
     if kind is ast.Subscript and type(value.value) is ast.Call:
-        func = value.value.func
-        return type(func) is ast.Attribute and func.attr == "exc_info" and type(value.slice) is ast.Constant \
-            and value.slice.value == 1
+        return _sys_call(value.value, "exc_info") and type(value.slice) is ast.Constant and value.slice.value == 1
     if kind is ast.Call:
-        return type(value.func) is ast.Attribute and value.func.attr == "exception" and not value.args \
-            and type(value.func.value) is ast.Name and value.func.value.id == "sys"
+        return _sys_call(value, "exception") or _sys_call(value, "exc_info")
     return False
+
+
+def _sys_call(call: ast.Call, name: str) -> bool:
+    """`sys.<name>()`, without arguments."""
+    func = call.func
+    return type(func) is ast.Attribute and func.attr == name and not call.args \
+        and type(func.value) is ast.Name and func.value.id == "sys"
 
 
 def stores_truth(value: ast.expr | None) -> bool:
