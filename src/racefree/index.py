@@ -74,6 +74,9 @@ class ProgramIndex:
     singletons: dict[str, list[str]] = field(default_factory=dict)
     calls_from: dict[str, list[CallEdge]] = field(default_factory=dict)
     calls_to: dict[str, list[CallEdge]] = field(default_factory=dict)
+    # `obj.name(...)` calls whose receiver's class could not be told, by the method name called
+    unresolved_method_calls: dict[str, list[tuple[str, Call]]] = field(default_factory=dict)
+    _by_name: dict[str, list[str]] | None = None
     _global_cache: dict[tuple[str, str], Symbol | None] = field(default_factory=dict)
     _typing: set[str] = field(default_factory=set)  # objects whose constructor is being resolved
     _ref_cache: dict[tuple[str, Ref, int], Symbol | None] = field(default_factory=dict)
@@ -129,6 +132,8 @@ class ProgramIndex:
                 callee = self.resolve_call(info, call)
                 if callee is not None:
                     self._add_edge(CallEdge(fid, callee, call.line, call))
+                elif call.callee is not None and call.callee.attrs and not call.callee.names_own_member():
+                    self.unresolved_method_calls.setdefault(call.callee.attrs[-1], []).append((fid, call))
                 for override in self._overrides(info, call):
                     self._add_edge(CallEdge(fid, override, call.line, call))
         for caller, callee, line in loop_callback_edges(self):
@@ -648,6 +653,15 @@ class ProgramIndex:
         last name, resolved where the call is."""
         return self.resolve_ref(info.module, Ref(method.root_kind, method.root, method.attrs[:-1]),
                                 info.summary.class_name)
+
+    def functions_named(self, name: str) -> list[str]:
+        """The functions and methods of the program with this name (not the nested ones)."""
+        if self._by_name is None:
+            self._by_name = {}
+            for fid, info in self.functions.items():
+                if "<locals>" not in info.summary.qualname:
+                    self._by_name.setdefault(info.summary.name, []).append(fid)
+        return self._by_name.get(name, [])
 
     def resolve_call(self, info: FunctionInfo, call: Call) -> str | None:
         if call.local_callee is not None:

@@ -9,7 +9,7 @@ from functools import lru_cache
 from racefree.analysis.locks import LockModel
 from racefree.analysis.one_thread_workers import worker_class_of_method
 from racefree.analysis.private_modules import PrivateModules
-from racefree.index import CLASS, EXTERNAL, FunctionInfo, ProgramIndex, Symbol
+from racefree.index import CLASS, EXTERNAL, CallEdge, FunctionInfo, ProgramIndex, Symbol
 from racefree.knowledge.entry_points import (
     ALL_METHODS,
     ALL_POSITIONAL,
@@ -149,8 +149,9 @@ def _public_api(index: ProgramIndex, knowledge: Knowledge):
         if _fills_in_a_private_hook(index, info):
             continue  # the package calls it through its private interface, where it chooses
         callers = _package_callers(index, info)
-        if _start_up_hook(index, info) or _test_support_only(index, info) or _set_up_only(index, callers, setting_up) \
-                or _called_under_a_lock_only(index, info, callers, lock_names):
+        if _start_up_hook(index, info) or _test_support_only(index, info) or _set_up_only(index, callers, setting_up):
+            continue
+        if _called_under_a_lock_only(index, info, callers or _calls_by_a_name_of_its_own(index, info), lock_names):
             continue
         if summary.class_name is not None:
             if any(part.startswith("_") for part in summary.class_name.split(".")):
@@ -356,7 +357,26 @@ def _package_callers(index: ProgramIndex, info: FunctionInfo) -> list:
     for overridden in _overridden(index, info):
         edges += [edge for edge in index.calls_to.get(overridden, ())
                   if edge.call.callee is not None and edge.call.callee.root_kind == "self"]
+    return _outside_tests(index, edges)
+
+
+def _outside_tests(index: ProgramIndex, edges: list) -> list:
     return [edge for edge in edges if not is_test_module(index.functions[edge.caller].module.module)]
+
+
+def _calls_by_a_name_of_its_own(index: ProgramIndex, info: FunctionInfo) -> list:
+    """The calls of a method that no resolved call reaches, where the receiver's class could not
+    be told, by a name no other function of the program has (joblib's
+    `self.parallel.dispatch_next()` on the Parallel its callback was handed): only that method
+    can be what they call. Evidence enough that the package calls it under a lock; not that it
+    calls it only while setting up, which a demo's `show(layout)` would make of `names()`."""
+    summary = info.summary
+    if summary.class_name is None or "<locals>" in summary.qualname:
+        return []
+    if index.functions_named(summary.name) != [info.fid]:
+        return []
+    calls = index.unresolved_method_calls.get(summary.name, ())
+    return _outside_tests(index, [CallEdge(caller, info.fid, call.line, call) for caller, call in calls])
 
 
 def _sets_up(index: ProgramIndex, fid: str) -> bool:
