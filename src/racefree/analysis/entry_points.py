@@ -126,6 +126,7 @@ def _public_api(index: ProgramIndex, knowledge: Knowledge):
     loop_classes: dict[str, bool] = {}  # class -> one of its methods runs a main loop
     private_modules = PrivateModules(index)
     setting_up: dict[str, bool] = {}  # function -> it runs only while the program sets up
+    on_the_loop: dict[str, bool] = {}  # function -> the package calls it only from its coroutines
     for info in index.functions.values():
         summary = info.summary
         module = info.module.module
@@ -165,7 +166,7 @@ def _public_api(index: ProgramIndex, knowledge: Knowledge):
         kind = "public method" if summary.class_name else "public function"
         # In an event-loop framework's module, a public function runs on the loop's thread.
         on_loop = (_module_uses(info, EVENT_LOOP_PACKAGES) or module.split(".", 1)[0] in EVENT_LOOP_FRAMEWORKS
-                   or _loop_callback(index, info))
+                   or _loop_callback(index, info) or _called_from_coroutines_only(index, info, on_the_loop, 0))
         yield EntryPoint(info.fid, API, kind, API_WHY, info.module.path, summary.line, None, on_loop=on_loop)
 
 
@@ -263,6 +264,33 @@ def _set_up_only(index: ProgramIndex, callers: list, known: dict[str, bool], con
     return bool(callers) and all(
         (_sets_up(index, edge.caller) and (constructors or index.functions[edge.caller].summary.name not in CONSTRUCTORS))
         or _only_called_while_setting_up(index, edge.caller, known, depth + 1) for edge in callers)
+
+
+def _called_from_coroutines_only(index: ProgramIndex, info: FunctionInfo, known: dict[str, bool], depth: int) -> bool:
+    """A plain function that the package calls only from its coroutines, directly or through
+    plain functions that it calls only so (agno's `get_async_client`, called from `ainvoke`):
+    it runs on the event loop of the coroutine that calls it, one call at a time, and its
+    users call it the way the package does. A coroutine that hands it to a thread
+    (`asyncio.to_thread(fn)`) passes it, it does not call it. Not a method that overrides one of
+    a base (langchain's `InMemoryCache.update`), whose calls through the base's interface
+    (`llm_cache.update(...)` from a thread pool) are not among the calls seen, nor one whose name
+    the package calls on objects of no known class (gradio's `collector.add(trace)` in a
+    background task, next to `TraceCollector.add`): those calls may be calls of it."""
+    fid = info.fid
+    if fid in known:
+        return known[fid]
+    if depth > _SET_UP_CHAIN_LIMIT or info.summary.is_async or _overrides(index, info):
+        return False  # a method of an interface its base defines: calls through the base are not seen
+    if info.summary.name in index.unresolved_method_calls:
+        return False  # calls of its name on objects of no known class may be calls of it too
+    known[fid] = False  # a cycle of calls proves nothing
+    callers = _package_callers(index, info)
+    found = bool(callers) and all(
+        index.functions[edge.caller].summary.is_async
+        or _called_from_coroutines_only(index, index.functions[edge.caller], known, depth + 1)
+        for edge in callers)
+    known[fid] = found
+    return found
 
 
 def _only_called_while_setting_up(index: ProgramIndex, fid: str, known: dict[str, bool], depth: int) -> bool:
