@@ -19,6 +19,7 @@ from racefree.analysis.signalling import (
     published_before,
     scheduled_after,
     signalled_before,
+    written_around_its_loop,
     written_before_its_reader_starts,
     written_before_its_thread_starts,
 )
@@ -53,10 +54,12 @@ def reads_slot(read: AccessFact, write: AccessFact) -> bool:
 def ordered_before(write: AccessFact, read: AccessFact) -> bool:
     """Something the code does orders the write before the read: an event set and waited on,
     a hand-off of the reader, a later store the reader tests first, a join of the writing thread,
-    a start that waits for the thread to signal that it has published."""
+    a start that waits for the thread to signal that it has published, the event loop that runs
+    the reading coroutine, run by the writing method after the write or stopped before it."""
     return (signalled_before(write, read) or scheduled_after(write, read) or published_before(write, read)
             or joined_before(write, read) or awaited_by_its_starter(write, read)
-            or written_before_its_thread_starts(write, read) or written_before_its_reader_starts(write, read))
+            or written_before_its_thread_starts(write, read) or written_before_its_reader_starts(write, read)
+            or written_around_its_loop(write, read))
 
 
 def write_read_races(obj: SharedObject, across_awaits: bool = False) -> list[WriteReadRace]:

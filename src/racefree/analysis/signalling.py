@@ -293,3 +293,22 @@ def written_before_its_reader_starts(write: AccessFact, read: AccessFact) -> boo
                     if arg.target is not None and arg.target.names_own_member()}
     return bool(started) and bodies <= started
 
+
+# Calls that run an event loop on the calling thread until it stops or the coroutine ends.
+_LOOP_RUNNERS = frozenset({"run_forever", "run_until_complete"})
+
+
+def written_around_its_loop(write: AccessFact, read: AccessFact) -> bool:
+    """A plain method of an object runs an event loop on its thread (apprise's XMPP adapter:
+    `self._client = c`, `self._loop.run_forever()`, then `self._client = None` once the loop has
+    stopped), and the reader is a coroutine of the object's class: the object's coroutines run
+    on that loop, which starts after the writes before it and has stopped before the writes
+    after it."""
+    writer = write.info.summary
+    if write.access.ref.root_kind != "self" or writer.class_name is None or writer.is_async:
+        return False
+    if not read.info.summary.is_async or read.info.class_id != write.info.class_id:
+        return False
+    return any(call.callee is not None and call.callee.attrs[-1:] and
+               (call.callee.attrs[-1] in _LOOP_RUNNERS or call.callee_text == "asyncio.run")
+               for call in writer.calls)

@@ -56,7 +56,10 @@ waits, after starting the thread, for the thread to signal that it has published
 (`self._cond.wait()` answered by `notify_all()` after the write, `self._ready.result()` answered
 by `set_result()`, also from a coroutine the thread runs), on every path past the start: a
 `start()` that may return first (with no timeout, or to a second caller that finds the thread
-already alive outside the lock it waits under) leaves its readers racing.
+already alive outside the lock it waits under) leaves its readers racing. Nor are reads in the
+coroutines of an object whose own plain method stores the value and then runs the event loop
+they run on (`self._client = c; loop.run_forever(); self._client = None`): the loop starts
+after the store and has stopped before the clear.
 """
 
 from __future__ import annotations
