@@ -166,7 +166,7 @@ def _public_api(index: ProgramIndex, knowledge: Knowledge):
         kind = "public method" if summary.class_name else "public function"
         # In an event-loop framework's module, a public function runs on the loop's thread.
         on_loop = (_module_uses(info, EVENT_LOOP_PACKAGES) or module.split(".", 1)[0] in EVENT_LOOP_FRAMEWORKS
-                   or _loop_callback(index, info) or _called_from_coroutines_only(index, info, on_the_loop, 0))
+                   or _loop_callback(index, info) or _called_from_coroutines_only(index, info, on_the_loop))
         yield EntryPoint(info.fid, API, kind, API_WHY, info.module.path, summary.line, None, on_loop=on_loop)
 
 
@@ -242,31 +242,39 @@ def _test_support_only(index: ProgramIndex, info: FunctionInfo) -> bool:
                                  for edge in callers) and not _reexported(index, info)
 
 
-# How many functions deep the set-up-only rule follows callers: set-up chains are short, and a
-# long chain of single callers must not exhaust the interpreter's stack.
-_SET_UP_CHAIN_LIMIT = 40
+# How many functions deep the set-up-only and coroutine-only rules follow callers: such chains
+# are short, and a long chain of single callers must not exhaust the interpreter's stack.
+_CALLER_CHAIN_LIMIT = 40
 
 
-def _set_up_only(index: ProgramIndex, callers: list, known: dict[str, bool], constructors: bool = True,
-                 depth: int = 0) -> bool:
+def _set_up_only(index: ProgramIndex, callers: list, known: dict[str, bool]) -> bool:
     """API the package itself calls only while it sets up (sentry-sdk's `ignore_logger`, called
     from the integrations' `setup_once` and at import), or only from functions that it calls only
     so (datadog's `GCE.get_hostname`, called only from `util.hostname.get_hostname`, which only
     `datadog.initialize()` calls): it is set-up API, which programs call the same way, before
     their threads run. The package's tests do not count: they call everything. `callers`: the
-    function's package callers; `known`: what was found for the functions between;
-    `constructors`: whether a constructor caller counts (only for the function's own callers).
-
-    A constructor counts as set-up only as a direct caller: a public method that the package
-    calls from a constructor is often its users' API too (execnet's `Group.makegateway`, called
-    by `Group.__init__` for the specs it is given, and by every program through
-    `execnet.makegateway`), so what that method calls is no set-up API on that account."""
+    function's package callers; `known`: what was found for the functions between."""
     return bool(callers) and all(
-        (_sets_up(index, edge.caller) and (constructors or index.functions[edge.caller].summary.name not in CONSTRUCTORS))
-        or _only_called_while_setting_up(index, edge.caller, known, depth + 1) for edge in callers)
+        _sets_up(index, edge.caller) or _only_called_while_setting_up(index, edge.caller, known)
+        for edge in callers)
 
 
-def _called_from_coroutines_only(index: ProgramIndex, info: FunctionInfo, known: dict[str, bool], depth: int) -> bool:
+def _only_called_while_setting_up(index: ProgramIndex, fid: str, known: dict[str, bool]) -> bool:
+    """The package calls the function only from code that sets up by its name, mark or place
+    (module code, `initialize()`, a start-up hook), directly or through such functions.
+
+    A constructor counts as set-up only as a direct caller of the API judged (`_set_up_only`): a
+    public method that the package calls from a constructor is often its users' API too
+    (execnet's `Group.makegateway`, called by `Group.__init__` for the specs it is given, and by
+    every program through `execnet.makegateway`), so what that method calls is no set-up API on
+    that account."""
+    return _every_caller_or_through(
+        index, fid, known, 1,
+        eligible=lambda function: "<" not in function.summary.qualname and not _constructor(function.summary),
+        direct=lambda caller: _sets_up(index, caller) and not _constructor(index.functions[caller].summary))
+
+
+def _called_from_coroutines_only(index: ProgramIndex, info: FunctionInfo, known: dict[str, bool]) -> bool:
     """A plain function that the package calls only from its coroutines, directly or through
     plain functions that it calls only so (agno's `get_async_client`, called from `ainvoke`):
     it runs on the event loop of the coroutine that calls it, one call at a time, and its
@@ -276,38 +284,38 @@ def _called_from_coroutines_only(index: ProgramIndex, info: FunctionInfo, known:
     (`llm_cache.update(...)` from a thread pool) are not among the calls seen, nor one whose name
     the package calls on objects of no known class (gradio's `collector.add(trace)` in a
     background task, next to `TraceCollector.add`): those calls may be calls of it."""
-    fid = info.fid
+    def eligible(function: FunctionInfo) -> bool:
+        summary = function.summary
+        return not (summary.is_async or _overrides(index, function) or summary.name in index.unresolved_method_calls)
+
+    return _every_caller_or_through(index, info.fid, known, 0, eligible,
+                                    direct=lambda caller: index.functions[caller].summary.is_async)
+
+
+def _every_caller_or_through(index: ProgramIndex, fid: str, known: dict[str, bool], depth: int,
+                             eligible, direct) -> bool:
+    """The function is `eligible`, the package calls it, and each of its package callers is
+    `direct` or, in turn, such a function: the walk the set-up-only and coroutine-only rules
+    share. `known` keeps the answers (a cycle of calls proves nothing); a chain longer than
+    `_CALLER_CHAIN_LIMIT` proves nothing either."""
     if fid in known:
         return known[fid]
-    if depth > _SET_UP_CHAIN_LIMIT or info.summary.is_async or _overrides(index, info):
-        return False  # a method of an interface its base defines: calls through the base are not seen
-    if info.summary.name in index.unresolved_method_calls:
-        return False  # calls of its name on objects of no known class may be calls of it too
-    known[fid] = False  # a cycle of calls proves nothing
+    if depth > _CALLER_CHAIN_LIMIT:
+        return False
+    known[fid] = False
+    info = index.functions[fid]
+    if not eligible(info):
+        return False
     callers = _package_callers(index, info)
     found = bool(callers) and all(
-        index.functions[edge.caller].summary.is_async
-        or _called_from_coroutines_only(index, index.functions[edge.caller], known, depth + 1)
+        direct(edge.caller) or _every_caller_or_through(index, edge.caller, known, depth + 1, eligible, direct)
         for edge in callers)
     known[fid] = found
     return found
 
 
-def _only_called_while_setting_up(index: ProgramIndex, fid: str, known: dict[str, bool], depth: int) -> bool:
-    """The package calls the function only from code that sets up by its name, mark or place
-    (module code, `initialize()`, a start-up hook; not a constructor), directly or through such
-    functions."""
-    if fid in known:
-        return known[fid]
-    if depth > _SET_UP_CHAIN_LIMIT:
-        return False
-    known[fid] = False  # a cycle of calls proves nothing
-    info = index.functions[fid]
-    if "<" in info.summary.qualname or info.summary.name in CONSTRUCTORS:
-        return False
-    found = _set_up_only(index, _package_callers(index, info), known, constructors=False, depth=depth)
-    known[fid] = found
-    return found
+def _constructor(summary) -> bool:
+    return summary.name in CONSTRUCTORS
 
 
 def _called_under_a_lock_only(index: ProgramIndex, info: FunctionInfo, callers: list, lock_names: LockModel) -> bool:

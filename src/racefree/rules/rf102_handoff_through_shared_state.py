@@ -47,8 +47,9 @@ Not reported: state that a scheduler's job or an object's timer-woken thread kee
 whoever reads next (a health flag), unless a reader reads parts of it that the writer stores
 together under a lock; the exception a thread keeps when it fails (`self.failed = e`,
 `self._exc = sys.exc_info()`), which is that thread's own outcome; a truth value
-(`self.running = True`), a state flag with no call's data in it; what a lazy import binds in a module global (`global litellm; import litellm
-as _litellm; litellm = _litellm`), the same module for every caller; reads in a loop that waits
+(`self.running = True`), a state flag with no call's data in it; what a lazy import binds in a
+module global (`global litellm; import litellm as _litellm; litellm = _litellm`), the same module
+for every caller; reads in a loop that waits
 for the value between sleeps (`while not self.ready: time.sleep(0.05)`), which take it as a
 signal; and reads that the code which started the thread makes after joining it
 (`committer.join()`, then the read), or that library callers make when the thread's `start()`

@@ -119,7 +119,8 @@ class CallVisits:
             locks=tuple(frame.locks), callee_text=dotted_text(func) or "",
             function_args=tuple(function_args), first_arg_text=first, in_loop=frame.loop_depth > 0,
             argument_refs=tuple(argument_refs),
-            lazy_guards=self._lazy_guards(), argument_kinds=argument_kinds, positional=len(node.args), spreads=spreads, forwards=forwards,
+            lazy_guards=self._lazy_guards(), argument_kinds=argument_kinds, positional=len(node.args), spreads=spreads,
+            forwards=forwards,
             hands_self=hands_over(node, frame.self_name), made_receiver=made_receiver,
         )
         frame.summary.calls.append(call)
