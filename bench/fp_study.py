@@ -1,6 +1,6 @@
 """False-positive study: download pinned wheels, run `racefree check` on each, sample findings.
 
-Usage:  python3 bench/fp_study.py [WORKDIR] [DIST ...] [--held-out | --held-out-2 | ... | --held-out-17]
+Usage:  python3 bench/fp_study.py [WORKDIR] [DIST ...] [--held-out | --held-out-2 | ... | --held-out-18]
         (default /tmp/fpstudy, all packages; --held-out*: one of the held-out sets instead of the study's 16)
 
 Each wheel is downloaded with `pip download --no-deps --only-binary=:all:` and unzipped; it is
@@ -410,6 +410,25 @@ HELD_OUT_17 = [
     ("hishel", "2.0.0", "hishel"),
 ]
 
+HELD_OUT_18 = [
+    ("raven", "6.10.0", "raven"),
+    ("fluent-logger", "0.11.1", "fluent"),
+    ("flask-executor", "1.0.0", "flask_executor"),
+    ("aioredis", "2.0.1", "aioredis"),
+    ("aioboto3", "15.5.0", "aioboto3"),
+    ("autogen-agentchat", "0.7.5", "autogen_agentchat"),
+    ("opentelemetry-exporter-otlp-proto-grpc", "1.45.2", "opentelemetry"),
+    ("logzio-python-handler", "4.1.9", "logzio"),
+    ("prometheus-flask-exporter", "0.23.2", "prometheus_flask_exporter"),
+    ("gmqtt", "0.8.0", "gmqtt"),
+    ("aiocron", "2.1", "aiocron"),
+    ("clickhouse-driver", "0.2.11", "clickhouse_driver"),
+    ("pottery", "3.0.1", "pottery"),
+    ("python-redis-lock", "4.0.1", "redis_lock"),
+    ("aiomcache", "0.8.2", "aiomcache"),
+    ("django-health-check", "4.8.0", "health_check"),
+]
+
 REPO = Path(__file__).resolve().parent.parent
 
 
@@ -462,11 +481,12 @@ HELD_OUT_SETS = {
     "--held-out-12": HELD_OUT_12, "--held-out-13": HELD_OUT_13, "--held-out-14": HELD_OUT_14,
     "--held-out-15": HELD_OUT_15, "--held-out-16": HELD_OUT_16,
     "--held-out-17": HELD_OUT_17,
+    "--held-out-18": HELD_OUT_18,
 }
 
 
 def chosen_set(argv: list[str]) -> list[tuple[str, str, str]]:
-    """The packages the flags pick: the study's, or `--held-out`, `--held-out-2` ... `--held-out-17`."""
+    """The packages the flags pick: the study's, or `--held-out`, `--held-out-2` ... `--held-out-18`."""
     flags = [flag for flag in argv if flag in HELD_OUT_SETS]
     return HELD_OUT_SETS[flags[-1]] if flags else PACKAGES
 
