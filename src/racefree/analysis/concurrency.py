@@ -3,6 +3,8 @@ cooperatively on one event loop, where only an await lets another task in)."""
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from racefree.analysis.shared_state import AccessFact
 
 PREEMPTIVE = "preemptive"
@@ -13,7 +15,12 @@ def may_run_concurrently(a: AccessFact, b: AccessFact) -> str | None:
     """None, PREEMPTIVE or COOPERATIVE. Code reached from no entry point ("main") is taken to run
     on the main thread: concurrent with background threads, but not with request handlers, since
     a program sets up before it serves. Two accesses to an object of one event loop run on that
-    loop's thread, so they interleave only at awaits."""
+    loop's thread, so they interleave only at awaits. Two accesses through `self` count only in
+    the modes in which some class runs both (see receivers)."""
+    if a.receivers is not None and b.receivers is not None and a.modes and b.modes:
+        a, b = _on_one_object(a, b), _on_one_object(b, a)
+        if not a.modes or not b.modes:
+            return None
     how = _may_run_concurrently(a, b)
     return COOPERATIVE if how == PREEMPTIVE and a.on_its_loop and b.on_its_loop else how
 
@@ -32,6 +39,20 @@ def _may_run_concurrently(a: AccessFact, b: AccessFact) -> str | None:
     if a.preemptive or b.preemptive:
         return PREEMPTIVE
     return COOPERATIVE
+
+
+def _on_one_object(fact: AccessFact, other: AccessFact) -> AccessFact:
+    """The fact in the modes in which `self` can be of a class that the other access's `self`
+    can be too."""
+    theirs = [other.receivers.classes(other.fid, mode) for mode in other.modes]
+    if any(classes is None for classes in theirs):
+        return fact
+    kept = {}
+    for mode, reach in fact.modes.items():
+        mine = fact.receivers.classes(fact.fid, mode)
+        if mine is None or any(mine & classes for classes in theirs):
+            kept[mode] = reach
+    return fact if len(kept) == len(fact.modes) else replace(fact, modes=kept)
 
 
 def _one_single_entry(fact: AccessFact):
@@ -56,12 +77,25 @@ def self_concurrency(fact: AccessFact) -> str | None:
         return None
     if fact.by_caller and fact.on_background_thread and not fact.on_its_loop:
         return PREEMPTIVE  # run by the object's own thread and by its caller's
-    entries = _threads_of(fact)
-    if fact.preemptive and (len(entries) > 1 or any(m.multiple and m.preemptive for m in fact.modes)):
+    several = _two_entries_on_one_object(fact)
+    if fact.preemptive and (several or any(m.multiple and m.preemptive for m in fact.modes)):
         return PREEMPTIVE
-    if any(m.multiple for m in fact.modes) or len(entries) > 1:
+    if any(m.multiple for m in fact.modes) or several:
         return COOPERATIVE
     return None
+
+
+def _two_entries_on_one_object(fact: AccessFact) -> bool:
+    """Two of the entry points (or threads) that reach the access can run it on one object:
+    through `self`, only where some class runs it from both."""
+    if len(_threads_of(fact)) < 2:
+        return False
+    if fact.receivers is None:
+        return True
+    reached = [((reach.entry.serial or reach.entry), fact.receivers.classes(fact.fid, mode))
+               for mode, reach in fact.modes.items()]
+    return any(entry != other_entry and (classes is None or other is None or classes & other)
+               for i, (entry, classes) in enumerate(reached) for other_entry, other in reached[i + 1:])
 
 
 def common_lock(a: AccessFact, b: AccessFact) -> bool:

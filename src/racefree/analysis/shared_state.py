@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from racefree.analysis.locks import LockModel
 from racefree.analysis.parameter_guards import guarded_modes
 from racefree.analysis.reachability import Mode, Reach, Reachability
+from racefree.analysis.receivers import Receivers
 from racefree.analysis.singleton_use import SingletonUse
 from racefree.index import (
     CLASS,
@@ -94,6 +95,8 @@ class AccessFact:
     only_while_setting_up: bool = False
     # The reachability its modes come from: the call chain from each entry point down to it.
     reach: Reachability | None = field(default=None, repr=False, compare=False)
+    # For an attribute reached through `self`: the classes `self` can be in each mode.
+    receivers: Receivers | None = field(default=None, repr=False, compare=False)
 
     @property
     def fid(self) -> str:
@@ -164,6 +167,7 @@ def collect_shared_objects(index: ProgramIndex, reach: Reachability, locks: Lock
     overridden = _overridden_across_await(index)
     singleton_use = SingletonUse(index, reach)
     constructing_functions = _constructing_functions(index, reach)
+    receivers = Receivers(index, reach)
     objects: dict[str, SharedObject] = {}
     for fid, info in index.functions.items():
         if info.summary.qualname == TOPLEVEL or not info.summary.accesses:
@@ -242,7 +246,8 @@ def collect_shared_objects(index: ProgramIndex, reach: Reachability, locks: Lock
                 setting_up = bool(access_modes) and reach.only_while_setting_up(fid)
                 shared.facts.append(AccessFact(_with_implicit_growth(access, symbol), info, held,
                                                access_modes, in_lazy_loader=lazy_loader, on_its_loop=on_its_loop,
-                                               only_while_setting_up=setting_up, reach=reach))
+                                               only_while_setting_up=setting_up, reach=reach,
+                                               receivers=receivers if own_state and symbol.kind == INSTANCE_ATTR else None))
     for shared in objects.values():
         overriding = {fact.fid for fact in shared.facts if fact.access.restores}
         for fact in shared.facts:
