@@ -17,10 +17,12 @@ def may_run_concurrently(a: AccessFact, b: AccessFact) -> str | None:
     a program sets up before it serves. Two accesses to an object of one event loop run on that
     loop's thread, so they interleave only at awaits. Two accesses through `self` count only in
     the modes in which some class runs both (see receivers)."""
-    if a.receivers is not None and b.receivers is not None and a.modes and b.modes:
-        a, b = _on_one_object(a, b), _on_one_object(b, a)
-        if not a.modes or not b.modes:
+    if a.receivers is not None and b.receivers is not None and (a.modes or b.modes):
+        narrowed_a, narrowed_b = _on_one_object(a, b), _on_one_object(b, a)
+        if len(narrowed_a.modes) < len(a.modes) and not narrowed_a.modes \
+                or len(narrowed_b.modes) < len(b.modes) and not narrowed_b.modes:
             return None
+        a, b = narrowed_a, narrowed_b
     how = _may_run_concurrently(a, b)
     return COOPERATIVE if how == PREEMPTIVE and a.on_its_loop and b.on_its_loop else how
 
@@ -43,8 +45,9 @@ def _may_run_concurrently(a: AccessFact, b: AccessFact) -> str | None:
 
 def _on_one_object(fact: AccessFact, other: AccessFact) -> AccessFact:
     """The fact in the modes in which `self` can be of a class that the other access's `self`
-    can be too."""
-    theirs = [other.receivers.classes(other.fid, mode) for mode in other.modes]
+    can be too (the other's in any way it is called, where no entry point reaches it: code that
+    runs where the program calls it)."""
+    theirs = [other.receivers.classes(other.fid, mode) for mode in other.modes or (None,)]
     if any(classes is None for classes in theirs):
         return fact
     kept = {}

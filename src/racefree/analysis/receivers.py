@@ -34,15 +34,16 @@ class Receivers:
         self._runs: dict[str, frozenset[str] | None] = {}
         self._answers: dict[tuple[str, Mode], frozenset[str] | None] = {}
 
-    def classes(self, fid: str, mode: Mode) -> frozenset[str] | None:
-        """The program classes whose instances the method runs on when it is reached in this mode;
-        None where that is not known (not a method, or too many ways to it)."""
+    def classes(self, fid: str, mode: Mode | None) -> frozenset[str] | None:
+        """The program classes whose instances the method runs on when it is reached in this mode
+        (with None, in any way it is reached, or called); None where that is not known (not a
+        method, or too many ways to it)."""
         key = (fid, mode)
         if key not in self._answers:
             self._answers[key] = self._walk_back(fid, mode)
         return self._answers[key]
 
-    def _walk_back(self, fid: str, mode: Mode) -> frozenset[str] | None:
+    def _walk_back(self, fid: str, mode: Mode | None) -> frozenset[str] | None:
         index = self.index
         info = index.functions.get(fid)
         if info is None or info.class_id not in index.classes:
@@ -60,11 +61,13 @@ class Receivers:
             seen.add(state)
             function, classes = state  # the classes the code below this call needs
             running = self._narrowed(classes, function)  # reached by its name, on such a class
-            if mode in self._entry_modes.get(function, ()):
-                found |= running
-            for edge in index.calls_to.get(function, ()):
+            entry_modes = self._entry_modes.get(function, ())
+            callers = index.calls_to.get(function, ())
+            if mode in entry_modes or (mode is None and (entry_modes or not callers)):
+                found |= running  # an entry point, or (in any mode) code the program calls unseen
+            for edge in callers:
                 caller = edge.caller
-                if mode not in self.reach.modes(caller):
+                if mode is not None and mode not in self.reach.modes(caller):
                     continue
                 callee = edge.call.callee
                 if callee is not None and callee.root_kind == "super":

@@ -247,7 +247,7 @@ def collect_shared_objects(index: ProgramIndex, reach: Reachability, locks: Lock
                 shared.facts.append(AccessFact(_with_implicit_growth(access, symbol), info, held,
                                                access_modes, in_lazy_loader=lazy_loader, on_its_loop=on_its_loop,
                                                only_while_setting_up=setting_up, reach=reach,
-                                               receivers=receivers if own_state and symbol.kind == INSTANCE_ATTR else None))
+                                               receivers=receivers if _own_attribute(access, symbol) else None))
     for shared in objects.values():
         overriding = {fact.fid for fact in shared.facts if fact.access.restores}
         for fact in shared.facts:
@@ -269,6 +269,12 @@ def collect_shared_objects(index: ProgramIndex, reach: Reachability, locks: Lock
                         fact.fid in reach.also_api or any(mode.context == API for mode in fact.modes))
                     fact.modes = {mode: r for mode, r in fact.modes.items() if mode.context != API}
     return [o for o in objects.values() if any(f.concurrent and f.access.kind == "write" for f in o.facts)]
+
+
+def _own_attribute(access: Access, symbol: Symbol) -> bool:
+    """`self.name` (or an element of it): an attribute of the method's own object, whose class is
+    the method's or a subclass's (not `self.helper.name`, another object's)."""
+    return access.ref.root_kind == "self" and len(access.ref.attrs) == 1 and symbol.kind == INSTANCE_ATTR
 
 
 def _beyond_own_request(index: ProgramIndex, owner: str, modes: dict[Mode, Reach]) -> dict[Mode, Reach]:
