@@ -350,7 +350,7 @@ class ProgramIndex:
             start = 1 if ref.root_kind == "super" else 0
             symbol = self.class_member(class_id, attrs[0], instance=ref.root_kind != "class", start=start)
             attrs = attrs[1:]
-        elif ref.root_kind == "typed" and attrs:
+        elif ref.root_kind in ("typed", "made") and attrs:
             class_id = self.captured_class(module, ref)
             if class_id is None:
                 return None

@@ -61,7 +61,9 @@ class LockModel:
                 lock = symbol.name
                 if symbol.kind == INSTANCE_ATTR and not self._has_singleton(symbol.owner_class):
                     self.per_instance.add(lock)
-        elif named_as_lock:
+        elif named_as_lock and ref.root_kind != "made":
+            # (The lock of an object made of another library's class is one per call: it orders
+            # nothing the calls share.)
             lock = f"{info.module.module}:{ref.text()}"
         self._ids[key] = lock
         return lock

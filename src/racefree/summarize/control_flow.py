@@ -415,7 +415,7 @@ class ControlFlowVisits:
         if type(node) is ast.Attribute and type(node.value) is ast.Name and node.value.id in self.frame.made:
             # `pool = Pool(...)`, then `async with pool._cond:`: the lock of an object the function
             # made, by the class it made, as its own methods name it (`self._cond`).
-            return Ref("typed", f"{self.frame.summary.qualname}:{self.frame.made[node.value.id]}", (node.attr,))
+            return Ref("made", f"{self.frame.summary.qualname}:{self.frame.made[node.value.id]}", (node.attr,))
         return None
 
     def _lock_container(self, node: ast.expr) -> Ref | None:

@@ -48,7 +48,9 @@ class Ref:
     # "global" (module-level name of this file), "self" (instance), "class", "super", "param" (a
     # parameter, bound to the arguments at call sites), "local" (a nested function), "typed" (a
     # closure's use of an enclosing function's parameter annotated with a class; the root is
-    # "<that function's qualname>:<the class's dotted name>")
+    # "<that function's qualname>:<the class's dotted name>"), "made" (the lock of an object the
+    # function made, `pool._cond` after `pool = Pool(...)`; the root as for "typed", the class as
+    # its constructor is written)
     root_kind: str
     root: str  # the global name, or the qualified class name for "self"/"class"
     attrs: tuple[str, ...] = ()
