@@ -122,4 +122,6 @@ class EvidenceBuilder:
             self._entries_by_function = {}
             for entry in self.reach.entries:
                 self._entries_by_function.setdefault(entry.fid, []).append(entry)
-        return next((e for e in self._entries_by_function.get(fid, ()) if self.reach.mode_of(e) == mode), None)
+        # (A coroutine's mode is the plain caller's made cooperative: see mode_of_callee.)
+        modes = (mode,) if mode.preemptive else (mode, mode._replace(preemptive=True))
+        return next((e for e in self._entries_by_function.get(fid, ()) if self.reach.mode_of(e) in modes), None)

@@ -24,6 +24,7 @@ from racefree.knowledge.entry_points import (
     START_UP_METHODS,
     TASK,
 )
+from racefree.summarize.model import CALL
 
 
 class Mode(NamedTuple):
@@ -42,6 +43,7 @@ class Reach:
     entry: EntryPoint
     caller: str | None  # the function this one was first reached from (None: it is the entry)
     call_line: int  # the line of that call in the caller
+    caller_mode: Mode | None = None  # the caller's mode, where it differs (see mode_of_callee)
 
 
 class Reachability:
@@ -130,15 +132,15 @@ class Reachability:
     def _search(self, mode: Mode, sources: list[EntryPoint]) -> None:
         """Breadth-first over (function, self under construction): each function is reached at
         most twice per mode, once on a path where its `self` is being built and once where not."""
-        queue: deque[tuple[str, bool]] = deque()
+        queue: deque[tuple[str, bool, Mode]] = deque()
         for entry in sources:
             building = self._constructor(entry.fid)
             if self._reach(entry.fid, building, mode, Reach(entry, None, 0)):
-                queue.append((entry.fid, building))
+                queue.append((entry.fid, building, mode))
         while queue:
-            fid, building = queue.popleft()
+            fid, building, current = queue.popleft()
             table = self.by_function if building else self.built_by_function
-            reach = table[fid][mode]
+            reach = table[fid][current]
             for edge in self.index.calls_from.get(fid, ()):
                 if edge.callee in self._declaring:
                     continue
@@ -148,8 +150,37 @@ class Reachability:
                 # `loader._load(k)`) works on that call's own object, as a constructor does.
                 callee_building = self._constructor(edge.callee) or (building and on_self) \
                     or edge.call.made_receiver is not None
-                if self._reach(edge.callee, callee_building, mode, Reach(reach.entry, fid, edge.line)):
-                    queue.append((edge.callee, callee_building))
+                callee_mode = self.mode_of_callee(fid, edge, current)
+                came = Reach(reach.entry, fid, edge.line, current if callee_mode != current else None)
+                if self._reach(edge.callee, callee_building, callee_mode, came):
+                    queue.append((edge.callee, callee_building, callee_mode))
+
+    def modes_into(self, caller: str, callee: str) -> set[Mode]:
+        """The modes in which the caller's calls run the callee."""
+        edges = [edge for edge in self.index.calls_from.get(caller, ()) if edge.callee == callee]
+        if not edges:
+            return set(self.modes(caller))
+        return {self.mode_of_callee(caller, edge, mode) for edge in edges for mode in self.modes(caller)}
+
+    def mode_of_callee(self, caller: str, edge, mode: Mode) -> Mode:
+        """A coroutine function that plain code calls runs where its coroutine is awaited. Where
+        the plain caller hands the coroutine back (a dispatcher returning `_astream(...)`) or
+        schedules it on a running loop (`asyncio.ensure_future(...)`,
+        `run_coroutine_threadsafe(..., loop)`), that is an event loop, whichever thread made it:
+        its body runs cooperatively. Anything else (`asyncio.run(main())`, a helper running it on
+        a loop of the calling thread's own) keeps the caller's mode."""
+        if not mode.preemptive:
+            return mode
+        callee = self.index.functions.get(edge.callee)
+        if callee is None or not callee.summary.is_async:
+            return mode
+        info = self.index.functions.get(caller)
+        if info is None or info.summary.is_async:
+            return mode
+        if _returns_the_call(info.summary, edge.call) or any(
+                call.line == edge.line and _schedules_on_a_loop(call) for call in info.summary.calls):
+            return mode._replace(preemptive=False)
+        return mode
 
     def _reach(self, fid: str, building: bool, mode: Mode, reach: Reach) -> bool:
         """Record the first reach of fid in this mode (and, off construction paths, in the
@@ -191,6 +222,7 @@ class Reachability:
             steps.append((current, line))
             line = reach.call_line
             current = reach.caller
+            mode = reach.caller_mode or mode
         steps.reverse()
         return steps
 
@@ -207,6 +239,25 @@ def sets_up(entry: EntryPoint) -> bool:
 def _bare(name: str) -> str:
     """The name without the underscores of a private method (`_close` -> `close`); a dunder as it is."""
     return name if name.startswith("__") else name.lstrip("_")
+
+
+# Calls that schedule a coroutine on an event loop that is already running.
+_LOOP_SCHEDULING = frozenset({"ensure_future", "create_task", "run_coroutine_threadsafe"})
+
+
+def _schedules_on_a_loop(call) -> bool:
+    callee = call.callee
+    if callee is None:
+        return False
+    return (callee.attrs[-1] if callee.attrs else callee.root) in _LOOP_SCHEDULING
+
+
+def _returns_the_call(summary, call) -> bool:
+    """`return _astream(...)`: the function hands the call's result back."""
+    callee = call.callee
+    return callee is not None and any(
+        ref.attrs[-1:] == (CALL,) and ref.root_kind == callee.root_kind and ref.root == callee.root
+        and ref.attrs[:-1] == callee.attrs for ref in summary.returns)
 
 
 def _on_self(call) -> bool:

@@ -233,7 +233,7 @@ def collect_shared_objects(index: ProgramIndex, reach: Reachability, locks: Lock
                 if passers is not None:
                     # Through a parameter: the object is this one only where a caller passes it,
                     # so in those callers' modes (a user calling the function passes their own).
-                    passing_modes = {mode for caller in passers for mode in reach.modes(caller)}
+                    passing_modes = {mode for caller in passers for mode in reach.modes_into(caller, fid)}
                     access_modes = {m: r for m, r in access_modes.items() if m in passing_modes}
                 if access.guards:
                     guarded = guarded_modes(index, reach, fid, access.guards, access_modes)
