@@ -73,7 +73,8 @@ def check(obj, evidence):
     # `set_debuglevel`) unless something runs it per request or per call: API reach alone is not
     # enough, but a function patched over another library's runs on every call of that library.
     races = [r for r in write_read_races(obj, across_awaits=True)
-             if not r.write.on_background_thread and not _set_by_callers(r.write)]
+             if not r.write.on_background_thread and not _set_by_callers(r.write)
+             and not _one_constant_for_all(obj, r.write)]
     if not races:
         return _request_data_left_for_the_caller(obj, evidence)
     parties = hand_off(obj, races)
@@ -89,6 +90,15 @@ def check(obj, evidence):
         f"concurrent {per.split()[1]}s see each other's values"
     )
     return [make_finding(RULE, obj, evidence, message, _why_concurrent(obj, first), writes, reads)]
+
+
+def _one_constant_for_all(obj, write) -> bool:
+    """Every store that can run concurrently binds the same constant (`self._owns_transport =
+    True`, `should_exit = True`): no request leaves a value of its own for another to read. (A
+    flag one run sets to True and another to False is each run's setting.)"""
+    constant = write.access.stores_constant
+    return constant is not None and all(
+        w.access.stores_constant == constant for w in obj.writes() if w.concurrent)
 
 
 def _request_data_left_for_the_caller(obj, evidence):

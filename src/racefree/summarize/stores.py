@@ -24,6 +24,7 @@ from racefree.summarize.model import (
 from racefree.summarize.syntax import (
     alias_candidates,
     constant_key,
+    constant_text,
     constructor_text,
     declares_instance_field,
     dotted_text,
@@ -170,6 +171,7 @@ class StoreVisits:
             self._mark_restore(access, ref, value)
             access.stores_scalar = stores_scalar(value)
             access.stores_truth = stores_truth(value)
+            access.stores_constant = constant_text(value)
             access.stores_exception = is_caught_exception(value, self.frame.caught)
             access.value_sources = self._value_sources
             self._detach_taken(ref)
@@ -238,6 +240,7 @@ class StoreVisits:
             self._mark_restore(access, ref, value)
             access.stores_scalar = stores_scalar(value)
             access.stores_truth = stores_truth(value)
+            access.stores_constant = constant_text(value)
             access.stores_import = type(value) is ast.Name and value.id in self.summary.imports
             access.value_sources = self._value_sources
             access.read_modify_write = ref in arithmetic_reads

@@ -552,6 +552,11 @@ def stores_truth(value: ast.expr | None) -> bool:
     return kind is ast.Compare or (kind is ast.UnaryOp and type(value.op) is ast.Not)
 
 
+def constant_text(value: ast.expr | None) -> str | None:
+    """The constant a store binds, as written (`True`, `None`, `3`); None for anything else."""
+    return repr(value.value) if type(value) is ast.Constant else None
+
+
 def stores_scalar(value: ast.expr | None) -> bool:
     """The value is a constant or a truth value (`True`, `None`, `3`, `version >= MINIMUM`,
     `not found`): a finished object that cannot be seen half-built."""
