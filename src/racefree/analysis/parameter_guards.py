@@ -38,7 +38,7 @@ def guarded_modes(index: ProgramIndex, reach: Reachability, fid: str, guards: tu
         if passed_on and edge.caller not in reach.entry_functions:
             allowed |= _modes_passing(index, reach, edge.caller, edge.call.forwards, callee, passed_on, _FORWARDING_DEPTH)
         else:
-            allowed.update(reach.mode_of_callee(edge.caller, edge, mode) for mode in reach.modes(edge.caller))
+            allowed |= reach.modes_through(edge)
     return {mode: r for mode, r in modes.items() if mode in allowed}
 
 
@@ -92,7 +92,7 @@ def _modes_passing(index: ProgramIndex, reach: Reachability, wrapper: str, forwa
         if onward and call.forwards is not None and edge.caller not in reach.entry_functions:
             allowed |= _modes_passing(index, reach, edge.caller, call.forwards, target, onward, depth - 1)
         else:
-            allowed.update(reach.mode_of_callee(edge.caller, edge, mode) for mode in reach.modes(edge.caller))
+            allowed |= reach.modes_through(edge)
     return allowed
 
 

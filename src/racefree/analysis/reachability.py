@@ -20,6 +20,7 @@ from racefree.knowledge.entry_points import (
     API,
     BACKGROUND,
     CONSTRUCTORS,
+    COROUTINE_SCHEDULERS,
     SETTER_PREFIX,
     START_UP_METHODS,
     TASK,
@@ -160,7 +161,11 @@ class Reachability:
         edges = [edge for edge in self.index.calls_from.get(caller, ()) if edge.callee == callee]
         if not edges:
             return set(self.modes(caller))
-        return {self.mode_of_callee(caller, edge, mode) for edge in edges for mode in self.modes(caller)}
+        return set().union(*(self.modes_through(edge) for edge in edges))
+
+    def modes_through(self, edge) -> set[Mode]:
+        """The modes in which the call runs its callee: its caller's (see mode_of_callee)."""
+        return {self.mode_of_callee(edge.caller, edge, mode) for mode in self.modes(edge.caller)}
 
     def mode_of_callee(self, caller: str, edge, mode: Mode) -> Mode:
         """A coroutine function that plain code calls runs where its coroutine is awaited. Where
@@ -241,15 +246,11 @@ def _bare(name: str) -> str:
     return name if name.startswith("__") else name.lstrip("_")
 
 
-# Calls that schedule a coroutine on an event loop that is already running.
-_LOOP_SCHEDULING = frozenset({"ensure_future", "create_task", "run_coroutine_threadsafe"})
-
-
 def _schedules_on_a_loop(call) -> bool:
     callee = call.callee
     if callee is None:
         return False
-    return (callee.attrs[-1] if callee.attrs else callee.root) in _LOOP_SCHEDULING
+    return (callee.attrs[-1] if callee.attrs else callee.root) in COROUTINE_SCHEDULERS
 
 
 def _returns_the_call(summary, call) -> bool:

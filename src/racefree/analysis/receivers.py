@@ -67,7 +67,7 @@ class Receivers:
                 found |= running  # an entry point, or (in any mode) code the program calls unseen
             for edge in callers:
                 caller = edge.caller
-                if mode is not None and mode not in self._modes_through(caller, edge):
+                if mode is not None and mode not in self.reach.modes_through(edge):
                     continue
                 callee = edge.call.callee
                 if callee is not None and callee.root_kind == "super":
@@ -84,9 +84,6 @@ class Receivers:
                 else:
                     found |= running  # called on another object: whatever class it is
         return frozenset(found)
-
-    def _modes_through(self, caller: str, edge) -> set[Mode]:
-        return {self.reach.mode_of_callee(caller, edge, mode) for mode in self.reach.modes(caller)}
 
     def _narrowed(self, classes: frozenset[str], function: str) -> frozenset[str]:
         runs = self._running(function)

@@ -18,7 +18,7 @@ before it uses them.
 from __future__ import annotations
 
 from racefree.analysis.shared_state import AccessFact
-from racefree.knowledge.entry_points import BACKGROUND, THREAD_SUBCLASS
+from racefree.knowledge.entry_points import BACKGROUND, LOOP_RUNNERS, THREAD_SUBCLASS
 from racefree.knowledge.sync import (
     EVENT_SIGNAL_METHODS,
     EVENT_WAIT_METHODS,
@@ -294,10 +294,6 @@ def written_before_its_reader_starts(write: AccessFact, read: AccessFact) -> boo
     return bool(started) and bodies <= started
 
 
-# Calls that run an event loop on the calling thread until it stops or the coroutine ends.
-_LOOP_RUNNERS = frozenset({"run_forever", "run_until_complete"})
-
-
 def written_around_its_loop(write: AccessFact, read: AccessFact) -> bool:
     """A plain method of an object runs an event loop on its thread (apprise's XMPP adapter:
     `self._client = c`, `self._loop.run_forever()`, then `self._client = None` once the loop has
@@ -310,5 +306,5 @@ def written_around_its_loop(write: AccessFact, read: AccessFact) -> bool:
     if not read.info.summary.is_async or read.info.class_id != write.info.class_id:
         return False
     return any(call.callee is not None and call.callee.attrs[-1:] and
-               (call.callee.attrs[-1] in _LOOP_RUNNERS or call.callee_text == "asyncio.run")
+               (call.callee.attrs[-1] in LOOP_RUNNERS or call.callee_text == "asyncio.run")
                for call in writer.calls)

@@ -436,3 +436,5 @@ LOOP_SCHEDULING_METHODS: dict[str, int] = {"call_soon_threadsafe": 0, "call_soon
 # run the loop on the calling thread: a callback scheduled on that loop runs where they run.
 LOOP_GETTERS = frozenset({"get_running_loop", "get_event_loop"})
 LOOP_RUNNERS = frozenset({"run_forever", "run_until_complete"})
+# Calls (by last name) that schedule a coroutine on an event loop that is already running.
+COROUTINE_SCHEDULERS = frozenset({"ensure_future", "create_task", "run_coroutine_threadsafe"})
