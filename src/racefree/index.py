@@ -20,6 +20,7 @@ from racefree.knowledge.sync import (
 )
 from racefree.declared_fields import is_declared_field
 from racefree.loop_callbacks import callback_edge, loop_callback_edges
+from racefree.summarize.waited_jobs import is_job_argument
 from racefree.summarize.model import CALL, READ, Binding, Call, ClassSummary, FunctionArg, FunctionSummary, ModuleSummary, Ref
 from racefree.summarize.visitor import TOPLEVEL
 from racefree.knowledge.containers import CACHED_PROPERTY_DECORATORS, MUTATING_METHODS, READING_METHODS
@@ -139,6 +140,24 @@ class ProgramIndex:
         for caller, callee, line in loop_callback_edges(self):
             self._add_edge(callback_edge(caller, callee, line, CallEdge))
         self._property_edges()
+        self._waited_job_edges()
+
+    def _waited_job_edges(self) -> None:
+        """`executor.submit(job).result()`: the caller waits for the job it hands to another thread
+        (summarize.waited_jobs), so the job is one of its steps, a call like any other, under the
+        locks the caller holds while it waits."""
+        for fid, info in self.functions.items():
+            for call in info.summary.calls:
+                if not call.waited_at_once:
+                    continue
+                for arg in call.function_args:
+                    if arg.called or not is_job_argument(arg):
+                        continue
+                    job = self.resolve_function_arg(info, arg)
+                    if job is not None and job != fid:
+                        step = Call(arg.target, arg.local, call.line, call.col, locks=call.locks,
+                                    callee_text=arg.target.text() if arg.target is not None else "", spreads=True)
+                        self._add_edge(CallEdge(fid, job, call.line, step))
 
     def _overrides(self, info: FunctionInfo, call: Call) -> list[str]:
         """`self.fetch()` in a method of a base class also runs a subclass's own `fetch()` when

@@ -612,6 +612,8 @@ def _handed_to_call(index: ProgramIndex, knowledge: Knowledge, info: FunctionInf
         # `worker.submit(job)` on a project class that keeps one thread: its jobs run on that thread.
         worker = worker_class_of_method(index, index.resolve_call(info, call), workers) \
             if pattern.context == BACKGROUND and pattern.name.startswith(".") else None
+        if call.waited_at_once and pattern.context == BACKGROUND:
+            return  # the caller waits for the job at once: a step of the caller (index._waited_job_edges)
         for arg in call.function_args:
             wanted = (
                 arg.keyword == pattern.keyword if arg.keyword is not None

@@ -16,6 +16,7 @@ from racefree.summarize.model import ClassSummary, Decorator, FunctionSummary, R
 from racefree.summarize.parameter_guards import default_kinds
 from racefree.summarize.presence import presence_of_test
 from racefree.summarize.ready_waits import ready_waits
+from racefree.summarize.waited_jobs import waited_jobs
 from racefree.summarize.scopes import function_scope
 from racefree.summarize.syntax import (
     constant_key,
@@ -109,6 +110,7 @@ class DefinitionVisits:
             summary.ensures, summary.calls_on_self_first = self._readiness_checks(node.body, frame.self_name)
             summary.kept_local = objects_kept_local(node.body)
             summary.ready_waits = ready_waits(node.body)
+            _mark_waited_jobs(summary, node.body)
             summary.kept_per_key, summary.containers_handed_out = kept_per_key(node.body)
         self._leave()
         return qualname
@@ -224,3 +226,13 @@ def _released(body: list[ast.stmt], claim: Ref) -> bool:
                             for t in node.targets):
                 return True
     return False
+
+
+def _mark_waited_jobs(summary, body: list[ast.stmt]) -> None:
+    """Mark the calls whose handed-over function the caller waits for at once."""
+    if not any(call.function_args for call in summary.calls):
+        return
+    waited = waited_jobs(body)
+    for call in summary.calls:
+        if call.function_args and (call.line, call.col) in waited:
+            call.waited_at_once = True

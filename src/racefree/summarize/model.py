@@ -150,6 +150,10 @@ class Call:
     # `getattr(client, name)(...)`, or `fn = getattr(client, name)` and then `fn(...)`: what the
     # lookup found is called (a method, any of them), not only read.
     result_called: bool = False
+    # The caller waits for the function it hands over at once (`executor.submit(job).result()`,
+    # `t = Thread(target=job); t.start(); t.join()`, see summarize.waited_jobs): the job is a step
+    # of the caller, on another thread but not concurrently with it.
+    waited_at_once: bool = False
 
 
 @dataclass(frozen=True, slots=True)

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import ast
 
-from racefree.summarize.syntax import NESTED_SCOPES, STATEMENT_LISTS, own_statements
+from racefree.summarize.syntax import own_statements, statement_blocks
 
 _WAIT_METHODS = frozenset({"wait", "result"})
 
@@ -28,7 +28,7 @@ def ready_waits(body: list[ast.stmt]) -> tuple[tuple[int, bool], ...]:
         return ()  # most functions start no thread
     returns = [stmt for stmt in own_statements(body) if type(stmt) is ast.Return]
     found: list[tuple[int, bool]] = []
-    for block, withs in _blocks(body, ()):
+    for block, withs in statement_blocks(body):
         for position, stmt in enumerate(block):
             if not _is_start(stmt):
                 continue
@@ -73,21 +73,6 @@ def _is_start(stmt: ast.AST) -> bool:
     """`thread.start()` or `threading.Thread.start(self)` as a statement."""
     return type(stmt) is ast.Expr and type(stmt.value) is ast.Call and type(stmt.value.func) is ast.Attribute \
         and stmt.value.func.attr == "start"
-
-
-def _blocks(body: list[ast.stmt], withs: tuple[ast.AST, ...]):
-    """Every statement list of the function, with the `with` statements around it."""
-    yield body, withs
-    for stmt in body:
-        if isinstance(stmt, NESTED_SCOPES):
-            continue
-        inner = (*withs, stmt) if type(stmt) in (ast.With, ast.AsyncWith) else withs
-        for name in STATEMENT_LISTS:
-            block = getattr(stmt, name, None)
-            if block:
-                yield from _blocks(block, inner)
-        for handler in getattr(stmt, "handlers", ()):
-            yield from _blocks(handler.body, inner)
 
 
 def _inside(node: ast.AST, outer: ast.AST) -> bool:

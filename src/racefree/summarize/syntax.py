@@ -572,6 +572,25 @@ NESTED_SCOPES = (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef
 STATEMENT_LISTS = ("body", "orelse", "finalbody")  # the fields of a compound statement that hold statements
 
 
+def statement_blocks(body: list[ast.stmt], withs: tuple[ast.AST, ...] = ()):
+    """Every statement list of a function's body (the body, and those of its compound statements,
+    handlers and `match` cases, not of nested functions and classes), each with the `with`
+    statements around it: for passes that look at statements in sequence within a block."""
+    yield body, withs
+    for stmt in body:
+        if isinstance(stmt, NESTED_SCOPES):
+            continue
+        inner = (*withs, stmt) if type(stmt) in (ast.With, ast.AsyncWith) else withs
+        for name in STATEMENT_LISTS:
+            block = getattr(stmt, name, None)
+            if block:
+                yield from statement_blocks(block, inner)
+        for handler in getattr(stmt, "handlers", ()):
+            yield from statement_blocks(handler.body, inner)
+        for case in getattr(stmt, "cases", ()):
+            yield from statement_blocks(case.body, inner)
+
+
 def own_statements(body: list[ast.stmt]):
     """The statements of a function's body, those inside its compound statements too (`if`,
     `for`, `while`, `with`, `try` and its handlers, `match` cases), but not those of the functions
