@@ -518,6 +518,12 @@ def chosen_set(argv: list[str]) -> list[tuple[str, str, str]]:
 
 
 def main() -> None:
+    if any(a in ("-h", "--help") for a in sys.argv[1:]):
+        print(__doc__)
+        return
+    unknown = [a for a in sys.argv[1:] if a.startswith("-") and a not in HELD_OUT_SETS]
+    if unknown:
+        sys.exit(f"fp_study.py: unknown option {unknown[0]} (see --help)")
     args = [a for a in sys.argv[1:] if not a.startswith("--held-out")]
     work = Path(args[0] if args else "/tmp/fpstudy")
     work.mkdir(parents=True, exist_ok=True)
