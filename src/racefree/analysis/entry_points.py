@@ -43,6 +43,7 @@ from racefree.knowledge.entry_points import (
     TEST_SUPPORT_PACKAGES,
     TEST_SUPPORT_WORDS,
     THREAD_PACKAGES,
+    VENDORED_PARTS,
     BaseClassEntry,
     name_matches,
 )
@@ -108,9 +109,10 @@ def find_entry_points(index: ProgramIndex, knowledge: Knowledge = BUILT_IN, libr
 
 
 def is_non_api_module(module: str) -> bool:
-    """Code no library user calls: tests, examples, scripts, build and migration files, and the
-    command line (see NON_API_PARTS)."""
-    return is_test_module(module) or any(part in NON_API_PARTS for part in module.split("."))
+    """Code no library user calls: tests, examples, scripts, build and migration files, the
+    command line (see NON_API_PARTS), and other libraries' code that the package carries a copy of
+    (VENDORED_PARTS), which runs where the package calls it."""
+    return is_test_module(module) or any(part in NON_API_PARTS or part in VENDORED_PARTS for part in module.split("."))
 
 
 @lru_cache(maxsize=65536)

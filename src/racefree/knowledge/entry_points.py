@@ -361,6 +361,10 @@ NON_API_PARTS = frozenset(
     {"test", "tests", "testing", "conftest", "examples", "example", "docs", "doc", "scripts",
      "benchmarks", "bench", "migrations", "setup", "__main__", "noxfile", "fabfile", "manage", "cli"}
 )
+# Folders of another library's code copied into the package (streamlit's `vendor/pympler`,
+# dynaconf's `vendor/ruamel`, joblib's `externals/loky`): the package calls that copy, its users
+# import the library itself, so the copy's public functions are no API of the package's.
+VENDORED_PARTS = frozenset({"vendor", "vendored", "_vendor", "_vendored", "externals", "third_party", "_third_party"})
 # A program's own entry functions run once, on the main thread, before and around serving.
 MAIN_FUNCTIONS = frozenset({"main", "cli", "entrypoint", "entry_point", "run_cli"})
 PATCHED_FUNCTION = "patched library function"
