@@ -20,7 +20,7 @@ from racefree.knowledge.sync import (
 )
 from racefree.declared_fields import is_declared_field
 from racefree.loop_callbacks import callback_edge, loop_callback_edges
-from racefree.summarize.waited_jobs import is_job_argument
+from racefree.summarize.waited_jobs import waits_for_job
 from racefree.summarize.model import CALL, READ, Binding, Call, ClassSummary, FunctionArg, FunctionSummary, ModuleSummary, Ref
 from racefree.summarize.visitor import TOPLEVEL
 from racefree.knowledge.containers import CACHED_PROPERTY_DECORATORS, MUTATING_METHODS, READING_METHODS
@@ -151,7 +151,7 @@ class ProgramIndex:
                 if not call.waited_at_once:
                     continue
                 for arg in call.function_args:
-                    if arg.called or not is_job_argument(arg):
+                    if not waits_for_job(call, arg):
                         continue
                     job = self.resolve_function_arg(info, arg)
                     if job is not None and job != fid:

@@ -48,10 +48,10 @@ from racefree.knowledge.entry_points import (
     name_matches,
 )
 from racefree.knowledge.merged import BUILT_IN, Knowledge
-from racefree.summarize.waited_jobs import is_job_argument
 from racefree.knowledge.requests import request_object
 from racefree.summarize.model import READ, WRITE, Call
 from racefree.summarize.visitor import TOPLEVEL
+from racefree.summarize.waited_jobs import waits_for_job
 
 
 @dataclass(frozen=True, slots=True)
@@ -615,7 +615,6 @@ def _handed_to_call(index: ProgramIndex, knowledge: Knowledge, info: FunctionInf
         # `worker.submit(job)` on a project class that keeps one thread: its jobs run on that thread.
         worker = worker_class_of_method(index, index.resolve_call(info, call), workers) \
             if pattern.context == BACKGROUND and pattern.name.startswith(".") else None
-        waited = call.waited_at_once and pattern.context == BACKGROUND
         for arg in call.function_args:
             wanted = (
                 arg.keyword == pattern.keyword if arg.keyword is not None
@@ -623,7 +622,7 @@ def _handed_to_call(index: ProgramIndex, knowledge: Knowledge, info: FunctionInf
             )
             if not wanted or (arg.called and pattern.context != TASK and pattern.position != ALL_POSITIONAL):
                 continue
-            if waited and not arg.called and is_job_argument(arg):
+            if pattern.context == BACKGROUND and waits_for_job(call, arg):
                 continue  # the caller waits for the job at once: a step of the caller (index._waited_job_edges)
             fid = index.resolve_function_arg(info, arg)
             if fid is None:

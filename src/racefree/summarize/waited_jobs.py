@@ -48,9 +48,14 @@ def waited_jobs(body: list[ast.stmt]) -> frozenset[tuple[int, int]]:
     return frozenset(found)
 
 
-def is_job_argument(arg) -> bool:
-    """The argument that names the job (`submit(job, ...)`, `Thread(target=job)`), not a function
-    handed on to it."""
+def waits_for_job(call, arg) -> bool:
+    """The call hands `arg` to another thread as its job (`submit(job, ...)`, `Thread(target=job)`,
+    not a function handed on to the job), and the caller waits for it at once (`Call.waited_at_once`):
+    the job is a step of the caller, not an entry point of its own."""
+    return call.waited_at_once and not arg.called and _is_job_argument(arg)
+
+
+def _is_job_argument(arg) -> bool:
     return arg.position == 0 if arg.keyword is None else arg.keyword in _JOB_KEYWORDS
 
 
