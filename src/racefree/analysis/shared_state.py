@@ -249,7 +249,7 @@ def collect_shared_objects(index: ProgramIndex, reach: Reachability, locks: Lock
                                                only_while_setting_up=setting_up, reach=reach,
                                                receivers=receivers if _own_attribute(access, symbol) else None))
     for shared in objects.values():
-        overriding = {fact.fid for fact in shared.facts if fact.access.restores}
+        overriding = {fact.fid for fact in shared.facts if fact.access.restores or fact.access.rolls_back}
         for fact in shared.facts:
             fact.in_override = fact.fid in overriding
         if shared.locked_class and any(not lock.endswith(CLAIMED) for f in shared.facts for lock in f.locks):

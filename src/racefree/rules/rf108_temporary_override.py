@@ -66,7 +66,10 @@ Not reported: an override that only library calls that set up reach (a module's 
 `set_*`, and the methods starting an object up, `start()` and `initialize()`): a program runs
 them while it configures, before its threads and tasks use what they set. Nor is an override
 made after claiming a flag under a lock (`if self._active is not None: raise ...; self._active =
-turn`), which refuses a second caller until the flag is cleared after the restore.
+turn`), which refuses a second caller until the flag is cleared after the restore. Nor is a
+value put back only in an `except` block (`backup = port.baudrate; try: port.baudrate = rate
+except ValueError: port.baudrate = backup`): that undoes a change that failed, and the value set
+was meant to stay, so no temporary value is in place.
 """
 
 from __future__ import annotations

@@ -36,7 +36,9 @@ class ControlFlowVisits:
                 self._expr(handler.type)
             if handler.name:
                 self.frame.caught.append(handler.name)
+            self.frame.in_handler += 1
             self._block(handler.body)
+            self.frame.in_handler -= 1
             if handler.name:
                 self.frame.caught.pop()
         self._block(node.orelse)

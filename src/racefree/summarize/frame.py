@@ -17,7 +17,7 @@ class Frame:
         "check_free_writes", "awaits_seen", "awaits_handing_self", "saved_at", "sources", "store_reads",
         "lock_elements", "returns_value", "param_guards", "present", "value_kinds", "guard_checks", "caught",
         "thread_ids", "owner_tests", "passes_on", "loop_keys", "taken_under", "new_claim",
-        "top_body", "top_claims", "made", "looked_up", "last_lookup",
+        "top_body", "top_claims", "made", "looked_up", "last_lookup", "in_handler", "saved_in_handler",
     )
 
     def __init__(self, summary: FunctionSummary, scope: FunctionScope | None, class_name: str | None):
@@ -40,6 +40,7 @@ class Frame:
         self.aliases: dict[str, Ref] = {}  # `core = self._core`: the local names shared state
         self.in_test = False  # visiting the condition of an if/while
         self.caught: list[str] = []  # names of the exceptions the enclosing `except ... as e` handle
+        self.in_handler = 0  # depth of the `except` blocks around the current point
         self.thread_ids: set[str] = set()  # locals holding the calling thread's identity
         self.owner_tests: set[tuple[Ref, int]] = set()  # (object, line) of `if self._owner is me:`
         # The tests of the if/while statements around the current point, innermost last.
@@ -52,6 +53,7 @@ class Frame:
         self.awaits_handing_self = 0
         # saved local -> awaits seen when it was saved, less those handing the object over
         self.saved_at: dict[str, int] = {}
+        self.saved_in_handler: dict[str, int] = {}  # saved local -> depth of `except` blocks it was saved in
         self.sources: dict[str, tuple[str, ...]] = {}  # local -> request-data sources of its value
         # local -> where its value was read through a store's API (see store_api_updates)
         self.store_reads: dict[str, tuple[dict, bool]] = {}

@@ -82,6 +82,7 @@ class Access:
     await_between: bool = False  # an await runs between the check and this write
     restores: bool = False  # puts back a value saved from this object earlier (`x.flag = old`)
     restores_across_await: bool = False  # ... after an await since it was saved
+    rolls_back: bool = False  # puts the saved value back in an `except` block: undoes a failed change
     stores_scalar: bool = False  # binds a constant or a truth value (`_ready = True`, `_ok = v >= MIN`)
     stores_truth: bool = False  # binds a truth value only (`True`, `False`, `v >= MIN`, `not found`)
     stores_constant: str | None = None  # the constant it binds, as written (`True`, `None`), if one

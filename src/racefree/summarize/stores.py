@@ -286,6 +286,7 @@ class StoreVisits:
         if saved is not None:
             frame.saved[name] = saved
             frame.saved_at[name] = frame.awaits_seen - frame.awaits_handing_self
+            frame.saved_in_handler[name] = frame.in_handler
         else:
             frame.saved.pop(name, None)
         # A local that holds what was read from shared state: a later test of it checks that state.
@@ -341,8 +342,14 @@ class StoreVisits:
         """A write that puts back the saved value; whether an await ran since it was saved, so
         that other tasks ran while the temporary value was in place. An await of a call handed
         the object itself (`self.invoked_with = word; await command.reinvoke(self)`) is where the
-        temporary value is meant to be seen, by the callee in this task, and does not count."""
+        temporary value is meant to be seen, by the callee in this task, and does not count.
+        A write of the saved value in an `except` block the value was not saved in rolls back a
+        change that failed (`backup = port.baudrate; try: port.baudrate = rate except ValueError:
+        port.baudrate = backup`): the new value was meant to stay, so no temporary value is in
+        place. (An override made and undone inside one handler, a retry's, is still one.)"""
         access.restores = self._restores(ref, value)
+        if access.restores and self.frame.in_handler > self.frame.saved_in_handler.get(value.id, 0):
+            access.restores, access.rolls_back = False, True
         if access.restores:
             frame = self.frame
             access.restores_across_await = frame.awaits_seen - frame.awaits_handing_self > frame.saved_at.get(value.id, 0)
