@@ -43,6 +43,7 @@ from racefree.knowledge.entry_points import (
     SHARED_ROLE_WHY,
     name_matches,
 )
+from racefree.knowledge.interpreter_hooks import INTERPRETER_STREAMS_AND_HOOKS
 from racefree.knowledge.merged import BUILT_IN, Knowledge
 from racefree.knowledge.requests import PER_REQUEST_GLOBALS
 from racefree.knowledge.sync import PER_THREAD_STORAGE
@@ -260,8 +261,12 @@ def collect_shared_objects(index: ProgramIndex, reach: Reachability, locks: Lock
         if shared.needs_thread_evidence:
             # A function that sets the state and puts the old value back scopes a process-wide
             # value to one call, which is wrong as soon as two calls overlap: its reach stands.
+            # Not for the interpreter's streams and hooks (`sys.stdout`): a helper that swaps
+            # them is a tool for one thread, a race only where the package's own threads or tasks
+            # run it, not where its callers might.
+            keeps_api_reach = shared.name not in INTERPRETER_STREAMS_AND_HOOKS
             for fact in shared.facts:
-                if not fact.in_override:
+                if not (fact.in_override and keeps_api_reach):
                     # A job of a worker with one thread races with the caller's thread, not with
                     # other jobs. (A thread the object starts for its own loop, with public methods
                     # of its own, is driven by its one caller before and after: its reach stands.)

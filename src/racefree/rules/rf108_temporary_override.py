@@ -69,7 +69,11 @@ made after claiming a flag under a lock (`if self._active is not None: raise ...
 turn`), which refuses a second caller until the flag is cleared after the restore. Nor is a
 value put back only in an `except` block (`backup = port.baudrate; try: port.baudrate = rate
 except ValueError: port.baudrate = backup`): that undoes a change that failed, and the value set
-was meant to stay, so no temporary value is in place.
+was meant to stay, so no temporary value is in place. A swap of the interpreter's own streams
+and hooks (`sys.stdout`, `sys.excepthook`, `warnings.showwarning`) is reported where the
+package's threads or tasks run it (a request handler, a pool job), not for being public API:
+the standard library documents `redirect_stdout` as unfit for threaded programs, so a helper
+that does it is a tool for one thread, a script's or a test's.
 """
 
 from __future__ import annotations
