@@ -705,6 +705,16 @@ class ProgramIndex:
             return None
         return self.function_of(self.resolve_ref(info.module, arg.target, info.summary.class_name))
 
+    def receiver_class_of_arg(self, info: FunctionInfo, arg: FunctionArg) -> str | None:
+        """The program class of the object a bound method handed over belongs to, where the code
+        names it: `self._reactor.run` after `self._reactor = Win32Reactor()`. None for `self.run`
+        (any subclass of the method's class), a function, or an object of unknown class."""
+        target = arg.target
+        if arg.local is not None or target is None or len(target.attrs) < 2 or target.root_kind != "self":
+            return None
+        owner = self.receiver_symbol(info, target)
+        return owner.typed if owner is not None and owner.typed in self.classes else None
+
     @staticmethod
     def function_around(module: ModuleSummary, line: int) -> FunctionSummary | None:
         """The innermost function of the module whose body holds the line."""

@@ -74,6 +74,10 @@ class EntryPoint:
     # Entries with the same serial key run on one thread, one at a time: the jobs handed to a
     # worker class with one thread (the key is the class).
     serial: str | None = None
+    # The class of the object whose method the entry runs, where the code names it (a thread
+    # started on `self._helper.run` after `self._helper = HelperReactor()`): the method runs on an
+    # instance of that class (or a subclass), so what it calls on `self` is that class's code.
+    receiver: str | None = None
 
     def describe(self) -> str:
         detail = f" {self.detail}" if self.detail else ""
@@ -637,7 +641,8 @@ def _handed_to_call(index: ProgramIndex, knowledge: Knowledge, info: FunctionInf
                 context == TASK and _kept_as_the_one_task(info, call))
             add(EntryPoint(fid, context, pattern.framework, pattern.why, info.module.path, call.line,
                            detail, multiple=multiple,
-                           scheduled=pattern.scheduled, polls=_polls_on_its_thread(index, pattern, fid)))
+                           scheduled=pattern.scheduled, polls=_polls_on_its_thread(index, pattern, fid),
+                           receiver=index.receiver_class_of_arg(info, arg)))
         return
 
 

@@ -29,8 +29,17 @@ class Receivers:
         self.index = index
         self.reach = reach
         self._entry_modes: dict[str, set[Mode]] = {}
+        # (entry function, mode) -> the classes its entries run it on; None: any class
+        self._entry_receivers: dict[tuple[str, Mode], frozenset[str] | None] = {}
         for entry in reach.entries:
-            self._entry_modes.setdefault(entry.fid, set()).add(reach.mode_of(entry))
+            mode = reach.mode_of(entry)
+            self._entry_modes.setdefault(entry.fid, set()).add(mode)
+            key = (entry.fid, mode)
+            if entry.receiver is None:
+                self._entry_receivers[key] = None
+            elif self._entry_receivers.get(key, frozenset()) is not None:
+                self._entry_receivers[key] = self._entry_receivers.get(key, frozenset()) | frozenset(
+                    index.subclasses_and_self(entry.receiver))
         self._runs: dict[str, frozenset[str] | None] = {}
         self._answers: dict[tuple[str, Mode], frozenset[str] | None] = {}
 
@@ -63,8 +72,12 @@ class Receivers:
             running = self._narrowed(classes, function)  # reached by its name, on such a class
             entry_modes = self._entry_modes.get(function, ())
             callers = index.calls_to.get(function, ())
-            if mode in entry_modes or (mode is None and (entry_modes or not callers)):
-                found |= running  # an entry point, or (in any mode) code the program calls unseen
+            if mode in entry_modes:
+                # an entry point, on the class of the object it was handed with, where known
+                on = self._entry_receivers.get((function, mode))
+                found |= running if on is None else running & on
+            elif mode is None and (entry_modes or not callers):
+                found |= running  # (in any mode) code the program calls unseen
             for edge in callers:
                 caller = edge.caller
                 if mode is not None and mode not in self.reach.modes_through(edge):
