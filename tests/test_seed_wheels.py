@@ -72,7 +72,9 @@ def test_pdd_last_callback_data_race(wheel_cache):
     assert finding["rule"] == "RF102"
     assert finding["defined_at"] == {"file": "pdd/llm_invoke.py", "line": 679}
     assert lines(finding, "write", "pdd/llm_invoke.py") == {753, 754, 755, 756}
-    assert lines(finding, "read", "pdd/llm_invoke.py") == {2738, 2747, 2748}
+    # The token counts at 2747-2748 are read only under `if verbose:`, and the server routes that
+    # make llm_invoke concurrent never pass verbose (parameter guards): only the cost read races.
+    assert lines(finding, "read", "pdd/llm_invoke.py") == {2738}
     write = finding["accesses"][0]
     assert write["function"] == "pdd.llm_invoke._litellm_success_callback"
     entry = write["entry_points"][0]

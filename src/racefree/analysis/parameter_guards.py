@@ -3,7 +3,10 @@ value: `register_serializer(fmt, module, serializers)` with a dict of the caller
 `if serializers is None: _serializers[fmt] = module`, and `FloatField()` (auto_created=False)
 never runs `if auto_created: Field.auto_creation_counter -= 1`.
 
-An entry point's callers pass anything, and a call that passes an argument of unknown kind, or
+An entry point's callers pass anything (where the function is one, its own entries' modes stand,
+and the program's calls of it are still asked: a pool job calling `set_client(c,
+context_wise=True)` never runs the public setter's store of the global), and a call that passes
+an argument of unknown kind, or
 spreads `*args`/`**kwargs`, can satisfy any test, except where the spread is the calling
 function's own arguments passed on (`super().__init__(*args, **kwargs)` in a subclass's
 constructor): then what reaches the parameter is what that function's own callers pass, and they
@@ -25,11 +28,15 @@ _FORWARDING_DEPTH = 4
 
 def guarded_modes(index: ProgramIndex, reach: Reachability, fid: str, guards: tuple[tuple[str, str], ...],
                   modes: dict[Mode, Reach]) -> dict[Mode, Reach]:
-    """The modes (of those given for the function) in which the guarded access can run."""
-    if not modes or fid in reach.entry_functions:
+    """The modes (of those given for the function) in which the guarded access can run. Where
+    the function is an entry point itself, its callers there pass anything: those modes stand,
+    and the calls the program makes of it are asked as any function's are."""
+    if not modes:
         return modes
     callee = index.functions[fid].summary
-    allowed: set[Mode] = set()
+    allowed: set[Mode] = set(reach.entry_modes.get(fid, ()))
+    if len(allowed) == len(modes) and all(mode in allowed for mode in modes):
+        return modes
     for edge in index.calls_to.get(fid, ()):
         kinds = [(test, _argument_kind(edge.call, callee, name)) for name, test in guards]
         if any(kind in _RULES_OUT[test] for test, kind in kinds if kind is not None):

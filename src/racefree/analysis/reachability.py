@@ -65,8 +65,11 @@ class Reachability:
         self._beyond_set_up: set[str] | None = None  # reached from an entry that sets nothing up
         self._modules_by_path: dict | None = None
         by_mode: dict[Mode, list[EntryPoint]] = {}
+        self.entry_modes: dict[str, set[Mode]] = {}  # function -> the modes its own entries run it in
         for entry in entries:
-            by_mode.setdefault(self.mode_of(entry), []).append(entry)
+            mode = self.mode_of(entry)
+            by_mode.setdefault(mode, []).append(entry)
+            self.entry_modes.setdefault(entry.fid, set()).add(mode)
         for mode, sources in by_mode.items():
             self._search(mode, sources)
         self._prefer_framework_reach()

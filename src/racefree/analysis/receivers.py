@@ -28,13 +28,11 @@ class Receivers:
     def __init__(self, index: ProgramIndex, reach: Reachability):
         self.index = index
         self.reach = reach
-        self._entry_modes: dict[str, set[Mode]] = {}
+        self._entry_modes = reach.entry_modes
         # (entry function, mode) -> the classes its entries run it on; None: any class
         self._entry_receivers: dict[tuple[str, Mode], frozenset[str] | None] = {}
         for entry in reach.entries:
-            mode = reach.mode_of(entry)
-            self._entry_modes.setdefault(entry.fid, set()).add(mode)
-            key = (entry.fid, mode)
+            key = (entry.fid, reach.mode_of(entry))
             if entry.receiver is None:
                 self._entry_receivers[key] = None
             elif self._entry_receivers.get(key, frozenset()) is not None:
