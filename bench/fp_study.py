@@ -1,6 +1,6 @@
 """False-positive study: download pinned wheels, run `racefree check` on each, sample findings.
 
-Usage:  python3 bench/fp_study.py [WORKDIR] [DIST ...] [--held-out | --held-out-2 | ... | --held-out-21]
+Usage:  python3 bench/fp_study.py [WORKDIR] [DIST ...] [--held-out | --held-out-2 | ... | --held-out-22]
         (default /tmp/fpstudy, all packages; --held-out*: one of the held-out sets instead of the study's 16)
 
 Each wheel is downloaded with `pip download --no-deps --only-binary=:all:` and unzipped; it is
@@ -496,6 +496,27 @@ HELD_OUT_21 = [
     ("pyserial", "3.5", "serial"),
 ]
 
+# A twenty-second held-out set (`--held-out-22`), chosen and measured at the end of the session of
+# 2026-12-02 (sixteenth), at afeed0f, with the session's changes in: sixteen more packages.
+HELD_OUT_22 = [
+    ("requests-futures", "1.1.0", "requests_futures"),
+    ("django-background-tasks", "1.2.8", "background_task"),
+    ("walrus", "0.9.8", "walrus"),
+    ("py-consul", "1.8.0", "consul"),
+    ("sherlock", "0.4.1", "sherlock"),
+    ("prometheus-fastapi-instrumentator", "8.1.0", "prometheus_fastapi_instrumentator"),
+    ("websockify", "0.13.0", "websockify"),
+    ("simple-websocket", "1.1.0", "simple_websocket"),
+    ("aiolimiter", "1.3.0", "aiolimiter"),
+    ("backoff", "2.2.1", "backoff"),
+    ("phidata", "2.7.10", "phi"),
+    ("langgraph-sdk", "0.4.14", "langgraph_sdk"),
+    ("deepeval", "4.3.1", "deepeval"),
+    ("weave", "0.54.0", "weave"),
+    ("portkey-ai", "2.3.4", "portkey_ai"),
+    ("replicate", "1.0.7", "replicate"),
+]
+
 REPO = Path(__file__).resolve().parent.parent
 
 
@@ -552,11 +573,12 @@ HELD_OUT_SETS = {
     "--held-out-19": HELD_OUT_19,
     "--held-out-20": HELD_OUT_20,
     "--held-out-21": HELD_OUT_21,
+    "--held-out-22": HELD_OUT_22,
 }
 
 
 def chosen_set(argv: list[str]) -> list[tuple[str, str, str]]:
-    """The packages the flags pick: the study's, or `--held-out`, `--held-out-2` ... `--held-out-21`."""
+    """The packages the flags pick: the study's, or `--held-out`, `--held-out-2` ... `--held-out-22`."""
     flags = [flag for flag in argv if flag in HELD_OUT_SETS]
     return HELD_OUT_SETS[flags[-1]] if flags else PACKAGES
 

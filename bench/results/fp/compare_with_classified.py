@@ -2,7 +2,7 @@
 /tmp/fp/study/<dist>-<version>/ by bench/fp_study.py) with the classified findings of the last
 full study: prints the findings that are new (to classify), the classified ones that are gone,
 and the verdicts of those kept. Run from the repository root with the venv's python; with
---held-out, --held-out-2, ..., --held-out-21, on a held-out set and its classification."""
+--held-out, --held-out-2, ..., --held-out-22, on a held-out set and its classification."""
 import csv, json, subprocess, sys
 from pathlib import Path
 sys.path.insert(0, "/work/main/bench")
@@ -22,7 +22,8 @@ TABLES = {"--held-out": "classification_heldout_8ef0f7e.tsv", "--held-out-2": "c
           "--held-out-18": "classification_heldout18_8a14c2b.tsv",
           "--held-out-19": "classification_heldout19_7103281.tsv",
           "--held-out-20": "classification_heldout20_ab6c01d.tsv",
-          "--held-out-21": "classification_heldout21_41e7292.tsv"}
+          "--held-out-21": "classification_heldout21_41e7292.tsv",
+          "--held-out-22": "classification_heldout22_afeed0f.tsv"}
 # The study's findings were rated three times at 6396193 (agreement.py); ratings 2 and 3 agree on
 # all of them and are the majority. Findings the study reported only before then keep their
 # verdicts in classification_def2768.tsv.
