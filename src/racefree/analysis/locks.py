@@ -24,6 +24,7 @@ class LockModel:
         # own, so they order nothing for state that all instances share.
         self.per_instance: set[str] = set()
         self._claiming_calls: dict[str, list[tuple[int, str]]] = {}
+        self._building: dict[str, frozenset[str]] = {}  # class -> the locks that are attributes of its instances
         if entry_functions is not None:
             self._propagate(entry_functions)
 
@@ -163,16 +164,37 @@ class LockModel:
         while work:
             fid = work.pop()
             mine = held[fid]
+            building = self._own_locks_while_building(fid)
             for edge in self.index.calls_from.get(fid, ()):
                 callee = edge.callee
                 if callee in entry_functions or callee in fixed:
                     continue
                 offered = mine | self.lexical(fid, edge.call.locks, edge.call.line)
+                if building and edge.call.callee is not None and edge.call.callee.names_own_member():
+                    offered |= building
                 current = held.get(callee)
                 updated = offered if current is None else current & offered
                 if updated != current:
                     held[callee] = updated
                     work.append(callee)
+
+
+    def _own_locks_while_building(self, fid: str) -> frozenset[str]:
+        """In a constructor, the locks that are attributes of the object being built: no other
+        thread has the object yet, so a method the constructor calls on it (`self._reset()`, which
+        `_drain()` calls under `self._lock`) runs as if it held them. Without them, that one call
+        would empty the locks its other callers hold."""
+        info = self.index.functions[fid]
+        if info.summary.name != "__init__" or info.class_id not in self.index.classes:
+            return _NO_LOCKS
+        if info.class_id not in self._building:
+            family = set(self.index.subclasses_and_self(info.class_id)) | set(self.index.mro(info.class_id))
+            self._building[info.class_id] = frozenset(
+                lock for method in self.index.functions.values() if method.class_id in family
+                for access in method.summary.accesses for ref in access.locks
+                if ref.root_kind == "self" and len(ref.attrs) == 1
+                for lock in (self.lock_id(method.fid, ref),) if lock is not None)
+        return self._building[info.class_id]
 
 
 def _flag_of(claim: Ref) -> Ref:

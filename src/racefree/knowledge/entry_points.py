@@ -385,8 +385,8 @@ SETUP_FUNCTION_LAST_WORDS = frozenset({"init", "initializer", "initialiser", "in
 # Words before a set-up name in an event hook's name: `on_before_init`, `on_after_configure`, `pre_setup`.
 HOOK_TIME_PREFIXES = ("on_", "before_", "after_", "pre_", "post_")
 # Words that mark test-support code inside a public name (`create_test_db`, `setup_test_environment`,
-# `run_tests`): a test runner calls it while it sets up, not a server's threads.
-TEST_SUPPORT_WORDS = frozenset({"test", "tests"})
+# `run_tests`, `reset_for_testing`): a test runner calls it while it sets up, not a server's threads.
+TEST_SUPPORT_WORDS = frozenset({"test", "tests", "testing"})
 # Packages of test-support code shipped with a library (`django.test`, `numpy.testing`): what only
 # they call is test-support API.
 TEST_SUPPORT_PACKAGES = frozenset({"test", "testing", "_testing", "test_utils", "testutils"})
