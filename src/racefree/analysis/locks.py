@@ -25,6 +25,7 @@ class LockModel:
         self.per_instance: set[str] = set()
         self._claiming_calls: dict[str, list[tuple[int, str]]] = {}
         self._building: dict[str, frozenset[str]] = {}  # class -> the locks that are attributes of its instances
+        self._methods_by_class: dict[str, list] | None = None
         if entry_functions is not None:
             self._propagate(entry_functions)
 
@@ -178,7 +179,6 @@ class LockModel:
                     held[callee] = updated
                     work.append(callee)
 
-
     def _own_locks_while_building(self, fid: str) -> frozenset[str]:
         """In a constructor, the locks that are attributes of the object being built: no other
         thread has the object yet, so a method the constructor calls on it (`self._reset()`, which
@@ -188,9 +188,14 @@ class LockModel:
         if info.summary.name != "__init__" or info.class_id not in self.index.classes:
             return _NO_LOCKS
         if info.class_id not in self._building:
+            if self._methods_by_class is None:
+                self._methods_by_class = {}
+                for method in self.index.functions.values():
+                    if method.class_id is not None:
+                        self._methods_by_class.setdefault(method.class_id, []).append(method)
             family = set(self.index.subclasses_and_self(info.class_id)) | set(self.index.mro(info.class_id))
             self._building[info.class_id] = frozenset(
-                lock for method in self.index.functions.values() if method.class_id in family
+                lock for class_id in family for method in self._methods_by_class.get(class_id, ())
                 for access in method.summary.accesses for ref in access.locks
                 if ref.root_kind == "self" and len(ref.attrs) == 1
                 for lock in (self.lock_id(method.fid, ref),) if lock is not None)

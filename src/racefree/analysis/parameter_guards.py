@@ -3,14 +3,13 @@ value: `register_serializer(fmt, module, serializers)` with a dict of the caller
 `if serializers is None: _serializers[fmt] = module`, and `FloatField()` (auto_created=False)
 never runs `if auto_created: Field.auto_creation_counter -= 1`.
 
-An entry point's callers pass anything (where the function is one, its own entries' modes stand,
-and the program's calls of it are still asked: a pool job calling `set_client(c,
+An entry point's callers pass anything (where the function is one, its own entries' modes
+stand, and the program's calls of it are still asked: a pool job calling `set_client(c,
 context_wise=True)` never runs the public setter's store of the global), and a call that passes
-an argument of unknown kind, or
-spreads `*args`/`**kwargs`, can satisfy any test, except where the spread is the calling
-function's own arguments passed on (`super().__init__(*args, **kwargs)` in a subclass's
-constructor): then what reaches the parameter is what that function's own callers pass, and they
-are asked in turn (see summarize.forwarding).
+an argument of unknown kind, or spreads `*args`/`**kwargs`, can satisfy any test, except where
+the spread is the calling function's own arguments passed on (`super().__init__(*args,
+**kwargs)` in a subclass's constructor): then what reaches the parameter is what that
+function's own callers pass, and they are asked in turn (see summarize.forwarding).
 """
 
 from __future__ import annotations
