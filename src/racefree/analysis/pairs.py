@@ -17,6 +17,7 @@ from racefree.analysis.signalling import (
     awaited_by_its_starter,
     joined_before,
     published_before,
+    read_before_its_writer_starts,
     scheduled_after,
     signalled_before,
     written_around_its_loop,
@@ -59,7 +60,7 @@ def ordered_before(write: AccessFact, read: AccessFact) -> bool:
     return (signalled_before(write, read) or scheduled_after(write, read) or published_before(write, read)
             or joined_before(write, read) or awaited_by_its_starter(write, read)
             or written_before_its_thread_starts(write, read) or written_before_its_reader_starts(write, read)
-            or written_around_its_loop(write, read))
+            or written_around_its_loop(write, read) or read_before_its_writer_starts(write, read))
 
 
 def write_read_races(obj: SharedObject, across_awaits: bool = False) -> list[WriteReadRace]:

@@ -269,6 +269,72 @@ def _starts_its_own_thread(call: Call) -> bool:
         call.hands_self and call.callee_text in ("threading.Thread.start", "Thread.start"))
 
 
+def read_before_its_writer_starts(write: AccessFact, read: AccessFact) -> bool:
+    """The read's function reads, then starts the one thread that writes: a Thread subclass's
+    own object (`self.start()`, also through a method it calls on itself, or
+    `self.heartbeat.start()` on an attribute made of that class), or the thread an attribute
+    keeps (`self._key_thread = Thread(target=self._read_input)` in the constructor, then
+    `self._key_thread.start()`). A thread object starts once (a second `start()` raises), so the
+    read comes before every write that thread makes."""
+    if not write.modes or any(mode.context != BACKGROUND for mode in write.modes):
+        return False
+    reader = read.info
+    reach = read.reach or write.reach
+    if reach is None or reader.summary.class_name is None:
+        return False
+    index = reach.index
+    for reach in write.modes.values():
+        entry = reach.entry
+        if entry.framework == THREAD_SUBCLASS:
+            body = index.functions.get(entry.fid)
+            if body is None or not _starts_object_of(index, reader, body.class_id, read.access.line, depth=3):
+                return False
+        elif not _starts_kept_thread(index, reader, entry, read.access.line):
+            return False
+    return True
+
+
+def _starts_object_of(index, info, thread_class: str | None, after: int, depth: int) -> bool:
+    """After the line, the function calls `start()` on an object of the thread class: itself
+    (`self.start()`, where its class is that class or a subclass), an attribute made of it, or
+    does so through a method it calls on its own object."""
+    if thread_class is None:
+        return False
+    for call in info.summary.calls:
+        callee = call.callee
+        if call.line <= after or callee is None or not callee.attrs:
+            continue
+        if callee.attrs[-1] == "start":
+            if callee.root_kind == "self" and len(callee.attrs) == 1:
+                if thread_class in index.mro(info.class_id):
+                    return True
+            elif callee.root_kind == "self":
+                owner = index.receiver_symbol(info, callee)
+                if owner is not None and owner.typed is not None and thread_class in index.mro(owner.typed):
+                    return True
+        elif depth and callee.names_own_member():
+            method = index.function_of(index.resolve_ref(info.module, callee, info.summary.class_name))
+            if method is not None and _starts_object_of(index, index.functions[method], thread_class, 0, depth - 1):
+                return True
+    return False
+
+
+def _starts_kept_thread(index, info, entry, after: int) -> bool:
+    """After the line, the function calls `self.<attr>.start()` where `<attr>` was bound, in its
+    class's constructor, to the `Thread(...)` the entry point was made from: one thread per
+    object."""
+    module, summary = index.classes.get(info.class_id, (None, None))
+    if summary is None or module.path != entry.file:
+        return False
+    made_in = index.function_around(module, entry.line)
+    if made_in is None or made_in.name != "__init__" or made_in.class_name != info.summary.class_name:
+        return False  # a thread made per call (`self._timer = Timer(...)` in `record()`) starts again
+    kept = {name for name, binding in summary.instance_attributes.items() if binding.line == entry.line}
+    return bool(kept) and any(call.line > after and call.callee is not None and call.callee.root_kind == "self"
+               and call.callee.attrs[:1] and call.callee.attrs[0] in kept and call.callee.attrs[1:] == ("start",)
+               for call in info.summary.calls)
+
+
 def written_before_its_reader_starts(write: AccessFact, read: AccessFact) -> bool:
     """A method writes on its object, then makes the thread that reads (`self._t0 = time.time()`,
     then `threading.Thread(target=self._encode_thread).start()`), under its lock and a flag it

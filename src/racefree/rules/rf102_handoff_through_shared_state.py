@@ -60,7 +60,10 @@ by `set_result()`, also from a coroutine the thread runs), on every path past th
 already alive outside the lock it waits under) leaves its readers racing. Nor are reads in the
 coroutines of an object whose own plain method stores the value and then runs the event loop
 they run on (`self._client = c; loop.run_forever(); self._client = None`): the loop starts
-after the store and has stopped before the clear.
+after the store and has stopped before the clear. Nor are reads that the code starting the
+writing thread makes before it starts it, where that thread starts once: a Thread subclass's own
+object (`self.start()`, `self.heartbeat.start()`) or a thread its object made in the constructor
+(`self._key_thread = Thread(...)`, then `self._key_thread.start()` after the read).
 """
 
 from __future__ import annotations
