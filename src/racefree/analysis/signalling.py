@@ -283,38 +283,41 @@ def read_before_its_writer_starts(write: AccessFact, read: AccessFact) -> bool:
     if reach is None or reader.summary.class_name is None:
         return False
     index = reach.index
-    for reach in write.modes.values():
-        entry = reach.entry
+    for way in write.modes.values():
+        entry = way.entry
         if entry.framework == THREAD_SUBCLASS:
             body = index.functions.get(entry.fid)
-            if body is None or not _starts_object_of(index, reader, body.class_id, read.access.line, depth=3):
+            if body is None or not _starts_object_of(index, reader, body.class_id, read.access, depth=3):
                 return False
         elif not _starts_kept_thread(index, reader, entry, read.access.line):
             return False
     return True
 
 
-def _starts_object_of(index, info, thread_class: str | None, after: int, depth: int) -> bool:
-    """After the line, the function calls `start()` on an object of the thread class: itself
-    (`self.start()`, where its class is that class or a subclass), an attribute made of it, or
-    does so through a method it calls on its own object."""
+def _starts_object_of(index, info, thread_class: str | None, read, depth: int) -> bool:
+    """After the read, the function calls `start()` on the object read from, of the thread class:
+    itself (`self.start()`, where its class is that class or a subclass), an attribute made of
+    that class that the read goes through (`self.heartbeat.port`, then `self.heartbeat.start()`),
+    or does so through a method it calls on its own object. `read`: the access, or None below the
+    reading function (any call there comes after the read)."""
     if thread_class is None:
         return False
     for call in info.summary.calls:
         callee = call.callee
-        if call.line <= after or callee is None or not callee.attrs:
+        if (read is not None and call.line <= read.line) or callee is None or not callee.attrs:
             continue
         if callee.attrs[-1] == "start":
             if callee.root_kind == "self" and len(callee.attrs) == 1:
                 if thread_class in index.mro(info.class_id):
                     return True
-            elif callee.root_kind == "self":
+            elif callee.root_kind == "self" and (read is None or read.ref.root_kind == "self"
+                                                 and read.ref.attrs[:len(callee.attrs) - 1] == callee.attrs[:-1]):
                 owner = index.receiver_symbol(info, callee)
                 if owner is not None and owner.typed is not None and thread_class in index.mro(owner.typed):
                     return True
         elif depth and callee.names_own_member():
             method = index.function_of(index.resolve_ref(info.module, callee, info.summary.class_name))
-            if method is not None and _starts_object_of(index, index.functions[method], thread_class, 0, depth - 1):
+            if method is not None and _starts_object_of(index, index.functions[method], thread_class, None, depth - 1):
                 return True
     return False
 
