@@ -497,7 +497,7 @@ HELD_OUT_21 = [
 ]
 
 # A twenty-second held-out set (`--held-out-22`), chosen and measured at the end of the session of
-# 2026-12-02 (sixteenth), at afeed0f, with the session's changes in: sixteen more packages.
+# 2026-12-02 (sixteenth), at afeed0f, with the session's changes up to then: sixteen more packages.
 HELD_OUT_22 = [
     ("requests-futures", "1.1.0", "requests_futures"),
     ("django-background-tasks", "1.2.8", "background_task"),
