@@ -34,7 +34,7 @@ def guarded_modes(index: ProgramIndex, reach: Reachability, fid: str, guards: tu
         return modes
     callee = index.functions[fid].summary
     allowed: set[Mode] = set(reach.entry_modes.get(fid, ()))
-    if len(allowed) == len(modes) and all(mode in allowed for mode in modes):
+    if allowed.issuperset(modes):
         return modes
     for edge in index.calls_to.get(fid, ()):
         kinds = [(test, _argument_kind(edge.call, callee, name)) for name, test in guards]

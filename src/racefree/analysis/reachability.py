@@ -55,7 +55,6 @@ class Reachability:
         # The same, over paths on which `self` is not an object still being built: a constructor,
         # and the methods it calls on `self`, work on an instance no other thread has yet.
         self.built_by_function: dict[str, dict[Mode, Reach]] = {}
-        self.entry_functions = {e.fid for e in entries}
         # Calls into a decorator that registers what it decorates are not followed: it runs
         # where handlers are declared (see registers_where_it_decorates).
         self._declaring = {fid for fid, info in index.functions.items()
@@ -70,6 +69,7 @@ class Reachability:
             mode = self.mode_of(entry)
             by_mode.setdefault(mode, []).append(entry)
             self.entry_modes.setdefault(entry.fid, set()).add(mode)
+        self.entry_functions = set(self.entry_modes)
         for mode, sources in by_mode.items():
             self._search(mode, sources)
         self._prefer_framework_reach()

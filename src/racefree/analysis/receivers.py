@@ -33,11 +33,11 @@ class Receivers:
         self._entry_receivers: dict[tuple[str, Mode], frozenset[str] | None] = {}
         for entry in reach.entries:
             key = (entry.fid, reach.mode_of(entry))
-            if entry.receiver is None:
+            known = self._entry_receivers.get(key, frozenset())
+            if entry.receiver is None or known is None:
                 self._entry_receivers[key] = None
-            elif self._entry_receivers.get(key, frozenset()) is not None:
-                self._entry_receivers[key] = self._entry_receivers.get(key, frozenset()) | frozenset(
-                    index.subclasses_and_self(entry.receiver))
+            else:
+                self._entry_receivers[key] = known | frozenset(index.subclasses_and_self(entry.receiver))
         self._runs: dict[str, frozenset[str] | None] = {}
         self._answers: dict[tuple[str, Mode], frozenset[str] | None] = {}
 

@@ -316,7 +316,7 @@ def _starts_object_of(index, info, thread_class: str | None, read, depth: int) -
                 if owner is not None and owner.typed is not None and thread_class in index.mro(owner.typed):
                     return True
         elif depth and callee.names_own_member():
-            method = index.function_of(index.resolve_ref(info.module, callee, info.summary.class_name))
+            method = index.resolve_call(info, call)
             if method is not None and _starts_object_of(index, index.functions[method], thread_class, None, depth - 1):
                 return True
     return False
