@@ -21,7 +21,7 @@ from racefree.knowledge.sync import (
 from racefree.declared_fields import is_declared_field
 from racefree.loop_callbacks import callback_edge, loop_callback_edges
 from racefree.summarize.waited_jobs import waits_for_job
-from racefree.summarize.model import CALL, READ, Binding, Call, ClassSummary, FunctionArg, FunctionSummary, ModuleSummary, Ref
+from racefree.summarize.model import CALL, OWN_CLASS, READ, Binding, Call, ClassSummary, FunctionArg, FunctionSummary, ModuleSummary, Ref
 from racefree.summarize.visitor import TOPLEVEL
 from racefree.knowledge.containers import CACHED_PROPERTY_DECORATORS, MUTATING_METHODS, READING_METHODS
 
@@ -135,12 +135,63 @@ class ProgramIndex:
                     self._add_edge(CallEdge(fid, callee, call.line, call))
                 elif call.callee is not None and call.callee.attrs and not call.callee.names_own_member():
                     self.unresolved_method_calls.setdefault(call.callee.attrs[-1], []).append((fid, call))
+                else:
+                    for method in self._bound_methods_called(info, call):
+                        self._add_edge(CallEdge(fid, method, call.line, call))
                 for override in self._overrides(info, call):
                     self._add_edge(CallEdge(fid, override, call.line, call))
+        self._metaclass_call_edges()
         for caller, callee, line in loop_callback_edges(self):
             self._add_edge(callback_edge(caller, callee, line, CallEdge))
         self._property_edges()
         self._waited_job_edges()
+
+    def is_metaclass(self, class_id: str) -> bool:
+        """A class that makes classes (`class _TzOffsetFactory(type)`): its instances are classes,
+        so what its methods keep on `cls` is each made class's own class-level state."""
+        return any("type" in self.classes[c][1].base_texts for c in self.mro(class_id))
+
+    def _metaclass_call_edges(self) -> None:
+        """`tzoffset(name, offset)` where tzoffset's metaclass defines `__call__` (a factory that
+        caches instances, a singleton's metaclass): calling the class runs that `__call__`."""
+        calling: dict[str, str] = {}  # class -> the `__call__` of its metaclass
+        for class_id, (module, summary) in self.classes.items():
+            if summary.metaclass is None:
+                continue
+            meta = self.resolve_ref(module, summary.metaclass, None)
+            if meta is not None and meta.kind == CLASS and meta.name in self.classes:
+                fid = self.function_of(self.class_member(meta.name, "__call__", instance=False))
+                if fid is not None:
+                    for made in self.subclasses_and_self(class_id):
+                        calling[made] = fid
+        if not calling:
+            return
+        short = {class_id.rsplit(".", 1)[-1] for class_id in calling}
+        for fid, info in self.functions.items():
+            for call in info.summary.calls:
+                callee = call.callee
+                if callee is None or (callee.attrs[-1] if callee.attrs else callee.root) not in short:
+                    continue
+                symbol = self.resolve_ref(info.module, callee, info.summary.class_name)
+                if symbol is not None and symbol.kind == CLASS and symbol.name in calling:
+                    self._add_edge(CallEdge(fid, calling[symbol.name], call.line, call))
+
+    def _bound_methods_called(self, info: FunctionInfo, call: Call) -> list[str]:
+        """`self._send(payload)` after `self._send = self._send_to_buffer` somewhere in the class,
+        `self._parsers[name]()` after `self._parsers = {"timestamp": self._try_timestamp, ...}`:
+        the methods the attribute is bound to, any of which the call runs (on the same object)."""
+        callee = call.callee
+        attribute = callee.attrs[0] if callee is not None and callee.names_own_member() else call.element_of_own
+        class_id = info.class_id
+        if attribute is None or class_id not in self.classes:
+            return []
+        found = []
+        for current in self.mro(class_id):
+            for method in self.classes[current][1].bound_methods.get(attribute, ()):
+                fid = self.function_of(self.class_member(class_id, method, instance=True))
+                if fid is not None and fid not in found:
+                    found.append(fid)
+        return found
 
     def _waited_job_edges(self) -> None:
         """`executor.submit(job).result()`: the caller waits for the job it hands to another thread
@@ -695,7 +746,7 @@ class ProgramIndex:
         """`manager = Manager(...)`, then `manager.sync()`: Manager's `sync`, when the constructor
         names a class of the program."""
         constructor, method = made_receiver
-        class_id = self.program_class(info.module, constructor)
+        class_id = info.class_id if constructor == OWN_CLASS else self.program_class(info.module, constructor)
         return self.function_of(self.class_member(class_id, method, instance=True)) if class_id else None
 
     def resolve_function_arg(self, info: FunctionInfo, arg: FunctionArg) -> str | None:

@@ -319,6 +319,8 @@ def _why_shared(index: ProgramIndex, symbol: Symbol, access: Access, shared_clas
             return f"class attribute of {owner}, one object shared by every instance"
     if owner is None:
         return None
+    if symbol.kind == INSTANCE_ATTR and owner in index.classes and index.is_metaclass(owner):
+        return f"class attribute of the classes {owner} makes, one object shared by every instance of each"
     kind_of_object = receiver if receiver in index.classes and owner in index.mro(receiver) else owner
     for class_id in index.subclasses_and_self(kind_of_object):
         singletons = index.singletons.get(class_id)

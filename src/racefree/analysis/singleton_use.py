@@ -164,6 +164,12 @@ class SingletonUse:
                     self._owner[f"{module.module}.{binding.name}"] = class_id
                     self._short_names.add(binding.name)
         for module in index.modules.values():
+            if module.is_package:
+                # `from .dogstatsd import statsd` in a package's `__init__`: the instance is the
+                # package's API, and its users call any public method of it, from their threads.
+                for local, imported in module.imports.items():
+                    if not local.startswith("_") and imported.target in self._owner:
+                        self._escaped.add(self._owner[imported.target])
             for name in module.named_in_defaults & self._short_names:
                 class_id = self._instance_class(index.resolve_ref(module, Ref("global", name, ()), None))
                 if class_id is not None:

@@ -9,7 +9,11 @@ of shared state that nothing in the checked code reads: it is there for the appl
 handlers: they run on every call of that library, from its callers' threads. What a handler
 keeps on `self` where the framework makes a handler for each request (a Tornado `RequestHandler`,
 a Django or Flask class-based view) is that request's own, even when the handler hands work to a
-thread of its own.
+thread of its own. Library API is no handler: a public function that stores a value is a setter,
+called when its caller chooses. But API that keeps a value of its own call in state every caller
+shares (a module global, a class attribute, an attribute of the package's module-level instance),
+reads it back and clears it before returning (`self.now = base`, then a helper reads `self.now`,
+then `self.now = None`) uses that state as scratch space, and two calls share it.
 
 ## Why is this bad?
 Web servers, task queues and MCP servers run handlers concurrently. A value one request writes
@@ -62,10 +66,15 @@ from __future__ import annotations
 
 from racefree.analysis.concurrency import PREEMPTIVE, may_run_concurrently, self_concurrency
 from racefree.analysis.pairs import hand_off, is_fixed_slot_write, write_read_races
-from racefree.analysis.shared_state import unique_facts
+from racefree.analysis.shared_state import SINGLETON_ATTRIBUTE, unique_facts
 from racefree.knowledge.entry_points import PATCHED_FUNCTION
 from racefree.knowledge.requests import REQUEST_OBJECTS, REQUEST_PARAMETER_SOURCE
 from racefree.rules.base import Rule, entry_description, function_name, make_finding, short_name
+from racefree.summarize.model import WRITE
+
+
+# Why state is shared by every caller of the process, whoever made the object.
+PROCESS_WIDE_REASONS = ("module-level object", "class attribute of", SINGLETON_ATTRIBUTE)
 
 
 def check(obj, evidence):
@@ -73,14 +82,15 @@ def check(obj, evidence):
     # `set_debuglevel`) unless something runs it per request or per call: API reach alone is not
     # enough, but a function patched over another library's runs on every call of that library.
     races = [r for r in write_read_races(obj, across_awaits=True)
-             if not r.write.on_background_thread and not _set_by_callers(r.write)
-             and not _one_constant_for_all(obj, r.write)]
+             if not r.write.on_background_thread and not _one_constant_for_all(obj, r.write)
+             and (not _set_by_callers(r.write) or _scratch_of_its_call(obj, r))]
     if not races:
         return _request_data_left_for_the_caller(obj, evidence)
     parties = hand_off(obj, races)
     writes, reads, readers, first = parties.writes, parties.reads, parties.readers, parties.first
     name = short_name(obj)
-    per = "per call" if any(r.entry.framework == PATCHED_FUNCTION for r in first.modes.values()) else "per request"
+    per = "per call" if first.api_only or any(r.entry.framework == PATCHED_FUNCTION for r in first.modes.values()) \
+        else "per request"
     # Tasks of one event loop only: the reads come after an await, where other tasks run.
     after = "" if any(may_run_concurrently(race.write, read) == PREEMPTIVE for race in races for read in race.reads) \
         else " after an await"
@@ -90,6 +100,43 @@ def check(obj, evidence):
         f"concurrent {per.split()[1]}s see each other's values"
     )
     return [make_finding(RULE, obj, evidence, message, _why_concurrent(obj, first), writes, reads)]
+
+
+def _scratch_of_its_call(obj, race) -> bool:
+    """Library API that keeps a value of its own call in state every caller shares (a module
+    global, a class attribute, an attribute of the package's module-level instance), reads it
+    back, itself or in a function it calls, and clears it before it returns (`self.now =
+    settings.BASE`, then `self._parse_date(...)` reads `self.now`, then `self.now = None`): no
+    setter, but scratch space that two calls share. Only the reads between the store and the
+    clear race with the other call."""
+    write = race.write
+    if not obj.why_shared.startswith(PROCESS_WIDE_REASONS) or write.access.checked_at is not None:
+        return False
+    index = write.reach.index if write.reach is not None else None
+    if index is None or write.access.stores_constant is not None:
+        return False
+    ref = write.access.ref
+    cleared = [a.line for a in write.info.summary.accesses
+               if a.kind == WRITE and a.ref == ref and a.line > write.access.line and a.stores_constant is not None
+               and not a.in_handler]
+    if not cleared:
+        return False
+    called = _called_from(index, write.fid, write.access.line, max(cleared))
+    race.reads = [read for read in race.reads
+                  if (read.fid == write.fid and write.access.line < read.access.line < max(cleared)) or read.fid in called]
+    return bool(race.reads)
+
+
+def _called_from(index, fid: str, after: int, before: int, depth: int = 4) -> set[str]:
+    """The functions that fid calls between the lines, and those they call, a few calls deep."""
+    found: set[str] = set()
+    layer = [edge.callee for edge in index.calls_from.get(fid, ()) if after < edge.line < before]
+    while layer and depth:
+        depth -= 1
+        layer = [callee for callee in layer if callee not in found and callee != fid]
+        found.update(layer)
+        layer = [edge.callee for callee in layer for edge in index.calls_from.get(callee, ())]
+    return found
 
 
 def _one_constant_for_all(obj, write) -> bool:

@@ -12,7 +12,8 @@ one item at a time, a flag set before the data) and use a partial value.
 Reported when the initialisation can be seen half done: the state is filled in place, or
 several writes follow the check, or a loader that callers run under `if not _loaded:` sets the
 flag before it has stored the data the flag stands for. A single assignment of a finished value
-(`_cache = build()`) may run twice but never exposes a partial value, so it is not reported.
+(`_cache = build()`) may run twice but never exposes a partial value, so it is not reported, also
+under a test that adds other conditions (`if _process is None and Process is not None:`).
 
 ## Example
 ```python

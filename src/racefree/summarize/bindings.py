@@ -76,11 +76,26 @@ class BindingNotes:
         cls = self._class_of_frame()
         if cls is None:
             return
+        methods = self._own_methods_named(value)
+        if methods:
+            known = cls.bound_methods.get(attr, ())
+            cls.bound_methods[attr] = known + tuple(m for m in methods if m not in known)
         existing = cls.instance_attributes.get(attr)
         if existing is None:
             cls.instance_attributes[attr] = self._binding(attr, value, target)
         elif existing.value_kind in ("constant", "annotated") and type(value) is ast.Call:
             cls.instance_attributes[attr] = self._binding(attr, value, target)
+
+    def _own_methods_named(self, value: ast.expr | None) -> list[str]:
+        """`self._send_to_buffer`, or the values of a dict, list or tuple of such (`{"a": self._a,
+        "b": self._b}`): the names of the object's own attributes the value hands on."""
+        self_name = self.frame.self_name
+        if value is None or self_name is None:
+            return []
+        kind = type(value)
+        elements = value.values if kind is ast.Dict else value.elts if kind in (ast.List, ast.Tuple) else [value]
+        return [element.attr for element in elements
+                if type(element) is ast.Attribute and type(element.value) is ast.Name and element.value.id == self_name]
 
     def _note_class_attribute(self, attr: str, value: ast.expr | None, target: ast.AST) -> None:
         """`cls._lookup = threading.local()` in a classmethod binds a class attribute."""

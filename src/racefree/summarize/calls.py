@@ -37,12 +37,15 @@ class CallVisits:
         callee: Ref | None = None
         local_callee: str | None = None
         made_receiver: tuple[str, str] | None = None
+        element_of_own: str | None = None
         if type(func) is ast.Attribute:
             receiver = self.ref_of(func.value)
             method = func.attr
             if self.writes_stores and (receiver is not None and method in STORE_READ_METHODS or type(
                     func.value) is ast.Name and func.value.id == frame.self_name and self._store_reading_callee(func)):
                 self._store_reading_calls += 1  # a store's get, or a method that may return one's value
+            if method == "start" and frame.scope is not None:
+                self.starts_what_it_stores(func.value)
             if method == "__setattr__" and len(node.args) == 3 and frame.scope is not None:
                 self._reflective_access("setattr", node)  # object.__setattr__(self, "name", value)
             elif method == "update" and type(func.value) is ast.Attribute and func.value.attr == "__dict__":
@@ -83,6 +86,10 @@ class CallVisits:
                     self._reflective_access(func.id, node)
         else:
             self._expr(func)
+            if type(func) is ast.Subscript:
+                table = self.ref_of(func.value)
+                if table is not None and table.names_own_member():
+                    element_of_own = table.attrs[0]  # `self._parsers[name]()`
             lookup = frame.last_lookup
             if lookup is not None and lookup[0] == id(func):
                 lookup[1].result_called = True  # `getattr(client, name)(...)`
@@ -108,7 +115,8 @@ class CallVisits:
             self._store_api_call(func, receiver, node, store_reading_calls != self._store_reading_calls)
         if type(func) is ast.Attribute and func.attr == "join" and not node.args and _names_a_thread(func.value):
             frame.summary.thread_joins += (node.lineno,)
-        if callee is None and local_callee is None and made_receiver is None and not function_args:
+        if callee is None and local_callee is None and made_receiver is None and element_of_own is None \
+                and not function_args:
             return
         first = constant_key(node.args[0]) if node.args else None
         argument_kinds, spreads = self._argument_kinds(node) if node.args or node.keywords else ((), False)
@@ -121,7 +129,7 @@ class CallVisits:
             argument_refs=tuple(argument_refs),
             lazy_guards=self._lazy_guards(), argument_kinds=argument_kinds, positional=len(node.args), spreads=spreads,
             forwards=forwards,
-            hands_self=hands_over(node, frame.self_name), made_receiver=made_receiver,
+            hands_self=hands_over(node, frame.self_name), made_receiver=made_receiver, element_of_own=element_of_own,
         )
         frame.summary.calls.append(call)
         if type(func) is ast.Name and func.id == "getattr" and callee is not None:
@@ -143,7 +151,7 @@ class CallVisits:
 
     def _lazy_guards(self) -> tuple[Ref, ...]:
         """The shared state the enclosing `if`s test for emptiness (`if not _loaded: _load()`)."""
-        return tuple(ref for checks in self.frame.enclosing_checks for ref, check in checks.items() if check[1])
+        return tuple(ref for checks in self.frame.enclosing_checks for ref, check in checks.items() if check[1] is True)
 
     def _method_of_an_object(self, receiver: Ref, func: ast.Attribute) -> Ref | None:
         """`_cache.get(key)`, `self.registry.add(item)`: on a dict or a set this is a container

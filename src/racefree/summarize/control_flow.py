@@ -9,11 +9,12 @@ from __future__ import annotations
 import ast
 
 from racefree.knowledge.sync import named_like_a_lock
-from racefree.summarize.model import CLAIMED, OP_LOAD, OP_MUTATE, OP_REBIND, OP_SLOT_STORE, READ, WRITE, Ref
+from racefree.summarize.model import CLAIMED, LAZY_IF_REBOUND, OP_LOAD, OP_MUTATE, OP_REBIND, OP_SLOT_STORE, READ, WRITE, Ref
 from racefree.summarize.optional_locks import lockless_branch
 from racefree.summarize.presence import presence_of_test, set_makes_true
 from racefree.summarize.syntax import (
     NESTED_SCOPES,
+    absences_tested_with_a_condition,
     always_leaves,
     binds_names,
     breaks_out,
@@ -286,9 +287,11 @@ class ControlFlowVisits:
         if frame.scope is None:
             return made
         lazy = tests_only_emptiness(test)
+        absent = () if lazy else {self.ref_of(subject) for subject in absences_tested_with_a_condition(test)}
         for access in frame.summary.accesses[start:]:
             if access.kind == READ:
-                made[access.ref] = (test.lineno, lazy and access.op == OP_LOAD, frame.awaits)
+                initialises = lazy or (LAZY_IF_REBOUND if access.ref in absent else False)
+                made[access.ref] = (test.lineno, initialises if access.op == OP_LOAD else False, frame.awaits)
         # `if self._owner is current:` asks whether the caller owns the object, which no other
         # thread or task can change: another's store names another owner.
         for node in compared_with_identity(test, frame.thread_ids):

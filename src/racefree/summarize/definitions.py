@@ -151,7 +151,8 @@ class DefinitionVisits:
             qualname=qualname, line=node.lineno,
             bases=[self.ref_of(b) for b in node.bases],
             base_texts=[dotted_text(b) or "" for b in node.bases],
-            metaclass=next((self.ref_of(k.value) for k in node.keywords if k.arg == "metaclass"), None),
+            metaclass=next((self.ref_of(k.value) for k in node.keywords if k.arg == "metaclass"), None)
+            or _added_metaclass(node, self.ref_of),
             decorators=decorators,
             documented_not_thread_safe=says_not_thread_safe(docstring),
             documented_per_thread=says_per_thread(docstring),
@@ -236,3 +237,12 @@ def _mark_waited_jobs(summary, body: list[ast.stmt]) -> None:
     for call in summary.calls:
         if call.function_args and (call.line, call.col) in waited:
             call.waited_at_once = True
+
+
+def _added_metaclass(node: ast.ClassDef, ref_of) -> Ref | None:
+    """`@six.add_metaclass(Meta)` (or `future.utils.with_metaclass`'s decorator form): the
+    metaclass a decorator gives the class, on Pythons where the keyword was not written."""
+    for deco in node.decorator_list:
+        if type(deco) is ast.Call and len(deco.args) == 1 and (dotted_text(deco.func) or "").endswith("add_metaclass"):
+            return ref_of(deco.args[0])
+    return None

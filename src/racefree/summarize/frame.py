@@ -18,6 +18,7 @@ class Frame:
         "lock_elements", "returns_value", "param_guards", "present", "value_kinds", "guard_checks", "caught",
         "thread_ids", "owner_tests", "passes_on", "loop_keys", "taken_under", "new_claim",
         "top_body", "top_claims", "made", "looked_up", "last_lookup", "in_handler", "saved_in_handler",
+        "lazily_stored", "started",
     )
 
     def __init__(self, summary: FunctionSummary, scope: FunctionScope | None, class_name: str | None):
@@ -67,6 +68,11 @@ class Frame:
         self.loop_keys: dict[str, Ref] = {}  # loop variable -> the container whose keys it walks
         self.taken_under: dict[str, tuple[Ref, ...]] = {}  # alias -> the locks held when it was bound
         self.made: dict[str, str] = {}  # `manager = Manager(...)`: local -> the constructor as written
+        # Lazily initialised shared state, by the local it was stored from or by its own reference
+        # (`cls.clean_thread = t`, `self._thread = Thread(...)`): a later `start()` of it makes the
+        # initialisation one that runs a thread (see StoreVisits._starts_what_it_stores).
+        self.lazily_stored: dict[str | Ref, list] = {}
+        self.started: set[str] = set()  # locals whose `start()` the function has called
         # `fn = getattr(client, name)`: local -> the recorded getattr call, marked if fn is called.
         self.looked_up: dict[str, object] = {}
         self.last_lookup: tuple[int, object] | None = None  # the last getattr call: (node id, Call)

@@ -39,6 +39,13 @@ OP_ITERATE = "iterate"  # for x in obj, obj.items(), comprehension over obj, lis
 OP_REBIND = "rebind"  # NAME = ... under `global`, obj.attr = ... on a shared object
 OP_SLOT_STORE = "slot-store"  # d[k] = v, del d[k]
 OP_MUTATE = "mutate"  # d.update(...), lst.append(...), d.pop(...)
+# What a test that joins an emptiness test of the object with other conditions (`X is None and
+# Process is not None`) makes of a check: a lazy-initialisation test for a write that binds the
+# object anew (`X = Process(...)`), not for one that changes or empties it (`del X[i]`).
+LAZY_IF_REBOUND = "if-rebound"
+# What a classmethod's instance is made with (`instance = cls(...)`), as `Call.made_receiver` keeps
+# it: the method's own class.
+OWN_CLASS = "cls"
 
 
 @dataclass(frozen=True, slots=True)
@@ -83,6 +90,7 @@ class Access:
     restores: bool = False  # puts back a value saved from this object earlier (`x.flag = old`)
     restores_across_await: bool = False  # ... after an await since it was saved
     rolls_back: bool = False  # puts the saved value back in an `except` block: undoes a failed change
+    in_handler: bool = False  # made in an `except` block: undoes or records a failure
     stores_scalar: bool = False  # binds a constant or a truth value (`_ready = True`, `_ok = v >= MIN`)
     stores_truth: bool = False  # binds a truth value only (`True`, `False`, `v >= MIN`, `not found`)
     stores_constant: str | None = None  # the constant it binds, as written (`True`, `None`), if one
@@ -155,6 +163,9 @@ class Call:
     # `t = Thread(target=job); t.start(); t.join()`, see summarize.waited_jobs): the job is a step
     # of the caller, on another thread but not concurrently with it.
     waited_at_once: bool = False
+    # `self._handlers[kind](event)`: an element of the object's own attribute is called (a
+    # dispatch table of bound methods, see ClassSummary.bound_methods): the attribute's name.
+    element_of_own: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -274,6 +285,11 @@ class ClassSummary:
     methods: dict[str, str] = field(default_factory=dict)  # method name -> function qualname
     decorators: list[Decorator] = field(default_factory=list)
     metaclass: Ref | None = None  # `class HasProps(metaclass=MetaHasProps)`
+    # Attributes bound to methods of the object's own (`self._send = self._send_to_buffer`, a
+    # dispatch table `self._parsers = {"relative": self._try_relative, ...}`): attribute -> the
+    # names of the methods, wherever in the class it is bound; calling the attribute (or one of
+    # its elements) runs one of them.
+    bound_methods: dict[str, tuple[str, ...]] = field(default_factory=dict)
     documented_not_thread_safe: bool = False  # its docstring says instances must not be shared
     documented_per_thread: bool = False  # its docstring calls it thread-local (each thread its own state)
     documented_for_tests: bool = False  # its docstring's summary says it is there for tests

@@ -15,6 +15,7 @@ from racefree.summarize.model import (
     OP_MUTATE,
     OP_REBIND,
     OP_SLOT_STORE,
+    OWN_CLASS,
     READ,
     WRITE,
     Access,
@@ -174,6 +175,7 @@ class StoreVisits:
             access.stores_constant = constant_text(value)
             access.stores_exception = is_caught_exception(value, self.frame.caught)
             access.value_sources = self._value_sources
+            self._note_lazy_store(access, ref, value)
             self._detach_taken(ref)
             self._registration(ref, target, value, node)
             self._note_publication(value, ref)
@@ -245,6 +247,7 @@ class StoreVisits:
             access.value_sources = self._value_sources
             access.read_modify_write = ref in arithmetic_reads
             access.await_between = access.await_between or (ref in arithmetic_reads and arithmetic_reads[ref].await_between)
+            self._note_lazy_store(access, ref, value)
             return
         if frame.value_kinds or value is not None and type(value) in _KNOWN_KIND_VALUES:
             self._note_value_kind(name, value)
@@ -258,7 +261,7 @@ class StoreVisits:
             frame.thread_ids.add(name)  # `ident = threading.get_ident()`
         else:
             frame.thread_ids.discard(name)
-        made = constructor_text(value)
+        made = constructor_text(value) or self._own_class_made(value)
         if made is not None:
             frame.made[name] = made
         else:
@@ -295,6 +298,39 @@ class StoreVisits:
             frame.taint[name] = (read.ref, read.op == OP_LOAD, frame.awaits)
         else:
             frame.taint.pop(name, None)
+
+    def _note_lazy_store(self, access, ref: Ref, value: ast.expr | None) -> None:
+        """A lazy initialisation that stores a thread (or anything it starts): running it twice
+        starts two, which is no finished value stored twice. Started before the store (`t.start();
+        self._thread = t`) it is judged here; started after, when `start()` is called."""
+        if not access.check_is_lazy_init:
+            return
+        frame = self.frame
+        if type(value) is ast.Name and value.id in frame.started:
+            access.check_is_lazy_init = False
+            return
+        frame.lazily_stored.setdefault(ref, []).append(access)
+        if type(value) is ast.Name:
+            frame.lazily_stored.setdefault(value.id, []).append(access)
+
+    def starts_what_it_stores(self, receiver: ast.expr) -> None:
+        """`t.start()` or `self._thread.start()`: a lazy initialisation that stored it starts a
+        thread, so it is reported as a check-then-act, not as a lazy initialisation."""
+        frame = self.frame
+        if type(receiver) is ast.Name:
+            frame.started.add(receiver.id)
+            key = receiver.id
+        else:
+            key = self.ref_of(receiver)
+        for access in frame.lazily_stored.pop(key, ()) if key is not None else ():
+            access.check_is_lazy_init = False
+
+    def _own_class_made(self, value: ast.expr | None) -> str | None:
+        """`instance = cls(...)` in a classmethod: an instance of the method's own class."""
+        if type(value) is ast.Call and type(value.func) is ast.Name and value.func.id == OWN_CLASS \
+                and self.frame.summary.method_kind == "classmethod":
+            return OWN_CLASS
+        return None
 
     def _detach_taken(self, ref: Ref) -> None:
         """`with lock: pending = self._pending; self._pending = set()`: the local took the object

@@ -176,6 +176,29 @@ def tests_only_emptiness(test: ast.expr) -> bool:
     return kind in (ast.Name, ast.Attribute, ast.Subscript)
 
 
+def absences_tested_with_a_condition(test: ast.expr) -> list[ast.expr]:
+    """`X is None and Process is not None`, `self.enabled and not cls._worker`: emptiness tests
+    joined by `and`, a lazy initialisation that waits for something else too. Returns the objects
+    tested for being absent (`X`, `cls._worker`): a store into one of them initialises it. Not
+    `or` (`X is None or force`), which also rebuilds a value that is there; and an object tested
+    for being there (`X is not None and X.closed`) is replaced or reset by the act, not made."""
+    if type(test) is not ast.BoolOp or type(test.op) is not ast.And \
+            or not all(tests_only_emptiness(value) for value in test.values):
+        return []
+    return [subject for subject in map(_absent_subject, test.values) if subject is not None]
+
+
+def _absent_subject(test: ast.expr) -> ast.expr | None:
+    """X in `X is None`, `X == None`, `not X`."""
+    kind = type(test)
+    if kind is ast.UnaryOp and type(test.op) is ast.Not:
+        return test.operand if type(test.operand) in (ast.Name, ast.Attribute, ast.Subscript) else None
+    if (kind is ast.Compare and len(test.ops) == 1 and type(test.ops[0]) in (ast.Is, ast.Eq)
+            and type(test.comparators[0]) is ast.Constant and test.comparators[0].value is None):
+        return test.left
+    return None
+
+
 def tests_for_presence(test: ast.expr) -> bool:
     """An emptiness test whose true branch runs when the object is there and not empty: `X`,
     `X is not None`, `X != None`, `len(X)` (not `not X`, `X is None`)."""

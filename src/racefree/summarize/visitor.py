@@ -22,8 +22,10 @@ from racefree.summarize.definitions import DefinitionVisits
 from racefree.summarize.frame import TOPLEVEL, Frame
 from racefree.summarize.imports import ImportVisits
 from racefree.summarize.model import (
+    LAZY_IF_REBOUND,
     OP_ITERATE,
     OP_LOAD,
+    OP_REBIND,
     OP_SLOT_LOAD,
     READ,
     WRITE,
@@ -135,6 +137,8 @@ class ModuleSummarizer(References, ImportVisits, DefinitionVisits, StoreVisits, 
         )
         if frame.param_guards:
             access.guards = tuple(frame.param_guards)
+        if frame.in_handler:
+            access.in_handler = True
         if frame.awaits_seen:
             access.awaits_before = frame.awaits_seen
         if frame.present and kind == READ:
@@ -154,7 +158,7 @@ class ModuleSummarizer(References, ImportVisits, DefinitionVisits, StoreVisits, 
                 check = guard
             if check is not None and check[0] <= node.lineno and not self._updated_since(ref, check[0]):
                 access.checked_at = check[0]
-                access.check_is_lazy_init = check[1]
+                access.check_is_lazy_init = check[1] is True or (check[1] == LAZY_IF_REBOUND and op == OP_REBIND)
                 access.await_between = frame.awaits > check[2]
                 access.checked_by_owner = (ref, check[0]) in frame.owner_tests
         frame.summary.accesses.append(access)
