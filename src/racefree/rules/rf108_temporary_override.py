@@ -6,7 +6,9 @@ afterwards (`old = lib.flag; lib.flag = mine; ...; lib.flag = old`), often a con
 around a call, in code that other threads or tasks run at the same time. It also finds an
 object's attribute swapped this way around an `await`, and on a client or session object that
 programs share, around the `yield` of a context-manager method (`with client.token_as(token):`):
-tasks and threads that share the object see one another's values.
+tasks and threads that share the object see one another's values. A context manager that sets
+the state before its `yield` and sets it to a constant after (`_DISABLED = True; try: yield
+finally: _DISABLED = False`) overrides it the same way.
 
 ## Why is this bad?
 Saving and restoring scopes a value to one call only when nothing else runs meanwhile. When two

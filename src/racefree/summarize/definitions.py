@@ -12,7 +12,7 @@ from racefree.summarize.forwarding import passed_on
 from racefree.summarize.frame import TOPLEVEL, Frame
 from racefree.summarize.kept_per_key import kept_per_key
 from racefree.summarize.local_objects import objects_kept_local
-from racefree.summarize.model import ClassSummary, Decorator, FunctionSummary, Ref
+from racefree.summarize.model import WRITE, ClassSummary, Decorator, FunctionSummary, Ref
 from racefree.summarize.parameter_guards import default_kinds
 from racefree.summarize.presence import presence_of_test
 from racefree.summarize.ready_waits import ready_waits
@@ -105,6 +105,8 @@ class DefinitionVisits:
             frame.top_body = node.body
             self._block(node.body)
             summary.claims = tuple(claim for claim in frame.top_claims if not _released(node.body, claim))
+            if frame.first_yield is not None and any(d.text.endswith("contextmanager") for d in summary.decorators):
+                _reset_after_the_yield(summary, frame.first_yield)
             if frame.returns_value:
                 summary.serves_forever = False  # a loop that drains into a result is no main loop
             summary.ensures, summary.calls_on_self_first = self._readiness_checks(node.body, frame.self_name)
@@ -246,3 +248,15 @@ def _added_metaclass(node: ast.ClassDef, ref_of) -> Ref | None:
         if type(deco) is ast.Call and len(deco.args) == 1 and (dotted_text(deco.func) or "").endswith("add_metaclass"):
             return ref_of(deco.args[0])
     return None
+
+
+def _reset_after_the_yield(summary: FunctionSummary, yielded_at: int) -> None:
+    """A context manager that sets shared state before its `yield` and sets it again after
+    (`_DISABLED = True; try: yield finally: _DISABLED = False`) scopes a value to the `with`
+    block, as one that saves and restores it does: the later store puts the state back."""
+    set_before = {(a.ref, a.slot) for a in summary.accesses
+                  if a.kind == WRITE and a.line < yielded_at and not a.in_handler and not a.restores}
+    for access in summary.accesses:
+        if access.kind == WRITE and access.line > yielded_at and (access.ref, access.slot) in set_before \
+                and access.stores_constant is not None:
+            access.restores = True

@@ -277,6 +277,8 @@ class ModuleSummarizer(References, ImportVisits, DefinitionVisits, StoreVisits, 
             if node.value is not None:
                 self._expr(node.value)
             frame = self.frame
+            if frame.first_yield is None:
+                frame.first_yield = node.lineno
             if frame.locks and frame.scope is not None and not frame.summary.yield_locks:
                 frame.summary.yield_locks = tuple(frame.locks)
         elif kind is ast.Lambda:
