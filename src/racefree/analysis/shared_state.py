@@ -37,6 +37,8 @@ from racefree.knowledge.entry_points import (
     SINGLETON_WHY,
     LOOP_DRIVEN_BASES,
     NOT_SHARED_ROLES,
+    OBSERVER_INTERFACES,
+    OBSERVER_WHY,
     SHARED_BY_CONVENTION,
     SHARED_ROLE_RULES,
     SHARED_ROLE_SUFFIXES,
@@ -487,6 +489,9 @@ def _classes_shared_by_design(index: ProgramIndex, reach: Reachability, locks: L
         for method, why in SHARED_BY_CONVENTION:
             if method in summary.methods:
                 classes.setdefault(class_id, why)
+        observer = _observer_interface(summary)
+        if observer is not None:
+            classes.setdefault(class_id, observer)
         marker = _singleton_marker(summary)
         if marker is not None:
             singletons.add(class_id)
@@ -648,6 +653,16 @@ def _keeps_per_thread(index: ProgramIndex, info: FunctionInfo) -> bool:
             if holder is not None and holder.typed in PER_THREAD_STORAGE:
                 return True
     return False
+
+
+def _observer_interface(summary) -> str | None:
+    """Why the class is an observer the library calls for every run (OBSERVER_INTERFACES): it
+    implements two or more methods of one of those interfaces."""
+    for interface, methods in OBSERVER_INTERFACES:
+        implemented = sorted(methods.intersection(summary.methods))
+        if len(implemented) >= 2:
+            return OBSERVER_WHY.format(interface=interface, methods="`, `".join(implemented[:3]))
+    return None
 
 
 def _singleton_marker(summary) -> str | None:

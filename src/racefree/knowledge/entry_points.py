@@ -267,6 +267,22 @@ SHARED_BY_CONVENTION: tuple[tuple[str, str], ...] = (
     ("init_app", "a Flask extension: one instance per application, used by every request thread"),
 )
 
+# Callback interfaces that a library calls on one registered object for every run it observes
+# (LangChain's callback handlers, the request hooks of generated API SDKs, span processors,
+# tracers): a class that implements two or more of an interface's methods is such an observer,
+# and what it keeps on itself between the calls of one run is seen by every other run.
+OBSERVER_INTERFACES: tuple[tuple[str, frozenset[str]], ...] = (
+    ("LangChain callback handler", frozenset({
+        "on_llm_start", "on_llm_end", "on_llm_error", "on_chat_model_start", "on_chain_start", "on_chain_end",
+        "on_chain_error", "on_tool_start", "on_tool_end", "on_tool_error", "on_retriever_start",
+        "on_retriever_end", "on_agent_action", "on_agent_finish"})),
+    ("request hook", frozenset({"before_request", "after_success", "after_error"})),
+    ("span processor", frozenset({"on_start", "on_end"})),
+    ("tracer", frozenset({"trace", "current_span"})),
+)
+OBSERVED = "so runs that overlap call it at once"
+OBSERVER_WHY = "a {interface} (`{methods}`): the library calls the one registered instance for every run, " + OBSERVED
+
 # A class decorator whose name says so makes one instance per process, which every caller gets
 # (`@singleton`, `@conditional_singleton`).
 SINGLETON_MARKER = "singleton"

@@ -13,7 +13,10 @@ thread of its own. Library API is no handler: a public function that stores a va
 called when its caller chooses. But API that keeps a value of its own call in state every caller
 shares (a module global, a class attribute, an attribute of the package's module-level instance),
 reads it back and clears it before returning (`self.now = base`, then a helper reads `self.now`,
-then `self.now = None`) uses that state as scratch space, and two calls share it.
+then `self.now = None`) uses that state as scratch space, and two calls share it. So does an
+observer that a library calls for every run (a LangChain callback handler, an SDK's request
+hook, a tracer): what one callback stores on it for the run's next callback, the next run's
+callbacks replace.
 
 ## Why is this bad?
 Web servers, task queues and MCP servers run handlers concurrently. A value one request writes
@@ -67,7 +70,7 @@ from __future__ import annotations
 from racefree.analysis.concurrency import PREEMPTIVE, may_run_concurrently, self_concurrency
 from racefree.analysis.pairs import hand_off, is_fixed_slot_write, write_read_races
 from racefree.analysis.shared_state import SINGLETON_ATTRIBUTE, unique_facts
-from racefree.knowledge.entry_points import PATCHED_FUNCTION
+from racefree.knowledge.entry_points import OBSERVED, PATCHED_FUNCTION
 from racefree.knowledge.requests import REQUEST_OBJECTS, REQUEST_PARAMETER_SOURCE
 from racefree.rules.base import Rule, entry_description, function_name, make_finding, short_name
 from racefree.summarize.model import WRITE
@@ -83,7 +86,7 @@ def check(obj, evidence):
     # enough, but a function patched over another library's runs on every call of that library.
     races = [r for r in write_read_races(obj, across_awaits=True)
              if not r.write.on_background_thread and not _one_constant_for_all(obj, r.write)
-             and (not _set_by_callers(r.write) or _scratch_of_its_call(obj, r))]
+             and (not _set_by_callers(r.write) or obj.why_shared.endswith(OBSERVED) or _scratch_of_its_call(obj, r))]
     if not races:
         return _request_data_left_for_the_caller(obj, evidence)
     parties = hand_off(obj, races)
