@@ -9,7 +9,7 @@ from functools import lru_cache
 from racefree.analysis.locks import LockModel
 from racefree.analysis.one_thread_workers import worker_class_of_method
 from racefree.analysis.private_modules import PrivateModules
-from racefree.index import CLASS, EXTERNAL, CallEdge, FunctionInfo, ProgramIndex, Symbol
+from racefree.index import CLASS, CLASS_ATTR, EXTERNAL, OBJECT, CallEdge, FunctionInfo, ProgramIndex, Symbol
 from racefree.knowledge.entry_points import (
     ALL_METHODS,
     ALL_POSITIONAL,
@@ -49,7 +49,7 @@ from racefree.knowledge.entry_points import (
 )
 from racefree.knowledge.merged import BUILT_IN, Knowledge
 from racefree.knowledge.requests import request_object
-from racefree.summarize.model import READ, WRITE, Call
+from racefree.summarize.model import OP_ITERATE, READ, WRITE, Call
 from racefree.summarize.visitor import TOPLEVEL
 from racefree.summarize.waited_jobs import waits_for_job
 
@@ -134,6 +134,7 @@ def _public_api(index: ProgramIndex, knowledge: Knowledge):
     private_modules = PrivateModules(index)
     setting_up: dict[str, bool] = {}  # function -> it runs only while the program sets up
     on_the_loop: dict[str, bool] = {}  # function -> the package calls it only from its coroutines
+    registries = IteratedRegistries(index)
     for info in index.functions.values():
         summary = info.summary
         module = info.module.module
@@ -145,7 +146,7 @@ def _public_api(index: ProgramIndex, knowledge: Knowledge):
         private = name.startswith("_") and name not in PUBLIC_DUNDERS
         if private and not (name.startswith("_") and not name.startswith("__") and _hook_of_outside_base(index, info)):
             continue
-        if name in MAIN_FUNCTIONS or _set_up_name(name) or _marked_set_up(summary) \
+        if name in MAIN_FUNCTIONS or (_set_up_name(name) and not registries.grown_by(info)) or _marked_set_up(summary) \
                 or info.fid in forever or _of_a_main_loop_class(index, info, forever, loop_classes):
             continue  # set-up API, or a main loop that runs on whichever thread calls it
         if _property_setter(summary):
@@ -175,6 +176,70 @@ def _public_api(index: ProgramIndex, knowledge: Knowledge):
         on_loop = (_module_uses(info, EVENT_LOOP_PACKAGES) or module.split(".", 1)[0] in EVENT_LOOP_FRAMEWORKS
                    or _loop_callback(index, info) or _called_from_coroutines_only(index, info, on_the_loop))
         yield EntryPoint(info.fid, API, kind, API_WHY, info.module.path, summary.line, None, on_loop=on_loop)
+
+
+class IteratedRegistries:
+    """Module-level and class-level containers that the package's other code walks
+    (`for clazz in _special_classes_registry`), and the set-up API that adds to them or takes from
+    them (`register_class`, `unregister_class`, a `register` decorator through its private `_set`).
+    Programs register at start-up, but also later, from whichever thread loads a plugin or a
+    model: a registration then changes the size of a container another thread is walking, which
+    no start-up ordering prevents. So such set-up API stays API."""
+
+    _DEPTH = 3  # how many private calls deep a registration is followed
+
+    def __init__(self, index: ProgramIndex):
+        self.index = index
+        self._iterated: set[str] | None = None
+
+    def grown_by(self, info: FunctionInfo) -> bool:
+        if self._iterated is None:
+            self._iterated = self._walked_containers()
+        if not self._iterated:
+            return False
+        layer, seen = [info.fid], {info.fid}
+        for _ in range(self._DEPTH):
+            for fid in layer:
+                if self._grows_one(self.index.functions[fid]):
+                    return True
+            layer = [callee for fid in layer for callee in self._private_steps(fid) if callee not in seen]
+            seen.update(layer)
+        return False
+
+    def _private_steps(self, fid: str) -> list[str]:
+        """The private functions it calls, and the functions nested in it (the decorator a
+        `register(name)` hands back, which does the registering)."""
+        functions = self.index.functions
+        steps = [edge.callee for edge in self.index.calls_from.get(fid, ())
+                 if functions[edge.callee].summary.name.startswith("_")]
+        info = functions[fid]
+        prefix = f"{info.summary.qualname}.<locals>."
+        steps += [f"{info.module.module}.{qualname}" for qualname in info.module.functions
+                  if qualname.startswith(prefix) and "<locals>" not in qualname[len(prefix):]]
+        return steps
+
+    def _grows_one(self, info: FunctionInfo) -> bool:
+        return any(access.kind == WRITE and access.grows and self._shared_name(info, access) in self._iterated
+                   for access in info.summary.accesses)
+
+    def _shared_name(self, info: FunctionInfo, access) -> str | None:
+        if access.ref.root_kind not in ("global", "class", "self"):
+            return None
+        symbol = self.index.resolve_ref(info.module, access.ref, info.summary.class_name)
+        return symbol.name if symbol is not None and symbol.kind in (OBJECT, CLASS_ATTR) else None
+
+    def _walked_containers(self) -> set[str]:
+        walked = set()
+        for info in self.index.functions.values():
+            summary = info.summary
+            if summary.qualname == TOPLEVEL or _set_up_name(summary.name) or is_non_api_module(info.module.module):
+                continue
+            for access in summary.accesses:
+                if access.op == OP_ITERATE:
+                    name = self._shared_name(info, access)
+                    if name is not None:
+                        walked.add(name)
+        return walked
 
 
 def _reads_the_request(info: FunctionInfo, add) -> None:

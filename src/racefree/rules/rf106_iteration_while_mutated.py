@@ -16,7 +16,10 @@ django's `Apps` readers call `check_apps_ready()`; or after joining the thread t
 A store under a key the loop took from the container itself, `for k in counts: counts[k] = 0`,
 replaces an entry and keeps the size; and a loop over what a function took out under the lock
 and replaced with a fresh container in the same locked step, `with lock: pending = self._pending;
-self._pending = set()`, walks an object no other thread can reach.)
+self._pending = set()`, walks an object no other thread can reach.) Set-up API (`register_class`,
+`add_handler`) is taken to run while the program sets up, except where it changes a module-level
+or class-level registry that other code walks: a registration made later, by whichever thread
+loads a plugin, changes the size of a container a serving thread may be walking.
 
 ## Example
 ```python
