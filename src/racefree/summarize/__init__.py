@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 from racefree.summarize.model import ModuleSummary
 from racefree.summarize.newer_syntax import without_type_parameters
+from racefree.summarize.older_syntax import as_python3
 from racefree.summarize.store_api_updates import may_write_stores
 from racefree.summarize.visitor import ModuleSummarizer
 
@@ -65,17 +66,22 @@ def _parse(data: bytes, text: str, path: str) -> ast.Module:
 
 
 def parse_text(text: str, path: str) -> ast.Module:
-    """The module's tree; on a Python older than 3.12, also when it uses type parameter syntax."""
+    """The module's tree; on a Python older than 3.12, also when it uses type parameter syntax;
+    and when it still holds Python 2 statements (`except ValueError, e:`)."""
     try:
         return ast.parse(text, filename=path)
     except SyntaxError:
-        rewritten = without_type_parameters(text) if sys.version_info < (3, 12) else None
+        pass
+    rewrites = (without_type_parameters, as_python3) if sys.version_info < (3, 12) else (as_python3,)
+    for rewrite in rewrites:
+        rewritten = rewrite(text)
         if rewritten is None:
-            raise
-    try:
-        return ast.parse(rewritten, filename=path)
-    except SyntaxError:
-        return ast.parse(text, filename=path)  # the error as the file reads
+            continue
+        try:
+            return ast.parse(rewritten, filename=path)
+        except SyntaxError:
+            continue
+    return ast.parse(text, filename=path)  # the error as the file reads
 
 
 def _reason(exc: Exception) -> str:

@@ -1,0 +1,50 @@
+"""Modules that still hold Python 2 statements are read as Python 3 spells them, line for line."""
+
+from __future__ import annotations
+
+import ast
+
+from racefree.summarize import summarize_source
+from racefree.summarize.older_syntax import as_python3
+
+PYTHON2_MODULE = '''\
+import sys
+
+try:
+    import json
+except ImportError, e:
+    print >>sys.stderr, "no json:", e
+    json = None
+
+_seen = {}
+
+
+def remember(key):
+    if key not in _seen:
+        print "new key", key
+        _seen[key] = 10L
+    else:
+        raise KeyError, key
+'''
+
+
+def test_python2_statements_are_rewritten_line_for_line():
+    rewritten = as_python3(PYTHON2_MODULE)
+    assert rewritten is not None
+    tree = ast.parse(rewritten)
+    assert len(rewritten.splitlines()) == len(PYTHON2_MODULE.splitlines())
+    handler = tree.body[1].handlers[0]
+    assert (handler.lineno, handler.name) == (5, "e")
+    store = next(node for node in ast.walk(tree) if isinstance(node, ast.Assign) and node.lineno == 15)
+    assert isinstance(store.value, ast.Constant) and store.value.value == 10
+
+
+def test_python3_text_is_left_alone():
+    assert as_python3("print('ok')\nprint (1)\nx = 1\n") is None
+
+
+def test_a_python2_module_is_summarised_with_its_lines():
+    summary = summarize_source(PYTHON2_MODULE.encode(), "legacy.py", "legacy", False)
+    assert not hasattr(summary, "message"), summary
+    writes = [a.line for a in summary.functions["remember"].accesses if a.kind == "write"]
+    assert writes == [15]
