@@ -122,8 +122,8 @@ def is_non_api_module(module: str) -> bool:
 
 @lru_cache(maxsize=65536)
 def is_test_module(module: str) -> bool:
-    return any(part in ("test", "tests", "testing", "conftest") or part.startswith("test_") or part.endswith("_test")
-               for part in module.split("."))
+    return any(part in ("test", "tests", "testing", "testsuite", "conftest") or part.startswith("test_")
+               or part.endswith("_test") for part in module.split("."))
 
 
 def _public_api(index: ProgramIndex, knowledge: Knowledge):

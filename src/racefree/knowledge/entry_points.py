@@ -374,7 +374,7 @@ PUBLIC_DUNDERS = frozenset(
 # command line (`pkg/cli.py`, `pkg/cli/run.py`), which a process started from the shell runs once,
 # one command on its main thread.
 NON_API_PARTS = frozenset(
-    {"test", "tests", "testing", "conftest", "examples", "example", "docs", "doc", "scripts",
+    {"test", "tests", "testing", "testsuite", "conftest", "examples", "example", "docs", "doc", "scripts",
      "benchmarks", "bench", "migrations", "setup", "__main__", "noxfile", "fabfile", "manage", "cli"}
 )
 # Folders of another library's code copied into the package (streamlit's `vendor/pympler`,
