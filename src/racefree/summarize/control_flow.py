@@ -299,8 +299,10 @@ class ControlFlowVisits:
             if owner in made:
                 frame.owner_tests.add((owner, test.lineno))
         for sub in (ast.walk(test) if frame.taint else ()):
-            if type(sub) is ast.Name and sub.id in frame.taint:
-                ref, whole, awaits = frame.taint[sub.id]
+            kind = type(sub)
+            key = sub.id if kind is ast.Name else self.ref_of(sub) if kind is ast.Attribute else None
+            if key is not None and key in frame.taint:
+                ref, whole, awaits = frame.taint[key]
                 made.setdefault(ref, (test.lineno, whole and lazy, awaits))
         frame.checks.update(made)  # the latest test: in double-checked locking, the re-check
         return made

@@ -35,8 +35,9 @@ class Frame:
         self.guard_checks: dict[Ref, tuple[int, bool, int]] = {}
         self.awaits = 0
         self.loop_depth = 0
-        # local name -> (shared ref it was read from, read as a whole object, awaits seen then)
-        self.taint: dict[str, tuple[Ref, bool, int]] = {}
+        # local name (or attribute of the function's own object) -> (shared ref it was read from,
+        # read as a whole object, awaits seen then)
+        self.taint: dict[str | Ref, tuple[Ref, bool, int]] = {}
         self.nested: dict[str, str] = {}  # local def name -> qualname
         self.aliases: dict[str, Ref] = {}  # `core = self._core`: the local names shared state
         self.in_test = False  # visiting the condition of an if/while

@@ -44,6 +44,9 @@ _MAY_ALIAS = (ast.Name, ast.Attribute, ast.IfExp, ast.BoolOp)
 
 
 class StoreVisits:
+    # The reads of the value being assigned, whether or not they feed arithmetic (see _assignment).
+    _whole_value_reads: dict = {}
+
     def _assign(self, node: ast.Assign) -> None:
         self._assignment(node.targets, node.value, node)
 
@@ -74,11 +77,13 @@ class StoreVisits:
             # used as a fallback (`cfg["k"] = data.get("k", cfg["k"])`) just keeps the old value.
             computed = positions_under_arithmetic(value)
             arithmetic_reads = {ref: a for ref, a in value_reads.items() if (a.line, a.col) in computed}
+        self._whole_value_reads = value_reads
         for target in targets:
             if type(target) is ast.Name:
                 self._store_name(target, value, value_reads, arithmetic_reads, node)
             else:
                 self._store(target, value, arithmetic_reads, node)
+        self._whole_value_reads = {}
         self._value_sources = ()
         if scope is not None and self.writes_stores:
             self._note_store_api_assignment(targets, value, awaits_before, calls_before != self._store_reading_calls)
@@ -176,6 +181,7 @@ class StoreVisits:
             access.stores_exception = is_caught_exception(value, self.frame.caught)
             access.value_sources = self._value_sources
             self._note_lazy_store(access, ref, value)
+            self._note_attribute_taint(ref, self._whole_value_reads)
             self._detach_taken(ref)
             self._registration(ref, target, value, node)
             self._note_publication(value, ref)
@@ -298,6 +304,18 @@ class StoreVisits:
             frame.taint[name] = (read.ref, read.op == OP_LOAD, frame.awaits)
         else:
             frame.taint.pop(name, None)
+
+    def _note_attribute_taint(self, ref: Ref, value_reads: dict) -> None:
+        """`self.type_hints = _type_hints_map.get(func)`: the attribute holds what was read from
+        shared state, so a later test of it (`if self.type_hints is None:`) checks that state, as
+        a test of a local bound so does."""
+        frame = self.frame
+        if value_reads:
+            read = next(iter(value_reads.values()))
+            if read.ref != ref:
+                frame.taint[ref] = (read.ref, read.op == OP_LOAD, frame.awaits)
+                return
+        frame.taint.pop(ref, None)
 
     def _note_lazy_store(self, access, ref: Ref, value: ast.expr | None) -> None:
         """A lazy initialisation that stores a thread (or anything it starts): running it twice
