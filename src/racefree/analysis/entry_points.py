@@ -181,10 +181,11 @@ def _public_api(index: ProgramIndex, knowledge: Knowledge):
 class IteratedRegistries:
     """Module-level and class-level containers that the package's other code walks
     (`for clazz in _special_classes_registry`), and the set-up API that adds to them or takes from
-    them (`register_class`, `unregister_class`, a `register` decorator through its private `_set`).
-    Programs register at start-up, but also later, from whichever thread loads a plugin or a
-    model: a registration then changes the size of a container another thread is walking, which
-    no start-up ordering prevents. So such set-up API stays API."""
+    them (`register_class`, `unregister_class`), itself or through the private helpers and nested
+    functions it calls. Programs register at start-up, but also later, from whichever thread loads
+    a plugin or a model: a registration then changes the size of a container another thread is
+    walking, which no start-up ordering prevents. So such set-up API stays API. (A registering
+    decorator, which runs where the decorated function is defined, is still taken as set-up.)"""
 
     _DEPTH = 3  # how many private calls deep a registration is followed
 
