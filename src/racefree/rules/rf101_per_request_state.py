@@ -16,7 +16,11 @@ reads it back and clears it before returning (`self.now = base`, then a helper r
 then `self.now = None`) uses that state as scratch space, and two calls share it. So does an
 observer that a library calls for every run (a LangChain callback handler, an SDK's request
 hook, a tracer): what one callback stores on it for the run's next callback, the next run's
-callbacks replace.
+callbacks replace. And a list defined in a class body that methods fill through `self`
+(`spans: list = []`, then `self.spans.append(span)` and `self.spans[-1]`) is one list for every
+instance, though the code reads as if each had its own: requests that each make an instance
+still push onto and read the same list (not on a model class, pydantic's or msgspec's, which
+copies each declared default into every instance).
 
 ## Why is this bad?
 Web servers, task queues and MCP servers run handlers concurrently. A value one request writes
@@ -70,10 +74,15 @@ from __future__ import annotations
 from racefree.analysis.concurrency import PREEMPTIVE, may_run_concurrently, self_concurrency
 from racefree.analysis.pairs import hand_off, is_fixed_slot_write, write_read_races
 from racefree.analysis.shared_state import SINGLETON_ATTRIBUTE, unique_facts
+from racefree.index import CLASS_ATTR
 from racefree.knowledge.entry_points import OBSERVED, PATCHED_FUNCTION
 from racefree.knowledge.requests import REQUEST_OBJECTS, REQUEST_PARAMETER_SOURCE
 from racefree.rules.base import Rule, entry_description, function_name, make_finding, short_name
 from racefree.summarize.model import WRITE
+
+BUILTIN_LIST = "builtins.list"
+# Libraries whose model classes copy each class-level declaration into every instance.
+FIELD_MODEL_PACKAGES = frozenset({"pydantic", "pydantic_settings", "sqlmodel", "msgspec", "attr", "attrs"})
 
 
 # Why state is shared by every caller of the process, whoever made the object.
@@ -88,7 +97,7 @@ def check(obj, evidence):
              if not r.write.on_background_thread and not _one_constant_for_all(obj, r.write)
              and (not _set_by_callers(r.write) or obj.why_shared.endswith(OBSERVED) or _scratch_of_its_call(obj, r))]
     if not races:
-        return _request_data_left_for_the_caller(obj, evidence)
+        return _request_data_left_for_the_caller(obj, evidence) or _class_list_used_per_instance(obj, evidence)
     parties = hand_off(obj, races)
     writes, reads, readers, first = parties.writes, parties.reads, parties.readers, parties.first
     name = short_name(obj)
@@ -140,6 +149,39 @@ def _called_from(index, fid: str, after: int, before: int, depth: int = 4) -> se
         found.update(layer)
         layer = [edge.callee for callee in layer for edge in index.calls_from.get(callee, ())]
     return found
+
+
+def _class_list_used_per_instance(obj, evidence):
+    """A list defined in a class body that methods fill through `self` (`spans: list = []`, then
+    `self.spans.append(span)` and `self.spans[-1]`): written as if each instance had its own, but
+    one list for every instance, so concurrent requests, each with an instance of its own, push
+    onto and read from the same list."""
+    if obj.kind != CLASS_ATTR or obj.typed != BUILTIN_LIST:
+        return []
+    owner = obj.facts[0].reach.index if obj.facts and obj.facts[0].reach is not None else None
+    class_id = obj.name.rsplit(".", 1)[0]
+    if owner is None or class_id not in owner.classes or _model_with_fields(owner, class_id):
+        return []
+    appends = [w for w in obj.writes()
+               if w.access.appends and w.access.ref.root_kind == "self" and not w.locks and self_concurrency(w)]
+    reads = [r for r in obj.reads() if r.access.ref.root_kind == "self" and r.concurrent and not r.locks]
+    if not appends or not reads:
+        return []
+    others = [w for w in obj.writes() if w.access.ref.root_kind == "self" and w.concurrent and w not in appends]
+    first = appends[0]
+    message = (
+        f"`{short_name(obj)}` is a list defined in the class body that `{function_name(first)}` "
+        f"({entry_description(first)}) fills through `self`, as if each instance had its own: every "
+        f"instance shares the one list, so concurrent calls push onto and read each other's entries"
+    )
+    return [make_finding(RULE, obj, evidence, message, _why_concurrent(obj, first),
+                         unique_facts([*appends, *others]), unique_facts(reads))]
+
+
+def _model_with_fields(index, class_id: str) -> bool:
+    """A class derived (directly or not) from a model library's base (pydantic's `BaseModel`,
+    SQLModel, msgspec's `Struct`): what its body declares are fields, copied into each instance."""
+    return any(base.split(".", 1)[0] in FIELD_MODEL_PACKAGES for base in index.external_bases(class_id))
 
 
 def _one_constant_for_all(obj, write) -> bool:
