@@ -158,9 +158,9 @@ def _class_list_used_per_instance(obj, evidence):
     onto and read from the same list."""
     if obj.kind != CLASS_ATTR or obj.typed != BUILTIN_LIST:
         return []
-    owner = obj.facts[0].reach.index if obj.facts and obj.facts[0].reach is not None else None
+    index = obj.facts[0].reach.index if obj.facts and obj.facts[0].reach is not None else None
     class_id = obj.name.rsplit(".", 1)[0]
-    if owner is None or class_id not in owner.classes or _model_with_fields(owner, class_id):
+    if index is None or class_id not in index.classes or _model_with_fields(index, class_id):
         return []
     appends = [w for w in obj.writes()
                if w.access.appends and w.access.ref.root_kind == "self" and not w.locks and self_concurrency(w)]
