@@ -179,9 +179,14 @@ class ProgramIndex:
     def _bound_methods_called(self, info: FunctionInfo, call: Call) -> list[str]:
         """`self._send(payload)` after `self._send = self._send_to_buffer` somewhere in the class,
         `self._parsers[name]()` after `self._parsers = {"timestamp": self._try_timestamp, ...}`:
-        the methods the attribute is bound to, any of which the call runs (on the same object)."""
+        the methods the attribute is bound to, any of which the call runs (on the same object);
+        for a module-level table, its functions (`_table_functions`)."""
         callee = call.callee
-        attribute = callee.attrs[0] if callee is not None and callee.names_own_member() else call.element_of_own
+        table = call.element_of
+        if table is not None and table.root_kind == "global":
+            return self._table_functions(info, table)
+        attribute = callee.attrs[0] if callee is not None and callee.names_own_member() else (
+            table.attrs[0] if table is not None else None)
         class_id = info.class_id
         if attribute is None or class_id not in self.classes:
             return []
@@ -191,6 +196,24 @@ class ProgramIndex:
                 fid = self.function_of(self.class_member(class_id, method, instance=True))
                 if fid is not None and fid not in found:
                     found.append(fid)
+        return found
+
+    def _table_functions(self, info: FunctionInfo, table: Ref) -> list[str]:
+        """`_PARSERS[fmt](data)` after `_PARSERS = {"json": parse_json, "yaml": parse_yaml}` at
+        module level (here or in the module it is imported from): the functions (or the classes'
+        constructors) the table holds, any of which the call runs."""
+        symbol = self.resolve_ref(info.module, table, info.summary.class_name)
+        if symbol is None or symbol.kind != OBJECT or "." not in symbol.name:
+            return []
+        module_name, name = symbol.name.rsplit(".", 1)
+        module = self.modules.get(module_name)
+        if module is None:
+            return []
+        found = []
+        for held in module.function_tables.get(name, ()):
+            fid = self.function_of(self.resolve_ref(module, Ref("global", held), None))
+            if fid is not None and fid not in found:
+                found.append(fid)
         return found
 
     def _waited_job_edges(self) -> None:

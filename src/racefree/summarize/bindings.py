@@ -25,6 +25,11 @@ class BindingNotes:
     def _bind_module_name(self, name: str, value: ast.expr | None, target: ast.AST) -> None:
         if self._in_main_block:
             return  # `if __name__ == "__main__": t = Text()` makes no module-level instance
+        if type(value) in (ast.Dict, ast.List, ast.Tuple):
+            elements = value.values if type(value) is ast.Dict else value.elts
+            named = tuple(element.id for element in elements if type(element) is ast.Name)
+            if named:
+                self.summary.function_tables[name] = named
         existing = self.summary.bindings.get(name)
         binding = self._binding(name, value, target)
         if existing is None:

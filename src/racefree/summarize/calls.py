@@ -37,7 +37,7 @@ class CallVisits:
         callee: Ref | None = None
         local_callee: str | None = None
         made_receiver: tuple[str, str] | None = None
-        element_of_own: str | None = None
+        element_of: Ref | None = None
         if type(func) is ast.Attribute:
             receiver = self.ref_of(func.value)
             method = func.attr
@@ -88,8 +88,8 @@ class CallVisits:
             self._expr(func)
             if type(func) is ast.Subscript:
                 table = self.ref_of(func.value)
-                if table is not None and table.names_own_member():
-                    element_of_own = table.attrs[0]  # `self._parsers[name]()`
+                if table is not None and (table.names_own_member() or table.root_kind == "global" and not table.attrs):
+                    element_of = table  # `self._parsers[name]()`, `_PARSERS[fmt](data)`
             lookup = frame.last_lookup
             if lookup is not None and lookup[0] == id(func):
                 lookup[1].result_called = True  # `getattr(client, name)(...)`
@@ -115,7 +115,7 @@ class CallVisits:
             self._store_api_call(func, receiver, node, store_reading_calls != self._store_reading_calls)
         if type(func) is ast.Attribute and func.attr == "join" and not node.args and _names_a_thread(func.value):
             frame.summary.thread_joins += (node.lineno,)
-        if callee is None and local_callee is None and made_receiver is None and element_of_own is None \
+        if callee is None and local_callee is None and made_receiver is None and element_of is None \
                 and not function_args:
             return
         first = constant_key(node.args[0]) if node.args else None
@@ -129,7 +129,7 @@ class CallVisits:
             argument_refs=tuple(argument_refs),
             lazy_guards=self._lazy_guards(), argument_kinds=argument_kinds, positional=len(node.args), spreads=spreads,
             forwards=forwards,
-            hands_self=hands_over(node, frame.self_name), made_receiver=made_receiver, element_of_own=element_of_own,
+            hands_self=hands_over(node, frame.self_name), made_receiver=made_receiver, element_of=element_of,
         )
         frame.summary.calls.append(call)
         if type(func) is ast.Name and func.id == "getattr" and callee is not None:

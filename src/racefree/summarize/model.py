@@ -163,9 +163,10 @@ class Call:
     # `t = Thread(target=job); t.start(); t.join()`, see summarize.waited_jobs): the job is a step
     # of the caller, on another thread but not concurrently with it.
     waited_at_once: bool = False
-    # `self._handlers[kind](event)`: an element of the object's own attribute is called (a
-    # dispatch table of bound methods, see ClassSummary.bound_methods): the attribute's name.
-    element_of_own: str | None = None
+    # `self._handlers[kind](event)`, `_PARSERS[fmt](data)`: an element of a container is called
+    # (a dispatch table: of the object's own bound methods, see ClassSummary.bound_methods, or of
+    # a module's functions, see ModuleSummary.function_tables): the container.
+    element_of: Ref | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -323,6 +324,9 @@ class ModuleSummary:
     # Names that module-level and class-level values name (`_handlers = {KEXINIT: _parse_kexinit}`):
     # functions kept in a table there are used, though no function calls them by name.
     named_in_values: set[str] = field(default_factory=set)
+    # Module-level dicts, lists and tuples of names (`_PARSERS = {"json": parse_json, ...}`): the
+    # names they hold, which a call of one of their elements may run.
+    function_tables: dict[str, tuple[str, ...]] = field(default_factory=dict)
     # Module-level names that parameter defaults name (`formatter=default_formatter`): the object
     # is handed to every call that takes the default.
     named_in_defaults: set[str] = field(default_factory=set)
