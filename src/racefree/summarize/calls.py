@@ -80,6 +80,7 @@ class CallVisits:
             if self.writes_stores and func.id in self.module_functions and self._store_reading_callee(func):
                 self._store_reading_calls += 1  # may return what it read from a store
             local_callee = self._local_function(func.id)
+            element_of = frame.loop_tables.get(func.id)  # `for hook in _HOOKS: hook(event)`
             if local_callee is None and not self._name_is_local(func.id):
                 callee = self._interned(("global", func.id, ()))
                 if func.id in ("getattr", "setattr", "hasattr") and frame.scope is not None:

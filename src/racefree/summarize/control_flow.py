@@ -74,13 +74,34 @@ class ControlFlowVisits:
         container = self.ref_of(key[1]) if key is not None and self.frame.scope is not None else None
         if container is not None:  # `for k, v in d.items(): d[k] = 0` stores over an entry it has
             self.frame.loop_keys[key[0]] = container
+        table = self._walked_table(node) if self.frame.scope is not None else None
+        if table is not None:
+            self.frame.loop_tables[node.target.id] = table
         self.frame.loop_depth += 1
         self._publications_in(node.body)
         self._block(node.body)
         self.frame.loop_depth -= 1
         if container is not None:
             self.frame.loop_keys.pop(key[0], None)
+        if table is not None:
+            self.frame.loop_tables.pop(node.target.id, None)
         self._block(node.orelse)
+
+    def _walked_table(self, node: ast.For | ast.AsyncFor) -> Ref | None:
+        """`for hook in _HOOKS:`, `for handler in self._handlers.values():`: a module-level or
+        own container walked element by element into one name, which the body may call."""
+        if type(node.target) is not ast.Name:
+            return None
+        walked = node.iter
+        if type(walked) is ast.Call and type(walked.func) is ast.Attribute and walked.func.attr == "values" \
+                and not walked.args:
+            walked = walked.func.value
+        if type(walked) not in (ast.Name, ast.Attribute):
+            return None
+        table = self.ref_of(walked)
+        if table is None or not (table.names_own_member() or table.root_kind == "global" and not table.attrs):
+            return None
+        return table
 
     def _common_container(self, node: ast.expr) -> Ref | None:
         """The shared container whose elements a tuple or list literal lists, if all are its."""

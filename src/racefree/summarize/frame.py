@@ -18,7 +18,7 @@ class Frame:
         "lock_elements", "returns_value", "param_guards", "present", "value_kinds", "guard_checks", "caught",
         "thread_ids", "owner_tests", "passes_on", "loop_keys", "taken_under", "new_claim",
         "top_body", "top_claims", "made", "looked_up", "last_lookup", "in_handler", "saved_in_handler",
-        "lazily_stored", "started", "first_yield",
+        "lazily_stored", "started", "first_yield", "loop_tables",
     )
 
     def __init__(self, summary: FunctionSummary, scope: FunctionScope | None, class_name: str | None):
@@ -75,6 +75,9 @@ class Frame:
         self.lazily_stored: dict[str | Ref, list] = {}
         self.started: set[str] = set()  # locals whose `start()` the function has called
         self.first_yield: int | None = None  # line of the function's first `yield`
+        # loop variable -> the dispatch table it walks (`for hook in _HOOKS:`, `for handler in
+        # self._handlers.values():`), whose elements a call of the variable runs
+        self.loop_tables: dict[str, Ref] = {}
         # `fn = getattr(client, name)`: local -> the recorded getattr call, marked if fn is called.
         self.looked_up: dict[str, object] = {}
         self.last_lookup: tuple[int, object] | None = None  # the last getattr call: (node id, Call)
