@@ -88,6 +88,7 @@ class ProgramIndex:
     _loop_bound: dict[str, bool] = field(default_factory=dict)  # class -> lives on one event loop
     _outside_bases: dict[str, tuple[str, ...]] = field(default_factory=dict)  # class -> its external bases
     _per_thread: dict[str, bool] = field(default_factory=dict)  # class -> instances are per thread
+    _metaclasses: dict[str, bool] = field(default_factory=dict)  # class -> it makes classes
 
     # ------------------------------------------------------------- build
     @classmethod
@@ -124,6 +125,8 @@ class ProgramIndex:
         # `x.get(k)`, `x.append(v)`: calls of a container method name are recorded for the classes
         # of the program that define one; where none does, they cannot resolve to its code.
         defined = {name for _, summary in self.classes.values() for name in summary.methods}
+        metaclass_calls = self._metaclass_calls()
+        named = {class_id.rsplit(".", 1)[-1] for class_id in metaclass_calls}
         for fid, info in self.functions.items():
             for call in info.summary.calls:
                 callee = call.callee
@@ -140,7 +143,11 @@ class ProgramIndex:
                         self._add_edge(CallEdge(fid, method, call.line, call))
                 for override in self._overrides(info, call):
                     self._add_edge(CallEdge(fid, override, call.line, call))
-        self._metaclass_call_edges()
+                if named and call.callee is not None \
+                        and (call.callee.attrs[-1] if call.callee.attrs else call.callee.root) in named:
+                    symbol = self.resolve_ref(info.module, call.callee, info.summary.class_name)
+                    if symbol is not None and symbol.kind == CLASS and symbol.name in metaclass_calls:
+                        self._add_edge(CallEdge(fid, metaclass_calls[symbol.name], call.line, call))
         for caller, callee, line in loop_callback_edges(self):
             self._add_edge(callback_edge(caller, callee, line, CallEdge))
         self._property_edges()
@@ -149,12 +156,16 @@ class ProgramIndex:
     def is_metaclass(self, class_id: str) -> bool:
         """A class that makes classes (`class _TzOffsetFactory(type)`): its instances are classes,
         so what its methods keep on `cls` is each made class's own class-level state."""
-        return any("type" in self.classes[c][1].base_texts for c in self.mro(class_id))
+        known = self._metaclasses.get(class_id)
+        if known is None:
+            known = self._metaclasses[class_id] = any("type" in self.classes[c][1].base_texts for c in self.mro(class_id))
+        return known
 
-    def _metaclass_call_edges(self) -> None:
-        """`tzoffset(name, offset)` where tzoffset's metaclass defines `__call__` (a factory that
-        caches instances, a singleton's metaclass): calling the class runs that `__call__`."""
-        calling: dict[str, str] = {}  # class -> the `__call__` of its metaclass
+    def _metaclass_calls(self) -> dict[str, str]:
+        """Class -> the `__call__` of its metaclass, where that is a class of the program that
+        defines one (a factory that caches instances, a singleton's metaclass): calling the class
+        (`tzoffset(name, offset)`) runs that `__call__`."""
+        calling: dict[str, str] = {}
         for class_id, (module, summary) in self.classes.items():
             if summary.metaclass is None:
                 continue
@@ -164,17 +175,7 @@ class ProgramIndex:
                 if fid is not None:
                     for made in self.subclasses_and_self(class_id):
                         calling[made] = fid
-        if not calling:
-            return
-        short = {class_id.rsplit(".", 1)[-1] for class_id in calling}
-        for fid, info in self.functions.items():
-            for call in info.summary.calls:
-                callee = call.callee
-                if callee is None or (callee.attrs[-1] if callee.attrs else callee.root) not in short:
-                    continue
-                symbol = self.resolve_ref(info.module, callee, info.summary.class_name)
-                if symbol is not None and symbol.kind == CLASS and symbol.name in calling:
-                    self._add_edge(CallEdge(fid, calling[symbol.name], call.line, call))
+        return calling
 
     def _bound_methods_called(self, info: FunctionInfo, call: Call) -> list[str]:
         """`self._send(payload)` after `self._send = self._send_to_buffer` somewhere in the class,

@@ -208,16 +208,12 @@ class IteratedRegistries:
         return False
 
     def _private_steps(self, fid: str) -> list[str]:
-        """The private functions it calls, and the functions nested in it (the decorator a
-        `register(name)` hands back, which does the registering)."""
+        """The private functions it calls, and the functions nested in it that it calls (the
+        decorator a `register(name, func)` applies at once, which does the registering)."""
         functions = self.index.functions
-        steps = [edge.callee for edge in self.index.calls_from.get(fid, ())
-                 if functions[edge.callee].summary.name.startswith("_")]
-        info = functions[fid]
-        prefix = f"{info.summary.qualname}.<locals>."
-        steps += [f"{info.module.module}.{qualname}" for qualname in info.module.functions
-                  if qualname.startswith(prefix) and "<locals>" not in qualname[len(prefix):]]
-        return steps
+        nested = f"{fid}.<locals>."
+        return [edge.callee for edge in self.index.calls_from.get(fid, ())
+                if functions[edge.callee].summary.name.startswith("_") or edge.callee.startswith(nested)]
 
     def _grows_one(self, info: FunctionInfo) -> bool:
         return any(access.kind == WRITE and access.grows and self._shared_name(info, access) in self._iterated
