@@ -125,7 +125,7 @@ class ProgramIndex:
         # `x.get(k)`, `x.append(v)`: calls of a container method name are recorded for the classes
         # of the program that define one; where none does, they cannot resolve to its code.
         defined = {name for _, summary in self.classes.values() for name in summary.methods}
-        metaclass_calls = self._metaclass_calls()
+        metaclass_calls = self._class_call_extras()
         named = {class_id.rsplit(".", 1)[-1] for class_id in metaclass_calls}
         for fid, info in self.functions.items():
             for call in info.summary.calls:
@@ -147,7 +147,8 @@ class ProgramIndex:
                         and (call.callee.attrs[-1] if call.callee.attrs else call.callee.root) in named:
                     symbol = self.resolve_ref(info.module, call.callee, info.summary.class_name)
                     if symbol is not None and symbol.kind == CLASS and symbol.name in metaclass_calls:
-                        self._add_edge(CallEdge(fid, metaclass_calls[symbol.name], call.line, call))
+                        for extra in metaclass_calls[symbol.name]:
+                            self._add_edge(CallEdge(fid, extra, call.line, call))
         for caller, callee, line in loop_callback_edges(self):
             self._add_edge(callback_edge(caller, callee, line, CallEdge))
         self._property_edges()
@@ -161,12 +162,18 @@ class ProgramIndex:
             known = self._metaclasses[class_id] = any("type" in self.classes[c][1].base_texts for c in self.mro(class_id))
         return known
 
-    def _metaclass_calls(self) -> dict[str, str]:
-        """Class -> the `__call__` of its metaclass, where that is a class of the program that
-        defines one (a factory that caches instances, a singleton's metaclass): calling the class
-        (`tzoffset(name, offset)`) runs that `__call__`."""
-        calling: dict[str, str] = {}
+    def _class_call_extras(self) -> dict[str, list[str]]:
+        """Class -> what calling it runs besides `__init__`: its `__new__` where a class of the
+        program defines one (`tqdm(...)` runs `tqdm.__new__`, which may keep state on `cls`), and
+        the `__call__` of its metaclass where that is a class of the program that defines one (a
+        factory that caches instances, a singleton's metaclass: `tzoffset(name, offset)`)."""
+        calling: dict[str, list[str]] = {}
         for class_id, (module, summary) in self.classes.items():
+            if "__new__" in summary.methods:
+                fid = self.function_of(self.class_member(class_id, "__new__", instance=False))
+                if fid is not None:
+                    for made in self.subclasses_and_self(class_id):
+                        calling.setdefault(made, []).append(fid)
             if summary.metaclass is None:
                 continue
             meta = self.resolve_ref(module, summary.metaclass, None)
@@ -174,7 +181,7 @@ class ProgramIndex:
                 fid = self.function_of(self.class_member(meta.name, "__call__", instance=False))
                 if fid is not None:
                     for made in self.subclasses_and_self(class_id):
-                        calling[made] = fid
+                        calling.setdefault(made, []).append(fid)
         return calling
 
     def _bound_methods_called(self, info: FunctionInfo, call: Call) -> list[str]:

@@ -69,3 +69,23 @@ EVENT_WAIT_METHODS = frozenset({"wait"})
 # What the thread that started another waits on for it to be ready: an event, a condition, or
 # the future the thread completes (`self._ready.result()`).
 READY_WAIT_METHODS = EVENT_WAIT_METHODS | {"result"}
+
+# Classes (by the end of their name) whose instances a program must make only once where it
+# keeps one: a lock or condition (two threads that each make one exclude nothing), and objects
+# that hold connections, threads or a process-wide registration (a second client's connections
+# and worker threads are leaked when its store is overwritten, and calls made through it are lost).
+LOCK_LIKE_SUFFIXES: tuple[str, ...] = ("Lock", "Semaphore", "Condition")
+MADE_ONCE_SUFFIXES: tuple[str, ...] = LOCK_LIKE_SUFFIXES + (
+    "Client", "Session", "Pool", "PoolManager", "Connection", "Engine", "Executor", "Provider",
+)
+
+
+def is_lock_like(class_text: str) -> bool:
+    """`threading.Lock`, `asyncio.Semaphore`, `RLock`: by the end of the class's name."""
+    return class_text.rsplit(".", 1)[-1].endswith(LOCK_LIKE_SUFFIXES)
+
+
+def made_once(class_text: str) -> bool:
+    """`threading.Lock`, `Session`, `QdrantClient`: a class of which a second instance, made where
+    the program keeps one, does harm (see MADE_ONCE_SUFFIXES)."""
+    return class_text.rsplit(".", 1)[-1].endswith(MADE_ONCE_SUFFIXES)

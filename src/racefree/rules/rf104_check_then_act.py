@@ -56,6 +56,9 @@ def fetch_all(urls):
 ```
 or one atomic call: `_sessions.setdefault(url, session)`, `_sessions.pop(key, None)`.
 
+A failed lookup is a test too: `try: return _sessions[url] except KeyError: pass`, then the
+store, is the same check and act as `if url not in _sessions:`.
+
 Not reported: a store under the calling thread's own identity (`threads[threading.get_ident()]`),
 a key no other thread tests or stores; a test of whether the calling thread is the owner (`if
 self._owner == threading.get_ident():`), which no other thread can make true or false; an act

@@ -13,7 +13,13 @@ Reported when the initialisation can be seen half done: the state is filled in p
 several writes follow the check, or a loader that callers run under `if not _loaded:` sets the
 flag before it has stored the data the flag stands for. A single assignment of a finished value
 (`_cache = build()`) may run twice but never exposes a partial value, so it is not reported, also
-under a test that adds other conditions (`if _process is None and Process is not None:`).
+under a test that adds other conditions (`if _process is None and Process is not None:`), unless
+what it makes must be made once: a lock (two threads that each make one hold different locks,
+which exclude nothing), or a client, session, pool, connection, engine, executor or provider (the
+one overwritten is lost with its connections and threads, and with what was sent through it).
+That is reported also where a set-up function its callers run under the test makes it (`if
+DEFAULT_SESSION is None: setup_default_session()`). A handler for a missing attribute or name
+(`try: self._lock except AttributeError: self._lock = Lock()`) is a test as `hasattr` is.
 
 ## Example
 ```python
@@ -66,6 +72,7 @@ from racefree.rules.base import (
     runs_on_several_threads,
     short_name,
 )
+from racefree.knowledge.sync import is_lock_like, made_once
 from racefree.summarize.model import OP_REBIND, WRITE
 
 
@@ -79,16 +86,45 @@ def _initialised_in_place(obj, evidence):
         if w.access.checked_at is not None and w.access.check_is_lazy_init and not w.access.await_between
         and check_and_act_unguarded(obj, w) and self_concurrency(w) == PREEMPTIVE
     ]
-    if not writes or not _can_be_seen_half_done(writes):
-        return []
-    first = writes[0]
-    checks = checks_of(obj, first)
-    message = (
-        f"`{short_name(obj)}` is initialised on first use in `{function_name(first)}` "
-        f"({entry_description(first)}) without a lock: threads can initialise it twice or see it half-built"
-    )
+    if writes and (_can_be_seen_half_done(writes) or _builds_an_instance(writes)):
+        first = writes[0]
+        return [_lazy_init_finding(obj, evidence, writes, first, checks_of(obj, first))]
+    made_by_loader = _made_by_a_loader(obj, evidence.index)
+    if made_by_loader is not None:
+        write, checks = made_by_loader
+        return [_lazy_init_finding(obj, evidence, [write], write, checks)]
+    return []
+
+
+def _made_by_a_loader(obj, index):
+    """`if DEFAULT_SESSION is None: setup_default_session()`, and `setup_default_session` makes a
+    new Session and stores it: the lazy initialisation of `_builds_an_instance`, with the store
+    in a function its callers run under the test. The first such store, and the caller's test."""
+    for write in obj.writes():
+        if (not write.in_lazy_loader or write.access.op != OP_REBIND or write.locks
+                or not _builds_an_instance([write]) or self_concurrency(write) != PREEMPTIVE):
+            continue
+        for edge in index.calls_to.get(write.fid, ()):
+            if not _guarded_by(index, edge, obj.name):
+                continue
+            tests = [r for r in obj.reads() if r.fid == edge.caller and r.access.line <= edge.line and not r.locks]
+            if tests:
+                return write, [max(tests, key=lambda r: r.access.line)]
+    return None
+
+
+def _lazy_init_finding(obj, evidence, writes, first, checks):
+    made = first.access.stores_instance
+    if _can_be_seen_half_done(writes) or made is None:
+        outcome = "threads can initialise it twice or see it half-built"
+    elif is_lock_like(made):
+        outcome = f"two threads can each make a `{made}` and hold different ones, which excludes nothing"
+    else:
+        outcome = f"two threads can each make a `{made}`, and the one overwritten is lost with what it holds"
+    message = (f"`{short_name(obj)}` is initialised on first use in `{function_name(first)}` "
+               f"({entry_description(first)}) without a lock: {outcome}")
     reason = f"{obj.why_shared}; {runs_on_several_threads(first)}"
-    return [make_finding(RULE, obj, evidence, message, reason, writes, checks)]
+    return make_finding(RULE, obj, evidence, message, reason, writes, checks)
 
 
 def _flag_set_before_data(obj, evidence):
@@ -151,6 +187,13 @@ def _can_be_seen_half_done(writes) -> bool:
         return False
     steps = {(w.fid, w.access.checked_at) for w in writes}
     return len(writes) > len(steps)
+
+
+def _builds_an_instance(writes) -> bool:
+    """The write makes a new lock, client, session, pool or connection: two threads that both
+    pass the check make two, one is overwritten (its connections and threads leak, what was sent
+    through it is lost), and two locks exclude nothing."""
+    return any(w.access.stores_instance is not None and made_once(w.access.stores_instance) for w in writes)
 
 
 RULE = Rule(

@@ -9,7 +9,9 @@ from __future__ import annotations
 import ast
 
 from racefree.knowledge.sync import named_like_a_lock
-from racefree.summarize.model import CLAIMED, LAZY_IF_REBOUND, OP_LOAD, OP_MUTATE, OP_REBIND, OP_SLOT_STORE, READ, WRITE, Ref
+from racefree.summarize.model import (
+    CLAIMED, LAZY_IF_REBOUND, OP_LOAD, OP_MUTATE, OP_REBIND, OP_SLOT_LOAD, OP_SLOT_STORE, READ, WRITE, Ref,
+)
 from racefree.summarize.optional_locks import lockless_branch
 from racefree.summarize.presence import presence_of_test, set_makes_true
 from racefree.summarize.syntax import (
@@ -19,6 +21,9 @@ from racefree.summarize.syntax import (
     binds_names,
     breaks_out,
     can_leave_loop,
+    MISSING_KEY,
+    MISSING_NAME,
+    caught_absences,
     compared_with_identity,
     is_main_guard,
     runs_until_stopped,
@@ -31,14 +36,23 @@ from racefree.summarize.syntax import (
 
 class ControlFlowVisits:
     def _try(self, node: ast.Try) -> None:
+        tried_from = len(self.frame.summary.accesses)
         self._block(node.body)
+        tried = self.frame.summary.accesses[tried_from:]
         for handler in node.handlers:
             if handler.type is not None:
                 self._expr(handler.type)
             if handler.name:
                 self.frame.caught.append(handler.name)
             self.frame.in_handler += 1
+            absent = self._absences_caught(handler, tried)
+            if absent:
+                self.frame.enclosing_checks.append(absent)
             self._block(handler.body)
+            if absent:
+                self.frame.enclosing_checks.pop()
+                # the latest test, for what follows (`except KeyError: pass`, then the store)
+                self.frame.checks.update(absent)
             self.frame.in_handler -= 1
             if handler.name:
                 self.frame.caught.pop()
@@ -57,6 +71,23 @@ class ControlFlowVisits:
                 access.checked_at = None
                 access.check_is_lazy_init = False
                 access.await_between = False
+
+    def _absences_caught(self, handler: ast.ExceptHandler, tried: list) -> dict:
+        """`try: self._lock except AttributeError: self._lock = Lock()`: a handler for a missing
+        attribute or name tests, as `if not hasattr(self, "_lock"):` does, that what the `try`
+        read is not there yet; what it stores acts on that test (a lazy initialisation). One for
+        a missing key (`try: return cls._fns[code] except KeyError: cls._fns[code] = ...`) tests,
+        as `if code not in cls._fns:` does, that the entry the `try` looked up is not there."""
+        caught = caught_absences(handler.type)
+        checks = {}
+        for access in tried:
+            if access.kind != READ:
+                continue
+            if access.op == OP_LOAD and MISSING_NAME in caught:
+                checks[access.ref] = (access.line, True, self.frame.awaits)
+            elif access.op == OP_SLOT_LOAD and MISSING_KEY in caught:
+                checks.setdefault(access.ref, (access.line, False, self.frame.awaits))
+        return checks
 
     def _for(self, node: ast.For | ast.AsyncFor) -> None:
         self._iterated(node.iter)

@@ -30,6 +30,10 @@ from racefree.summarize.syntax import (
 )
 
 
+# Methods Python calls with the class as the first argument, with no decorator saying so:
+# `cls._instances = WeakSet()` in `__new__` keeps class-level state, as in a classmethod.
+IMPLICIT_CLASS_METHODS = frozenset({"__new__", "__init_subclass__", "__class_getitem__"})
+
 class DefinitionVisits:
     def _decorators(self, node: ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef) -> list[Decorator]:
         decorators = []
@@ -64,7 +68,7 @@ class DefinitionVisits:
         if in_class:
             method_kind = (
                 "staticmethod" if "staticmethod" in deco_texts
-                else "classmethod" if "classmethod" in deco_texts
+                else "classmethod" if "classmethod" in deco_texts or name in IMPLICIT_CLASS_METHODS
                 else "method"
             )
             self.class_stack[-1].methods[name] = qualname

@@ -178,6 +178,7 @@ class StoreVisits:
             access.stores_scalar = stores_scalar(value)
             access.stores_truth = stores_truth(value)
             access.stores_constant = constant_text(value)
+            access.stores_instance = constructor_text(value)
             access.stores_exception = is_caught_exception(value, self.frame.caught)
             access.value_sources = self._value_sources
             self._note_lazy_store(access, ref, value)
@@ -249,6 +250,7 @@ class StoreVisits:
             access.stores_scalar = stores_scalar(value)
             access.stores_truth = stores_truth(value)
             access.stores_constant = constant_text(value)
+            access.stores_instance = constructor_text(value)
             access.stores_import = type(value) is ast.Name and value.id in self.summary.imports
             access.value_sources = self._value_sources
             access.read_modify_write = ref in arithmetic_reads

@@ -575,6 +575,21 @@ def stores_truth(value: ast.expr | None) -> bool:
     return kind is ast.Compare or (kind is ast.UnaryOp and type(value.op) is ast.Not)
 
 
+# What an exception handler's exceptions say is missing: a name or attribute the `try` looked up
+# (`except AttributeError:`), or an entry of a container (`except KeyError:`).
+MISSING_NAME = "name"
+MISSING_KEY = "key"
+_ABSENCE_ERRORS = {"AttributeError": MISSING_NAME, "NameError": MISSING_NAME, "UnboundLocalError": MISSING_NAME,
+                   "KeyError": MISSING_KEY, "LookupError": MISSING_KEY}
+
+
+def caught_absences(caught: ast.expr | None) -> set[str]:
+    """`except AttributeError:`, `except (KeyError, TypeError):`: what the handler's exceptions
+    say is missing (MISSING_NAME, MISSING_KEY); empty for a bare `except:` or others."""
+    names = caught.elts if type(caught) is ast.Tuple else [caught] if caught is not None else []
+    return {_ABSENCE_ERRORS[n.id] for n in names if type(n) is ast.Name and n.id in _ABSENCE_ERRORS}
+
+
 def constant_text(value: ast.expr | None) -> str | None:
     """The constant a store binds, as written (`True`, `None`, `3`); None for anything else."""
     return repr(value.value) if type(value) is ast.Constant else None
