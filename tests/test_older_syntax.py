@@ -48,3 +48,37 @@ def test_a_python2_module_is_summarised_with_its_lines():
     assert not hasattr(summary, "message"), summary
     writes = [a.line for a in summary.functions["remember"].accesses if a.kind == "write"]
     assert writes == [15]
+
+
+ASYNC_AS_A_NAME_MODULE = '''\
+import asyncio
+
+from retrying.async import AsyncRetrying
+
+_pending = []
+
+
+def schedule(coro):
+    _pending.append(asyncio.ensure_future(coro, async=True))
+
+
+async def drain():
+    await asyncio.gather(*_pending)
+'''
+
+
+def test_async_as_a_name_is_read_as_an_other_name():
+    rewritten = as_python3(ASYNC_AS_A_NAME_MODULE)
+    assert rewritten is not None
+    tree = ast.parse(rewritten)
+    assert tree.body[1].module == "retrying.async_"
+    call = next(node for node in ast.walk(tree) if isinstance(node, ast.Call) and node.keywords)
+    assert call.keywords[0].arg == "async_"
+    drain = tree.body[-1]
+    assert isinstance(drain, ast.AsyncFunctionDef) and isinstance(drain.body[0].value, ast.Await)
+
+
+def test_a_module_using_async_as_a_name_is_summarised():
+    summary = summarize_source(ASYNC_AS_A_NAME_MODULE.encode(), "legacy_async.py", "legacy_async", False)
+    assert not hasattr(summary, "message"), summary
+    assert [a.line for a in summary.functions["schedule"].accesses if a.kind == "write"] == [9]
