@@ -24,7 +24,7 @@ from racefree.analysis.signalling import (
     written_before_its_reader_starts,
     written_before_its_thread_starts,
 )
-from racefree.knowledge.entry_points import REQUEST
+from racefree.knowledge.entry_points import OBSERVED, REQUEST
 from racefree.summarize.model import OP_ITERATE, OP_LOAD, OP_REBIND, OP_SLOT_LOAD, OP_SLOT_STORE
 
 
@@ -69,6 +69,9 @@ def write_read_races(obj: SharedObject, across_awaits: bool = False) -> list[Wri
     when it is their own, so that another task's write can come first."""
     races = []
     reads = obj.reads()
+    # An observer's state is stored per run (`on_tool_start` keeps the tool's journal for its
+    # `on_tool_end`), and the library's runs overlap as tasks do as requests.
+    per_run = obj.why_shared.endswith(OBSERVED)
     for write in obj.writes():
         if not write.concurrent or not is_fixed_slot_write(write):
             continue
@@ -76,7 +79,7 @@ def write_read_races(obj: SharedObject, across_awaits: bool = False) -> list[Wri
             read for read in reads
             if reads_slot(read, write)
             and not (read.fid == write.fid and read.access.line == write.access.line)
-            and _interleaves(write, read, across_awaits)
+            and _interleaves(write, read, across_awaits, per_run)
             and not common_lock(write, read)
             and not ordered_before(write, read)
         ]
@@ -85,17 +88,20 @@ def write_read_races(obj: SharedObject, across_awaits: bool = False) -> list[Wri
     return races
 
 
-def _interleaves(write: AccessFact, read: AccessFact, across_awaits: bool) -> bool:
+def _interleaves(write: AccessFact, read: AccessFact, across_awaits: bool, per_run: bool = False) -> bool:
     """Threads, always; tasks of one loop only across an await, and only for a value a request
-    handler stores (an async client's own state, moved by its tasks as they go, is no request's)."""
+    handler (or an observer, per_run) stores (an async client's own state, moved by its tasks as
+    they go, is no request's)."""
     how = may_run_concurrently(write, read)
     if how == PREEMPTIVE:
         return True
-    if how != COOPERATIVE or not across_awaits or not any(mode.context == REQUEST for mode in write.modes):
+    if how != COOPERATIVE or not across_awaits or not (per_run or any(mode.context == REQUEST for mode in write.modes)):
         return False
     if read.fid == write.fid:
         return read.access.line > write.access.line and read.access.awaits_before > write.access.awaits_before
-    return read.access.awaits_before > 0
+    # An observer's later callback of the run (`on_tool_end`) comes after the run has awaited the
+    # work it observes, while other runs' callbacks came in.
+    return per_run or read.access.awaits_before > 0
 
 
 @dataclass(slots=True)

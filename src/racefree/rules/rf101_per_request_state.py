@@ -16,7 +16,7 @@ reads it back and clears it before returning (`self.now = base`, then a helper r
 then `self.now = None`) uses that state as scratch space, and two calls share it. So does an
 observer that a library calls for every run (a LangChain callback handler, an SDK's request
 hook, a tracer): what one callback stores on it for the run's next callback, the next run's
-callbacks replace. And a list defined in a class body that methods fill through `self`
+callbacks replace, on threads or, for an async handler, while the run awaits the work it observes. And a list defined in a class body that methods fill through `self`
 (`spans: list = []`, then `self.spans.append(span)` and `self.spans[-1]`) is one list for every
 instance, though the code reads as if each had its own: requests that each make an instance
 still push onto and read the same list (not on a model class, pydantic's or msgspec's, which
