@@ -16,7 +16,9 @@ flag before it has stored the data the flag stands for. A single assignment of a
 under a test that adds other conditions (`if _process is None and Process is not None:`), unless
 what it makes must be made once: a lock (two threads that each make one hold different locks,
 which exclude nothing), or a client, session, pool, connection, engine, executor or provider (the
-one overwritten is lost with its connections and threads, and with what was sent through it).
+one overwritten is lost with its connections and threads, and with what was sent through it),
+or an instance of a class of the program that keeps one of those (a store with a lock of its own:
+what was recorded in the one overwritten is lost).
 That is reported also where a set-up function its callers run under the test makes it (`if
 DEFAULT_SESSION is None: setup_default_session()`). A handler for a missing attribute or name
 (`try: self._lock except AttributeError: self._lock = Lock()`) is a test as `hasattr` is.
@@ -73,7 +75,8 @@ from racefree.rules.base import (
     short_name,
 )
 from racefree.knowledge.sync import is_lock_like, made_once
-from racefree.summarize.model import OP_REBIND, WRITE
+from racefree.index import CLASS
+from racefree.summarize.model import OP_REBIND, WRITE, Ref
 
 
 def check(obj, evidence):
@@ -86,7 +89,7 @@ def _initialised_in_place(obj, evidence):
         if w.access.checked_at is not None and w.access.check_is_lazy_init and not w.access.await_between
         and check_and_act_unguarded(obj, w) and self_concurrency(w) == PREEMPTIVE
     ]
-    if writes and (_can_be_seen_half_done(writes) or _builds_an_instance(writes)):
+    if writes and (_can_be_seen_half_done(writes) or _builds_an_instance(writes, evidence.index)):
         first = writes[0]
         return [_lazy_init_finding(obj, evidence, writes, first, checks_of(obj, first))]
     made_by_loader = _made_by_a_loader(obj, evidence.index)
@@ -102,7 +105,7 @@ def _made_by_a_loader(obj, index):
     in a function its callers run under the test. The first such store, and the caller's test."""
     for write in obj.writes():
         if (not write.in_lazy_loader or write.access.op != OP_REBIND or write.locks
-                or not _builds_an_instance([write]) or self_concurrency(write) != PREEMPTIVE):
+                or not _builds_an_instance([write], index) or self_concurrency(write) != PREEMPTIVE):
             continue
         for edge in index.calls_to.get(write.fid, ()):
             if not _guarded_by(index, edge, obj.name):
@@ -189,11 +192,25 @@ def _can_be_seen_half_done(writes) -> bool:
     return len(writes) > len(steps)
 
 
-def _builds_an_instance(writes) -> bool:
-    """The write makes a new lock, client, session, pool or connection: two threads that both
-    pass the check make two, one is overwritten (its connections and threads leak, what was sent
-    through it is lost), and two locks exclude nothing."""
-    return any(w.access.stores_instance is not None and made_once(w.access.stores_instance) for w in writes)
+def _builds_an_instance(writes, index) -> bool:
+    """The write makes a new lock, client, session, pool or connection, or an instance of a class
+    of the program that keeps one of those (a store with its own lock, a trail with its database
+    connection): two threads that both pass the check make two, one is overwritten (its
+    connections, threads and what was recorded in it are lost), and two locks exclude nothing."""
+    return any(w.access.stores_instance is not None and (
+        made_once(w.access.stores_instance) or _keeps_what_is_made_once(index, w)) for w in writes)
+
+
+def _keeps_what_is_made_once(index, write) -> bool:
+    """`ContextTrail(...)`, whose `__init__` sets `self._lock = threading.Lock()`."""
+    info = write.info
+    root, *attrs = write.access.stores_instance.split(".")
+    symbol = index.resolve_ref(info.module, Ref("global", root, tuple(attrs)), info.summary.class_name)
+    if symbol is None or symbol.kind != CLASS or symbol.name not in index.classes:
+        return False
+    return any(binding.constructor is not None and made_once(binding.constructor)
+               for class_id in index.mro(symbol.name) if class_id in index.classes
+               for binding in index.classes[class_id][1].instance_attributes.values())
 
 
 RULE = Rule(
