@@ -61,7 +61,9 @@ class LockModel:
             constructor = symbol.typed or ""
             if self.knowledge.is_lock_constructor(constructor) or named_as_lock:
                 lock = symbol.name
-                if symbol.kind == INSTANCE_ATTR and not self._has_singleton(symbol.owner_class):
+                if self._class_level_through_the_class(ref, symbol):
+                    lock = f"{symbol.name} (class-level)"  # not the one each instance binds
+                elif symbol.kind == INSTANCE_ATTR and not self._has_singleton(symbol.owner_class):
                     self.per_instance.add(lock)
         elif named_as_lock and ref.root_kind != "made":
             # (The lock of an object made of another library's class is one per call: it orders
@@ -69,6 +71,15 @@ class LockModel:
             lock = f"{info.module.module}:{ref.text()}"
         self._ids[key] = lock
         return lock
+
+    def _class_level_through_the_class(self, ref: Ref, symbol) -> bool:
+        """`with ProfileSessionManager._lock:` where the class body binds `_lock` and `__init__`
+        binds another per instance: named through the class, it is the one class-level lock, a
+        lock of its own beside the instances'."""
+        if ref.root_kind == "self" or not ref.attrs or symbol.owner_class not in self.index.classes:
+            return False
+        summary = self.index.classes[symbol.owner_class][1]
+        return ref.attrs[-1] in summary.attributes and ref.attrs[-1] in summary.instance_attributes
 
     def _handed_out_lock(self, info, ref: Ref) -> str | None:
         """`with self._failed_pin_auth.get_lock():`: a method whose name says it hands out the
