@@ -125,8 +125,8 @@ class ProgramIndex:
         # `x.get(k)`, `x.append(v)`: calls of a container method name are recorded for the classes
         # of the program that define one; where none does, they cannot resolve to its code.
         defined = {name for _, summary in self.classes.values() for name in summary.methods}
-        metaclass_calls = self._class_call_extras()
-        named = {class_id.rsplit(".", 1)[-1] for class_id in metaclass_calls}
+        class_call_extras = self._class_call_extras()
+        named = {class_id.rsplit(".", 1)[-1] for class_id in class_call_extras}
         for fid, info in self.functions.items():
             for call in info.summary.calls:
                 callee = call.callee
@@ -146,8 +146,8 @@ class ProgramIndex:
                 if named and call.callee is not None \
                         and (call.callee.attrs[-1] if call.callee.attrs else call.callee.root) in named:
                     symbol = self.resolve_ref(info.module, call.callee, info.summary.class_name)
-                    if symbol is not None and symbol.kind == CLASS and symbol.name in metaclass_calls:
-                        for extra in metaclass_calls[symbol.name]:
+                    if symbol is not None and symbol.kind == CLASS and symbol.name in class_call_extras:
+                        for extra in class_call_extras[symbol.name]:
                             self._add_edge(CallEdge(fid, extra, call.line, call))
         for caller, callee, line in loop_callback_edges(self):
             self._add_edge(callback_edge(caller, callee, line, CallEdge))

@@ -74,8 +74,8 @@ from racefree.rules.base import (
     runs_on_several_threads,
     short_name,
 )
-from racefree.knowledge.sync import is_lock_like, made_once
 from racefree.index import CLASS
+from racefree.knowledge.sync import is_lock_like, made_once
 from racefree.summarize.model import OP_REBIND, WRITE, Ref
 
 
