@@ -124,8 +124,10 @@ def _lazy_init_finding(obj, evidence, writes, first, checks):
         outcome = f"two threads can each make a `{made}` and hold different ones, which excludes nothing"
     else:
         outcome = f"two threads can each make a `{made}`, and the one overwritten is lost with what it holds"
-    message = (f"`{short_name(obj)}` is initialised on first use in `{function_name(first)}` "
-               f"({entry_description(first)}) without a lock: {outcome}")
+    where = f"`{function_name(first)}` ({entry_description(first)})"
+    if checks and checks[0].fid != first.fid:  # made by a loader its caller runs under the test
+        where = f"`{function_name(checks[0])}`, through `{function_name(first)}` ({entry_description(first)}),"
+    message = f"`{short_name(obj)}` is initialised on first use in {where} without a lock: {outcome}"
     reason = f"{obj.why_shared}; {runs_on_several_threads(first)}"
     return make_finding(RULE, obj, evidence, message, reason, writes, checks)
 
