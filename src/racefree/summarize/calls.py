@@ -89,7 +89,7 @@ class CallVisits:
             self._expr(func)
             if type(func) is ast.Subscript:
                 table = self.ref_of(func.value)
-                if table is not None and (table.names_own_member() or table.root_kind == "global" and not table.attrs):
+                if table is not None and table.names_a_table_holder():
                     element_of = table  # `self._parsers[name]()`, `_PARSERS[fmt](data)`
             lookup = frame.last_lookup
             if lookup is not None and lookup[0] == id(func):

@@ -15,14 +15,14 @@ from racefree.summarize.model import (
 from racefree.summarize.optional_locks import lockless_branch
 from racefree.summarize.presence import presence_of_test, set_makes_true
 from racefree.summarize.syntax import (
+    MISSING_KEY,
+    MISSING_NAME,
     NESTED_SCOPES,
     absences_tested_with_a_condition,
     always_leaves,
     binds_names,
     breaks_out,
     can_leave_loop,
-    MISSING_KEY,
-    MISSING_NAME,
     caught_absences,
     compared_with_identity,
     is_main_guard,
@@ -130,7 +130,7 @@ class ControlFlowVisits:
         if type(walked) not in (ast.Name, ast.Attribute):
             return None
         table = self.ref_of(walked)
-        if table is None or not (table.names_own_member() or table.root_kind == "global" and not table.attrs):
+        if table is None or not table.names_a_table_holder():
             return None
         return table
 

@@ -70,6 +70,11 @@ class Ref:
         """`self.name`: one member (a method, an attribute) of the function's own object."""
         return self.root_kind == "self" and len(self.attrs) == 1
 
+    def names_a_table_holder(self) -> bool:
+        """`self._parsers`, `_PARSERS`: a member of the function's own object or a module-level
+        name, the holders of dispatch tables whose elements a call may run."""
+        return self.names_own_member() or (self.root_kind == "global" and not self.attrs)
+
 
 @dataclass(slots=True)
 class Access:

@@ -175,10 +175,7 @@ class StoreVisits:
             access.read_modify_write = ref in value_reads
             access.await_between = access.await_between or (ref in value_reads and value_reads[ref].await_between)
             self._mark_restore(access, ref, value)
-            access.stores_scalar = stores_scalar(value)
-            access.stores_truth = stores_truth(value)
-            access.stores_constant = constant_text(value)
-            access.stores_instance = constructor_text(value)
+            _note_stored_value(access, value)
             access.stores_exception = is_caught_exception(value, self.frame.caught)
             access.value_sources = self._value_sources
             self._note_lazy_store(access, ref, value)
@@ -247,10 +244,7 @@ class StoreVisits:
             ref = Ref("global", name)
             access = self._record(ref, WRITE, OP_REBIND, target)
             self._mark_restore(access, ref, value)
-            access.stores_scalar = stores_scalar(value)
-            access.stores_truth = stores_truth(value)
-            access.stores_constant = constant_text(value)
-            access.stores_instance = constructor_text(value)
+            _note_stored_value(access, value)
             access.stores_import = type(value) is ast.Name and value.id in self.summary.imports
             access.value_sources = self._value_sources
             access.read_modify_write = ref in arithmetic_reads
@@ -440,3 +434,12 @@ class StoreVisits:
             return None
         ref = self.ref_of(value)
         return ref if ref is not None and ref.root_kind == "global" and ref.attrs[-1:] == (CALL,) else None
+
+
+def _note_stored_value(access: Access, value: ast.expr | None) -> None:
+    """What a rebinding store binds, as its syntax shows: a constant or truth value, or a new
+    instance of a class (`Access.stores_scalar` ... `stores_instance`)."""
+    access.stores_scalar = stores_scalar(value)
+    access.stores_truth = stores_truth(value)
+    access.stores_constant = constant_text(value)
+    access.stores_instance = constructor_text(value)
