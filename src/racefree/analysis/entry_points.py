@@ -126,6 +126,16 @@ def is_test_module(module: str) -> bool:
                or part.endswith("_test") for part in module.split("."))
 
 
+def _constructor_of_shared_state(summary) -> bool:
+    """`__init__` that initialises class-level or module-level state on first use (`if
+    cls._loop is None: ... self.__class__._loop = loop`): making an instance is API too, which
+    callers may do on several threads at once, and that state is shared by every instance.
+    (Not a class-level counter of instances made, which declarative classes bump at import.)"""
+    return summary.name == "__init__" and any(
+        access.kind == WRITE and access.ref.root_kind in ("class", "global") and access.checked_at is not None
+        and access.check_is_lazy_init and not access.read_modify_write for access in summary.accesses)
+
+
 def _public_api(index: ProgramIndex, knowledge: Knowledge):
     """Public functions, and public methods of public classes, of library modules."""
     forever = _main_loop_functions(index)  # the functions that run a main loop
@@ -143,7 +153,7 @@ def _public_api(index: ProgramIndex, knowledge: Knowledge):
         if "<" in summary.qualname and not returned_by_parent(index, info):
             continue  # nested functions, lambdas and module code, unless handed back to the caller
         name = summary.name
-        private = name.startswith("_") and name not in PUBLIC_DUNDERS
+        private = name.startswith("_") and name not in PUBLIC_DUNDERS and not _constructor_of_shared_state(summary)
         if private and not (name.startswith("_") and not name.startswith("__") and _hook_of_outside_base(index, info)):
             continue
         if name in MAIN_FUNCTIONS or (_set_up_name(name) and not registries.grown_by(info)) or _marked_set_up(summary) \
@@ -171,9 +181,11 @@ def _public_api(index: ProgramIndex, knowledge: Knowledge):
             continue
         if private_modules.hidden(module, summary):
             continue  # the package's own code: it runs where the package calls it
-        kind = "public method" if summary.class_name else "public function"
+        kind = ("public constructor" if name == "__init__"
+                else "public method" if summary.class_name else "public function")
         # In an event-loop framework's module, a public function runs on the loop's thread.
-        on_loop = (_module_uses(info, EVENT_LOOP_PACKAGES) or module.split(".", 1)[0] in EVENT_LOOP_FRAMEWORKS
+        on_loop = (((_module_uses(info, EVENT_LOOP_PACKAGES) and not _bridges_to_a_loop(summary))
+                    or module.split(".", 1)[0] in EVENT_LOOP_FRAMEWORKS)
                    or _loop_callback(index, info) or _called_from_coroutines_only(index, info, on_the_loop))
         yield EntryPoint(info.fid, API, kind, API_WHY, info.module.path, summary.line, None, on_loop=on_loop)
 
@@ -720,6 +732,19 @@ def _kept_as_the_one_task(info: FunctionInfo, call: Call) -> bool:
 def _polls_on_its_thread(index: ProgramIndex, pattern, fid: str) -> bool:
     """A thread of its own whose loop wakes on a timer (a health monitor, a periodic flusher)."""
     return pattern.context == BACKGROUND and getattr(pattern, "single", False) and index.functions[fid].summary.polls
+
+
+# The call by which synchronous code hands a coroutine to a loop running on another thread (and
+# waits for it): made on the loop's own thread it would hang, so the code that makes it runs on
+# other threads. (Not `asyncio.run`, which starts a loop where it is called: a program's main.)
+LOOP_BRIDGE_CALLS = ("run_coroutine_threadsafe",)
+
+
+def _bridges_to_a_loop(summary) -> bool:
+    """A synchronous function that runs a coroutine on a loop and waits for it
+    (`asyncio.run_coroutine_threadsafe(coro, self._loop).result()`): the synchronous face of async
+    code, which its callers call from their own threads, never the loop's (there it would hang)."""
+    return not summary.is_async and any(call.callee_text.endswith(LOOP_BRIDGE_CALLS) for call in summary.calls)
 
 
 def _module_uses(info: FunctionInfo, packages: tuple[str, ...]) -> bool:

@@ -76,8 +76,16 @@ READY_WAIT_METHODS = EVENT_WAIT_METHODS | {"result"}
 # and worker threads are leaked when its store is overwritten, and calls made through it are lost).
 LOCK_LIKE_SUFFIXES: tuple[str, ...] = ("Lock", "Semaphore", "Condition")
 MADE_ONCE_SUFFIXES: tuple[str, ...] = LOCK_LIKE_SUFFIXES + (
-    "Client", "Session", "Pool", "PoolManager", "Connection", "Engine", "Executor", "Provider",
+    "Client", "Session", "Pool", "PoolManager", "Connection", "Engine", "Executor", "Provider", "Thread",
 )
+
+
+# Functions that make such an object, as written: a requests session, a new event loop (run on a
+# thread of its own by who keeps it), a database engine (with its connection pool).
+MADE_ONCE_FACTORIES = frozenset({
+    "requests.session", "asyncio.new_event_loop", "new_event_loop",
+    "sqlalchemy.create_engine", "create_engine", "create_async_engine",
+})
 
 
 def is_lock_like(class_text: str) -> bool:
@@ -88,4 +96,4 @@ def is_lock_like(class_text: str) -> bool:
 def made_once(class_text: str) -> bool:
     """`threading.Lock`, `Session`, `QdrantClient`: a class of which a second instance, made where
     the program keeps one, does harm (see MADE_ONCE_SUFFIXES)."""
-    return class_text.rsplit(".", 1)[-1].endswith(MADE_ONCE_SUFFIXES)
+    return class_text in MADE_ONCE_FACTORIES or class_text.rsplit(".", 1)[-1].endswith(MADE_ONCE_SUFFIXES)

@@ -13,7 +13,10 @@ thread of its own. Library API is no handler: a public function that stores a va
 called when its caller chooses. But API that keeps a value of its own call in state every caller
 shares (a module global, a class attribute, an attribute of the package's module-level instance),
 reads it back and clears it before returning (`self.now = base`, then a helper reads `self.now`,
-then `self.now = None`) uses that state as scratch space, and two calls share it. So does an
+then `self.now = None`) uses that state as scratch space, and two calls share it; so does API
+that has one helper store an argument of its call there and then, in the same call, others read
+it back (`strength(password, user_words)` keeps the words in the module's table of word lists,
+then runs the matchers over that table). So does an
 observer that a library calls for every run (a LangChain callback handler, an SDK's request
 hook, a tracer): what one callback stores on it for the run's next callback, the next run's
 callbacks replace, on threads or, for an async handler, while the run awaits the work it observes. And a list defined in a class body that methods fill through `self`
@@ -72,6 +75,7 @@ request (thread or task) its own value.
 from __future__ import annotations
 
 from racefree.analysis.concurrency import PREEMPTIVE, may_run_concurrently, self_concurrency
+from racefree.analysis.entry_points import is_test_module
 from racefree.analysis.pairs import hand_off, is_fixed_slot_write, write_read_races
 from racefree.analysis.shared_state import SINGLETON_ATTRIBUTE, unique_facts
 from racefree.index import CLASS_ATTR
@@ -93,9 +97,16 @@ def check(obj, evidence):
     # A library function that stores into shared state is a setter by design (`set_level`,
     # `set_debuglevel`) unless something runs it per request or per call: API reach alone is not
     # enough, but a function patched over another library's runs on every call of that library.
-    races = [r for r in write_read_races(obj, across_awaits=True)
-             if not r.write.on_background_thread and not _one_constant_for_all(obj, r.write)
-             and (not _set_by_callers(r.write) or obj.why_shared.endswith(OBSERVED) or _scratch_of_its_call(obj, r))]
+    races = []
+    callers = {}  # write -> the API function whose call stores it and reads it back through helpers
+    for race in write_read_races(obj, across_awaits=True):
+        if race.write.on_background_thread or _one_constant_for_all(obj, race.write):
+            continue
+        if not _set_by_callers(race.write) or obj.why_shared.endswith(OBSERVED) or _scratch_of_its_call(obj, race):
+            races.append(race)
+        elif (caller := _handed_between_its_helpers(obj, race)) is not None:
+            races.append(race)
+            callers[id(race.write)] = caller
     if not races:
         return _request_data_left_for_the_caller(obj, evidence) or _class_list_used_per_instance(obj, evidence)
     parties = hand_off(obj, races)
@@ -106,9 +117,11 @@ def check(obj, evidence):
     # Tasks of one event loop only: the reads come after an await, where other tasks run.
     after = "" if any(may_run_concurrently(race.write, read) == PREEMPTIVE for race in races for read in race.reads) \
         else " after an await"
+    where = f"`{function_name(first)}` ({entry_description(first)})"
+    if id(first) in callers:  # `zxcvbn()` stores through one helper and reads through another
+        where = f"`{function_name(first)}`, called by `{callers[id(first)].rsplit('.', 1)[-1]}`,"
     message = (
-        f"`{name}` is shared state written {per} in `{function_name(first)}` "
-        f"({entry_description(first)}) and read back{after} in {', '.join(f'`{r}`' for r in readers[:3])}: "
+        f"`{name}` is shared state written {per} in {where} and read back{after} in {', '.join(f'`{r}`' for r in readers[:3])}: "
         f"concurrent {per.split()[1]}s see each other's values"
     )
     return [make_finding(RULE, obj, evidence, message, _why_concurrent(obj, first), writes, reads)]
@@ -137,6 +150,56 @@ def _scratch_of_its_call(obj, race) -> bool:
     race.reads = [read for read in race.reads
                   if (read.fid == write.fid and write.access.line < read.access.line < max(cleared)) or read.fid in called]
     return bool(race.reads)
+
+
+def _handed_between_its_helpers(obj, race) -> str | None:
+    """Library API that stores an argument of its call in state every caller shares and then, in
+    the same call, has a helper read it back (`zxcvbn(password, user_inputs)` runs
+    `set_user_input_dictionary(user_inputs)`, which keeps the inputs in the module's table of
+    dictionaries, then `omnimatch(password)`, which matches against that table): no setter whose
+    caller chooses when to call it, but a call that passes its own value through shared state, as
+    a request handler does, and two calls meet there. Only the reads the call makes after the
+    store race with the other call."""
+    write = race.write
+    if (not obj.why_shared.startswith(PROCESS_WIDE_REASONS) or write.access.checked_at is not None
+            or not write.access.stores_argument or write.reach is None):
+        return None
+    index = write.reach.index
+    after_the_store: dict[str, str] = {}  # function the call runs after the store -> that caller
+    # The writer itself is a setter, unless it clears what it stored (`_scratch_of_its_call`):
+    # look at the functions that call it, a few calls up.
+    for caller in sorted(_callers_of(index, write.fid) - {write.fid}):
+        if not _runs_concurrently(write.reach, caller):
+            continue  # module code, tests, set-up: no call that meets another
+        edges = [(edge.line, {edge.callee} | _called_from(index, edge.callee, 0, 1 << 30))
+                 for edge in index.calls_from.get(caller, ())]
+        stored_at = [line for line, reached in edges if write.fid in reached]
+        if stored_at:
+            first = min(stored_at)
+            for fid in (fid for line, reached in edges if line > first for fid in reached):
+                after_the_store.setdefault(fid, caller)
+    race.reads = [read for read in race.reads if read.fid in after_the_store]
+    return after_the_store[race.reads[0].fid] if race.reads else None
+
+
+def _runs_concurrently(reach, fid: str) -> bool:
+    """The function is itself an entry point that runs many times at once (a public function of
+    the library, a request handler): not one it calls, which may call it in an order of its own."""
+    info = reach.index.functions.get(fid)
+    if info is None or is_test_module(info.module.module) or reach.only_while_setting_up(fid):
+        return False
+    return any(mode.multiple for mode in reach.entry_modes.get(fid, ()))
+
+
+def _callers_of(index, fid: str, depth: int = 3) -> set[str]:
+    """The functions that call fid, and those that call them, a few calls up."""
+    found: set[str] = set()
+    layer = [fid]
+    while layer and depth:
+        depth -= 1
+        layer = [edge.caller for callee in layer for edge in index.calls_to.get(callee, ()) if edge.caller not in found]
+        found.update(layer)
+    return found
 
 
 def _called_from(index, fid: str, after: int, before: int, depth: int = 4) -> set[str]:

@@ -10,15 +10,20 @@ can see the state after initialisation has started but before it has finished (a
 one item at a time, a flag set before the data) and use a partial value.
 
 Reported when the initialisation can be seen half done: the state is filled in place, or
-several writes follow the check, or a loader that callers run under `if not _loaded:` sets the
-flag before it has stored the data the flag stands for. A single assignment of a finished value
+several writes follow the check, or a loader that callers run under `if not _loaded:`, or that
+tests the flag itself (`if _loaded: return`, then `_loaded = True`), sets the flag before it has
+stored the data the flag stands for. A single assignment of a finished value
 (`_cache = build()`) may run twice but never exposes a partial value, so it is not reported, also
 under a test that adds other conditions (`if _process is None and Process is not None:`), unless
 what it makes must be made once: a lock (two threads that each make one hold different locks,
-which exclude nothing), or a client, session, pool, connection, engine, executor or provider (the
-one overwritten is lost with its connections and threads, and with what was sent through it),
-or an instance of a class of the program that keeps one of those (a store with a lock of its own:
-what was recorded in the one overwritten is lost).
+which exclude nothing), or a client, session, pool, connection, engine, executor, provider or
+thread (the one overwritten is lost with its connections and threads, and with what was sent
+through it), or an instance of a class of the program that keeps one of those (a store with a
+lock of its own: what was recorded in the one overwritten is lost), however it is made (`cls()`,
+`super().__new__(cls)` in a singleton's `__new__`), and also
+where the store binds what a function of the program returns (`_ENGINE = get_engine()`) and that
+function makes one of those (`sqlalchemy.create_engine(...)`). An object published before it is
+set up (`cls._default = cls()`, then `cls._default.load()`) can be seen half-built.
 That is reported also where a set-up function its callers run under the test makes it (`if
 DEFAULT_SESSION is None: setup_default_session()`). A handler for a missing attribute or name
 (`try: self._lock except AttributeError: self._lock = Lock()`) is a test as `hasattr` is.
@@ -74,7 +79,7 @@ from racefree.rules.base import (
     runs_on_several_threads,
     short_name,
 )
-from racefree.index import CLASS
+from racefree.index import CLASS, FUNCTION
 from racefree.knowledge.sync import is_lock_like, made_once
 from racefree.summarize.model import OP_REBIND, WRITE, Ref
 
@@ -117,13 +122,13 @@ def _made_by_a_loader(obj, index):
 
 
 def _lazy_init_finding(obj, evidence, writes, first, checks):
-    made = first.access.stores_instance
+    made = _made_once_thing(evidence.index, first)
     if _can_be_seen_half_done(writes) or made is None:
         outcome = "threads can initialise it twice or see it half-built"
     elif is_lock_like(made):
-        outcome = f"two threads can each make a `{made}` and hold different ones, which excludes nothing"
+        outcome = f"two threads can each make {_one(made)} and hold different ones, which excludes nothing"
     else:
-        outcome = f"two threads can each make a `{made}`, and the one overwritten is lost with what it holds"
+        outcome = f"two threads can each make {_one(made)}, and the one overwritten is lost with what it holds"
     where = f"`{function_name(first)}` ({entry_description(first)})"
     if checks and checks[0].fid != first.fid:  # made by a loader its caller runs under the test
         where = f"`{function_name(checks[0])}`, through `{function_name(first)}` ({entry_description(first)}),"
@@ -132,35 +137,63 @@ def _lazy_init_finding(obj, evidence, writes, first, checks):
     return make_finding(RULE, obj, evidence, message, reason, writes, checks)
 
 
+def _one(made: str) -> str:
+    """"a `Session`", "an `AuditTrail`", "one with `sqlalchemy.create_engine()`"."""
+    name = made.rsplit(".", 1)[-1]
+    if not name[:1].isupper():
+        return f"one with `{made}()`"
+    return f"{'an' if name[:1] in 'AEIOU' else 'a'} `{made}`"
+
+
 def _flag_set_before_data(obj, evidence):
     """`if not _loaded: _load()` in callers, and `_load` sets `_loaded` before it stores the data:
     a thread that tests the flag meanwhile skips loading and reads data that is not there yet."""
     index = evidence.index
     for flag in obj.writes():
-        if (flag.access.op != OP_REBIND or flag.access.checked_at is not None or flag.locks
-                or self_concurrency(flag) != PREEMPTIVE):
-            continue  # not a loader's flag, or a loader its callers run under a lock
+        if flag.access.op != OP_REBIND or flag.locks or self_concurrency(flag) != PREEMPTIVE:
+            continue  # not a flag, or a loader its callers run under a lock
         data = [a for a in flag.info.summary.accesses
                 if a.kind == WRITE and a.line > flag.access.line and a.ref != flag.access.ref
                 and a.ref.root_kind in ("global", "class")]
         data_names = {index.name_of(flag.info, a.ref) for a in data} - {None}
+        if flag.access.checked_at is not None:
+            data = [a for a in data if not a.in_handler]  # what a failed load records instead
+            if data and _tests_its_own_flag(flag) and index.calls_to.get(flag.fid) and not flag.only_while_setting_up:
+                return [_flag_finding(obj, evidence, flag, data,
+                                      f"`{function_name(flag)}` tests it itself (line {flag.access.checked_at})")]
+            continue  # not a loader's flag
         # A caller that tests the flag, loads, and then reads data the loader stores after the flag.
         guards = [edge for edge in index.calls_to.get(flag.fid, ())
                   if _guarded_by(index, edge, obj.name)
                   and (data_names - _written_before(index, edge)) & _reads(index, edge.caller)]
         if not guards:
             continue
-        names = sorted({a.ref.text() for a in data})
-        shown = ", ".join(f"`{n}`" for n in names[:3]) + (", ..." if len(names) > 3 else "")
-        message = (
-            f"`{short_name(obj)}` is set in `{function_name(flag)}` ({entry_description(flag)}) before the data it "
-            f"stands for ({shown}): a thread that tests it meanwhile skips loading and reads data not stored yet"
-        )
         caller = guards[0]
-        reason = (f"{obj.why_shared}; callers load on first use under `if not {short_name(obj)}:` "
-                  f"({caller.caller.rsplit('.', 1)[-1]}, line {caller.line}) and {runs_on_several_threads(flag)}")
-        return [make_finding(RULE, obj, evidence, message, reason, [flag], [])]
+        return [_flag_finding(obj, evidence, flag, data,
+                              f"callers load on first use under `if not {short_name(obj)}:` "
+                              f"({caller.caller.rsplit('.', 1)[-1]}, line {caller.line})")]
     return []
+
+
+def _tests_its_own_flag(flag) -> bool:
+    """`if _loaded: return`, then `_loaded = True`, then the loading: the loader tests the flag
+    itself and sets it to a truth value before it has done what the flag stands for. (Reported
+    for a loader the package calls on first use, beyond set-up: a function that callers call
+    once to configure the process is no loader.)"""
+    access = flag.access
+    return (access.check_is_lazy_init and access.after_guard_clause and access.stores_constant == "True"
+            and not access.await_between)
+
+
+def _flag_finding(obj, evidence, flag, data, how_tested: str):
+    names = sorted({a.ref.text() for a in data})
+    shown = ", ".join(f"`{n}`" for n in names[:3]) + (", ..." if len(names) > 3 else "")
+    message = (
+        f"`{short_name(obj)}` is set in `{function_name(flag)}` ({entry_description(flag)}) before the data it "
+        f"stands for ({shown}): a thread that tests it meanwhile skips loading and reads data not stored yet"
+    )
+    reason = f"{obj.why_shared}; {how_tested} and {runs_on_several_threads(flag)}"
+    return make_finding(RULE, obj, evidence, message, reason, [flag], [])
 
 
 def _reads(index, fid: str) -> set[str]:
@@ -183,10 +216,12 @@ def _guarded_by(index, edge, object_name: str) -> bool:
 
 
 def _can_be_seen_half_done(writes) -> bool:
-    """Filled in place, or written in several steps after one check. Constants and truth values
-    are not built: `if _available is None: try: import h2; _available = h2.VERSION >= MIN except
-    ImportError: _available = False` stores a finished value on every thread that runs it."""
-    if any(w.access.op != OP_REBIND for w in writes):
+    """Filled in place, or written in several steps after one check, or published and then set up
+    through the shared name (`cls._default = cls()`, then `cls._default.load_defaults()`). Constants
+    and truth values are not built: `if _available is None: try: import h2; _available =
+    h2.VERSION >= MIN except ImportError: _available = False` stores a finished value on every
+    thread that runs it."""
+    if any(w.access.op != OP_REBIND or _set_up_after_publishing(w) for w in writes):
         return True
     if all(w.access.stores_scalar for w in writes):
         return False
@@ -194,24 +229,51 @@ def _can_be_seen_half_done(writes) -> bool:
     return len(writes) > len(steps)
 
 
+def _set_up_after_publishing(write) -> bool:
+    """Under the same test, a method of the stored object is called through the shared name after
+    the store (`cls._default = cls()`, then `cls._default.default_initialization()`): a thread that
+    tests the name in between finds the object and uses it before it is set up."""
+    ref, line = write.access.ref, write.access.line
+    return any(call.line > line and ref in call.lazy_guards and call.callee is not None
+               and call.callee.root_kind == ref.root_kind and call.callee.root == ref.root
+               and call.callee.attrs[:-1] == ref.attrs
+               for call in write.info.summary.calls)
+
+
 def _builds_an_instance(writes, index) -> bool:
     """The write makes a new lock, client, session, pool or connection, or an instance of a class
     of the program that keeps one of those (a store with its own lock, a trail with its database
     connection): two threads that both pass the check make two, one is overwritten (its
     connections, threads and what was recorded in it are lost), and two locks exclude nothing."""
-    return any(w.access.stores_instance is not None and (
-        made_once(w.access.stores_instance) or _keeps_what_is_made_once(index, w)) for w in writes)
+    return any(_made_once_thing(index, w) is not None for w in writes)
 
 
-def _keeps_what_is_made_once(index, write) -> bool:
-    """`ContextTrail(...)`, whose `__init__` sets `self._lock = threading.Lock()`."""
-    info = write.info
-    root, *attrs = write.access.stores_instance.split(".")
+def _made_once_thing(index, write) -> str | None:
+    """What the write binds, as written, where it is such a thing: made here (`Session()`), or
+    returned by the function of the program whose result it binds (`_ENGINE = get_engine()`,
+    and `get_engine` returns `sqlalchemy.create_engine(url)`)."""
+    info, made = write.info, write.access.stores_instance
+    result_of = write.access.stores_result_of
+    if made is None and result_of is not None:
+        symbol = index.resolve_ref(info.module, Ref(result_of.root_kind, result_of.root, result_of.attrs[:-1]),
+                                   info.summary.class_name)
+        info = index.functions.get(symbol.name) if symbol is not None and symbol.kind == FUNCTION else None
+        made = info.summary.returns_made if info is not None else None
+    if made is None:
+        return None
+    if made_once(made):
+        return made
+    root, *attrs = made.split(".")
     symbol = index.resolve_ref(info.module, Ref("global", root, tuple(attrs)), info.summary.class_name)
     if symbol is None or symbol.kind != CLASS or symbol.name not in index.classes:
-        return False
+        return None
+    return made if _keeps_what_is_made_once(index, symbol.name) else None
+
+
+def _keeps_what_is_made_once(index, class_id: str) -> bool:
+    """`ContextTrail(...)`, whose `__init__` sets `self._lock = threading.Lock()`."""
     return any(binding.constructor is not None and made_once(binding.constructor)
-               for class_id in index.mro(symbol.name) if class_id in index.classes
+               for class_id in index.mro(class_id) if class_id in index.classes
                for binding in index.classes[class_id][1].instance_attributes.values())
 
 

@@ -8,6 +8,7 @@ Mixed into ModuleSummarizer, whose frames and summary it fills.
 from __future__ import annotations
 
 import ast
+from dataclasses import replace
 
 from racefree.knowledge.containers import CHECK_INDEPENDENT_METHODS, MUTATING_METHODS, READING_METHODS
 from racefree.knowledge.key_value_stores import STORE_READ_METHODS
@@ -38,6 +39,7 @@ class CallVisits:
         local_callee: str | None = None
         made_receiver: tuple[str, str] | None = None
         element_of: Ref | None = None
+        listed: list[ast.expr] | tuple = ()
         if type(func) is ast.Attribute:
             receiver = self.ref_of(func.value)
             method = func.attr
@@ -81,6 +83,7 @@ class CallVisits:
                 self._store_reading_calls += 1  # may return what it read from a store
             local_callee = self._local_function(func.id)
             element_of = frame.loop_tables.get(func.id)  # `for hook in _HOOKS: hook(event)`
+            listed = frame.loop_callees.get(func.id, ())  # `for matcher in [m1, m2]: matcher(text)`
             if local_callee is None and not self._name_is_local(func.id):
                 callee = self._interned(("global", func.id, ()))
                 if func.id in ("getattr", "setattr", "hasattr") and frame.scope is not None:
@@ -117,7 +120,7 @@ class CallVisits:
         if type(func) is ast.Attribute and func.attr == "join" and not node.args and _names_a_thread(func.value):
             frame.summary.thread_joins += (node.lineno,)
         if callee is None and local_callee is None and made_receiver is None and element_of is None \
-                and not function_args:
+                and not function_args and not listed:
             return
         first = constant_key(node.args[0]) if node.args else None
         argument_kinds, spreads = self._argument_kinds(node) if node.args or node.keywords else ((), False)
@@ -133,6 +136,11 @@ class CallVisits:
             hands_self=hands_over(node, frame.self_name), made_receiver=made_receiver, element_of=element_of,
         )
         frame.summary.calls.append(call)
+        for element in listed:
+            local = self._local_function(element.id) if type(element) is ast.Name else None
+            frame.summary.calls.append(replace(
+                call, callee=None if local is not None else self.ref_of(element), local_callee=local,
+                callee_text=dotted_text(element) or ""))
         if type(func) is ast.Name and func.id == "getattr" and callee is not None:
             frame.last_lookup = (id(node), call)
 

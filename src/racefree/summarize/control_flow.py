@@ -108,6 +108,9 @@ class ControlFlowVisits:
         table = self._walked_table(node) if self.frame.scope is not None else None
         if table is not None:
             self.frame.loop_tables[node.target.id] = table
+        listed = _functions_listed(node) if self.frame.scope is not None else None
+        if listed:
+            self.frame.loop_callees[node.target.id] = listed
         self.frame.loop_depth += 1
         self._publications_in(node.body)
         self._block(node.body)
@@ -116,6 +119,8 @@ class ControlFlowVisits:
             self.frame.loop_keys.pop(key[0], None)
         if table is not None:
             self.frame.loop_tables.pop(node.target.id, None)
+        if listed:
+            self.frame.loop_callees.pop(node.target.id, None)
         self._block(node.orelse)
 
     def _walked_table(self, node: ast.For | ast.AsyncFor) -> Ref | None:
@@ -602,3 +607,13 @@ def _found_by_lookup(test: ast.expr, looked_up: dict[str, tuple[Ref, ast.expr]],
         return [ref], [lookup]
     return [], []
 
+
+def _functions_listed(node: ast.For | ast.AsyncFor) -> list[ast.expr] | None:
+    """`for matcher in [dictionary_match, self._date_match]:`: the names a list or tuple written
+    in the header gives the loop's name in turn, when all are plain or dotted names."""
+    elements = node.iter.elts if type(node.iter) in (ast.List, ast.Tuple) else None
+    if type(node.target) is not ast.Name or not elements:
+        return None
+    if not all(type(e) is ast.Name or (type(e) is ast.Attribute and type(e.value) is ast.Name) for e in elements):
+        return None
+    return elements

@@ -82,6 +82,7 @@ class DefinitionVisits:
         if self.frame.scope is not None:
             self.frame.nested[name] = qualname
         frame = Frame(summary, function_scope(node, self._walrus_within(node)), class_name)
+        frame.aliases.update(self._defaults_naming_shared_state(node.args))
         params = [a.arg for a in (*node.args.posonlyargs, *node.args.args)]
         skip = 1 if in_class and method_kind in ("method", "classmethod") else 0
         summary.parameters = params[skip:] + [a.arg for a in node.args.kwonlyargs]
@@ -120,6 +121,20 @@ class DefinitionVisits:
             summary.kept_per_key, summary.containers_handed_out = kept_per_key(node.body)
         self._leave()
         return qualname
+
+    def _defaults_naming_shared_state(self, args: ast.arguments) -> dict[str, Ref]:
+        """`def dictionary_match(password, _tables=RANKED_DICTIONARIES)`: unless a caller passes
+        its own, the parameter is the module-level object itself (the default is evaluated once,
+        where the function is defined), so what the function does to it, it does to that."""
+        positional = [*args.posonlyargs, *args.args]
+        pairs = [*zip(positional[len(positional) - len(args.defaults):], args.defaults),
+                 *((arg, default) for arg, default in zip(args.kwonlyargs, args.kw_defaults) if default is not None)]
+        named = {}
+        for arg, default in pairs:
+            ref = self.ref_of(default) if type(default) in (ast.Name, ast.Attribute) else None
+            if ref is not None and ref.root_kind == "global":
+                named[arg.arg] = ref
+        return named
 
     def _readiness_checks(self, body: list[ast.stmt], self_name: str | None) -> tuple[tuple, tuple]:
         """What the body's leading guard clauses that raise prove set (`if not self.apps_ready:

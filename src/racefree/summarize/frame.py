@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import ast
+
 from racefree.summarize.model import FunctionSummary, Ref
 from racefree.summarize.scopes import FunctionScope
 
@@ -19,6 +21,7 @@ class Frame:
         "thread_ids", "owner_tests", "passes_on", "loop_keys", "taken_under", "new_claim",
         "top_body", "top_claims", "made", "looked_up", "last_lookup", "in_handler", "saved_in_handler",
         "lazily_stored", "started", "first_yield", "loop_tables",
+        "loop_callees",
     )
 
     def __init__(self, summary: FunctionSummary, scope: FunctionScope | None, class_name: str | None):
@@ -78,6 +81,9 @@ class Frame:
         # loop variable -> the dispatch table it walks (`for hook in _HOOKS:`, `for handler in
         # self._handlers.values():`), whose elements a call of the variable runs
         self.loop_tables: dict[str, Ref] = {}
+        # loop name -> the functions a list or tuple written in the loop's header names (`for
+        # matcher in [dictionary_match, date_match]: matcher(password)`): a call of it runs each
+        self.loop_callees: dict[str, list[ast.expr]] = {}
         # `fn = getattr(client, name)`: local -> the recorded getattr call, marked if fn is called.
         self.looked_up: dict[str, object] = {}
         self.last_lookup: tuple[int, object] | None = None  # the last getattr call: (node id, Call)

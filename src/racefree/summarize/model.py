@@ -91,6 +91,9 @@ class Access:
     appends: bool = False  # ... only at the end (`append`, `extend`): a list's iterators see no shift
     checked_at: int | None = None  # line of an `if` whose test read this object first
     check_is_lazy_init: bool = False  # that test was `is None` / `not X` on the object itself
+    # that test was a guard clause that leaves (`if _loaded: return`) and the write follows it in
+    # no `if` of its own: every call that gets past the guard makes it
+    after_guard_clause: bool = False
     await_between: bool = False  # an await runs between the check and this write
     restores: bool = False  # puts back a value saved from this object earlier (`x.flag = old`)
     restores_across_await: bool = False  # ... after an await since it was saved
@@ -123,6 +126,12 @@ class Access:
     # For a store: the request-data sources its value is computed from, directly or through
     # locals (`data = request.get_json(); cfg["k"] = data["k"]` -> ("flask.request",)).
     value_sources: tuple[str, ...] = ()
+    # For a store: its value is computed from an argument of the function's call (`TABLES["user"]
+    # = build(words)` in `def set_words(words)`), so it differs from call to call.
+    stores_argument: bool = False
+    # For a rebinding store: the function whose result it binds, directly or through a local
+    # (`engine = get_engine(); _ENGINE = engine`), which the index follows to what it makes.
+    stores_result_of: Ref | None = None
     # Tests on the function's own parameters that hold where the access runs:
     # `if serializers is None: _serializers[k] = v` -> (("serializers", IS_NONE),)
     guards: tuple[tuple[str, str], ...] = ()
@@ -218,6 +227,9 @@ class FunctionSummary:
     calls: list[Call] = field(default_factory=list)
     registrations: list["Registration"] = field(default_factory=list)
     returns: list[Ref] = field(default_factory=list)  # shared state the function returns
+    # the class (or made-once factory) of a new object it returns, as written (`Engine`,
+    # `sqlalchemy.create_engine`): directly or through a local it made
+    returns_made: str | None = None
     parameters: list[str] = field(default_factory=list)  # positional then keyword, without self/cls
     method_kind: str = "function"  # "function", "method", "classmethod", "staticmethod"
     # Locks held where the function yields: used as a context manager (`with self._locked():`),

@@ -97,8 +97,9 @@ class References:
         frame = self.frame
         attrs.reverse()
         if frame.scope is not None and name in frame.scope.unassigned_parameters and name != frame.self_name \
-                and name != frame.cls_name and name not in frame.taint:
-            # A parameter: the caller's argument, which the index binds at each call site.
+                and name != frame.cls_name and name not in frame.taint and name not in frame.aliases:
+            # A parameter: the caller's argument, which the index binds at each call site (one
+            # whose default is module-level state is that state: see `_defaults_naming_shared_state`).
             return "param", name, tuple(attrs)
         if frame.class_name and frame.scope is not None:
             if name == frame.self_name:

@@ -31,6 +31,7 @@ from racefree.summarize.syntax import (
     dotted_text,
     is_caught_exception,
     is_thread_identity,
+    makes_own_instance,
     positions_under_arithmetic,
     stores_scalar,
     stores_truth,
@@ -63,6 +64,7 @@ class StoreVisits:
         awaits_before, calls_before = self.frame.awaits, self._store_reading_calls
         self._expr(value)
         self._value_sources = self._request_sources(value)
+        self._value_from_arguments = self._names_an_argument(value)
         scope = self.frame.scope
         # Read-modify-write facts matter only when the target may be shared state.
         may_be_shared = scope is None or any(
@@ -85,6 +87,7 @@ class StoreVisits:
                 self._store(target, value, arithmetic_reads, node)
         self._whole_value_reads = {}
         self._value_sources = ()
+        self._value_from_arguments = False
         if scope is not None and self.writes_stores:
             self._note_store_api_assignment(targets, value, awaits_before, calls_before != self._store_reading_calls)
 
@@ -176,8 +179,10 @@ class StoreVisits:
             access.await_between = access.await_between or (ref in value_reads and value_reads[ref].await_between)
             self._mark_restore(access, ref, value)
             _note_stored_value(access, value)
+            self._note_made_elsewhere(access, value)
             access.stores_exception = is_caught_exception(value, self.frame.caught)
             access.value_sources = self._value_sources
+            access.stores_argument = self._value_from_arguments
             self._note_lazy_store(access, ref, value)
             self._note_attribute_taint(ref, self._whole_value_reads)
             self._detach_taken(ref)
@@ -201,6 +206,7 @@ class StoreVisits:
             access.keyed_by_thread = is_thread_identity(target.slice, self.frame.thread_ids)
             self._mark_restore(access, ref, value)
             access.value_sources = self._value_sources
+            access.stores_argument = self._value_from_arguments
             previous = value_reads.get(ref)
             access.read_modify_write = previous is not None and (previous.slot in (slot, None))
             if access.read_modify_write and previous.await_between:
@@ -245,8 +251,10 @@ class StoreVisits:
             access = self._record(ref, WRITE, OP_REBIND, target)
             self._mark_restore(access, ref, value)
             _note_stored_value(access, value)
+            self._note_made_elsewhere(access, value)
             access.stores_import = type(value) is ast.Name and value.id in self.summary.imports
             access.value_sources = self._value_sources
+            access.stores_argument = self._value_from_arguments
             access.read_modify_write = ref in arithmetic_reads
             access.await_between = access.await_between or (ref in arithmetic_reads and arithmetic_reads[ref].await_between)
             self._note_lazy_store(access, ref, value)
@@ -338,6 +346,25 @@ class StoreVisits:
             key = self.ref_of(receiver)
         for access in frame.lazily_stored.pop(key, ()) if key is not None else ():
             access.check_is_lazy_init = False
+
+    def _note_made_elsewhere(self, access: Access, value: ast.expr | None) -> None:
+        """What a rebinding store binds that its syntax alone does not show: a new instance of the
+        method's own class (`cls()`, a singleton's `super().__new__(cls)`), an object a local was
+        made as (`engine = Engine(url)`, then `_ENGINE = engine`), or the result of a function of
+        the program (`_ENGINE = get_engine()`), which the index follows to what it returns."""
+        frame = self.frame
+        if makes_own_instance(value, frame.cls_name):
+            access.stores_instance = frame.class_name
+            return
+        if type(value) is ast.Name:
+            made = frame.made.get(value.id)
+            if access.stores_instance is None and made is not None:
+                access.stores_instance = frame.class_name if made == OWN_CLASS else made
+            alias = frame.aliases.get(value.id)
+            if alias is not None and alias.attrs[-1:] == (CALL,):
+                access.stores_result_of = alias  # `engine = get_engine()`: see `_returned_by_a_getter`
+        elif type(value) is ast.Call and access.stores_instance is None:
+            access.stores_result_of = self._returned_by_a_getter(value)
 
     def _own_class_made(self, value: ast.expr | None) -> str | None:
         """`instance = cls(...)` in a classmethod: an instance of the method's own class."""

@@ -7,6 +7,7 @@ import ast
 import re
 from collections.abc import Callable
 
+from racefree.knowledge.sync import MADE_ONCE_FACTORIES
 from racefree.summarize.model import ClassSummary
 
 
@@ -652,13 +653,28 @@ def own_statements(body: list[ast.stmt]):
 
 def constructor_text(value: ast.expr | None) -> str | None:
     """`Manager(...)`, `workers.Pool(...)`: the class a call makes, as written, when its name reads
-    as a class's (capitalised); the index resolves it, and drops what is no class of the program."""
+    as a class's (capitalised) or the call is a factory of a made-once object (`requests.session()`);
+    the index resolves it, and drops what is no class of the program."""
     if type(value) is not ast.Call:
         return None
     text = dotted_text(value.func)
-    if not text or not text.rsplit(".", 1)[-1][:1].isupper():
+    if not text or not (text.rsplit(".", 1)[-1][:1].isupper() or text in MADE_ONCE_FACTORIES):
         return None
     return text
+
+
+def makes_own_instance(value: ast.expr | None, cls_name: str | None) -> bool:
+    """`cls()` in a classmethod whose class parameter is `cls_name`, and `super().__new__(cls)`,
+    `object.__new__(cls, *args)` in a `__new__`: a new instance of the method's own class (the
+    one a singleton's accessor or `__new__` keeps)."""
+    if type(value) is not ast.Call or cls_name is None:
+        return False
+    func = value.func
+    if type(func) is ast.Name:
+        return func.id == cls_name
+    first = value.args[0] if value.args else None
+    return (type(func) is ast.Attribute and func.attr == "__new__" and type(first) is ast.Name
+            and first.id == cls_name)
 
 
 def does_nothing(body: list[ast.stmt]) -> bool:

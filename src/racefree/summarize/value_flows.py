@@ -49,6 +49,15 @@ class ValueFlows:
                     found.add(source)
         return tuple(sorted(found))
 
+    def _names_an_argument(self, value: ast.expr) -> bool:
+        """The value is computed from a parameter of the function (not its own object), as the
+        call's caller passed it."""
+        frame = self.frame
+        if frame.scope is None:
+            return False
+        arguments = frame.scope.unassigned_parameters - {frame.self_name, frame.cls_name}
+        return bool(arguments) and any(type(sub) is ast.Name and sub.id in arguments for sub in ast.walk(value))
+
     def _taint_flows(self, value: ast.expr, start: int) -> None:
         """`n = shared["n"]; ...; shared["n"] = n + 1`: the value written is computed from an
         earlier read of the same object, through a local. Recorded as a read at that point, with

@@ -39,7 +39,7 @@ from racefree.summarize.parameter_guards import ParameterGuards
 from racefree.summarize.references import References
 from racefree.summarize.store_api_updates import StoreApiUpdates
 from racefree.summarize.stores import StoreVisits
-from racefree.summarize.syntax import constant_key, dotted_text, hands_over
+from racefree.summarize.syntax import constant_key, constructor_text, dotted_text, hands_over
 from racefree.summarize.value_flows import ValueFlows
 
 __all__ = ["TOPLEVEL", "ModuleSummarizer"]  # TOPLEVEL: the later stages import it from here
@@ -73,6 +73,7 @@ class ModuleSummarizer(References, ImportVisits, DefinitionVisits, StoreVisits, 
         self.class_stack: list[ClassSummary] = []
         self._visited_calls: set[int] = set()
         self._value_sources: tuple[str, ...] = ()  # request-data sources of the value being assigned
+        self._value_from_arguments = False  # the value being assigned is computed from a parameter
         self._annotation: ast.expr | None = None  # the annotation of the assignment being visited
         self._in_main_block = False  # inside the module's `if __name__ == "__main__":`
         self._request_globals: set[str] = set()  # names imported from REQUEST_OBJECTS
@@ -161,6 +162,7 @@ class ModuleSummarizer(References, ImportVisits, DefinitionVisits, StoreVisits, 
                 access.check_is_lazy_init = check[1] is True or (check[1] == LAZY_IF_REBOUND and op == OP_REBIND)
                 access.await_between = frame.awaits > check[2]
                 access.checked_by_owner = (ref, check[0]) in frame.owner_tests
+                access.after_guard_clause = check == guard and not frame.enclosing_checks
         frame.summary.accesses.append(access)
         return access
 
@@ -234,6 +236,11 @@ class ModuleSummarizer(References, ImportVisits, DefinitionVisits, StoreVisits, 
             if self.writes_stores and self.frame.scope is not None and \
                     (calls_before != self._store_reading_calls or self.frame.store_reads):
                 self._note_store_api_return(node.value)
+            summary = self.frame.summary
+            if summary.returns_made is None:
+                value = node.value
+                summary.returns_made = constructor_text(value) or (
+                    self.frame.made.get(value.id) if type(value) is ast.Name else None)
             ref = self.ref_of(node.value)
             if ref is None and type(node.value) is ast.Name and self._local_function(node.value.id):
                 ref = Ref("local", node.value.id)  # a decorator handing back its wrapper
