@@ -156,7 +156,7 @@ def _public_api(index: ProgramIndex, knowledge: Knowledge):
         private = name.startswith("_") and name not in PUBLIC_DUNDERS and not _constructor_of_shared_state(summary)
         if private and not (name.startswith("_") and not name.startswith("__") and _hook_of_outside_base(index, info)):
             continue
-        if name in MAIN_FUNCTIONS or (_set_up_name(name) and not registries.grown_by(info)) or _marked_set_up(summary) \
+        if name in MAIN_FUNCTIONS or (set_up_name(name) and not registries.grown_by(info)) or _marked_set_up(summary) \
                 or info.fid in forever or _of_a_main_loop_class(index, info, forever, loop_classes):
             continue  # set-up API, or a main loop that runs on whichever thread calls it
         if _property_setter(summary):
@@ -241,7 +241,7 @@ class IteratedRegistries:
         walked = set()
         for info in self.index.functions.values():
             summary = info.summary
-            if summary.qualname == TOPLEVEL or _set_up_name(summary.name) or is_non_api_module(info.module.module):
+            if summary.qualname == TOPLEVEL or set_up_name(summary.name) or is_non_api_module(info.module.module):
                 continue
             for access in summary.accesses:
                 if access.op == OP_ITERATE:
@@ -501,7 +501,7 @@ def _sets_up(index: ProgramIndex, fid: str) -> bool:
     function named or marked as set-up, a framework's start-up hook."""
     info = index.functions[fid]
     summary = info.summary
-    return (summary.qualname == TOPLEVEL or summary.name in CONSTRUCTORS or _set_up_name(summary.name)
+    return (summary.qualname == TOPLEVEL or summary.name in CONSTRUCTORS or set_up_name(summary.name)
             or _marked_set_up(summary) or _start_up_hook(index, info))
 
 
@@ -559,7 +559,7 @@ def _marked_set_up(summary) -> bool:
         SETUP_MARKER in decorator.text.rsplit(".", 1)[-1].lower() for decorator in summary.decorators)
 
 
-def _set_up_name(name: str) -> bool:
+def set_up_name(name: str) -> bool:
     """A name that says the function configures or prepares (`register_serializer`,
     `on_before_init`, `create_test_db`): programs and test runners call it while they set up."""
     lowered = name.lower()

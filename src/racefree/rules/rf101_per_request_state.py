@@ -75,7 +75,7 @@ request (thread or task) its own value.
 from __future__ import annotations
 
 from racefree.analysis.concurrency import PREEMPTIVE, may_run_concurrently, self_concurrency
-from racefree.analysis.entry_points import is_test_module
+from racefree.analysis.entry_points import is_test_module, set_up_name
 from racefree.analysis.pairs import hand_off, is_fixed_slot_write, write_read_races
 from racefree.analysis.shared_state import SINGLETON_ATTRIBUTE, unique_facts
 from racefree.index import CLASS_ATTR
@@ -188,6 +188,8 @@ def _runs_concurrently(reach, fid: str) -> bool:
     info = reach.index.functions.get(fid)
     if info is None or is_test_module(info.module.module) or reach.only_while_setting_up(fid):
         return False
+    if set_up_name(info.summary.name) or info.summary.name.startswith("start"):
+        return False  # `initialize()`, `start_dashboard()`: a program does it once, as it sets up
     return any(mode.multiple for mode in reach.entry_modes.get(fid, ()))
 
 
