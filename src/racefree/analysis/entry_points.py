@@ -173,8 +173,9 @@ def _public_api(index: ProgramIndex, knowledge: Knowledge):
         if _called_under_a_lock_only(index, info, callers or _calls_by_a_name_of_its_own(index, info), lock_names):
             continue
         if summary.class_name is not None:
-            if any(part.startswith("_") for part in summary.class_name.split(".")):
-                continue
+            if any(part.startswith("_") for part in summary.class_name.split(".")) and \
+                    ".__call__.<locals>." not in summary.qualname:
+                continue  # a private class's, unless the wrapper its object hands out as a decorator
             if summary.method_kind == "function" and "<locals>" not in summary.qualname:
                 continue
         elif summary.qualname != name and "<locals>" not in summary.qualname:

@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from racefree.analysis.concurrency import COOPERATIVE, PREEMPTIVE, common_lock, may_run_concurrently
-from racefree.analysis.shared_state import AccessFact, SharedObject, unique_facts
+from racefree.analysis.shared_state import DECORATOR_OBJECT, AccessFact, SharedObject, unique_facts
 from racefree.analysis.signalling import (
     awaited_by_its_starter,
     joined_before,
@@ -71,7 +71,9 @@ def write_read_races(obj: SharedObject, across_awaits: bool = False) -> list[Wri
     reads = obj.reads()
     # An observer's state is stored per run (`on_tool_start` keeps the tool's journal for its
     # `on_tool_end`), and the library's runs overlap as tasks do as requests.
-    per_run = obj.why_shared.endswith(OBSERVED)
+    # So is a decorator object's, per call of the function it wraps (`async with self:` in the
+    # wrapper, around the awaited call).
+    per_run = obj.why_shared.endswith((OBSERVED, DECORATOR_OBJECT))
     for write in obj.writes():
         if not write.concurrent or not is_fixed_slot_write(write):
             continue

@@ -58,6 +58,8 @@ LOCKED_STATE = "which guards its state with a lock of its own, so it is meant to
 PART_LOCKED = "whose part it guards with that part's own lock, so the part is meant to be shared between threads"
 HANDS_OUT_HANDLERS = ("whose methods wrap request handlers in functions that keep the instance: every request "
                       "through the functions it wraps uses the one object")
+DECORATOR_OBJECT = ("used as a decorator (its `__call__` wraps a function in one that keeps the instance): every "
+                    "call of the decorated function, on any thread, uses the one object")
 ROLE_SHARED = SHARED_ROLE_WHY.rsplit(",", 1)[-1]  # how a role-shared reason ends
 CAPTURED = "every request it serves uses the one object"
 CAPTURED_BY_HANDLER = "captured by the {framework} `{handler}`, defined inside `{owner}`: " + CAPTURED
@@ -484,6 +486,8 @@ def _classes_shared_by_design(index: ProgramIndex, reach: Reachability, locks: L
             # `auth.login_required(view)` hands back a wrapper that keeps `self`: every request
             # through every view it decorates uses the one extension object.
             classes.setdefault(info.class_id, HANDS_OUT_HANDLERS)
+        elif info is not None and info.class_id and _wrapper_of_a_decorator_object(index, info):
+            classes.setdefault(info.class_id, DECORATOR_OBJECT)
     _captured_by_handlers(index, reach, classes)
     for class_id, (_, summary) in index.classes.items():
         for method, why in SHARED_BY_CONVENTION:
@@ -521,6 +525,22 @@ def _classes_shared_by_design(index: ProgramIndex, reach: Reachability, locks: L
         if role is not None and not _handed_out_per_thread(index, class_id) and class_id not in made_per_call:
             classes.setdefault(class_id, SHARED_ROLE_WHY.format(role=role))
     return classes
+
+
+def _wrapper_of_a_decorator_object(index: ProgramIndex, info: FunctionInfo) -> bool:
+    """`def __call__(self, func): @wraps(func) def wrapper(*a, **k): with self: return func(*a,
+    **k); return wrapper`: an object used as a decorator (`@statsd.timer("db")`, `@cache(ttl=60)`)
+    hands back a wrapper that keeps it, so every call of the decorated function, on whichever
+    thread calls it, works on that one object."""
+    from racefree.analysis.entry_points import returned_by_parent
+
+    qualname = info.summary.qualname
+    parent = qualname.rsplit(".<locals>.", 1)[0] if ".<locals>." in qualname else None
+    return (parent is not None and parent.rsplit(".", 1)[-1] == "__call__" and "<locals>" not in parent
+            and _uses_self(info) and returned_by_parent(index, info)
+            # a decorator class, not a mixin that makes objects of other kinds usable as decorators
+            # too (peewee's `_callable_context_manager` under its databases and transactions)
+            and index.subclasses_and_self(info.class_id) == [info.class_id])
 
 
 def _captured_by_handlers(index: ProgramIndex, reach: Reachability, classes: dict[str, str]) -> None:

@@ -16,7 +16,10 @@ reads it back and clears it before returning (`self.now = base`, then a helper r
 then `self.now = None`) uses that state as scratch space, and two calls share it; so does API
 that has one helper store an argument of its call there and then, in the same call, others read
 it back (`strength(password, user_words)` keeps the words in the module's table of word lists,
-then runs the matchers over that table). So does an
+then runs the matchers over that table). And so does an object used as a decorator
+(`@metrics.timer("db")`, whose `__call__` hands back a wrapper that keeps it): every call of the
+decorated function, on any thread, runs through the one object, and what one call keeps on it
+between `__enter__` and `__exit__` (a start time) the next call replaces. So does an
 observer that a library calls for every run (a LangChain callback handler, an SDK's request
 hook, a tracer): what one callback stores on it for the run's next callback, the next run's
 callbacks replace, on threads or, for an async handler, while the run awaits the work it observes. And a list defined in a class body that methods fill through `self`
@@ -77,7 +80,7 @@ from __future__ import annotations
 from racefree.analysis.concurrency import PREEMPTIVE, may_run_concurrently, self_concurrency
 from racefree.analysis.entry_points import is_test_module, set_up_name
 from racefree.analysis.pairs import hand_off, is_fixed_slot_write, write_read_races
-from racefree.analysis.shared_state import SINGLETON_ATTRIBUTE, unique_facts
+from racefree.analysis.shared_state import DECORATOR_OBJECT, SINGLETON_ATTRIBUTE, unique_facts
 from racefree.index import CLASS_ATTR
 from racefree.knowledge.entry_points import OBSERVED, PATCHED_FUNCTION
 from racefree.knowledge.requests import REQUEST_OBJECTS, REQUEST_PARAMETER_SOURCE
@@ -161,8 +164,9 @@ def _handed_between_its_helpers(obj, race) -> str | None:
     a request handler does, and two calls meet there. Only the reads the call makes after the
     store race with the other call."""
     write = race.write
-    if (not obj.why_shared.startswith(PROCESS_WIDE_REASONS) or write.access.checked_at is not None
-            or not write.access.stores_argument or write.reach is None):
+    decorator = obj.why_shared.endswith(DECORATOR_OBJECT)  # every call's value is its own: a start time
+    if (not (obj.why_shared.startswith(PROCESS_WIDE_REASONS) or decorator) or write.access.checked_at is not None
+            or not (write.access.stores_argument or decorator) or write.reach is None):
         return None
     index = write.reach.index
     after_the_store: dict[str, str] = {}  # function the call runs after the store -> that caller

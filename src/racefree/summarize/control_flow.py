@@ -10,7 +10,7 @@ import ast
 
 from racefree.knowledge.sync import named_like_a_lock
 from racefree.summarize.model import (
-    CLAIMED, LAZY_IF_REBOUND, OP_LOAD, OP_MUTATE, OP_REBIND, OP_SLOT_LOAD, OP_SLOT_STORE, READ, WRITE, Ref,
+    CLAIMED, LAZY_IF_REBOUND, OP_LOAD, OP_MUTATE, OP_REBIND, OP_SLOT_LOAD, OP_SLOT_STORE, READ, WRITE, Call, Ref,
 )
 from racefree.summarize.optional_locks import lockless_branch
 from racefree.summarize.presence import presence_of_test, set_makes_true
@@ -369,6 +369,8 @@ class ControlFlowVisits:
         pushed = 0
         for item in node.items:
             self._expr(item.context_expr)
+            if self._is_self(item.context_expr):
+                self._enters_own_context(node)
             lock = self._lock_ref(item.context_expr)
             if lock is not None:
                 frame.locks.append(lock)
@@ -382,6 +384,18 @@ class ControlFlowVisits:
         if pushed:
             del frame.locks[-pushed:]
             frame.new_claim = self._claimed_flag(node.body)
+
+    def _enters_own_context(self, node: ast.With | ast.AsyncWith) -> None:
+        """`with self:` runs the object's own `__enter__` and `__exit__` (`__aenter__` and
+        `__aexit__` for `async with`): calls of those methods, as `self.__enter__()` would be."""
+        frame = self.frame
+        methods = ("__aenter__", "__aexit__") if type(node) is ast.AsyncWith else ("__enter__", "__exit__")
+        lines = (node.lineno, getattr(node, "end_lineno", None) or node.lineno)  # exit as the block ends
+        for method, line in zip(methods, lines):
+            frame.summary.calls.append(Call(
+                callee=Ref("self", frame.class_name, (method,)), local_callee=None, line=line,
+                col=node.col_offset, locks=tuple(frame.locks), callee_text=f"self.{method}",
+                in_loop=frame.loop_depth > 0, lazy_guards=self._lazy_guards()))
 
     def _claimed_flag(self, body: list[ast.stmt]) -> tuple[Ref, bool] | None:
         """The flag a locked block claims: it leaves when the flag is set (`if self._running:

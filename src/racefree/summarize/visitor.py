@@ -246,6 +246,11 @@ class ModuleSummarizer(References, ImportVisits, DefinitionVisits, StoreVisits, 
                 ref = Ref("local", node.value.id)  # a decorator handing back its wrapper
             if ref is not None and self.frame.scope is not None:
                 self.frame.summary.returns.append(ref)
+            if type(node.value) is ast.Call and self.frame.scope is not None:
+                # `return decorate(f, wrapped)`, `return update_wrapper(wrapper, f)`: the wrapper
+                # comes back made into the decorated function
+                summary.returns.extend(Ref("local", arg.id) for arg in node.value.args
+                                       if type(arg) is ast.Name and self._local_function(arg.id))
 
     # -------------------------------------------------------- expressions
     def _expr(self, node: ast.expr) -> None:
