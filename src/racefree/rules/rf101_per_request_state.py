@@ -16,7 +16,7 @@ reads it back and clears it before returning (`self.now = base`, then a helper r
 then `self.now = None`) uses that state as scratch space, and two calls share it; so does API
 that has one helper store an argument of its call there and then, in the same call, others read
 it back (`strength(password, user_words)` keeps the words in the module's table of word lists,
-then runs the matchers over that table). And so does an object used as a decorator
+then runs the matchers over that table), and an object used as a decorator
 (`@metrics.timer("db")`, whose `__call__` hands back a wrapper that keeps it): every call of the
 decorated function, on any thread, runs through the one object, and what one call keeps on it
 between `__enter__` and `__exit__` (a start time) the next call replaces. So does an
@@ -124,8 +124,8 @@ def check(obj, evidence):
     if id(first) in callers:  # `zxcvbn()` stores through one helper and reads through another
         where = f"`{function_name(first)}`, called by `{callers[id(first)].rsplit('.', 1)[-1]}`,"
     message = (
-        f"`{name}` is shared state written {per} in {where} and read back{after} in {', '.join(f'`{r}`' for r in readers[:3])}: "
-        f"concurrent {per.split()[1]}s see each other's values"
+        f"`{name}` is shared state written {per} in {where} and read back{after} in "
+        f"{', '.join(f'`{r}`' for r in readers[:3])}: concurrent {per.split()[1]}s see each other's values"
     )
     return [make_finding(RULE, obj, evidence, message, _why_concurrent(obj, first), writes, reads)]
 

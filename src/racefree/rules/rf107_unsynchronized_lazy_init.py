@@ -158,6 +158,8 @@ def _flag_set_before_data(obj, evidence):
         data_names = {index.name_of(flag.info, a.ref) for a in data} - {None}
         if flag.access.checked_at is not None:
             data = [a for a in data if not a.in_handler]  # what a failed load records instead
+            # A loader the package calls on first use, beyond set-up: a function that callers
+            # call once to configure the process is no loader.
             if data and _tests_its_own_flag(flag) and index.calls_to.get(flag.fid) and not flag.only_while_setting_up:
                 return [_flag_finding(obj, evidence, flag, data,
                                       f"`{function_name(flag)}` tests it itself (line {flag.access.checked_at})")]
@@ -177,9 +179,7 @@ def _flag_set_before_data(obj, evidence):
 
 def _tests_its_own_flag(flag) -> bool:
     """`if _loaded: return`, then `_loaded = True`, then the loading: the loader tests the flag
-    itself and sets it to a truth value before it has done what the flag stands for. (Reported
-    for a loader the package calls on first use, beyond set-up: a function that callers call
-    once to configure the process is no loader.)"""
+    itself and sets it to a truth value before it has done what the flag stands for."""
     access = flag.access
     return (access.check_is_lazy_init and access.after_guard_clause and access.stores_constant == "True"
             and not access.await_between)
@@ -273,8 +273,8 @@ def _made_once_thing(index, write) -> str | None:
 def _keeps_what_is_made_once(index, class_id: str) -> bool:
     """`ContextTrail(...)`, whose `__init__` sets `self._lock = threading.Lock()`."""
     return any(binding.constructor is not None and made_once(binding.constructor)
-               for class_id in index.mro(class_id) if class_id in index.classes
-               for binding in index.classes[class_id][1].instance_attributes.values())
+               for ancestor in index.mro(class_id) if ancestor in index.classes
+               for binding in index.classes[ancestor][1].instance_attributes.values())
 
 
 RULE = Rule(
