@@ -392,7 +392,7 @@ PATCH_WHY = (
 # install a hook): programs call them while they set up, before their threads run.
 SETUP_FUNCTION_PREFIXES = ("register", "unregister", "define", "setup", "set_up", "configure", "install",
                            "uninstall", "add_", "enable", "disable", "init", "load_config", "mount", "populate",
-                           "patch", "unpatch", "bind", "instrument", "uninstrument")
+                           "patch", "unpatch", "bind", "instrument", "uninstrument", "set_")
 # A decorator whose name holds this marks set-up API (Flask's `@setupmethod`).
 SETUP_MARKER = "setup"
 # Last words of a set-up name: `process_initializer`, `worker_process_init`, `logging_setup`.
