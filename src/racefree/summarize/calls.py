@@ -152,10 +152,15 @@ class CallVisits:
         if callee is None or id(node) in self._visited_calls:
             return
         self._visited_calls.add(id(node))
+        self._record_implied_call(callee, node.lineno, node.col_offset, dotted_text(node.func) or "")
+
+    def _record_implied_call(self, callee: Ref, line: int, col: int, text: str) -> None:
+        """A call the syntax implies without writing it out (`values()` on a view, `__enter__`
+        for `with self:`), recorded with the frame's locks, loop and lazy guards, no arguments."""
         frame = self.frame
         frame.summary.calls.append(Call(
-            callee=callee, local_callee=None, line=node.lineno, col=node.col_offset, locks=tuple(frame.locks),
-            callee_text=dotted_text(node.func) or "", in_loop=frame.loop_depth > 0, lazy_guards=self._lazy_guards(),
+            callee=callee, local_callee=None, line=line, col=col, locks=tuple(frame.locks),
+            callee_text=text, in_loop=frame.loop_depth > 0, lazy_guards=self._lazy_guards(),
         ))
 
     def _lazy_guards(self) -> tuple[Ref, ...]:

@@ -10,7 +10,7 @@ import ast
 
 from racefree.knowledge.sync import named_like_a_lock
 from racefree.summarize.model import (
-    CLAIMED, LAZY_IF_REBOUND, OP_LOAD, OP_MUTATE, OP_REBIND, OP_SLOT_LOAD, OP_SLOT_STORE, READ, WRITE, Call, Ref,
+    CLAIMED, LAZY_IF_REBOUND, OP_LOAD, OP_MUTATE, OP_REBIND, OP_SLOT_LOAD, OP_SLOT_STORE, READ, WRITE, Ref,
 )
 from racefree.summarize.optional_locks import lockless_branch
 from racefree.summarize.presence import presence_of_test, set_makes_true
@@ -388,14 +388,11 @@ class ControlFlowVisits:
     def _enters_own_context(self, node: ast.With | ast.AsyncWith) -> None:
         """`with self:` runs the object's own `__enter__` and `__exit__` (`__aenter__` and
         `__aexit__` for `async with`): calls of those methods, as `self.__enter__()` would be."""
-        frame = self.frame
         methods = ("__aenter__", "__aexit__") if type(node) is ast.AsyncWith else ("__enter__", "__exit__")
         lines = (node.lineno, getattr(node, "end_lineno", None) or node.lineno)  # exit as the block ends
         for method, line in zip(methods, lines):
-            frame.summary.calls.append(Call(
-                callee=Ref("self", frame.class_name, (method,)), local_callee=None, line=line,
-                col=node.col_offset, locks=tuple(frame.locks), callee_text=f"self.{method}",
-                in_loop=frame.loop_depth > 0, lazy_guards=self._lazy_guards()))
+            self._record_implied_call(Ref("self", self.frame.class_name, (method,)), line, node.col_offset,
+                                      f"self.{method}")
 
     def _claimed_flag(self, body: list[ast.stmt]) -> tuple[Ref, bool] | None:
         """The flag a locked block claims: it leaves when the flag is set (`if self._running:
