@@ -104,7 +104,7 @@ def analyse(summaries: list[ModuleSummary], knowledge: Knowledge = BUILT_IN) -> 
     evidence = EvidenceBuilder(index, reach, locks)
     findings: list[Finding] = []
     for shared in collect_shared_objects(index, reach, locks, knowledge):
-        if all(is_test_module(f.info.module.module) for f in shared.writes()):
+        if all(is_test_module(f.info.module.module) for f in shared.writes() + shared.uses()):
             continue  # a project's own tests start threads on purpose; their races are not the product's
         for rule in ALL_RULES:
             if shared.only_rules is None or rule.code in shared.only_rules:

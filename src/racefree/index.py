@@ -21,9 +21,25 @@ from racefree.knowledge.sync import (
 from racefree.declared_fields import is_declared_field
 from racefree.loop_callbacks import callback_edge, loop_callback_edges
 from racefree.summarize.waited_jobs import waits_for_job
-from racefree.summarize.model import CALL, OWN_CLASS, READ, Binding, Call, ClassSummary, FunctionArg, FunctionSummary, ModuleSummary, Ref
+from racefree.summarize.model import (
+    CALL,
+    OP_REBIND,
+    OWN_CLASS,
+    READ,
+    USE,
+    WRITE,
+    Access,
+    Binding,
+    Call,
+    ClassSummary,
+    FunctionArg,
+    FunctionSummary,
+    ModuleSummary,
+    Ref,
+)
 from racefree.summarize.visitor import TOPLEVEL
 from racefree.knowledge.containers import CACHED_PROPERTY_DECORATORS, MUTATING_METHODS, READING_METHODS
+from racefree.knowledge.unsafe_objects import unsafe_object
 
 MODULE = "module"
 FUNCTION = "function"
@@ -104,8 +120,22 @@ class ProgramIndex:
             for qualname, class_summary in module.classes.items():
                 index.classes[f"{module.module}.{qualname}"] = (module, class_summary)
         index._find_singletons()
+        index._keep_uses_of_unsafe_objects()
         index._build_call_graph()
         return index
+
+    def _keep_uses_of_unsafe_objects(self) -> None:
+        """Drop the method calls recorded as uses (`x.load(f)`, `self._conn.execute(q)`) on
+        objects not known to be unsafe to share: the summariser records them by method name
+        alone, and only an unsafe object's make an access."""
+        for info in self.functions.values():
+            accesses = info.summary.accesses
+            if any(access.kind == USE for access in accesses):
+                info.summary.accesses = [a for a in accesses if a.kind != USE or self._uses_unsafe_object(info, a)]
+
+    def _uses_unsafe_object(self, info: FunctionInfo, access: Access) -> bool:
+        symbol = self.resolve_ref(info.module, access.ref, info.summary.class_name)
+        return symbol is not None and unsafe_object(symbol.typed, access.slot) is not None
 
     def _find_singletons(self) -> None:
         for module in self.modules.values():
@@ -315,9 +345,10 @@ class ProgramIndex:
 
     def _property_edges(self) -> None:
         """`self.client`, `api.__schema__`: reading a property runs its getter, a call like any
-        other; reading a cached property runs it the first time, which is when it races. Only
-        reads whose last name is a property's of the program are resolved."""
+        other; reading a cached property runs it the first time, which is when it races; assigning
+        a property runs its setter. Only names of the program's properties are resolved."""
         getters = set()
+        setter_functions = set()
         cached: dict[str, str] = {}  # the cached value's attribute (class id.name) -> its getter
         for fid, info in self.functions.items():
             summary = info.summary
@@ -325,13 +356,20 @@ class ProgramIndex:
                 continue
             if is_property(summary):
                 getters.add(fid)
+            elif is_property_setter(summary):
+                setter_functions.add(fid)
             elif is_cached_property(summary) and "<locals>" not in summary.qualname:
                 cached[f"{info.module.module}.{summary.qualname}"] = fid
         names = {fid.rsplit(".", 1)[-1] for fid in (*getters, *cached.values())}
-        if not names:
+        # `Babel.locale.setter`, found through the getter `Babel.locale` an assignment resolves to
+        setters = {fid.rsplit(".", 1)[0]: fid for fid in setter_functions if fid.endswith(".setter")}
+        set_names = {getter.rsplit(".", 1)[-1] for getter in setters}
+        if not names and not set_names:
             return
         for fid, info in self.functions.items():
             summary = info.summary
+            if set_names:
+                self._setter_edges(fid, info, setters, set_names)
             # What the function reads: plain reads, and the receivers of its calls
             # (`self._connection.execute(...)` reads `self._connection` first).
             reads = [(a.ref, a.line, a.col, a.locks) for a in summary.accesses if a.kind == READ and a.ref.attrs]
@@ -348,6 +386,20 @@ class ProgramIndex:
                 if getter is not None and getter != fid:
                     call = Call(ref, None, line, col, locks=locks, callee_text=ref.text())
                     self._add_edge(CallEdge(fid, getter, line, call))
+
+    def _setter_edges(self, fid: str, info: FunctionInfo, setters: dict[str, str], set_names: set[str]) -> None:
+        """`self.babel.locale = code`: assigning a property runs its setter (`@locale.setter`).
+        setters: the getter's id -> its setter's."""
+        summary = info.summary
+        for access in summary.accesses:
+            ref = access.ref
+            if access.kind != WRITE or access.op != OP_REBIND or not ref.attrs or ref.attrs[-1] not in set_names:
+                continue
+            symbol = self.resolve_ref(info.module, ref, summary.class_name)
+            setter = setters.get(symbol.name) if symbol is not None and symbol.kind == FUNCTION else None
+            if setter is not None and setter != fid:
+                call = Call(ref, None, access.line, access.col, locks=access.locks, callee_text=ref.text())
+                self._add_edge(CallEdge(fid, setter, access.line, call))
 
     def _add_edge(self, edge: CallEdge) -> None:
         self.calls_from.setdefault(edge.caller, []).append(edge)
@@ -834,6 +886,11 @@ CONTAINER_METHODS = frozenset(MUTATING_METHODS) | READING_METHODS
 def is_property(function: FunctionSummary) -> bool:
     """A `@property` getter."""
     return any(d.text == "property" for d in function.decorators)
+
+
+def is_property_setter(function: FunctionSummary) -> bool:
+    """`@locale.setter`: the function an assignment to the property runs."""
+    return any(d.text.endswith(".setter") for d in function.decorators)
 
 
 def is_cached_property(function: FunctionSummary) -> bool:

@@ -19,6 +19,8 @@ from racefree.knowledge.entry_points import (
     CONSTRUCTORS,
     EVENT_LOOP_FRAMEWORKS,
     EVENT_LOOP_PACKAGES,
+    EXPOSED_METHOD,
+    EXPOSING_DECORATOR,
     HOOK_TIME_PREFIXES,
     LOOP_CALLBACK_METHODS,
     LOOP_CALLBACK_PREFIXES,
@@ -41,6 +43,9 @@ from racefree.knowledge.entry_points import (
     START_UP_HOOKS,
     TASK,
     TEST_SUPPORT_PACKAGES,
+    THREAD_CLASS,
+    THREAD_CLASS_CALLBACK,
+    THREAD_CLASS_CALLBACK_WHY,
     TEST_SUPPORT_WORDS,
     THREAD_PACKAGES,
     VENDORED_PARTS,
@@ -128,10 +133,12 @@ def is_test_module(module: str) -> bool:
 
 def _constructor_of_shared_state(summary) -> bool:
     """`__init__` that initialises class-level or module-level state on first use (`if
-    cls._loop is None: ... self.__class__._loop = loop`): making an instance is API too, which
-    callers may do on several threads at once, and that state is shared by every instance.
-    (Not a class-level counter of instances made, which declarative classes bump at import.)"""
-    return summary.name == "__init__" and any(
+    cls._loop is None: ... self.__class__._loop = loop`), or `__new__` that makes the one
+    instance on first use (`if not cls.__instance: cls.__instance = object.__new__(cls)`): making
+    an instance is API too, which callers may do on several threads at once, and that state is
+    shared by every instance. (Not a class-level counter of instances made, which declarative
+    classes bump at import.)"""
+    return summary.name in ("__init__", "__new__") and any(
         access.kind == WRITE and access.ref.root_kind in ("class", "global") and access.checked_at is not None
         and access.check_is_lazy_init and not access.read_modify_write for access in summary.accesses)
 
@@ -182,7 +189,7 @@ def _public_api(index: ProgramIndex, knowledge: Knowledge):
             continue
         if private_modules.hidden(module, summary):
             continue  # the package's own code: it runs where the package calls it
-        kind = ("public constructor" if name == "__init__"
+        kind = ("public constructor" if name in ("__init__", "__new__")
                 else "public method" if summary.class_name else "public function")
         # In an event-loop framework's module, a public function runs on the loop's thread.
         on_loop = (((_module_uses(info, EVENT_LOOP_PACKAGES) and not _bridges_to_a_loop(summary))
@@ -655,9 +662,13 @@ def _decorated(index: ProgramIndex, knowledge: Knowledge, info: FunctionInfo, ad
             method = decorator.text.rsplit(".", 1)[-1]
             if "." in decorator.text and method in ROUTE_DECORATOR_METHODS and (decorator.first_arg_text or "").startswith("/"):
                 matched = ROUTE_FALLBACK
+        shared_instance_of = None
+        if matched is None and decorator.text.rsplit(".", 1)[-1] == EXPOSING_DECORATOR and info.class_id:
+            matched, shared_instance_of = EXPOSED_METHOD, info.class_id
         if matched is not None:
             add(EntryPoint(info.fid, matched.context, matched.framework, matched.why,
-                           info.module.path, decorator.line, decorator.first_arg_text))
+                           info.module.path, decorator.line, decorator.first_arg_text,
+                           shared_instance_of=shared_instance_of))
 
 
 def _through_annotated_parameter(index: ProgramIndex, info: FunctionInfo, ref) -> Symbol | None:
@@ -677,6 +688,9 @@ def _through_annotated_parameter(index: ProgramIndex, info: FunctionInfo, ref) -
 def _handed_to_call(index: ProgramIndex, knowledge: Knowledge, info: FunctionInfo, call: Call, add,
                     workers: dict[str, bool]) -> None:
     symbol = index.resolve_ref(info.module, call.callee, info.summary.class_name) if call.callee else None
+    if symbol is not None and symbol.kind == CLASS and _thread_class(index, symbol.name):
+        _handed_to_a_thread_class(index, info, call, symbol.name, add)
+        return
     names = _candidate_names(symbol)
     receiver, _, method = call.callee_text.rpartition(".")
     candidates = {method, *(n.rsplit(".", 1)[-1] for n in names)}
@@ -711,14 +725,50 @@ def _handed_to_call(index: ProgramIndex, knowledge: Knowledge, info: FunctionInf
                 add(EntryPoint(fid, BACKGROUND, ONE_THREAD_JOB, ONE_THREAD_JOB_WHY.format(worker=worker),
                                info.module.path, call.line, multiple=False, serial=worker))
                 continue
-            context = TASK if pattern.coroutines_as_tasks and index.functions[fid].summary.is_async else pattern.context
-            multiple = (not pattern.single or call.in_loop) and not (
-                context == TASK and _kept_as_the_one_task(info, call))
-            add(EntryPoint(fid, context, pattern.framework, pattern.why, info.module.path, call.line,
-                           detail, multiple=multiple,
-                           scheduled=pattern.scheduled, polls=_polls_on_its_thread(index, pattern, fid),
-                           receiver=index.receiver_class_of_arg(info, arg)))
+            for handed in (fid, *_overrides_of_own_method(index, info, arg)):
+                context = TASK if pattern.coroutines_as_tasks and index.functions[handed].summary.is_async \
+                    else pattern.context
+                multiple = (not pattern.single or call.in_loop) and not (
+                    context == TASK and _kept_as_the_one_task(info, call))
+                add(EntryPoint(handed, context, pattern.framework, pattern.why, info.module.path, call.line,
+                               detail, multiple=multiple,
+                               scheduled=pattern.scheduled, polls=_polls_on_its_thread(index, pattern, handed),
+                               receiver=index.receiver_class_of_arg(info, arg)))
         return
+
+
+def _overrides_of_own_method(index: ProgramIndex, info: FunctionInfo, arg) -> list[str]:
+    """`gather(self.device(), self.measurement())` in a base class runs the subclass's own
+    `device` where `self` is one: the overrides of a method handed over through `self`."""
+    target = arg.target
+    if arg.local is not None or target is None or target.root_kind != "self" or len(target.attrs) != 1 \
+            or info.class_id is None:
+        return []
+    name = target.attrs[0]
+    found = []
+    for subclass in index.subclasses_and_self(info.class_id):
+        module, summary = index.classes[subclass]
+        qualname = summary.methods.get(name)
+        fid = f"{module.module}.{qualname}" if qualname else None
+        if subclass != info.class_id and fid in index.functions:
+            found.append(fid)
+    return found
+
+
+def _thread_class(index: ProgramIndex, class_id: str) -> bool:
+    """A class of the program that derives from `threading.Thread`."""
+    return class_id in index.classes and any(name_matches(THREAD_CLASS, base) for base in index.lineage(class_id))
+
+
+def _handed_to_a_thread_class(index: ProgramIndex, info: FunctionInfo, call: Call, class_id: str, add) -> None:
+    """`Timer(60, self._log_running_time)` where `Timer` is the program's own Thread subclass:
+    what the constructor is handed is kept for its `run`, which calls it on the new thread."""
+    for arg in call.function_args:
+        fid = None if arg.called else index.resolve_function_arg(info, arg)
+        if fid is not None:
+            add(EntryPoint(fid, BACKGROUND, THREAD_CLASS_CALLBACK.format(cls=class_id.rsplit(".", 1)[-1]),
+                           THREAD_CLASS_CALLBACK_WHY, info.module.path, call.line, multiple=call.in_loop,
+                           receiver=index.receiver_class_of_arg(info, arg)))
 
 
 def _kept_as_the_one_task(info: FunctionInfo, call: Call) -> bool:
@@ -818,6 +868,21 @@ def _package_imports(index: ProgramIndex, module, packages: tuple[str, ...], kno
     return any(p in known[top] for p in packages)
 
 
+def _entry_methods(index: ProgramIndex, class_id: str, pattern) -> list[str]:
+    """The pattern's methods, and those of the class (or an analysed base) whose first parameter
+    after `self` has the name the pattern gives (`def get_queryset(self, request)`)."""
+    methods = list(pattern.methods)
+    taking = getattr(pattern, "methods_taking", None)
+    if taking:
+        for ancestor in index.mro(class_id):
+            module, summary = index.classes[ancestor]
+            for name, qualname in summary.methods.items():
+                function = module.functions.get(qualname)
+                if name not in methods and function is not None and function.parameters[:1] == [taking]:
+                    methods.append(name)
+    return methods
+
+
 def _subclassed(index: ProgramIndex, knowledge: Knowledge, add) -> None:
     imported: dict[str, set[str]] = {}  # top-level package -> the packages its modules import
     for class_id, (module, summary) in index.classes.items():
@@ -836,7 +901,7 @@ def _subclassed(index: ProgramIndex, knowledge: Knowledge, add) -> None:
             # A base class's framework makes the instances (a duck-typed application object may be
             # one the program makes once and serves every request with).
             per_request = isinstance(pattern, BaseClassEntry) and pattern.context == REQUEST and not pattern.shares_instance
-            for method in pattern.methods:
+            for method in _entry_methods(index, class_id, pattern):
                 symbol = index.class_member(class_id, method, instance=True)
                 fid = index.function_of(symbol)
                 if fid is not None:

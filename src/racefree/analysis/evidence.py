@@ -10,7 +10,17 @@ from racefree.analysis.reachability import Mode, Reachability
 from racefree.analysis.shared_state import AccessFact
 from racefree.findings import AccessReport, EntryPointRef, TraceStep
 from racefree.index import ProgramIndex
-from racefree.summarize.model import OP_ITERATE, OP_LOAD, OP_MUTATE, OP_REBIND, OP_SLOT_LOAD, OP_SLOT_STORE
+from racefree.summarize.model import (
+    OP_CALL,
+    OP_ITERATE,
+    OP_LOAD,
+    OP_MUTATE,
+    OP_REBIND,
+    OP_SLOT_LOAD,
+    OP_SLOT_STORE,
+    USE,
+    WRITE,
+)
 
 
 def describe_operation(fact: AccessFact) -> str:
@@ -25,6 +35,7 @@ def describe_operation(fact: AccessFact) -> str:
         OP_REBIND: "assignment",
         OP_SLOT_STORE: f"store {slot}" if slot else "store of an element",
         OP_MUTATE: f"in-place change{(' of ' + slot) if slot else ''}",
+        OP_CALL: f"`{access.slot}()`, which changes the object's state",
     }.get(access.op, access.op)
 
 
@@ -42,16 +53,17 @@ class EvidenceBuilder:
 
     def access_report(self, fact: AccessFact, prefer: str | None = None, prefer_entry: str | None = None) -> AccessReport:
         """prefer: show a mode of this context first; prefer_entry: the chain from this entry point."""
-        modes = sorted(fact.modes, key=lambda m: (
-            fact.modes[m].entry.fid != prefer_entry, m.context != prefer, not m.preemptive, m.context))
+        reached = fact.modes or fact.callers_modes  # the API a caller drives the object through
+        modes = sorted(reached, key=lambda m: (
+            reached[m].entry.fid != prefer_entry, m.context != prefer, not m.preemptive, m.context))
         entries = []
         for mode in modes:
-            entry = fact.modes[mode].entry
+            entry = reached[mode].entry
             ref = EntryPointRef(entry.fid, entry.framework, entry.context, entry.file, entry.line, entry.detail, entry.why)
             if ref not in entries:
                 entries.append(ref)
         trace = self._trace(fact, modes[0]) if modes else (TraceStep(fact.fid, fact.info.module.path, fact.access.line),)
-        if modes and trace[0].function != fact.modes[modes[0]].entry.fid:
+        if modes and trace[0].function != reached[modes[0]].entry.fid:
             # The chain shown comes from another entry point of the same kind: name it first.
             entry = self._entry_of(trace[0].function, modes[0])
             if entry is not None:
@@ -59,7 +71,7 @@ class EvidenceBuilder:
                                     entry.why)
                 entries = [ref, *(e for e in entries if e != ref)]
         return AccessReport(
-            kind=fact.access.kind,
+            kind=WRITE if fact.access.kind == USE else fact.access.kind,  # a use changes the object's state
             file=fact.info.module.path,
             line=fact.access.line,
             col=fact.access.col + 1,

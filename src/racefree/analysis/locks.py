@@ -141,14 +141,17 @@ class LockModel:
 
     def _claims_from_calls(self, fid: str, line: int) -> frozenset[str]:
         """`self._reset_run_tracking()`, a method that claims a flag and leaves it claimed: the
-        code after the call, to the end of the function, holds the claim."""
+        code after the call, to the end of the function, holds the claim. Not a call made only
+        while the flag is unset (`if self._session is None: await self._create_session()`): the
+        callers that find it set go on past the `if` without claiming anything."""
         calls = self._claiming_calls.get(fid)
         if calls is None:
             calls = self._claiming_calls[fid] = [
                 (edge.call.line, self._claim_id(self.index.functions[edge.callee], _flag_of(claim)))
                 for edge in self.index.calls_from.get(fid, ())
                 if edge.call.callee is not None and edge.call.callee.names_own_member()
-                for claim in self.index.functions[edge.callee].summary.claims]
+                for claim in self.index.functions[edge.callee].summary.claims
+                if not _tested_by(edge.call.lazy_guards, _flag_of(claim))]
         if not calls:
             return _NO_LOCKS
         return frozenset(lock for at, lock in calls if at < line)
@@ -211,6 +214,13 @@ class LockModel:
                 if ref.root_kind == "self" and len(ref.attrs) == 1
                 for lock in (self.lock_id(method.fid, ref),) if lock is not None)
         return self._building[info.class_id]
+
+
+def _tested_by(guards: tuple[Ref, ...], flag: Ref) -> bool:
+    """One of a call's enclosing emptiness tests is on the flag (through `self`, whatever the class
+    that names it: the caller's subclass or the callee's base)."""
+    return any(guard.root_kind == flag.root_kind == "self" and guard.attrs == flag.attrs or guard == flag
+               for guard in guards)
 
 
 def _flag_of(claim: Ref) -> Ref:

@@ -113,5 +113,7 @@ class Receivers:
         if info is None or info.class_id not in index.classes or "<locals>" in info.summary.qualname:
             return None
         name = info.summary.name
+        if info.summary.qualname != f"{info.summary.class_name}.{name}":
+            function = function.rsplit(".", 1)[0]  # a property's setter, `Babel.locale.setter`: its getter's classes
         return frozenset(c for c in index.subclasses_and_self(info.class_id)
                          if index.function_of(index.class_member(c, name, instance=True)) == function)

@@ -49,7 +49,17 @@ from racefree.knowledge.interpreter_hooks import INTERPRETER_STREAMS_AND_HOOKS
 from racefree.knowledge.merged import BUILT_IN, Knowledge
 from racefree.knowledge.requests import PER_REQUEST_GLOBALS
 from racefree.knowledge.sync import PER_THREAD_STORAGE
-from racefree.summarize.model import CLAIMED, OP_ITERATE, OP_MUTATE, OP_REBIND, OP_SLOT_STORE, Access, Ref
+from racefree.summarize.model import (
+    CLAIMED,
+    OP_ITERATE,
+    OP_MUTATE,
+    OP_REBIND,
+    OP_SLOT_STORE,
+    USE,
+    WRITE,
+    Access,
+    Ref,
+)
 from racefree.summarize.visitor import TOPLEVEL
 
 THREAD_STARTED = "whose methods also run on a thread it starts"
@@ -98,6 +108,11 @@ class AccessFact:
     # `async with client:`), which a program runs once per object, and a module's setters
     # (`set_start_method(m)`).
     only_while_setting_up: bool = False
+    # Public API of an object that starts a thread of its own, and reached from nothing else:
+    # the one caller that drives the object runs it, on its own thread, beside the object's.
+    # (Mode-less, as code reached from no entry point is: concurrent with background threads.)
+    on_its_callers_thread: bool = False
+    callers_modes: dict[Mode, Reach] = field(default_factory=dict)  # its API reach, for the report
     # The reachability its modes come from: the call chain from each entry point down to it.
     reach: Reachability | None = field(default=None, repr=False, compare=False)
     # For an attribute reached through `self`: the classes `self` can be in each mode.
@@ -151,6 +166,11 @@ class SharedObject:
 
     def reads(self) -> list[AccessFact]:
         return [f for f in self.facts if f.access.kind == "read"]
+
+    def uses(self) -> list[AccessFact]:
+        """Calls of methods that change a library object's state (`_YAML.load(f)`), for an
+        object known not to be thread-safe."""
+        return [f for f in self.facts if f.access.kind == USE]
 
 
 def unique_facts(facts) -> list[AccessFact]:
@@ -269,6 +289,11 @@ def collect_shared_objects(index: ProgramIndex, reach: Reachability, locks: Lock
             # them is a tool for one thread, a race only where the package's own threads or tasks
             # run it, not where its callers might.
             keeps_api_reach = shared.name not in INTERPRETER_STREAMS_AND_HOOKS
+            # An object that starts a thread of its own is driven by one caller, whose thread
+            # runs beside the object's (`queue.submit(task)` while the object's timer thread
+            # walks `self.futures`).
+            driven_by_one_caller = shared.why_shared.endswith(THREAD_STARTED) \
+                and any(fact.on_background_thread for fact in shared.facts)
             for fact in shared.facts:
                 if not (fact.in_override and keeps_api_reach):
                     # A job of a worker with one thread races with the caller's thread, not with
@@ -276,8 +301,12 @@ def collect_shared_objects(index: ProgramIndex, reach: Reachability, locks: Lock
                     # of its own, is driven by its one caller before and after: its reach stands.)
                     fact.by_caller = any(r.entry.serial for r in fact.modes.values()) and (
                         fact.fid in reach.also_api or any(mode.context == API for mode in fact.modes))
+                    api_only = fact.api_only
+                    if driven_by_one_caller and api_only and not fact.by_caller:
+                        fact.on_its_callers_thread, fact.callers_modes = True, fact.modes
                     fact.modes = {mode: r for mode, r in fact.modes.items() if mode.context != API}
-    return [o for o in objects.values() if any(f.concurrent and f.access.kind == "write" for f in o.facts)]
+    return [o for o in objects.values()
+            if any((f.concurrent or f.on_its_callers_thread) and f.access.kind in (WRITE, USE) for f in o.facts)]
 
 
 def _own_attribute(access: Access, symbol: Symbol) -> bool:
@@ -307,8 +336,9 @@ def _why_shared(index: ProgramIndex, symbol: Symbol, access: Access, shared_clas
     DIGEST mechanism is no GSSAPI one). through_instance: the access names a module-level
     instance (`_local.enabled`), not the class."""
     if symbol.kind == OBJECT:
-        root = symbol.name
-        return f"module-level object {root}"
+        if symbol.name in PER_REQUEST_GLOBALS:
+            return None  # the framework's own request proxies (`cherrypy.session`): each request's own
+        return f"module-level object {symbol.name}"
     if symbol.kind == EXTERNAL:
         if symbol.name.count(".") == 0 or symbol.name in PER_REQUEST_GLOBALS or symbol.name.startswith(PER_REQUEST_PREFIXES):
             return None  # a builtin, or `flask.session["k"]`: each request has its own

@@ -76,6 +76,10 @@ class BaseClassEntry:
     # The framework runs the methods on its event loop's one thread, plain ones too (Tornado's
     # IOLoop): only their awaits let other requests in.
     on_loop: bool = False
+    # Also every method whose first parameter after `self` has this name: the framework's hooks
+    # are too many to list (Django's admin calls `get_queryset(request)`, `save_model(request,
+    # ...)`, `has_change_permission(request, obj)` and dozens more for each request).
+    methods_taking: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -152,6 +156,12 @@ DECORATOR_ENTRIES: tuple[DecoratorEntry, ...] = (
 # method with one of these names whose first argument is a URL path is taken as a route.
 ROUTE_DECORATOR_METHODS = frozenset(_HTTP_METHODS)
 ROUTE_FALLBACK = DecoratorEntry("<route>", REQUEST, "web route", "web servers run requests concurrently")
+# `@expose("/list/")` (Flask-Admin, Flask-AppBuilder), `@cherrypy.expose`: these frameworks keep
+# one instance of the view class and run its exposed methods for every request.
+EXPOSING_DECORATOR = "expose"
+EXPOSED_METHOD = DecoratorEntry("<expose>", REQUEST, "exposed view method",
+                                "the framework keeps one instance of the view class and runs its exposed methods "
+                                "for every request, on several threads at once")
 
 _DJANGO_MIDDLEWARE = (
     "Django builds one middleware instance per process and every request thread runs its methods"
@@ -159,6 +169,10 @@ _DJANGO_MIDDLEWARE = (
 _DJANGO_MIDDLEWARE_METHODS = ("__call__", "process_request", "process_view", "process_response",
                               "process_exception", "process_template_response")
 
+_DJANGO_ADMIN = ("Django's admin keeps one ModelAdmin per model (and one AdminSite) for the whole process, "
+                 "and every request thread runs its views and hooks")
+_SHARED_AUTH = ("a program makes one auth object and hands it to a session or client, which calls it for "
+                "every request it sends, from every thread or task that sends one")
 _THREAD = "runs on a thread of its own, concurrently with the code that started it"
 _POOL = "runs on a worker thread of the pool, concurrently with the caller and with other jobs"
 ONE_THREAD_JOB = "worker job"
@@ -214,8 +228,12 @@ CALL_ENTRIES: tuple[CallEntry, ...] = (
 )
 
 THREAD_SUBCLASS = "Thread subclass"
+THREAD_CLASS = "threading:Thread"
+# A function handed to the constructor of the program's own Thread subclass, which its `run` calls.
+THREAD_CLASS_CALLBACK = "function run by a {cls} thread"
+THREAD_CLASS_CALLBACK_WHY = "the thread class keeps it and its run() calls it on the new thread, concurrently with the caller"
 BASE_CLASS_ENTRIES: tuple[BaseClassEntry, ...] = (
-    BaseClassEntry("threading:Thread", ("run",), BACKGROUND, THREAD_SUBCLASS, _THREAD, single=True,
+    BaseClassEntry(THREAD_CLASS, ("run",), BACKGROUND, THREAD_SUBCLASS, _THREAD, single=True,
                    shares_instance=True),
     BaseClassEntry("django:MiddlewareMixin", _DJANGO_MIDDLEWARE_METHODS, REQUEST, "Django middleware", _DJANGO_MIDDLEWARE,
                    shares_instance=True),
@@ -242,6 +260,24 @@ BASE_CLASS_ENTRIES: tuple[BaseClassEntry, ...] = (
                    REQUEST, "http.server handler", "ThreadingHTTPServer handles each request on its own thread"),
     BaseClassEntry("watchdog:FileSystemEventHandler", ("on_any_event", "on_created", "on_modified", "on_deleted", "on_moved"),
                    BACKGROUND, "watchdog handler", "the watchdog observer calls handlers on its own thread", single=True),
+    # Django's admin makes one ModelAdmin per registered model, and one AdminSite, when the
+    # process starts, and runs their views and hooks for every request.
+    *(BaseClassEntry(base, ("changelist_view", "change_view", "add_view", "delete_view", "history_view",
+                            "changeform_view", "index", "app_index", "login", "logout"),
+                     REQUEST, "Django admin", _DJANGO_ADMIN, shares_instance=True, methods_taking="request")
+      for base in ("django:ModelAdmin", "django:AdminSite")),
+    # A requests auth object (`session.auth = SigV4Auth(...)`, `auth=` on each call) is made once
+    # and called for every request the program sends, from every thread that sends one; httpx
+    # clients keep one Auth object for all their requests, concurrent tasks included.
+    # A logging filter is attached to a logger or a handler once, and every thread that logs
+    # through it runs its filter() (outside the handler's lock, which only emit() holds).
+    BaseClassEntry("logging:Filter", ("filter",), BACKGROUND, "logging filter",
+                   "every thread that logs through the logger or handler it is attached to runs its filter(), "
+                   "outside the handler's lock", shares_instance=True),
+    BaseClassEntry("requests:AuthBase", ("__call__",), REQUEST, "requests auth object", _SHARED_AUTH,
+                   shares_instance=True),
+    BaseClassEntry("httpx:Auth", ("auth_flow", "sync_auth_flow", "async_auth_flow"), REQUEST, "httpx auth object",
+                   _SHARED_AUTH, shares_instance=True),
     BaseClassEntry("starlette:HTTPEndpoint", ("get", "post", "put", "patch", "delete"), REQUEST, "Starlette endpoint", _ASGI),
     BaseClassEntry("starlette:BaseHTTPMiddleware", ("dispatch",), REQUEST, "Starlette middleware", _ASGI),
 )
@@ -345,7 +381,7 @@ LOOP_CALLBACK_METHODS = frozenset({
 NOT_SHARED_ROLES: tuple[str, ...] = ("ContextManager",)
 SHARED_ROLE_WHY = ("a library's {role} object: programs make one and use it from every thread or task, "
                    "so its public methods run concurrently")
-SHARED_ROLE_RULES = frozenset({"RF104", "RF105", "RF106"})
+SHARED_ROLE_RULES = frozenset({"RF104", "RF105", "RF106", "RF109"})
 
 _LITELLM_THREAD = (
     "LiteLLM runs success and failure callbacks on a background thread of its own (a thread pool), "

@@ -5,14 +5,14 @@ per-request data, and storing it in shared state hands it to every other request
 REQUEST_OBJECTS = frozenset({
     "flask.request", "flask.globals.request", "flask.session", "flask.globals.session",
     "quart.request", "quart.globals.request", "quart.session", "quart.websocket",
-    "bottle.request", "werkzeug.local.request",
+    "bottle.request", "werkzeug.local.request", "cherrypy.request", "cherrypy.session",
 })
 
 # Globals that stand for an object of the current request or application context (werkzeug
 # LocalProxy objects): each request sees its own, so what is stored in them is not shared.
 PER_REQUEST_GLOBALS = REQUEST_OBJECTS | frozenset({
     "flask.g", "flask.globals.g", "quart.g", "quart.globals.g", "flask.globals.request_ctx",
-    "flask.globals.app_ctx",
+    "flask.globals.app_ctx", "cherrypy.response", "cherrypy.serving", "cherrypy.thread_data",
 })
 
 # Handler parameters that hold the request (Django, DRF, FastAPI, Starlette, aiohttp, Sanic).

@@ -87,6 +87,13 @@ MADE_ONCE_FACTORIES = frozenset({
     "sqlalchemy.create_engine", "create_engine", "create_async_engine",
 })
 
+# Models loaded from disk or the network: seconds of loading and gigabytes of memory each, so a
+# second copy made by a thread that passed the same test is the harm (OOM on a GPU, a request
+# stalled behind a second load). By the method or function that loads one (`AutoModel.
+# from_pretrained(name)`, `whisper.load_model("base")`), or by the class (`SentenceTransformer(name)`).
+MODEL_LOADING_CALLS = frozenset({"from_pretrained", "load_model", "load_checkpoint"})
+MODEL_CLASSES = frozenset({"SentenceTransformer", "CrossEncoder", "Llama", "WhisperModel", "TextEmbedding"})
+
 
 def is_lock_like(class_text: str) -> bool:
     """`threading.Lock`, `asyncio.Semaphore`, `RLock`: by the end of the class's name."""
@@ -94,6 +101,9 @@ def is_lock_like(class_text: str) -> bool:
 
 
 def made_once(class_text: str) -> bool:
-    """`threading.Lock`, `Session`, `QdrantClient`: a class of which a second instance, made where
-    the program keeps one, does harm (see MADE_ONCE_SUFFIXES)."""
-    return class_text in MADE_ONCE_FACTORIES or class_text.rsplit(".", 1)[-1].endswith(MADE_ONCE_SUFFIXES)
+    """`threading.Lock`, `Session`, `QdrantClient`, `AutoModel.from_pretrained`: a class of which a
+    second instance, made where the program keeps one, does harm (see MADE_ONCE_SUFFIXES and
+    MODEL_LOADING_CALLS)."""
+    last = class_text.rsplit(".", 1)[-1]
+    return class_text in MADE_ONCE_FACTORIES or last.endswith(MADE_ONCE_SUFFIXES) \
+        or last in MODEL_LOADING_CALLS or last in MODEL_CLASSES

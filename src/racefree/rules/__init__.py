@@ -11,6 +11,7 @@ from racefree.rules import (
     rf106_iteration_while_mutated,
     rf107_unsynchronized_lazy_init,
     rf108_temporary_override,
+    rf109_shared_unsafe_object,
 )
 from racefree.rules.base import Rule
 
@@ -23,6 +24,7 @@ ALL_RULES: tuple[Rule, ...] = (
     rf106_iteration_while_mutated.RULE,
     rf107_unsynchronized_lazy_init.RULE,
     rf108_temporary_override.RULE,
+    rf109_shared_unsafe_object.RULE,
 )
 
 

@@ -44,7 +44,8 @@ def function_name(fact: AccessFact) -> str:
 def entry_description(fact: AccessFact, prefer: str | None = None) -> str:
     modes = sorted(fact.modes, key=lambda m: (m.context != prefer, not m.preemptive))
     if not modes:
-        return "the main thread"
+        return "public method, on the thread of the caller that drives the object" if fact.on_its_callers_thread \
+            else "the main thread"
     entry = fact.modes[modes[0]].entry
     return entry.describe()
 

@@ -87,7 +87,8 @@ from racefree.summarize.model import OP_ITERATE
 
 
 def check(obj, evidence):
-    growing = [w for w in obj.writes() if w.access.grows and w.concurrent and not _appends_to_a_list(obj, w)]
+    growing = [w for w in obj.writes() if w.access.grows and (w.concurrent or w.on_its_callers_thread)
+               and not _appends_to_a_list(obj, w)]
     loops = [r for r in obj.reads() if r.access.op == OP_ITERATE]
     pairs = [
         (loop, write) for loop in loops for write in growing

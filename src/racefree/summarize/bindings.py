@@ -42,8 +42,10 @@ class BindingNotes:
 
     def _binding(self, name: str, value: ast.expr | None, target: ast.AST) -> Binding:
         line = target.lineno
-        if self._annotation is not None and (value is None or (type(value) is ast.Constant and value.value is None)):
-            # `self._manager: Optional[WorkerManager] = None`: a placeholder for a WorkerManager
+        if self._annotation is not None and (value is None or type(value) is ast.Name
+                                             or (type(value) is ast.Constant and value.value is None)):
+            # `self._manager: Optional[WorkerManager] = None`: a placeholder for a WorkerManager;
+            # `self.babel: "Babel" = babel`: the argument, of the class the annotation declares
             declared = declared_class(self._annotation)
             if declared is not None:
                 return Binding(name, line, "annotated", dotted_text(declared), self.ref_of(declared))

@@ -12,13 +12,16 @@ from dataclasses import replace
 
 from racefree.knowledge.containers import CHECK_INDEPENDENT_METHODS, MUTATING_METHODS, READING_METHODS
 from racefree.knowledge.key_value_stores import STORE_READ_METHODS
+from racefree.knowledge.unsafe_objects import UNSAFE_METHOD_NAMES
 from racefree.summarize.forwarding import forward_of
 from racefree.summarize.model import (
+    OP_CALL,
     OP_LOAD,
     OP_MUTATE,
     OP_REBIND,
     OP_SLOT_LOAD,
     READ,
+    USE,
     WRITE,
     Call,
     FunctionArg,
@@ -70,6 +73,9 @@ class CallVisits:
                 self._record(receiver, READ, OP_SLOT_LOAD if method == "get" else OP_LOAD, node, slot=slot)
                 callee = self._method_of_an_object(receiver, func)
             else:
+                if receiver is not None and method in UNSAFE_METHOD_NAMES and frame.scope is not None \
+                        and receiver.root_kind in ("global", "self", "class"):
+                    self._record(receiver, USE, OP_CALL, node, slot=method)  # kept for unsafe library objects
                 # self.method(), module.function(), singleton.method(), super().method()
                 callee = self.ref_of(func)
                 if callee is None:
@@ -104,6 +110,9 @@ class CallVisits:
             fa = self._function_arg(arg, position, None)
             if fa is not None:
                 function_args.append(fa)
+                wrapped = _wrapped_call(arg)
+                if wrapped is not None and (fw := self._function_arg(wrapped, position, None)) is not None:
+                    function_args.append(fw)
             if type(arg) in (ast.Name, ast.Attribute) and (ref := self.ref_of(arg)) is not None:
                 argument_refs.append((position, None, ref))
         for keyword in node.keywords:
@@ -244,6 +253,15 @@ class CallVisits:
             if ref is not None:
                 return FunctionArg(position, keyword, ref, None, called)
         return None
+
+
+def _wrapped_call(arg: ast.expr) -> ast.Call | None:
+    """The call a call argument wraps, `self.device()` in `gather(fetch_data(self.device()))` or
+    `create_task(asyncio.wait_for(self.poll(), 5))`: the task runs it too."""
+    if type(arg) is ast.Call and arg.args and type(arg.args[0]) is ast.Call \
+            and not (dotted_text(arg.func) or "").endswith("partial"):
+        return arg.args[0]
+    return None
 
 
 def _names_a_thread(receiver: ast.expr) -> bool:

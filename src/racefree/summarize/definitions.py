@@ -71,7 +71,12 @@ class DefinitionVisits:
                 else "classmethod" if "classmethod" in deco_texts or name in IMPLICIT_CLASS_METHODS
                 else "method"
             )
-            self.class_stack[-1].methods[name] = qualname
+            accessor = next((text.rsplit(".", 1)[-1] for text in deco_texts
+                             if text.endswith((".setter", ".deleter")) and text.split(".")[0] == name), None)
+            if accessor is not None and name in self.class_stack[-1].methods:
+                qualname = f"{qualname}.{accessor}"  # `@locale.setter`: the getter keeps the name
+            else:
+                self.class_stack[-1].methods[name] = qualname
         summary = FunctionSummary(
             qualname=qualname, name=name, line=node.lineno,
             end_line=getattr(node, "end_lineno", node.lineno) or node.lineno,

@@ -21,7 +21,7 @@ class Frame:
         "thread_ids", "owner_tests", "passes_on", "loop_keys", "taken_under", "new_claim",
         "top_body", "top_claims", "made", "looked_up", "last_lookup", "in_handler", "saved_in_handler",
         "lazily_stored", "started", "first_yield", "loop_tables",
-        "loop_callees",
+        "loop_callees", "views",
     )
 
     def __init__(self, summary: FunctionSummary, scope: FunctionScope | None, class_name: str | None):
@@ -86,6 +86,9 @@ class Frame:
         self.loop_callees: dict[str, list[ast.expr]] = {}
         # `fn = getattr(client, name)`: local -> the recorded getattr call, marked if fn is called.
         self.looked_up: dict[str, object] = {}
+        # Locals bound to a view of shared state (`keys = self.pending.keys()`): iterating one
+        # iterates the container.
+        self.views: dict[str, Ref] = {}
         self.last_lookup: tuple[int, object] | None = None  # the last getattr call: (node id, Call)
         # A flag the statement just visited claimed under a lock (see control_flow.claimed_flag):
         # the rest of its block runs as the one holder of the claim.

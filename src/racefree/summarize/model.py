@@ -31,6 +31,10 @@ FALSY = "falsy"
 # Access kinds
 READ = "read"
 WRITE = "write"
+# A call of a method that uses a library object's state (`_YAML.load(f)`); the index keeps it
+# only for objects known not to be thread-safe (knowledge/unsafe_objects.py), and the method's
+# name is the access's slot.
+USE = "use"
 
 # How an access touches its object; rules look at these.
 OP_LOAD = "load"  # the object is read as a whole (passed, returned, compared)
@@ -39,6 +43,7 @@ OP_ITERATE = "iterate"  # for x in obj, obj.items(), comprehension over obj, lis
 OP_REBIND = "rebind"  # NAME = ... under `global`, obj.attr = ... on a shared object
 OP_SLOT_STORE = "slot-store"  # d[k] = v, del d[k]
 OP_MUTATE = "mutate"  # d.update(...), lst.append(...), d.pop(...)
+OP_CALL = "call"  # _YAML.load(stream), self._conn.cursor(): a USE access
 # What a test that joins an emptiness test of the object with other conditions (`X is None and
 # Process is not None`) makes of a check: a lazy-initialisation test for a write that binds the
 # object anew (`X = Process(...)`), not for one that changes or empties it (`del X[i]`).
@@ -132,6 +137,9 @@ class Access:
     # For a rebinding store: the function whose result it binds, directly or through a local
     # (`engine = get_engine(); _ENGINE = engine`), which the index follows to what it makes.
     stores_result_of: Ref | None = None
+    # For a rebinding store: it binds a new object made by this call, by a constructor or a
+    # factory (`Tracer(...)`, `factory.create_metrics_tracer()`, `new_session()`): each call's own.
+    stores_new_object: bool = False
     # Tests on the function's own parameters that hold where the access runs:
     # `if serializers is None: _serializers[k] = v` -> (("serializers", IS_NONE),)
     guards: tuple[tuple[str, str], ...] = ()

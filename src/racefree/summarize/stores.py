@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import ast
 
+from racefree.knowledge.containers import VIEW_METHODS
 from racefree.summarize.model import (
     CALL,
     OP_LOAD,
@@ -31,6 +32,7 @@ from racefree.summarize.syntax import (
     dotted_text,
     is_caught_exception,
     is_thread_identity,
+    makes_a_new_object,
     makes_own_instance,
     positions_under_arithmetic,
     stores_scalar,
@@ -281,6 +283,11 @@ class StoreVisits:
             frame.looked_up[name] = lookup[1]
         else:
             frame.looked_up.pop(name, None)
+        viewed = self.ref_of(value.func.value) if _is_a_view(value) else None
+        if viewed is not None:
+            frame.views[name] = viewed
+        else:
+            frame.views.pop(name, None)
         # A local bound to shared state itself (not a value read from it) is another name for it.
         frame.aliases.pop(name, None)
         frame.taken_under.pop(name, None)
@@ -353,6 +360,7 @@ class StoreVisits:
         made as (`engine = Engine(url)`, then `_ENGINE = engine`), or the result of a function of
         the program (`_ENGINE = get_engine()`), which the index follows to what it returns."""
         frame = self.frame
+        access.stores_new_object = makes_a_new_object(value)
         if makes_own_instance(value, frame.cls_name):
             access.stores_instance = frame.class_name
             return
@@ -470,3 +478,9 @@ def _note_stored_value(access: Access, value: ast.expr | None) -> None:
     access.stores_truth = stores_truth(value)
     access.stores_constant = constant_text(value)
     access.stores_instance = constructor_text(value)
+
+
+def _is_a_view(value: ast.expr | None) -> bool:
+    """`self.pending.keys()`: a view of a container, which iterating later walks the container."""
+    return type(value) is ast.Call and type(value.func) is ast.Attribute and value.func.attr in VIEW_METHODS \
+        and not value.args and not value.keywords

@@ -7,7 +7,7 @@ import ast
 import re
 from collections.abc import Callable
 
-from racefree.knowledge.sync import MADE_ONCE_FACTORIES
+from racefree.knowledge.sync import MADE_ONCE_FACTORIES, MODEL_LOADING_CALLS
 from racefree.summarize.model import ClassSummary
 
 
@@ -653,14 +653,32 @@ def own_statements(body: list[ast.stmt]):
 
 def constructor_text(value: ast.expr | None) -> str | None:
     """`Manager(...)`, `workers.Pool(...)`: the class a call makes, as written, when its name reads
-    as a class's (capitalised) or the call is a factory of a made-once object (`requests.session()`);
+    as a class's (capitalised) or the call is a factory of a made-once object (`requests.session()`,
+    `AutoModel.from_pretrained(name)`);
     the index resolves it, and drops what is no class of the program."""
     if type(value) is not ast.Call:
         return None
     text = dotted_text(value.func)
-    if not text or not (text.rsplit(".", 1)[-1][:1].isupper() or text in MADE_ONCE_FACTORIES):
+    if not text:
+        return None
+    last = text.rsplit(".", 1)[-1]
+    if not (last[:1].isupper() or text in MADE_ONCE_FACTORIES or last in MODEL_LOADING_CALLS):
         return None
     return text
+
+
+# Factory names: a call of a function or method whose name starts so makes a new object.
+NEW_OBJECT_PREFIXES = ("create_", "new_", "make_", "build_")
+
+
+def makes_a_new_object(value: ast.expr | None) -> bool:
+    """`Tracer(...)`, `factory.create_metrics_tracer()`, `make_session()`: a call that makes a new
+    object, by a class's name or a factory's."""
+    if type(value) is not ast.Call:
+        return False
+    func = value.func
+    last = func.attr if type(func) is ast.Attribute else func.id if type(func) is ast.Name else ""
+    return last[:1].isupper() or last.startswith(NEW_OBJECT_PREFIXES)
 
 
 def makes_own_instance(value: ast.expr | None, cls_name: str | None) -> bool:

@@ -387,6 +387,9 @@ class ModuleSummarizer(References, ImportVisits, DefinitionVisits, StoreVisits, 
                 self._iterated(node.args[0])
                 return
         ref = self.ref_of(target) if target is not node or type(node) in (ast.Name, ast.Attribute) else None
+        if ref is None and type(node) is ast.Name:
+            ref = self.frame.views.get(node.id)  # `keys = self.pending.keys()`, then `for k in keys`
+            target = None if ref is None else target
         if ref is not None:
             self._record(ref, READ, OP_ITERATE, node)
             if target is not node:
