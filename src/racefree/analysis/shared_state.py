@@ -367,8 +367,11 @@ def _why_shared(index: ProgramIndex, symbol: Symbol, access: Access, shared_clas
     if owner is not None and not through_class and index.per_thread_class(owner):
         return None  # `class _Depth(threading.local)`: through an instance, each thread has its own
     if symbol.kind == CLASS_ATTR:
-        rebinding_on_self = access.ref.root_kind == "self" and access.op == OP_REBIND and len(access.ref.attrs) == 1
-        if not rebinding_on_self:
+        # `self.x = v`, `self.config.uri = v`: an assignment through an instance makes an
+        # attribute of that instance, whatever its class declares.
+        rebinding_on_an_instance = access.ref.root_kind == "self" and access.op == OP_REBIND \
+            and "__class__" not in access.ref.attrs
+        if not rebinding_on_an_instance:
             return f"class attribute of {owner}, one object shared by every instance"
     if owner is None:
         return None
