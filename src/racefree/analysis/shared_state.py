@@ -31,6 +31,7 @@ from racefree.knowledge.entry_points import (
     BACKGROUND,
     COMPONENT_WHY,
     CONSTRUCTORS,
+    GATHERED_TASK,
     REQUEST,
     REQUEST_CONTEXT_CODE,
     SINGLETON_MARKER,
@@ -63,6 +64,7 @@ from racefree.summarize.model import (
 from racefree.summarize.visitor import TOPLEVEL
 
 THREAD_STARTED = "whose methods also run on a thread it starts"
+TASKS_GATHERED = "whose coroutines it gathers run as concurrent tasks on the one object"
 LOCKED_STATE = "which guards its state with a lock of its own, so it is meant to be shared between threads"
 # `with self.connection.server.dit_lock:` around `self.connection.server.dit`: the part is shared
 PART_LOCKED = "whose part it guards with that part's own lock, so the part is meant to be shared between threads"
@@ -237,7 +239,7 @@ def collect_shared_objects(index: ProgramIndex, reach: Reachability, locks: Lock
                     shared = objects[symbol.name] = SharedObject(
                         symbol.name, symbol.kind, _definition(index, symbol), why,
                         needs_thread_evidence=symbol.kind == EXTERNAL or why.endswith(
-                            (THREAD_STARTED, LOCKED_STATE, PART_LOCKED, CAPTURED)),
+                            (THREAD_STARTED, TASKS_GATHERED, LOCKED_STATE, PART_LOCKED, CAPTURED)),
                         locked_class=why.endswith((LOCKED_STATE, PART_LOCKED)),
                         only_rules=_rules_for_reason(why), typed=symbol.typed,
                     )
@@ -533,6 +535,9 @@ def _classes_shared_by_design(index: ProgramIndex, reach: Reachability, locks: L
             classes.setdefault(entry.shared_instance_of, f"one instance serves every request ({entry.framework})")
         elif entry.context == BACKGROUND and info is not None and info.class_id and _uses_self(info):
             classes.setdefault(info.class_id, THREAD_STARTED)
+        elif entry.framework == GATHERED_TASK and info is not None and info.class_id and _uses_self(info) \
+                and _gathered_by_its_own_class(index, entry, info.class_id):
+            classes.setdefault(info.class_id, TASKS_GATHERED)
         elif (entry.framework == REQUEST_CONTEXT_CODE and info is not None and info.class_id
               and returned_by_parent(index, info) and _uses_self(info)):
             # `auth.login_required(view)` hands back a wrapper that keeps `self`: every request
@@ -844,6 +849,18 @@ def _with_implicit_growth(access: Access, symbol: Symbol) -> Access:
     if access.op in (OP_MUTATE, OP_SLOT_STORE):
         return dataclasses.replace(access, grows=True)
     return access
+
+
+def _gathered_by_its_own_class(index: ProgramIndex, entry, class_id: str) -> bool:
+    """The `asyncio.gather` that runs the coroutine is in a method of its class, a base or a
+    subclass (`gather(fetch(self.device()), fetch(self.state()))`, a gathered closure that uses
+    the method's `self`): the tasks share that one object."""
+    module = next((m for m in index.modules.values() if m.path == entry.file), None)
+    gathering = index.function_around(module, entry.line) if module is not None else None
+    if gathering is None or gathering.class_name is None:
+        return False
+    gatherer = f"{module.module}.{gathering.class_name}"
+    return gatherer in index.mro(class_id) or class_id in index.mro(gatherer)
 
 
 def _uses_self(info: FunctionInfo) -> bool:

@@ -173,6 +173,7 @@ _DJANGO_ADMIN = ("Django's admin keeps one ModelAdmin per model (and one AdminSi
                  "and every request thread runs its views and hooks")
 _SHARED_AUTH = ("a program makes one auth object and hands it to a session or client, which calls it for "
                 "every request it sends, from every thread or task that sends one")
+GATHERED_TASK = "asyncio.gather task"
 _THREAD = "runs on a thread of its own, concurrently with the code that started it"
 _POOL = "runs on a worker thread of the pool, concurrently with the caller and with other jobs"
 ONE_THREAD_JOB = "worker job"
@@ -199,7 +200,7 @@ CALL_ENTRIES: tuple[CallEntry, ...] = (
               scheduled=True),
     CallEntry("asyncio:create_task", 0, "coro", TASK, "asyncio task", "runs as a task that interleaves with other tasks at each await"),
     CallEntry("asyncio:ensure_future", 0, "coro_or_future", TASK, "asyncio task", "runs as a task that interleaves with other tasks at each await"),
-    CallEntry("asyncio:gather", ALL_POSITIONAL, None, TASK, "asyncio.gather task", "gather runs its awaitables concurrently as tasks"),
+    CallEntry("asyncio:gather", ALL_POSITIONAL, None, TASK, GATHERED_TASK, "gather runs its awaitables concurrently as tasks"),
     CallEntry(".create_task", 0, "coro", TASK, "asyncio task", "runs as a task that interleaves with other tasks at each await"),
     CallEntry(".start_soon", 0, None, TASK, "task group task", "runs as a task that interleaves with other tasks at each await"),
     # A program's `socketio.start_background_task(fn)` (Flask-SocketIO, python-socketio); the
