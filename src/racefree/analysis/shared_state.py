@@ -284,8 +284,6 @@ def collect_shared_objects(index: ProgramIndex, reach: Reachability, locks: Lock
             # authors meant it to be shared; the unguarded accesses are the finding (RacerD).
             # (A claimed run is not such a lock: code that runs once per object claims too.)
             shared.needs_thread_evidence = False
-        if shared.needs_thread_evidence and shared.locked_class:
-            _shared_by_its_role(index, shared, made_per_call)
         if shared.needs_thread_evidence:
             # A function that sets the state and puts the old value back scopes a process-wide
             # value to one call, which is wrong as soon as two calls overlap: its reach stands.
@@ -311,23 +309,6 @@ def collect_shared_objects(index: ProgramIndex, reach: Reachability, locks: Lock
                     fact.modes = {mode: r for mode, r in fact.modes.items() if mode.context != API}
     return [o for o in objects.values()
             if any((f.concurrent or f.on_its_callers_thread) and f.access.kind in (WRITE, USE) for f in o.facts)]
-
-
-def _shared_by_its_role(index: ProgramIndex, shared: SharedObject, made_per_call: _MadePerCall) -> None:
-    """An attribute that a class which locks other state of its own never locks: its lock says
-    only that the class is meant for threads, not who shares this attribute. Where the class has
-    a role its users share (a `ClusterConnectionPool`, a `Client`), it is shared as that role is,
-    for the rules whose pattern is wrong under any concurrency."""
-    if shared.kind != INSTANCE_ATTR:
-        return
-    owner = shared.name.rsplit(".", 1)[0]
-    if owner not in index.classes or owner in made_per_call:
-        return
-    role = _shared_role(index, owner)
-    if role is not None:
-        shared.why_shared = f"attribute of a {owner} instance, {SHARED_ROLE_WHY.format(role=role)}"
-        shared.only_rules = _rules_for_reason(shared.why_shared)
-        shared.needs_thread_evidence = False
 
 
 def _own_attribute(access: Access, symbol: Symbol) -> bool:

@@ -16,9 +16,9 @@ reads it back and clears it before returning (`self.now = base`, then a helper r
 then `self.now = None`) uses that state as scratch space, and two calls share it; so does API
 that has one helper store an argument of its call there and then, in the same call, others read
 it back (`strength(password, user_words)` keeps the words in the module's table of word lists,
-then runs the matchers over that table), API that makes a new object for its call and keeps it
-there as the current one for the rest of the call (`Factory.current_tracer = factory.
-create_tracer()` in `__enter__`, read back in `__exit__`), and an object used as a decorator
+then runs the matchers over that table), a context manager that makes a new object for its block
+and keeps it there as the current one (`Factory.current_tracer = factory.create_tracer()` in
+`__enter__`, read back in `__exit__`), and an object used as a decorator
 (`@metrics.timer("db")`, whose `__call__` hands back a wrapper that keeps it): every call of the
 decorated function, on any thread, runs through the one object, and what one call keeps on it
 between `__enter__` and `__exit__` (a start time) the next call replaces. So does an
@@ -84,7 +84,7 @@ from racefree.analysis.entry_points import is_test_module, set_up_name
 from racefree.analysis.pairs import hand_off, is_fixed_slot_write, write_read_races
 from racefree.analysis.shared_state import DECORATOR_OBJECT, SINGLETON_ATTRIBUTE, unique_facts
 from racefree.index import CLASS_ATTR
-from racefree.knowledge.entry_points import CONSTRUCTORS, OBSERVED, PATCHED_FUNCTION
+from racefree.knowledge.entry_points import OBSERVED, PATCHED_FUNCTION
 from racefree.knowledge.requests import REQUEST_OBJECTS, REQUEST_PARAMETER_SOURCE
 from racefree.rules.base import Rule, entry_description, function_name, make_finding, short_name
 from racefree.summarize.model import OP_REBIND, WRITE
@@ -159,24 +159,20 @@ def _scratch_of_its_call(obj, race) -> bool:
 
 
 def _current_object_of_its_call(obj, race) -> bool:
-    """Library API that makes a new object for its call, keeps it in state every caller shares as
-    the current one, and reads it back for the rest of the call: later in the same function, or in
-    the `__exit__` of the `__enter__` that stored it (`Factory.current_tracer = factory.
-    create_tracer()`, then `Factory.current_tracer.record_start()`, and in `__exit__`
-    `record_completion()`). Two calls that overlap record on one object, the other's. Not a
-    lazily made object (tested first: RF107's), nor set-up API that makes the program's one."""
+    """A context manager whose `__enter__` makes a new object for the block it opens, keeps it in
+    state every caller shares as the current one, and reads it back in its `__exit__` (or later in
+    `__enter__`): `Factory.current_tracer = factory.create_tracer()`, then in `__exit__`
+    `Factory.current_tracer.record_completion()`. Two blocks that overlap record on one object,
+    the other's. Not a lazily made object (tested first: RF107's)."""
     write = race.write
-    if not obj.why_shared.startswith(PROCESS_WIDE_REASONS) or write.access.checked_at is not None \
-            or not write.access.stores_new_object or write.access.op != OP_REBIND:
+    exit_method = {"__enter__": "__exit__", "__aenter__": "__aexit__"}.get(write.info.summary.name)
+    if exit_method is None or not obj.why_shared.startswith(PROCESS_WIDE_REASONS) \
+            or write.access.checked_at is not None or not write.access.stores_new_object \
+            or write.access.op != OP_REBIND:
         return False
-    name = write.info.summary.name
-    if name in CONSTRUCTORS or set_up_name(name):
-        return False
-    exit_method = {"__enter__": "__exit__", "__aenter__": "__aexit__"}.get(name)
     race.reads = [read for read in race.reads
                   if (read.fid == write.fid and read.access.line > write.access.line)
-                  or (exit_method is not None and read.info.summary.name == exit_method
-                      and read.info.class_id == write.info.class_id)]
+                  or (read.info.summary.name == exit_method and read.info.class_id == write.info.class_id)]
     return bool(race.reads)
 
 
