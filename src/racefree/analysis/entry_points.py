@@ -24,6 +24,8 @@ from racefree.knowledge.entry_points import (
     HOOK_TIME_PREFIXES,
     LOOP_CALLBACK_METHODS,
     LOOP_CALLBACK_PREFIXES,
+    MIDDLEWARE_DECORATOR_METHOD,
+    MIDDLEWARE_KINDS,
     LOOP_DRIVEN_BASES,
     MAIN_FUNCTIONS,
     NON_API_PARTS,
@@ -35,6 +37,8 @@ from racefree.knowledge.entry_points import (
     REQUEST,
     REQUEST_CONTEXT_CODE,
     REQUEST_CONTEXT_WHY,
+    REQUEST_HOOK_DECORATOR_METHODS,
+    REQUEST_HOOK_FALLBACK,
     ROUTE_DECORATOR_METHODS,
     ROUTE_FALLBACK,
     SETUP_FUNCTION_LAST_WORDS,
@@ -658,17 +662,20 @@ def _decorated(index: ProgramIndex, knowledge: Knowledge, info: FunctionInfo, ad
             symbol = _through_annotated_parameter(index, info, decorator.ref)
         names = _candidate_names(symbol)
         matched = next((e for e in knowledge.decorators for n in names if name_matches(e.name, n)), None)
-        if matched is None:
+        if matched is None and "." in decorator.text:
             method = decorator.text.rsplit(".", 1)[-1]
-            if "." in decorator.text and method in ROUTE_DECORATOR_METHODS and (decorator.first_arg_text or "").startswith("/"):
+            if method in ROUTE_DECORATOR_METHODS and (decorator.first_arg_text or "").startswith("/"):
                 matched = ROUTE_FALLBACK
+            elif method in REQUEST_HOOK_DECORATOR_METHODS or (
+                    method == MIDDLEWARE_DECORATOR_METHOD and decorator.first_arg_text in MIDDLEWARE_KINDS):
+                matched = REQUEST_HOOK_FALLBACK
         shared_instance_of = None
         if matched is None and decorator.text.rsplit(".", 1)[-1] == EXPOSING_DECORATOR and info.class_id:
             matched, shared_instance_of = EXPOSED_METHOD, info.class_id
         if matched is not None:
+            detail = None if matched is REQUEST_HOOK_FALLBACK else decorator.first_arg_text  # a route's path
             add(EntryPoint(info.fid, matched.context, matched.framework, matched.why,
-                           info.module.path, decorator.line, decorator.first_arg_text,
-                           shared_instance_of=shared_instance_of))
+                           info.module.path, decorator.line, detail, shared_instance_of=shared_instance_of))
 
 
 def _through_annotated_parameter(index: ProgramIndex, info: FunctionInfo, ref) -> Symbol | None:

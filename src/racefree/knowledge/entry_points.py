@@ -156,6 +156,14 @@ DECORATOR_ENTRIES: tuple[DecoratorEntry, ...] = (
 # method with one of these names whose first argument is a URL path is taken as a route.
 ROUTE_DECORATOR_METHODS = frozenset(_HTTP_METHODS)
 ROUTE_FALLBACK = DecoratorEntry("<route>", REQUEST, "web route", "web servers run requests concurrently")
+# So is a request hook of such an object (`@app.before_request`, Sanic's `@app.on_request` and
+# `@app.middleware("request")`, FastAPI's `@app.middleware("http")`): it runs for every request.
+REQUEST_HOOK_DECORATOR_METHODS = frozenset({"before_request", "after_request", "teardown_request", "on_request",
+                                            "on_response"})
+MIDDLEWARE_DECORATOR_METHOD = "middleware"
+MIDDLEWARE_KINDS = frozenset({"request", "response", "http"})
+REQUEST_HOOK_FALLBACK = DecoratorEntry("<request hook>", REQUEST, "request hook",
+                                       "the web framework runs its request hooks for every request, concurrently")
 # `@expose("/list/")` (Flask-Admin, Flask-AppBuilder), `@cherrypy.expose`: these frameworks keep
 # one instance of the view class and run its exposed methods for every request.
 EXPOSING_DECORATOR = "expose"

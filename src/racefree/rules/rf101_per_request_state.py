@@ -291,7 +291,8 @@ def _request_data_left_for_the_caller(obj, evidence):
         return []  # private, or read here (and then the reads decide: ordered by a lock, or racing)
     writes = [w for w in obj.writes()
               if w.concurrent and is_fixed_slot_write(w) and not w.on_background_thread and not _set_by_callers(w)
-              and not w.locks and self_concurrency(w) == PREEMPTIVE and stores_request_data(w.access)]
+              and not w.locks and stores_request_data(w.access)
+              and (self_concurrency(w) == PREEMPTIVE or _hook_before_the_handler(w))]
     if not writes:
         return []
     first = writes[0]
@@ -303,6 +304,14 @@ def _request_data_left_for_the_caller(obj, evidence):
     siblings = [w for w in obj.writes() if w.fid in {x.fid for x in writes} and is_fixed_slot_write(w)]
     return [make_finding(RULE, obj, evidence, message, _why_concurrent(obj, first),
                          unique_facts([*writes, *siblings]), [])]
+
+
+def _hook_before_the_handler(write) -> bool:
+    """An async request hook or middleware (Sanic's `@app.middleware("request")`): it runs before
+    the handler, which reads what the hook left only after awaits of its own, where the hooks of
+    other requests on the loop run."""
+    return self_concurrency(write) is not None and any(
+        "hook" in reach.entry.framework or "middleware" in reach.entry.framework for reach in write.modes.values())
 
 
 def _why_concurrent(obj, first) -> str:
