@@ -510,6 +510,7 @@ def _classes_shared_by_design(index: ProgramIndex, reach: Reachability, locks: L
 
     classes: dict[str, str] = {}
     singletons: set[str] = set()
+    gathered: set[str] = set()
     for entry in reach.entries:
         info = index.functions.get(entry.fid)
         if entry.shared_instance_of:
@@ -518,7 +519,7 @@ def _classes_shared_by_design(index: ProgramIndex, reach: Reachability, locks: L
             classes.setdefault(info.class_id, THREAD_STARTED)
         elif entry.framework == GATHERED_TASK and info is not None and info.class_id and _uses_self(info) \
                 and _gathered_by_its_own_class(index, entry, info.class_id):
-            classes.setdefault(info.class_id, TASKS_GATHERED)
+            gathered.add(info.class_id)  # after the roles: a client's role says more about who shares it
         elif (entry.framework == REQUEST_CONTEXT_CODE and info is not None and info.class_id
               and returned_by_parent(index, info) and _uses_self(info)):
             # `auth.login_required(view)` hands back a wrapper that keeps `self`: every request
@@ -562,6 +563,8 @@ def _classes_shared_by_design(index: ProgramIndex, reach: Reachability, locks: L
         role = _shared_role(index, class_id) if class_id not in owned else None
         if role is not None and not _handed_out_per_thread(index, class_id) and class_id not in made_per_call:
             classes.setdefault(class_id, SHARED_ROLE_WHY.format(role=role))
+    for class_id in gathered:
+        classes.setdefault(class_id, TASKS_GATHERED)
     return classes
 
 
