@@ -182,6 +182,7 @@ class ProgramIndex:
         for caller, callee, line in loop_callback_edges(self):
             self._add_edge(callback_edge(caller, callee, line, CallEdge))
         self._property_edges()
+        self._dynamic_attribute_edges()
         self._waited_job_edges()
 
     def is_metaclass(self, class_id: str) -> bool:
@@ -386,6 +387,34 @@ class ProgramIndex:
                 if getter is not None and getter != fid:
                     call = Call(ref, None, line, col, locks=locks, callee_text=ref.text())
                     self._add_edge(CallEdge(fid, getter, line, call))
+
+    def _dynamic_attribute_edges(self) -> None:
+        """`settings.SITE_TITLE` on the module-level instance of a class that defines
+        `__getattr__` and has no such attribute: the read runs `__getattr__` (Django-style lazy
+        settings objects, proxies)."""
+        hooks: dict[str, tuple[str, str]] = {}  # singleton -> (its class, its __getattr__)
+        for class_id, names in self.singletons.items():
+            hook = self.function_of(self.class_member(class_id, "__getattr__", instance=True))
+            if hook is not None:
+                hooks.update((name, (class_id, hook)) for name in names)
+        roots = {name.rsplit(".", 1)[-1] for name in hooks}
+        if not hooks:
+            return
+        for fid, info in self.functions.items():
+            for access in info.summary.accesses:
+                ref = access.ref
+                if access.kind != READ or ref.root_kind != "global" or len(ref.attrs) != 1 or ref.root not in roots:
+                    continue
+                owner = self.resolve_ref(info.module, Ref("global", ref.root, ()), info.summary.class_name)
+                found = hooks.get(owner.name) if owner is not None and owner.kind == OBJECT else None
+                if found is not None and found[1] != fid and self.not_declared(found[0], ref.attrs[0]):
+                    call = Call(ref, None, access.line, access.col, locks=access.locks, callee_text=ref.text())
+                    self._add_edge(CallEdge(fid, found[1], access.line, call))
+
+    def not_declared(self, class_id: str, attr: str) -> bool:
+        """No method, class attribute or assigned instance attribute of the class has the name."""
+        member = self.class_member(class_id, attr, instance=True)
+        return member is None or (member.kind == INSTANCE_ATTR and member.binding is None)
 
     def _setter_edges(self, fid: str, info: FunctionInfo, setters: dict[str, str], set_names: set[str]) -> None:
         """`self.babel.locale = code`: assigning a property runs its setter (`@locale.setter`).

@@ -121,7 +121,10 @@ class SingletonUse:
                 if access.ref.attrs:  # `store.client`: reading a property runs its getter
                     class_id = self._instance_class(index.receiver_symbol(info, access.ref))
                     if class_id is not None:
-                        self._use(class_id, access.ref.attrs[-1], caller_modes)
+                        attr = access.ref.attrs[-1]
+                        # `settings.SITE_TITLE`, no attribute of the class: its `__getattr__` runs
+                        self._use(class_id, "__getattr__" if index.not_declared(class_id, attr) else attr,
+                                  caller_modes)
                 if access.op not in _PROTOCOL_METHODS:
                     continue
                 class_id = self._instance_class(index.resolve_ref(info.module, access.ref, summary.class_name))
