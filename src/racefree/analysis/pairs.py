@@ -21,6 +21,7 @@ from racefree.analysis.signalling import (
     scheduled_after,
     signalled_before,
     written_around_its_loop,
+    written_before_it_makes_the_thread,
     written_before_its_reader_starts,
     written_before_its_thread_starts,
 )
@@ -60,6 +61,7 @@ def ordered_before(write: AccessFact, read: AccessFact) -> bool:
     return (signalled_before(write, read) or scheduled_after(write, read) or published_before(write, read)
             or joined_before(write, read) or awaited_by_its_starter(write, read)
             or written_before_its_thread_starts(write, read) or written_before_its_reader_starts(write, read)
+            or written_before_it_makes_the_thread(write, read)
             or written_around_its_loop(write, read) or read_before_its_writer_starts(write, read))
 
 

@@ -224,6 +224,21 @@ def _starts_then_waits(function, signals: set[Ref]) -> bool:
                for line, needs_lock in function.ready_waits for ref, call in waits)
 
 
+def written_before_it_makes_the_thread(write: AccessFact, read: AccessFact) -> bool:
+    """The write comes before, in the same function, the call that hands the reader's code to a
+    thread (`self._options.update(...)`, then `threading.Thread(target=self._read_loop).start()`
+    in `open()`): starting the thread orders what was written before it. Only where one run of
+    the writer at a time is seen (the caller that drives the object, a thread started once): a
+    request handler that does so meets the thread of another request."""
+    if not read.modes or any(mode.context != BACKGROUND for mode in read.modes):
+        return False
+    if any(mode.multiple for mode in write.modes):
+        return False
+    summary, path = write.info.summary, write.info.module.path
+    return all(reach.entry.file == path and summary.line <= reach.entry.line <= summary.end_line
+               and write.access.line < reach.entry.line for reach in read.modes.values())
+
+
 def written_before_its_thread_starts(write: AccessFact, read: AccessFact) -> bool:
     """A Thread subclass's `start()` sets its own object up, then starts the thread
     (`self.on_thread_start(); threading.Thread.start(self)`): what that set-up writes, through

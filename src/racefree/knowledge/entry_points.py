@@ -339,7 +339,8 @@ COMPONENT_WHY = "made and kept by the one {holder} instance ({why_holder}), so s
 # connection pool, an application object. Their instance state is shared, but since
 # nothing in the library shows the sharing, only the rules whose pattern is wrong under any
 # concurrency (check-then-act, a check and an act split by an await, iteration while another
-# caller changes the container) report on it. A class whose docstring says it is not thread-safe
+# caller changes the container, a library object that is not thread-safe used by two callers at
+# once) report on it. A class whose docstring says it is not thread-safe
 # is left out: its users are told not to share it. So is a package's namesake class (`flask.Flask`,
 # `datasette.app.Datasette`): the one application or client object a program makes. So is a child
 # that the shared object makes for one call from itself (a `TransactionWrapper(self)` that
