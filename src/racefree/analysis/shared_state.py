@@ -466,10 +466,14 @@ def _documented_not_shared(index: ProgramIndex, class_id: str) -> bool:
     return index.any_analysed_base(class_id, lambda summary: summary.documented_not_thread_safe)
 
 
-def _lazy_loader(index: ProgramIndex, fid: str) -> bool:
-    """Every call of the function sits under a test for emptiness (`if not _loaded: _load()`)."""
+def _lazy_loader(index: ProgramIndex, fid: str, depth: int = 2) -> bool:
+    """Every call of the function sits under a test for emptiness (`if not _loaded: _load()`), or
+    is made by such a loader (`_setup()`, called under `if self._wrapped is empty:`, makes
+    `Settings(module)`, whose `__init__` runs once with it)."""
     callers = index.calls_to.get(fid)
-    return bool(callers) and all(edge.call.lazy_guards for edge in callers)
+    return bool(callers) and all(
+        edge.call.lazy_guards or (depth > 0 and edge.caller != fid and _lazy_loader(index, edge.caller, depth - 1))
+        for edge in callers)
 
 
 def _constructing_functions(index: ProgramIndex, reach: Reachability) -> set[str]:

@@ -280,7 +280,7 @@ BASE_CLASS_ENTRIES: tuple[BaseClassEntry, ...] = (
     # clients keep one Auth object for all their requests, concurrent tasks included.
     # A logging filter is attached to a logger or a handler once, and every thread that logs
     # through it runs its filter() (outside the handler's lock, which only emit() holds).
-    BaseClassEntry("logging:Filter", ("filter",), BACKGROUND, "logging filter",
+    BaseClassEntry("logging:Filter", ("filter",), REQUEST, "logging filter",
                    "every thread that logs through the logger or handler it is attached to runs its filter(), "
                    "outside the handler's lock", shares_instance=True),
     BaseClassEntry("requests:AuthBase", ("__call__",), REQUEST, "requests auth object", _SHARED_AUTH,

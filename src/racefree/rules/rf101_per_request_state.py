@@ -105,8 +105,8 @@ def check(obj, evidence):
     races = []
     callers = {}  # write -> the API function whose call stores it and reads it back through helpers
     for race in write_read_races(obj, across_awaits=True):
-        if race.write.on_background_thread or _one_constant_for_all(obj, race.write):
-            continue
+        if race.write.on_background_thread or _one_constant_for_all(obj, race.write) or race.write.in_lazy_loader:
+            continue  # (a loader run on first use sets the state up once: RF107's)
         if not _set_by_callers(race.write) or obj.why_shared.endswith(OBSERVED) or _scratch_of_its_call(obj, race) \
                 or _current_object_of_its_call(obj, race):
             races.append(race)

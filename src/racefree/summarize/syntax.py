@@ -170,11 +170,27 @@ def tests_only_emptiness(test: ast.expr) -> bool:
     if kind is ast.UnaryOp and type(test.op) is ast.Not:
         return tests_only_emptiness(test.operand)
     if kind is ast.Compare:
-        return (len(test.ops) == 1 and type(test.ops[0]) in (ast.Is, ast.IsNot, ast.Eq, ast.NotEq)
-                and type(test.comparators[0]) is ast.Constant and test.comparators[0].value is None)
+        if len(test.ops) != 1:
+            return False
+        other = test.comparators[0]
+        if type(test.ops[0]) in (ast.Is, ast.IsNot) and _names_a_sentinel(other):
+            return True  # `self._wrapped is empty`, `value is _MISSING`
+        return (type(test.ops[0]) in (ast.Is, ast.IsNot, ast.Eq, ast.NotEq)
+                and type(other) is ast.Constant and other.value is None)
     if kind is ast.Call:  # hasattr(X, "y"), len(X) == 0 style probes of the object itself
         return type(test.func) is ast.Name and test.func.id in ("hasattr", "len", "bool")
     return kind in (ast.Name, ast.Attribute, ast.Subscript)
+
+
+# The names programs give the object that stands for "not set yet" (`empty = object()`).
+SENTINEL_NAMES = frozenset({"empty", "missing", "sentinel", "notset", "not_set", "unset", "nothing", "marker",
+                            "undefined", "not_loaded", "unloaded"})
+
+
+def _names_a_sentinel(node: ast.expr) -> bool:
+    """`empty`, `_MISSING`, `NOTSET`, `_sentinel`: a name that says it stands for no value."""
+    name = node.id if type(node) is ast.Name else node.attr if type(node) is ast.Attribute else None
+    return name is not None and name.strip("_").lower() in SENTINEL_NAMES
 
 
 def absences_tested_with_a_condition(test: ast.expr) -> list[ast.expr]:
