@@ -294,6 +294,7 @@ def collect_shared_objects(index: ProgramIndex, reach: Reachability, locks: Lock
             # An object that starts a thread of its own is driven by one caller, whose thread
             # runs beside the object's (`queue.submit(task)` while the object's timer thread
             # walks `self.futures`).
+            gathered_only = shared.why_shared.endswith(TASKS_GATHERED)
             driven_by_one_caller = shared.why_shared.endswith(THREAD_STARTED) \
                 and any(fact.on_background_thread for fact in shared.facts)
             for fact in shared.facts:
@@ -303,6 +304,8 @@ def collect_shared_objects(index: ProgramIndex, reach: Reachability, locks: Lock
                     # of its own, is driven by its one caller before and after: its reach stands.)
                     fact.by_caller = any(r.entry.serial for r in fact.modes.values()) and (
                         fact.fid in reach.also_api or any(mode.context == API for mode in fact.modes))
+                    if gathered_only:  # the tasks it gathers share it, not the other threads that reach it
+                        fact.modes = {m: r for m, r in fact.modes.items() if r.entry.framework == GATHERED_TASK}
                     api_only = fact.api_only
                     if driven_by_one_caller and api_only and not fact.by_caller:
                         fact.on_its_callers_thread, fact.callers_modes = True, fact.modes
@@ -521,9 +524,10 @@ def _classes_shared_by_design(index: ProgramIndex, reach: Reachability, locks: L
             classes.setdefault(entry.shared_instance_of, f"one instance serves every request ({entry.framework})")
         elif entry.context == BACKGROUND and info is not None and info.class_id and _uses_self(info):
             classes.setdefault(info.class_id, THREAD_STARTED)
-        elif entry.framework == GATHERED_TASK and info is not None and info.class_id and _uses_self(info) \
-                and _gathered_by_its_own_class(index, entry, info.class_id):
-            gathered.add(info.class_id)  # after the roles: a client's role says more about who shares it
+        elif entry.framework == GATHERED_TASK and info is not None and info.class_id and _uses_self(info):
+            gatherer = _gathered_by_its_own_class(index, entry, info.class_id)
+            if gatherer is not None:
+                gathered.add(gatherer)  # after the roles: a client's role says more about who shares it
         elif (entry.framework == REQUEST_CONTEXT_CODE and info is not None and info.class_id
               and returned_by_parent(index, info) and _uses_self(info)):
             # `auth.login_required(view)` hands back a wrapper that keeps `self`: every request
@@ -839,16 +843,16 @@ def _with_implicit_growth(access: Access, symbol: Symbol) -> Access:
     return access
 
 
-def _gathered_by_its_own_class(index: ProgramIndex, entry, class_id: str) -> bool:
-    """The `asyncio.gather` that runs the coroutine is in a method of its class, a base or a
-    subclass (`gather(fetch(self.device()), fetch(self.state()))`, a gathered closure that uses
-    the method's `self`): the tasks share that one object."""
+def _gathered_by_its_own_class(index: ProgramIndex, entry, class_id: str) -> str | None:
+    """The class of the method whose `asyncio.gather` runs the coroutine, where that is the
+    coroutine's class, a base or a subclass (`gather(fetch(self.device()), fetch(self.state()))`,
+    a gathered closure that uses the method's `self`): the tasks share that one object."""
     module = next((m for m in index.modules.values() if m.path == entry.file), None)
     gathering = index.function_around(module, entry.line) if module is not None else None
     if gathering is None or gathering.class_name is None:
-        return False
+        return None
     gatherer = f"{module.module}.{gathering.class_name}"
-    return gatherer in index.mro(class_id) or class_id in index.mro(gatherer)
+    return gatherer if gatherer in index.mro(class_id) or class_id in index.mro(gatherer) else None
 
 
 def _uses_self(info: FunctionInfo) -> bool:
