@@ -625,6 +625,16 @@ def registers_where_it_decorates(index: ProgramIndex, info: FunctionInfo) -> boo
     return _registering_decorator(info) and _handed_back_by_parent(index, info)
 
 
+def _closures_returned_by(index: ProgramIndex, fid: str) -> list[str]:
+    """The nested functions a function returns (`def checker(m): def inner(): ...; return inner`)."""
+    info = index.functions.get(fid)
+    if info is None:
+        return []
+    returned = {r.root for r in info.summary.returns if r.root_kind == "local" and not r.attrs}
+    prefix = f"{fid}.<locals>."
+    return [nested for nested in (prefix + name for name in returned) if nested in index.functions]
+
+
 def _handed_back_by_parent(index: ProgramIndex, info: FunctionInfo) -> bool:
     """A nested function that the function enclosing it returns (`return decorated`)."""
     qualname = info.summary.qualname
@@ -720,7 +730,14 @@ def _handed_to_call(index: ProgramIndex, knowledge: Knowledge, info: FunctionInf
                 arg.keyword == pattern.keyword if arg.keyword is not None
                 else pattern.position == ALL_POSITIONAL or arg.position == pattern.position
             )
-            if not wanted or (arg.called and pattern.context != TASK and pattern.position != ALL_POSITIONAL):
+            if not wanted:
+                continue
+            if arg.called and pattern.context != TASK and pattern.position != ALL_POSITIONAL:
+                # `Thread(target=timeout_checker(mutants))`: what runs is what the call returns
+                fid = index.resolve_function_arg(info, arg)
+                for closure in _closures_returned_by(index, fid) if fid is not None else ():
+                    add(EntryPoint(closure, pattern.context, pattern.framework, pattern.why, info.module.path,
+                                   call.line, multiple=not pattern.single or call.in_loop))
                 continue
             if pattern.context == BACKGROUND and waits_for_job(call, arg):
                 continue  # the caller waits for the job at once: a step of the caller (index._waited_job_edges)
