@@ -291,10 +291,12 @@ def collect_shared_objects(index: ProgramIndex, reach: Reachability, locks: Lock
             # them is a tool for one thread, a race only where the package's own threads or tasks
             # run it, not where its callers might.
             keeps_api_reach = shared.name not in INTERPRETER_STREAMS_AND_HOOKS
+            # An object shared by the tasks it gathers is shared with those, not with whatever
+            # else reaches its class.
+            gathered_only = shared.why_shared.endswith(TASKS_GATHERED)
             # An object that starts a thread of its own is driven by one caller, whose thread
             # runs beside the object's (`queue.submit(task)` while the object's timer thread
             # walks `self.futures`).
-            gathered_only = shared.why_shared.endswith(TASKS_GATHERED)
             driven_by_one_caller = shared.why_shared.endswith(THREAD_STARTED) \
                 and any(fact.on_background_thread for fact in shared.facts)
             for fact in shared.facts:
