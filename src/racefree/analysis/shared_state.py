@@ -65,6 +65,7 @@ from racefree.summarize.visitor import TOPLEVEL
 
 THREAD_STARTED = "whose methods also run on a thread it starts"
 TASKS_GATHERED = "whose coroutines it gathers run as concurrent tasks on the one object"
+DOCUMENTED_THREAD_SAFE = "whose documentation says it is thread-safe, so programs share one instance between threads"
 LOCKED_STATE = "which guards its state with a lock of its own, so it is meant to be shared between threads"
 # `with self.connection.server.dit_lock:` around `self.connection.server.dit`: the part is shared
 PART_LOCKED = "whose part it guards with that part's own lock, so the part is meant to be shared between threads"
@@ -515,7 +516,7 @@ def _classes_shared_by_design(index: ProgramIndex, reach: Reachability, locks: L
     methods runs on a thread they start; a framework keeps one instance for every request; or
     they guard their own state with a lock of their own, which says they are meant to be shared
     (the reasoning RacerD applies to Java classes that use locks)."""
-    from racefree.analysis.entry_points import returned_by_parent
+    from racefree.analysis.entry_points import is_test_module, returned_by_parent
 
     classes: dict[str, str] = {}
     singletons: set[str] = set()
@@ -563,6 +564,11 @@ def _classes_shared_by_design(index: ProgramIndex, reach: Reachability, locks: L
                 break
             for ref in held:
                 part_locked.setdefault(class_id, set()).add(ref.attrs[:-1])
+    # Its documentation says users may share an instance between threads ("This class is
+    # thread-safe"): every public method of the one instance they share runs concurrently.
+    for class_id, (module, summary) in index.classes.items():
+        if summary.documented_thread_safe and not is_test_module(module.module):
+            classes.setdefault(class_id, DOCUMENTED_THREAD_SAFE)
     components = _components(index)
     owned = {component for held in components.values() for _, component in held} | _kept_per_key(index)
     # The parts a singleton makes and keeps are as shared as it is (`Client()._llm_tracker`).

@@ -26,6 +26,7 @@ from racefree.summarize.syntax import (
     says_for_tests,
     says_set_up,
     says_not_thread_safe,
+    says_thread_safe,
     says_per_thread,
 )
 
@@ -181,6 +182,7 @@ class DefinitionVisits:
             or _added_metaclass(node, self.ref_of),
             decorators=decorators,
             documented_not_thread_safe=says_not_thread_safe(docstring),
+            documented_thread_safe=says_thread_safe(docstring),
             documented_per_thread=says_per_thread(docstring),
             documented_for_tests=says_for_tests(docstring),
         )

@@ -318,6 +318,7 @@ class ClassSummary:
     # its elements) runs one of them.
     bound_methods: dict[str, tuple[str, ...]] = field(default_factory=dict)
     documented_not_thread_safe: bool = False  # its docstring says instances must not be shared
+    documented_thread_safe: bool = False  # its docstring says an instance may be shared between threads
     documented_per_thread: bool = False  # its docstring calls it thread-local (each thread its own state)
     documented_for_tests: bool = False  # its docstring's summary says it is there for tests
 

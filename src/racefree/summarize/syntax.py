@@ -435,6 +435,24 @@ _NOT_THREAD_SAFE = re.compile(
 )
 
 
+_THREAD_SAFE = re.compile(
+    r"\b(?:is|are|be)\s+(?:fully\s+|completely\s+|entirely\s+)?thread[-\s]?safe\b"
+    r"|^\s*thread[-\s]?safe\b"
+    r"|\b(?:safe|designed|meant)\s+to\s+(?:be\s+)?(?:share[d]?|use[d]?)\s+(?:\w+\s+)?(?:across|between|from|by)\s+"
+    r"(?:multiple\s+|many\s+|several\s+|concurrent\s+)?threads"
+    r"|\bcan\s+be\s+(?:safely\s+)?shared\s+(?:across|between|among|by)\s+(?:multiple\s+|many\s+)?threads",
+    re.IGNORECASE | re.MULTILINE,
+)
+
+
+def says_thread_safe(docstring: str | None) -> bool:
+    """The class's own documentation says its instances may be shared between threads ("This class
+    is thread-safe", "can be shared across threads"), and nowhere that they may not."""
+    if not docstring or says_not_thread_safe(docstring):
+        return False
+    return _THREAD_SAFE.search(docstring.replace("*", "")) is not None
+
+
 _PER_THREAD_CLASS = re.compile(r"\s*(?:(?:an?|the)\s+)?(?:thread[-\s]local|per[-\s]thread)\b", re.IGNORECASE)
 
 
