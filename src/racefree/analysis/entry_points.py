@@ -9,7 +9,17 @@ from functools import lru_cache
 from racefree.analysis.locks import LockModel
 from racefree.analysis.one_thread_workers import worker_class_of_method
 from racefree.analysis.private_modules import PrivateModules
-from racefree.index import CLASS, CLASS_ATTR, EXTERNAL, OBJECT, CallEdge, FunctionInfo, ProgramIndex, Symbol
+from racefree.index import (
+    CLASS,
+    CLASS_ATTR,
+    EXTERNAL,
+    OBJECT,
+    CallEdge,
+    FunctionInfo,
+    ProgramIndex,
+    Symbol,
+    is_property_setter,
+)
 from racefree.knowledge.entry_points import (
     ALL_METHODS,
     ALL_POSITIONAL,
@@ -170,8 +180,10 @@ def _public_api(index: ProgramIndex, knowledge: Knowledge):
         if name in MAIN_FUNCTIONS or (set_up_name(name) and not registries.grown_by(info)) or _marked_set_up(summary) \
                 or info.fid in forever or _of_a_main_loop_class(index, info, forever, loop_classes):
             continue  # set-up API, or a main loop that runs on whichever thread calls it
-        if _property_setter(summary):
-            continue  # `log.screen = False`, `pool.limit = 10`: configuring the object
+        if is_property_setter(summary):
+            # `log.screen = False`, `pool.limit = 10`: programs assign such a property to configure
+            # the object (CherryPy's log swaps its handlers), not in the calls their threads make
+            continue
         if _documented_for_tests(index, info):
             continue  # test-support API: tests call it, not a program's threads
         if _documented_for_one_thread(index, info):
@@ -554,13 +566,6 @@ def _test_support_module(module: str) -> bool:
     if "tests" in parts or last.startswith("test_") or last.endswith("_test") or last == "conftest":
         return False  # the package's own tests
     return any(part in TEST_SUPPORT_PACKAGES for part in parts)
-
-
-def _property_setter(summary) -> bool:
-    """A property's setter (`@screen.setter`): programs assign such a property to configure the
-    object (CherryPy's `log.screen = False`, which swaps the log's handlers), not in the calls
-    their threads make while they serve."""
-    return any(decorator.text.endswith(".setter") for decorator in summary.decorators)
 
 
 def _marked_set_up(summary) -> bool:

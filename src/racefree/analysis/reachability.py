@@ -87,15 +87,22 @@ class Reachability:
     def _spawned_while_starting(self, entry: EntryPoint) -> bool:
         """A task or thread that a method starting its object up spawns (`start()` running
         `asyncio.ensure_future(self._start())`): one runs per start of the object."""
-        if entry.context not in (TASK, BACKGROUND) or not entry.file:
+        if entry.context not in (TASK, BACKGROUND):
             return False
+        _, spawner = self.registered_in(entry)
+        return spawner is not None and spawner.class_name is not None and starts_its_object_up(spawner.name)
+
+    def registered_in(self, entry: EntryPoint):
+        """The module and the function whose code registers the entry point (the call that hands
+        it to a thread or a gather, the decorator line): (None, None) where no function holds it."""
+        if not entry.file:
+            return None, None
         if self._modules_by_path is None:
             self._modules_by_path = {m.path: m for m in self.index.modules.values()}
         module = self._modules_by_path.get(entry.file)
         if module is None:
-            return False
-        spawner = self.index.function_around(module, entry.line)
-        return spawner is not None and spawner.class_name is not None and starts_its_object_up(spawner.name)
+            return None, None
+        return module, self.index.function_around(module, entry.line)
 
     def _reached_from(self, roots: list[str]) -> set[str]:
         """The functions the roots reach, except through a constructor or a `with` entering the

@@ -528,7 +528,7 @@ def _classes_shared_by_design(index: ProgramIndex, reach: Reachability, locks: L
         elif entry.context == BACKGROUND and info is not None and info.class_id and _uses_self(info):
             classes.setdefault(info.class_id, THREAD_STARTED)
         elif entry.framework == GATHERED_TASK and info is not None and info.class_id and _uses_self(info):
-            gatherer = _gathered_by_its_own_class(index, entry, info.class_id)
+            gatherer = _gathered_by_its_own_class(index, reach, entry, info.class_id)
             if gatherer is not None:
                 gathered.add(gatherer)  # after the roles: a client's role says more about who shares it
         elif (entry.framework == REQUEST_CONTEXT_CODE and info is not None and info.class_id
@@ -851,12 +851,11 @@ def _with_implicit_growth(access: Access, symbol: Symbol) -> Access:
     return access
 
 
-def _gathered_by_its_own_class(index: ProgramIndex, entry, class_id: str) -> str | None:
+def _gathered_by_its_own_class(index: ProgramIndex, reach: Reachability, entry, class_id: str) -> str | None:
     """The class of the method whose `asyncio.gather` runs the coroutine, where that is the
     coroutine's class, a base or a subclass (`gather(fetch(self.device()), fetch(self.state()))`,
     a gathered closure that uses the method's `self`): the tasks share that one object."""
-    module = next((m for m in index.modules.values() if m.path == entry.file), None)
-    gathering = index.function_around(module, entry.line) if module is not None else None
+    module, gathering = reach.registered_in(entry)
     if gathering is None or gathering.class_name is None:
         return None
     gatherer = f"{module.module}.{gathering.class_name}"
