@@ -94,6 +94,8 @@ class ProgramIndex:
     # `obj.name(...)` calls whose receiver's class could not be told, by the method name called
     unresolved_method_calls: dict[str, list[tuple[str, Call]]] = field(default_factory=dict)
     _by_name: dict[str, list[str]] | None = None
+    # (class name as written, attribute) for every `Router.attr = v` / `cls.attr = v` store
+    _set_through_a_class: set[tuple[str, str]] | None = None
     _global_cache: dict[tuple[str, str], Symbol | None] = field(default_factory=dict)
     _typing: set[str] = field(default_factory=set)  # objects whose constructor is being resolved
     _ref_cache: dict[tuple[str, Ref, int], Symbol | None] = field(default_factory=dict)
@@ -410,6 +412,31 @@ class ProgramIndex:
                 if found is not None and found[1] != fid and self.not_declared(found[0], ref.attrs[0]):
                     call = Call(ref, None, access.line, access.col, locks=access.locks, callee_text=ref.text())
                     self._add_edge(CallEdge(fid, found[1], access.line, call))
+
+    def _set_through_the_class(self, order: list[str], attr: str) -> bool:
+        """Some code stores the attribute through one of these classes (`BaseRouter.current_event
+        = event`, `cls.current_event = event`): a declaration alone (`content: str` in a model's
+        body) is each instance's field."""
+        if self._set_through_a_class is None:
+            self._set_through_a_class = set()
+            for info in self.functions.values():
+                for access in info.summary.accesses:
+                    ref = access.ref
+                    if access.kind == WRITE and len(ref.attrs) == 1 and ref.root_kind in ("global", "class"):
+                        self._set_through_a_class.add((ref.root.rsplit(".", 1)[-1], ref.attrs[0]))
+        return any((class_id.rsplit(".", 1)[-1], attr) in self._set_through_a_class for class_id in order)
+
+    def attribute_behind_property(self, symbol: Symbol) -> Symbol | None:
+        """`for rule in self.rules`, where `rules` is a `@property` that returns `self._rules`:
+        iterating or changing what the property hands out iterates or changes `_rules`."""
+        info = self.functions.get(symbol.name) if symbol.kind == FUNCTION else None
+        if info is None or info.class_id is None or not is_property(info.summary) or len(info.summary.returns) != 1:
+            return None
+        [returned] = info.summary.returns
+        if returned.root_kind != "self" or len(returned.attrs) != 1:
+            return None
+        member = self.class_member(info.class_id, returned.attrs[0], instance=True)
+        return member if member is not None and member.kind in (INSTANCE_ATTR, CLASS_ATTR) else None
 
     def not_declared(self, class_id: str, attr: str) -> bool:
         """No method, class attribute or assigned instance attribute of the class has the name."""
@@ -824,11 +851,32 @@ class ProgramIndex:
                     return self._attribute_symbol(module, kind, f"{current}.{attr}", binding, current)
         if not order:
             return None
+        # Bound nowhere in the classes: a class that only declares it (`current_event: Event` in
+        # a base, set through the class by `BaseRouter.current_event = event`) holds it for every
+        # instance; otherwise it is named after the class itself.
+        declaring = next((current for current in order if attr in self.classes[current][1].declared_attributes), None)
+        if declaring is not None and self._set_through_the_class(order, attr):
+            return Symbol(CLASS_ATTR, f"{declaring}.{attr}", owner_class=declaring)
         return Symbol(INSTANCE_ATTR if instance else CLASS_ATTR, f"{order[0]}.{attr}", owner_class=order[0])
 
     def _attribute_symbol(self, module: ModuleSummary, kind: str, name: str, binding: Binding, owner: str) -> Symbol:
         symbol = self._object_symbol(module, name, binding)
-        return Symbol(kind, name, binding, owner_class=owner, safe=symbol.safe, typed=symbol.typed)
+        typed = symbol.typed or self._aliased_instance_class(module, name, binding)
+        return Symbol(kind, name, binding, owner_class=owner, safe=symbol.safe, typed=typed)
+
+    def _aliased_instance_class(self, module: ModuleSummary, name: str, binding: Binding) -> str | None:
+        """`_accessor = _s3_accessor` in a class body, where the module made `_s3_accessor =
+        _S3Accessor()`: the attribute holds that instance, so `self._accessor.exists()` calls
+        `_S3Accessor.exists`."""
+        if binding.value_kind != "alias" or binding.constructor_ref is None or binding.constructor_ref.attrs \
+                or binding.constructor_ref.root_kind != "global" or name in self._typing:
+            return None
+        self._typing.add(name)
+        try:
+            target = self.resolve_ref(module, binding.constructor_ref, None)
+        finally:
+            self._typing.discard(name)
+        return target.typed if target is not None and target.kind == OBJECT and target.typed in self.classes else None
 
     def receiver_symbol(self, info: FunctionInfo, method: Ref) -> Symbol | None:
         """What a method call `x.y.m(...)` in info is made on (`x.y`): the reference without its

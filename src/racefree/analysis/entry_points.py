@@ -817,14 +817,23 @@ def _polls_on_its_thread(index: ProgramIndex, pattern, fid: str) -> bool:
 # The call by which synchronous code hands a coroutine to a loop running on another thread (and
 # waits for it): made on the loop's own thread it would hang, so the code that makes it runs on
 # other threads. (Not `asyncio.run`, which starts a loop where it is called: a program's main.)
-LOOP_BRIDGE_CALLS = ("run_coroutine_threadsafe",)
+LOOP_BRIDGE_CALLS = ("run_coroutine_threadsafe", "call_soon_threadsafe")
+# Tornado's `IOLoop.add_callback`, the one method of a loop safe to call from another thread, on a
+# loop the caller hands in (`broadcast(msg, io_loop)`): code on the loop would use its own.
+HANDED_LOOP_CALLBACKS = ("add_callback",)
 
 
 def _bridges_to_a_loop(summary) -> bool:
     """A synchronous function that runs a coroutine on a loop and waits for it
-    (`asyncio.run_coroutine_threadsafe(coro, self._loop).result()`): the synchronous face of async
-    code, which its callers call from their own threads, never the loop's (there it would hang)."""
-    return not summary.is_async and any(call.callee_text.endswith(LOOP_BRIDGE_CALLS) for call in summary.calls)
+    (`asyncio.run_coroutine_threadsafe(coro, self._loop).result()`), or hands a loop work the way
+    only another thread needs to (`loop.call_soon_threadsafe(cb)`, `io_loop.add_callback(cb)` on
+    a loop it is handed): the synchronous face of async code, which its callers call from their
+    own threads, not the loop's."""
+    return not summary.is_async and any(
+        call.callee_text.endswith(LOOP_BRIDGE_CALLS)
+        or (call.callee is not None and call.callee.root_kind == "param" and len(call.callee.attrs) == 1
+            and call.callee.attrs[0] in HANDED_LOOP_CALLBACKS)
+        for call in summary.calls)
 
 
 def _module_uses(info: FunctionInfo, packages: tuple[str, ...]) -> bool:

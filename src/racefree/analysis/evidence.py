@@ -28,6 +28,8 @@ def describe_operation(fact: AccessFact) -> str:
     slot = f"[{access.slot!r}]" if access.slot is not None else ""
     if access.read_modify_write:
         return f"read-modify-write{(' of ' + slot) if slot else ''}"
+    if access.deletes and access.op == OP_REBIND:
+        return "deletion"
     return {
         OP_LOAD: "read",
         OP_SLOT_LOAD: f"read {slot}" if slot else "read of an element",

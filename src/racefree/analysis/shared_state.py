@@ -53,6 +53,7 @@ from racefree.knowledge.sync import PER_THREAD_STORAGE
 from racefree.summarize.model import (
     CLAIMED,
     OP_ITERATE,
+    OP_LOAD,
     OP_MUTATE,
     OP_REBIND,
     OP_SLOT_STORE,
@@ -214,6 +215,9 @@ def collect_shared_objects(index: ProgramIndex, reach: Reachability, locks: Lock
             else:
                 symbols = [(index.resolve_ref(info.module, access.ref, info.summary.class_name), None)]
             for symbol, passers in symbols:
+                if (symbol is not None and symbol.kind == FUNCTION and access.op not in (OP_LOAD, OP_REBIND)
+                        and access.ref.names_own_member()):
+                    symbol = index.attribute_behind_property(symbol)  # `for r in self.rules` iterates `_rules`
                 if symbol is None or symbol.kind in (FUNCTION, MODULE):
                     continue
                 # The object's own state through `self`; a class attribute is every instance's,
@@ -575,6 +579,9 @@ def _classes_shared_by_design(index: ProgramIndex, reach: Reachability, locks: L
     for holder in singletons & components.keys():
         for _, component in components[holder]:
             classes.setdefault(component, COMPONENT_WHY.format(holder=holder, why_holder=classes[holder]))
+    for component, holder in _parts_of_module_level_instances(index, components, made_per_call).items():
+        classes.setdefault(component, COMPONENT_WHY.format(
+            holder=holder, why_holder=f"module-level {index.singletons[holder][0]}"))
     for class_id in index.classes:
         role = _shared_role(index, class_id) if class_id not in owned else None
         if role is not None and not _handed_out_per_thread(index, class_id) and class_id not in made_per_call:
@@ -582,6 +589,35 @@ def _classes_shared_by_design(index: ProgramIndex, reach: Reachability, locks: L
     for class_id in gathered:
         classes.setdefault(class_id, TASKS_GATHERED)
     return classes
+
+
+_PART_DEPTH = 3  # how many parts deep a module-level instance's parts are followed
+
+
+def _parts_of_module_level_instances(index: ProgramIndex, components: dict[str, list[tuple[str, str]]],
+                                     made_per_call) -> dict[str, str]:
+    """The parts a package's module-level instance makes and keeps, and theirs in turn
+    (`_s3_accessor = _S3Accessor()`, whose `__init__` sets `self.configuration_map =
+    _S3ConfigurationMap()`): one object each, used by every caller of the instance. Part class ->
+    the holder class whose module-level instance keeps it. Only a part the package makes nowhere
+    else: a class also made per call elsewhere has instances of its own."""
+    found: dict[str, str] = {}
+    for holder, names in index.singletons.items():
+        if index.per_thread_class(holder) or holder not in components:
+            continue
+        chain, frontier = {holder}, [holder]
+        for _ in range(_PART_DEPTH):
+            parts = [component for kept_by in frontier for _, component in components.get(kept_by, ())
+                     if component not in chain]
+            frontier = []
+            for part in dict.fromkeys(parts):
+                makers = {index.functions[edge.caller].class_id for edge in _constructions(index, part)}
+                if part in made_per_call or not makers or not makers <= chain:
+                    continue
+                chain.add(part)
+                frontier.append(part)
+                found.setdefault(part, holder)
+    return found
 
 
 def _wrapper_of_a_decorator_object(index: ProgramIndex, info: FunctionInfo) -> bool:

@@ -6,7 +6,8 @@ MUTATING_METHODS: dict[str, bool] = {
     # dict
     "update": True, "pop": True, "popitem": True, "setdefault": True, "clear": True,
     # list
-    "append": True, "extend": True, "insert": True, "remove": True, "sort": False, "reverse": False,
+    # (`sort` empties the list while it sorts: another thread's loop over it sees it end early)
+    "append": True, "extend": True, "insert": True, "remove": True, "sort": True, "reverse": False,
     # set
     "add": True, "discard": True, "difference_update": True, "intersection_update": True,
     "symmetric_difference_update": True,

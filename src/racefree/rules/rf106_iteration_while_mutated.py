@@ -7,8 +7,9 @@ comprehensions) in one thread while another thread can add or remove entries, wi
 ## Why is this bad?
 Changing a dict's or set's size during iteration raises `RuntimeError: dictionary changed size
 during iteration`; a list silently skips or repeats elements when another thread inserts or
-removes before the loop's position. Background flushers, metric collectors and cache sweepers
-iterate while request threads insert: the error appears only under load, in production. (Appending
+removes before the loop's position, and ends early while another thread sorts it in place
+(`list.sort` empties the list until it is done). Background flushers, metric collectors and cache
+sweepers iterate while request threads insert: the error appears only under load, in production. (Appending
 to a plain list while it is walked is not reported: the loop sees the new item or not, and skips
 nothing. Nor is a loop that the code orders after the changes: one that runs only once a flag
 stored after them is set, tested around the loop or by a check the reader calls first, as

@@ -25,7 +25,11 @@ where the store binds what a function of the program returns (`_ENGINE = get_eng
 function makes one of those (`sqlalchemy.create_engine(...)`). An object published before it is
 set up (`cls._default = cls()`, then `cls._default.load()`) can be seen half-built.
 That is reported also where a set-up function its callers run under the test makes it (`if
-DEFAULT_SESSION is None: setup_default_session()`). A handler for a missing attribute or name
+DEFAULT_SESSION is None: setup_default_session()`), and where an object's own set-up method, run
+under `if self.arguments is None and self.resources is None:`, stores one attribute before the
+others. An initialiser that deletes what it was built from (`_lower = {z.lower(): z for z in
+_zones}`, then `del _zones`) fails in a second thread that passed the test before the first
+stored the result: the name is gone (NameError). A handler for a missing attribute or name
 (`try: self._lock except AttributeError: self._lock = Lock()`) is a test as `hasattr` is.
 
 ## Example
@@ -85,7 +89,35 @@ from racefree.summarize.model import OP_REBIND, WRITE, Ref
 
 
 def check(obj, evidence):
-    return _initialised_in_place(obj, evidence) + _flag_set_before_data(obj, evidence)
+    return (_initialised_in_place(obj, evidence) + _flag_set_before_data(obj, evidence)
+            + _deleted_by_an_initialiser(obj, evidence))
+
+
+def _deleted_by_an_initialiser(obj, evidence):
+    """`if _lower is None: _lower = {z.lower(): z for z in _zones}; del _zones`: the initialiser
+    reads the object and then deletes it. A thread that passed the test before the first one
+    stored the result runs the initialiser again and finds the name gone (NameError)."""
+    for delete in obj.writes():
+        access = delete.access
+        if not access.deletes or access.op != OP_REBIND or delete.locks or self_concurrency(delete) != PREEMPTIVE:
+            continue
+        accesses = delete.info.summary.accesses
+        initialised = [a for a in accesses
+                       if a.kind == WRITE and a.ref != access.ref and a.check_is_lazy_init and a.checked_at is not None
+                       and not a.locks and a.checked_at < a.line <= access.line]
+        if not initialised:
+            continue
+        test_line = initialised[0].checked_at
+        uses = [r for r in obj.reads() if r.fid == delete.fid and test_line < r.access.line <= access.line]
+        if not uses:
+            continue
+        name = initialised[0].ref.text()
+        message = (f"`{short_name(obj)}` is deleted by the initialiser of `{name}` in `{function_name(delete)}` "
+                   f"({entry_description(delete)}), which reads it first: a thread that passed the test (line "
+                   f"{test_line}) before `{name}` was stored runs the initialiser again and finds it gone")
+        reason = f"{obj.why_shared}; {runs_on_several_threads(delete)}"
+        return [make_finding(RULE, obj, evidence, message, reason, [delete], uses)]
+    return []
 
 
 def _initialised_in_place(obj, evidence):
@@ -154,7 +186,7 @@ def _flag_set_before_data(obj, evidence):
             continue  # not a flag, or a loader its callers run under a lock
         data = [a for a in flag.info.summary.accesses
                 if a.kind == WRITE and a.line > flag.access.line and a.ref != flag.access.ref
-                and a.ref.root_kind in ("global", "class")]
+                and _same_kind_of_state(a.ref, flag.access.ref)]
         data_names = {index.name_of(flag.info, a.ref) for a in data} - {None}
         if flag.access.checked_at is not None:
             data = [a for a in data if not a.in_handler]  # what a failed load records instead
@@ -175,6 +207,14 @@ def _flag_set_before_data(obj, evidence):
                               f"callers load on first use under `if not {short_name(obj)}:` "
                               f"({caller.caller.rsplit('.', 1)[-1]}, line {caller.line})")]
     return []
+
+
+def _same_kind_of_state(data: Ref, flag: Ref) -> bool:
+    """Module or class state stored after a module or class flag; an object's own attributes
+    stored after its own flag (`self.arguments = {...}`, then `self.resources = {...}`)."""
+    if flag.root_kind == "self":
+        return data.root_kind == "self" and len(data.attrs) == 1
+    return data.root_kind in ("global", "class")
 
 
 def _tests_its_own_flag(flag) -> bool:

@@ -127,7 +127,7 @@ class Access:
     # For a read: shared objects a test around it or a guard clause before it proved set (`if not
     # self._session: return` then `self._rules[k]`): it reads what was published before them.
     behind: tuple[Ref, ...] = ()
-    deletes: bool = False  # `del d[k]`: fails when the key is gone
+    deletes: bool = False  # `del d[k]`, `del _name`: a later use fails when it is gone
     # For a store: the request-data sources its value is computed from, directly or through
     # locals (`data = request.get_json(); cfg["k"] = data["k"]` -> ("flask.request",)).
     value_sources: tuple[str, ...] = ()
@@ -309,6 +309,7 @@ class ClassSummary:
     base_texts: list[str]
     attributes: dict[str, Binding] = field(default_factory=dict)  # class-body bindings
     instance_attributes: dict[str, Binding] = field(default_factory=dict)  # self.x = ... in methods
+    declared_attributes: set[str] = field(default_factory=set)  # annotated in the body, no value
     methods: dict[str, str] = field(default_factory=dict)  # method name -> function qualname
     decorators: list[Decorator] = field(default_factory=list)
     metaclass: Ref | None = None  # `class HasProps(metaclass=MetaHasProps)`

@@ -54,6 +54,9 @@ class StoreVisits:
         self._assignment(node.targets, node.value, node)
 
     def _ann_assign(self, node: ast.AnnAssign) -> None:
+        if node.value is None and type(node.target) is ast.Name and self._in_class_body():
+            # `current_event: BaseProxyEvent` in a class body: the class declares the attribute
+            self.class_stack[-1].declared_attributes.add(node.target.id)
         if node.value is not None:
             self._annotation = node.annotation
             try:
@@ -155,10 +158,15 @@ class StoreVisits:
             elif type(target) is ast.Attribute:
                 ref = self.ref_of(target)
                 if ref is not None:
-                    self._record(ref, WRITE, OP_REBIND, node)
+                    self._mark_deleted(self._record(ref, WRITE, OP_REBIND, node))
             elif type(target) is ast.Name and not self._is_toplevel():
                 if target.id in self.frame.scope.declared_global:
-                    self._record(Ref("global", target.id), WRITE, OP_REBIND, node)
+                    self._mark_deleted(self._record(Ref("global", target.id), WRITE, OP_REBIND, node))
+
+    @staticmethod
+    def _mark_deleted(access) -> None:
+        if access is not None:
+            access.deletes = True
 
     def _store(self, target: ast.expr, value: ast.expr | None, value_reads: dict, node: ast.stmt) -> None:
         kind = type(target)

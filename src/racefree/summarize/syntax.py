@@ -164,8 +164,10 @@ def is_main_guard(test: ast.expr) -> bool:
 
 
 def tests_only_emptiness(test: ast.expr) -> bool:
-    """`X is None`, `not X`, `X`, `X is not None`, `X == None`: a lazy-initialisation test. A test
-    that also compares with other values (`not X or X.id != new.id`) is a conditional update."""
+    """`X is None`, `not X`, `X`, `X is not None`, `X == None`, or tests that several objects are
+    all not set yet (`a is None and b is None`): a lazy-initialisation test. (`if not a or not b:
+    return` leaves when either is missing, as a teardown does: no initialisation.) A test that
+    also compares with other values (`not X or X.id != new.id`) is a conditional update."""
     kind = type(test)
     if kind is ast.UnaryOp and type(test.op) is ast.Not:
         return tests_only_emptiness(test.operand)
@@ -177,9 +179,38 @@ def tests_only_emptiness(test: ast.expr) -> bool:
             return True  # `self._wrapped is empty`, `value is _MISSING`
         return (type(test.ops[0]) in (ast.Is, ast.IsNot, ast.Eq, ast.NotEq)
                 and type(other) is ast.Constant and other.value is None)
+    if kind is ast.BoolOp:  # `self.arguments is None and self.resources is None`: none set up yet
+        return (type(test.op) is ast.And and all(_tests_absence(value) for value in test.values)
+                and _separate_subjects([_emptiness_subject(value) for value in test.values]))
     if kind is ast.Call:  # hasattr(X, "y"), len(X) == 0 style probes of the object itself
         return type(test.func) is ast.Name and test.func.id in ("hasattr", "len", "bool")
     return kind in (ast.Name, ast.Attribute, ast.Subscript)
+
+
+def _tests_absence(test: ast.expr) -> bool:
+    """`X is None`, `X == None`, `X is _MISSING`, `not X`: the test holds while X is not set."""
+    if type(test) is ast.UnaryOp and type(test.op) is ast.Not:
+        return type(test.operand) in (ast.Name, ast.Attribute)
+    return (type(test) is ast.Compare and len(test.ops) == 1 and type(test.ops[0]) in (ast.Is, ast.Eq)
+            and tests_only_emptiness(test))
+
+
+def _emptiness_subject(test: ast.expr) -> str | None:
+    """What an emptiness test tests, as written: `self.arguments` in `self.arguments is None`."""
+    while type(test) is ast.UnaryOp and type(test.op) is ast.Not:
+        test = test.operand
+    if type(test) is ast.Compare:
+        test = test.left
+    return dotted_text(test) or None
+
+
+def _separate_subjects(subjects: list[str | None]) -> bool:
+    """Each test is on its own object: `x is not None and not x.is_closed` tests a state of the
+    object it found, which is no emptiness test."""
+    if None in subjects:
+        return False
+    return not any(a == b or b.startswith(a + ".") for i, a in enumerate(subjects)
+                   for j, b in enumerate(subjects) if i != j)
 
 
 # The names programs give the object that stands for "not set yet" (`empty = object()`).
