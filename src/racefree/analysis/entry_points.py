@@ -907,8 +907,9 @@ def _package_imports(index: ProgramIndex, module, packages: tuple[str, ...], kno
 
 
 def _entry_methods(index: ProgramIndex, class_id: str, pattern) -> list[str]:
-    """The pattern's methods, and those of the class (or an analysed base) whose first parameter
-    after `self` has the name the pattern gives (`def get_queryset(self, request)`)."""
+    """The pattern's methods, those of the class (or an analysed base) whose first parameter after
+    `self` has the name the pattern gives (`def get_queryset(self, request)`), and those it names
+    to the method the pattern gives (`self.call_method("_render", args)`)."""
     methods = list(pattern.methods)
     taking = getattr(pattern, "methods_taking", None)
     if taking:
@@ -918,6 +919,17 @@ def _entry_methods(index: ProgramIndex, class_id: str, pattern) -> list[str]:
                 function = module.functions.get(qualname)
                 if name not in methods and function is not None and function.parameters[:1] == [taking]:
                     methods.append(name)
+    named_to = getattr(pattern, "methods_named_to", None)
+    if named_to:
+        for ancestor in index.mro(class_id):
+            module, summary = index.classes[ancestor]
+            for qualname in summary.methods.values():
+                function = module.functions.get(qualname)
+                for call in function.calls if function is not None else ():
+                    named = call.first_arg_text
+                    if (named and named not in methods and call.callee is not None and call.callee.names_own_member()
+                            and call.callee.attrs[0] == named_to and index.class_member(class_id, named, instance=True)):
+                        methods.append(named)
     return methods
 
 

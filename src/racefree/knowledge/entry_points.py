@@ -80,6 +80,10 @@ class BaseClassEntry:
     # are too many to list (Django's admin calls `get_queryset(request)`, `save_model(request,
     # ...)`, `has_change_permission(request, obj)` and dozens more for each request).
     methods_taking: str | None = None
+    # Also the methods whose name the class hands to this method of its own as a string: the
+    # framework calls them by that name (Jinja2's `self.call_method("_render", args)` in `parse`
+    # makes every render of the template call `_render` on the one extension object).
+    methods_named_to: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -234,6 +238,11 @@ CALL_ENTRIES: tuple[CallEntry, ...] = (
                 receiver_hints=("router",)) for m in ("get", "post", "put", "patch", "delete", "head")),
     CallEntry(".add_route", ALL_POSITIONAL, "handler", REQUEST, "route handler", "the web server runs handlers concurrently",
               receiver_hints=("router", "app")),
+    # `app.before_request(self._setup_server)`, called rather than used as a decorator, on an
+    # application or server object of any framework: the hook runs for every request.
+    *(CallEntry(f".{hook}", 0, "f", REQUEST, "request hook",
+                "the web framework runs its request hooks for every request, concurrently")
+      for hook in ("before_request", "after_request", "teardown_request")),
 )
 
 THREAD_SUBCLASS = "Thread subclass"
@@ -283,6 +292,12 @@ BASE_CLASS_ENTRIES: tuple[BaseClassEntry, ...] = (
     BaseClassEntry("logging:Filter", ("filter",), REQUEST, "logging filter",
                    "every thread that logs through the logger or handler it is attached to runs its filter(), "
                    "outside the handler's lock", shares_instance=True),
+    # Jinja2 makes one instance of each extension per Environment, which a web app shares between
+    # all its request threads: `parse` runs as templates compile, the methods it names to
+    # `call_method` on every render.
+    BaseClassEntry("jinja2:Extension", ("parse", "filter_stream", "preprocess"), REQUEST, "Jinja2 extension",
+                   "Jinja2 keeps one extension object per environment, and every thread that compiles or renders "
+                   "a template with it runs its methods", shares_instance=True, methods_named_to="call_method"),
     BaseClassEntry("requests:AuthBase", ("__call__",), REQUEST, "requests auth object", _SHARED_AUTH,
                    shares_instance=True),
     BaseClassEntry("httpx:Auth", ("auth_flow", "sync_auth_flow", "async_auth_flow"), REQUEST, "httpx auth object",

@@ -8,7 +8,9 @@ object's attribute swapped this way around an `await`, and on a client or sessio
 programs share, around the `yield` of a context-manager method (`with client.token_as(token):`):
 tasks and threads that share the object see one another's values. A context manager that sets
 the state before its `yield` and sets it to a constant after (`_DISABLED = True; try: yield
-finally: _DISABLED = False`) overrides it the same way.
+finally: _DISABLED = False`) overrides it the same way, and so does one that pushes its own entry
+on a shared stack and pops it afterwards (`self._stack.append(state)`, then `self._stack.pop()`):
+the entry on top is the call's for the length of the call.
 
 ## Why is this bad?
 Saving and restoring scopes a value to one call only when nothing else runs meanwhile. When two
@@ -83,6 +85,7 @@ from __future__ import annotations
 from racefree.analysis.concurrency import self_concurrency
 from racefree.analysis.shared_state import unique_facts
 from racefree.rules.base import Rule, entry_description, function_name, make_finding, short_name
+from racefree.summarize.model import OP_MUTATE
 
 
 def check(obj, evidence):
@@ -107,11 +110,17 @@ def check(obj, evidence):
     functions = list(dict.fromkeys(f"`{function_name(w)}`" for w in writes))
     across = any(w.access.restores_across_await for w in writes)
     meanwhile = " while it awaits" if across else ""
-    message = (
-        f"`{short_name(obj)}` is set in {' and '.join(functions[:2])}{', ...' if len(functions) > 2 else ''} "
-        f"({entry_description(first)}) and put back afterwards{meanwhile}: overlapping calls run with each "
-        f"other's value and restore it in the wrong order"
-    )
+    where = f"{' and '.join(functions[:2])}{', ...' if len(functions) > 2 else ''} ({entry_description(first)})"
+    if all(w.access.appends or w.access.op == OP_MUTATE for w in writes):
+        message = (
+            f"`{short_name(obj)}` has an entry pushed in {where} and popped afterwards{meanwhile}: overlapping "
+            f"calls push and pop each other's entries, and the top of the stack they read may be another call's"
+        )
+    else:
+        message = (
+            f"`{short_name(obj)}` is set in {where} and put back afterwards{meanwhile}: overlapping calls run "
+            f"with each other's value and restore it in the wrong order"
+        )
     reason = f"{obj.why_shared}; {entry_description(first)} runs while other calls of it run"
     return [make_finding(RULE, obj, evidence, message, reason, writes, unique_facts(saves))]
 

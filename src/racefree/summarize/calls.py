@@ -63,6 +63,8 @@ class CallVisits:
                                           acts_on_check=method not in CHECK_INDEPENDENT_METHODS)
                     if access is not None and method in ("append", "extend"):
                         access.appends = True
+                    elif access is not None and method == "pop" and not node.args:
+                        access.restores = self._pops_what_it_pushed(receiver, access)
                     elif access is not None and method == "clear":
                         access.evicts_all = any(receiver in checks for checks in frame.enclosing_checks)
                 if method in ("append", "extend", "insert") and node.args:
@@ -171,6 +173,13 @@ class CallVisits:
             callee=callee, local_callee=None, line=line, col=col, locks=tuple(frame.locks),
             callee_text=text, in_loop=frame.loop_depth > 0, lazy_guards=self._lazy_guards(),
         ))
+
+    def _pops_what_it_pushed(self, receiver: Ref, pop) -> bool:
+        """`self._render_stack.append(state)`, then `self._render_stack.pop()`: the function
+        pushes its own entry for the length of a call and takes it off again, a temporary change
+        of the stack's top as `old = x; x = mine; ...; x = old` is of a value."""
+        return any(a is not pop and a.ref == receiver and a.kind == WRITE and a.appends
+                   for a in self.frame.summary.accesses)
 
     def _lazy_guards(self) -> tuple[Ref, ...]:
         """The shared state the enclosing `if`s test for emptiness (`if not _loaded: _load()`)."""
