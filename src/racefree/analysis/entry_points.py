@@ -174,7 +174,8 @@ def _public_api(index: ProgramIndex, knowledge: Knowledge):
         if "<" in summary.qualname and not returned_by_parent(index, info):
             continue  # nested functions, lambdas and module code, unless handed back to the caller
         name = summary.name
-        private = name.startswith("_") and name not in PUBLIC_DUNDERS and not _constructor_of_shared_state(summary)
+        private = name.startswith("_") and name not in PUBLIC_DUNDERS and not _constructor_of_shared_state(summary) \
+            and not (name == "__init__" and registries.changed_by_a_constructor(info))
         if private and not (name.startswith("_") and not name.startswith("__") and _hook_of_outside_base(index, info)):
             continue
         if name in MAIN_FUNCTIONS or (set_up_name(name) and not registries.grown_by(info)) or _marked_set_up(summary) \
@@ -242,6 +243,13 @@ class IteratedRegistries:
             layer = [callee for fid in layer for callee in self._private_steps(fid) if callee not in seen]
             seen.update(layer)
         return False
+
+    def changed_by_a_constructor(self, info: FunctionInfo) -> bool:
+        """`__init__` that adds to or takes from such a container through a module-level function
+        (mistletoe's renderers: `block_token.remove_token(Footnote)`): programs make such objects
+        wherever they need one, a renderer per document on each thread, not once at start-up."""
+        return any(self.grown_by(self.index.functions[edge.callee]) for edge in self.index.calls_from.get(info.fid, ())
+                   if self.index.functions[edge.callee].summary.class_name is None)
 
     def _private_steps(self, fid: str) -> list[str]:
         """The private functions it calls, and the functions nested in it that it calls (the
