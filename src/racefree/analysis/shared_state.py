@@ -197,6 +197,7 @@ def collect_shared_objects(index: ProgramIndex, reach: Reachability, locks: Lock
     singleton_use = SingletonUse(index, reach)
     constructing_functions = _constructing_functions(index, reach)
     receivers = Receivers(index, reach)
+    reached_from_outside = _ReachedFromOutside(index)
     objects: dict[str, SharedObject] = {}
     for fid, info in index.functions.items():
         if info.summary.qualname == TOPLEVEL or not info.summary.accesses:
@@ -262,6 +263,13 @@ def collect_shared_objects(index: ProgramIndex, reach: Reachability, locks: Lock
                         continue  # never run on the instance: it touches other instances' state
                     if on_instance is not None:
                         access_modes = {m: r for m, r in access_modes.items() if m in on_instance}
+                if why.endswith(MODULE_PART) and access.ref.root_kind == "self" \
+                        and fid not in reached_from_outside(symbol.owner_class):
+                    # A part of a module-level instance is shared where callers reach it through
+                    # that instance, not where a program calls its own public methods on a part of
+                    # its own.
+                    access_modes = {m: r for m, r in access_modes.items()
+                                    if not _entered_on_its_own_class(index, r.entry.fid, symbol.owner_class)}
                 if passers is not None:
                     # Through a parameter: the object is this one only where a caller passes it,
                     # so in those callers' modes (a user calling the function passes their own).
@@ -580,8 +588,7 @@ def _classes_shared_by_design(index: ProgramIndex, reach: Reachability, locks: L
         for _, component in components[holder]:
             classes.setdefault(component, COMPONENT_WHY.format(holder=holder, why_holder=classes[holder]))
     for component, holder in _parts_of_module_level_instances(index, components, made_per_call).items():
-        classes.setdefault(component, COMPONENT_WHY.format(
-            holder=holder, why_holder=f"module-level {index.singletons[holder][0]}"))
+        classes.setdefault(component, MODULE_PART_WHY.format(holder=holder, name=index.singletons[holder][0]))
     for class_id in index.classes:
         role = _shared_role(index, class_id) if class_id not in owned else None
         if role is not None and not _handed_out_per_thread(index, class_id) and class_id not in made_per_call:
@@ -592,6 +599,40 @@ def _classes_shared_by_design(index: ProgramIndex, reach: Reachability, locks: L
 
 
 _PART_DEPTH = 3  # how many parts deep a module-level instance's parts are followed
+MODULE_PART = "used by every caller through it"
+MODULE_PART_WHY = "made and kept by the module-level {name} (a {holder}), " + MODULE_PART
+
+
+class _ReachedFromOutside:
+    """For a class, its methods that code outside it calls, and those they call in turn through
+    `self`: the part of its API its holder drives."""
+
+    def __init__(self, index: ProgramIndex):
+        self.index = index
+        self._found: dict[str | None, set[str]] = {}
+
+    def __call__(self, class_id: str | None) -> set[str]:
+        if class_id not in self._found:
+            self._found[class_id] = self._walk(class_id) if class_id is not None else set()
+        return self._found[class_id]
+
+    def _walk(self, class_id: str) -> set[str]:
+        index = self.index
+        own = {fid for fid, info in index.functions.items() if info.class_id == class_id}
+        layer = [fid for fid in own
+                 if any(edge.caller not in own for edge in index.calls_to.get(fid, ()))]
+        reached = set(layer)
+        while layer:
+            layer = [edge.callee for fid in layer for edge in index.calls_from.get(fid, ())
+                     if edge.callee in own and edge.callee not in reached]
+            reached.update(layer)
+        return reached
+
+
+def _entered_on_its_own_class(index: ProgramIndex, entry_fid: str, owner: str | None) -> bool:
+    """The entry point is a method of the part's own class (or a subclass): its own public API."""
+    info = index.functions.get(entry_fid)
+    return info is not None and owner is not None and info.class_id in index.subclasses_and_self(owner)
 
 
 def _parts_of_module_level_instances(index: ProgramIndex, components: dict[str, list[tuple[str, str]]],

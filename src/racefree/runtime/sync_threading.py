@@ -98,7 +98,7 @@ class Patches:
                 delattr(owner, name)
             else:
                 setattr(owner, name, old)
-        self._undo.clear()
+        self._undo.clear()  # racefree: ignore[RF106] -- runs once, as the session stops
 
     def created_by_traced_code(self, depth: int, obj=None) -> bool:
         """Is the code that constructed this primitive traced?
