@@ -30,6 +30,8 @@ from racefree.knowledge.entry_points import (
     API,
     BACKGROUND,
     COMPONENT_WHY,
+    MODULE_PART,
+    MODULE_PART_WHY,
     CONSTRUCTORS,
     GATHERED_TASK,
     REQUEST,
@@ -599,8 +601,6 @@ def _classes_shared_by_design(index: ProgramIndex, reach: Reachability, locks: L
 
 
 _PART_DEPTH = 3  # how many parts deep a module-level instance's parts are followed
-MODULE_PART = "used by every caller through it"
-MODULE_PART_WHY = "made and kept by the module-level {name} (a {holder}), " + MODULE_PART
 
 
 class _ReachedFromOutside:
@@ -643,7 +643,7 @@ def _parts_of_module_level_instances(index: ProgramIndex, components: dict[str, 
     the holder class whose module-level instance keeps it. Only a part the package makes nowhere
     else: a class also made per call elsewhere has instances of its own."""
     found: dict[str, str] = {}
-    for holder, names in index.singletons.items():
+    for holder in index.singletons:
         if index.per_thread_class(holder) or holder not in components:
             continue
         chain, frontier = {holder}, [holder]

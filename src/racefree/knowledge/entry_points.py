@@ -348,6 +348,9 @@ OBSERVER_WHY = "a {interface} (`{methods}`): the library calls the one registere
 SINGLETON_MARKER = "singleton"
 SINGLETON_WHY = "a singleton (`{marker}`): one instance per process, which every caller and thread gets"
 COMPONENT_WHY = "made and kept by the one {holder} instance ({why_holder}), so shared as it is"
+# A part a package's module-level instance makes and keeps (`_s3_accessor.configuration_map`).
+MODULE_PART = "used by every caller through it"
+MODULE_PART_WHY = "made and kept by the module-level {name} (a {holder}), " + MODULE_PART
 
 # Public library classes in these roles (by the last word of their own or a base class's name)
 # are made once and used by every thread or task of the program that holds them: a client, a
