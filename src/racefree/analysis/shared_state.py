@@ -199,7 +199,7 @@ def collect_shared_objects(index: ProgramIndex, reach: Reachability, locks: Lock
     singleton_use = SingletonUse(index, reach)
     constructing_functions = _constructing_functions(index, reach)
     receivers = Receivers(index, reach)
-    reached_from_outside = _ReachedFromOutside(index)
+    modes_from_outside = _ModesFromOutside(index, reach)
     objects: dict[str, SharedObject] = {}
     for fid, info in index.functions.items():
         if info.summary.qualname == TOPLEVEL or not info.summary.accesses:
@@ -265,13 +265,12 @@ def collect_shared_objects(index: ProgramIndex, reach: Reachability, locks: Lock
                         continue  # never run on the instance: it touches other instances' state
                     if on_instance is not None:
                         access_modes = {m: r for m, r in access_modes.items() if m in on_instance}
-                if why.endswith(MODULE_PART) and access.ref.root_kind == "self" \
-                        and fid not in reached_from_outside(symbol.owner_class):
+                if why.endswith(MODULE_PART) and access.ref.root_kind == "self":
                     # A part of a module-level instance is shared where callers reach it through
                     # that instance, not where a program calls its own public methods on a part of
-                    # its own.
-                    access_modes = {m: r for m, r in access_modes.items()
-                                    if not _entered_on_its_own_class(index, r.entry.fid, symbol.owner_class)}
+                    # its own: the modes that calls from outside its class bring in.
+                    through_holder = modes_from_outside(symbol.owner_class, fid)
+                    access_modes = {m: r for m, r in access_modes.items() if m in through_holder}
                 if passers is not None:
                     # Through a parameter: the object is this one only where a caller passes it,
                     # so in those callers' modes (a user calling the function passes their own).
@@ -603,36 +602,39 @@ def _classes_shared_by_design(index: ProgramIndex, reach: Reachability, locks: L
 _PART_DEPTH = 3  # how many parts deep a module-level instance's parts are followed
 
 
-class _ReachedFromOutside:
-    """For a class, its methods that code outside it calls, and those they call in turn through
-    `self`: the part of its API its holder drives."""
+class _ModesFromOutside:
+    """For a method of a class, the modes that code outside the class runs it in: its callers'
+    outside the class, and those of the methods that call it through `self`, in turn. The part
+    of a module-level instance its holder drives runs in these, not in its own public API's."""
 
-    def __init__(self, index: ProgramIndex):
+    _DEPTH = 6  # how many calls through `self` are followed back
+
+    def __init__(self, index: ProgramIndex, reach: Reachability):
         self.index = index
-        self._found: dict[str | None, set[str]] = {}
+        self.reach = reach
+        self._found: dict[str, set] = {}
 
-    def __call__(self, class_id: str | None) -> set[str]:
-        if class_id not in self._found:
-            self._found[class_id] = self._walk(class_id) if class_id is not None else set()
-        return self._found[class_id]
+    def __call__(self, class_id: str | None, fid: str) -> set:
+        if fid not in self._found:
+            self._found[fid] = self._walk(class_id, fid)
+        return self._found[fid]
 
-    def _walk(self, class_id: str) -> set[str]:
-        index = self.index
-        own = {fid for fid, info in index.functions.items() if info.class_id == class_id}
-        layer = [fid for fid in own
-                 if any(edge.caller not in own for edge in index.calls_to.get(fid, ()))]
-        reached = set(layer)
-        while layer:
-            layer = [edge.callee for fid in layer for edge in index.calls_from.get(fid, ())
-                     if edge.callee in own and edge.callee not in reached]
-            reached.update(layer)
-        return reached
-
-
-def _entered_on_its_own_class(index: ProgramIndex, entry_fid: str, owner: str | None) -> bool:
-    """The entry point is a method of the part's own class (or a subclass): its own public API."""
-    info = index.functions.get(entry_fid)
-    return info is not None and owner is not None and info.class_id in index.subclasses_and_self(owner)
+    def _walk(self, class_id: str | None, fid: str) -> set:
+        index, modes = self.index, set()
+        own = set(index.subclasses_and_self(class_id)) if class_id in index.classes else set()
+        layer, seen = [fid], {fid}
+        for _ in range(self._DEPTH):
+            inside = []
+            for callee in layer:
+                for edge in index.calls_to.get(callee, ()):
+                    if index.functions[edge.caller].class_id in own:
+                        if edge.caller not in seen:
+                            seen.add(edge.caller)
+                            inside.append(edge.caller)
+                    else:
+                        modes |= self.reach.modes_through(edge)
+            layer = inside
+        return modes
 
 
 def _parts_of_module_level_instances(index: ProgramIndex, components: dict[str, list[tuple[str, str]]],
