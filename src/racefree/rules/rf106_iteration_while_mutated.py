@@ -9,9 +9,9 @@ Changing a dict's or set's size during iteration raises `RuntimeError: dictionar
 during iteration`; a list silently skips or repeats elements when another thread inserts or
 removes before the loop's position, and ends early while another thread sorts it in place
 (`list.sort` empties the list until it is done). Background flushers, metric collectors and cache
-sweepers iterate while request threads insert: the error appears only under load, in production. (Appending
-to a plain list while it is walked is not reported: the loop sees the new item or not, and skips
-nothing. Nor is a loop that the code orders after the changes: one that runs only once a flag
+sweepers iterate while request threads insert: the error appears only under load, in production.
+(Appending to a plain list while it is walked is not reported: the loop sees the new item or not,
+and skips nothing. Nor is a loop that the code orders after the changes: one that runs only once a flag
 stored after them is set, tested around the loop or by a check the reader calls first, as
 django's `Apps` readers call `check_apps_ready()`; or after joining the thread that changes it.
 A store under a key the loop took from the container itself, `for k in counts: counts[k] = 0`,
