@@ -204,8 +204,8 @@ def _flag_set_before_data(obj, evidence):
             continue
         caller = guards[0]
         return [_flag_finding(obj, evidence, flag, data,
-                              f"callers load on first use under `if not {short_name(obj)}:` "
-                              f"({caller.caller.rsplit('.', 1)[-1]}, line {caller.line})")]
+                              f"callers load on first use when they find it unset "
+                              f"(`{caller.caller.rsplit('.', 1)[-1]}`, line {caller.line})")]
     return []
 
 
