@@ -920,25 +920,23 @@ def _entry_methods(index: ProgramIndex, class_id: str, pattern) -> list[str]:
     to the method the pattern gives (`self.call_method("_render", args)`)."""
     methods = list(pattern.methods)
     taking = getattr(pattern, "methods_taking", None)
-    if taking:
-        for ancestor in index.mro(class_id):
-            module, summary = index.classes[ancestor]
-            for name, qualname in summary.methods.items():
-                function = module.functions.get(qualname)
-                if name not in methods and function is not None and function.parameters[:1] == [taking]:
-                    methods.append(name)
     named_to = getattr(pattern, "methods_named_to", None)
-    if named_to:
-        for ancestor in index.mro(class_id):
-            module, summary = index.classes[ancestor]
-            for qualname in summary.methods.values():
-                function = module.functions.get(qualname)
-                for call in function.calls if function is not None else ():
-                    named = call.first_arg_text
-                    if (named and named not in methods and call.callee is not None and call.callee.names_own_member()
-                            and call.callee.attrs[0] == named_to and index.class_member(class_id, named, instance=True)):
-                        methods.append(named)
-    return methods
+    if not (taking or named_to):
+        return methods
+    for ancestor in index.mro(class_id):
+        module, summary = index.classes[ancestor]
+        for name, qualname in summary.methods.items():
+            function = module.functions.get(qualname)
+            if function is None:
+                continue
+            if taking and function.parameters[:1] == [taking]:
+                methods.append(name)
+            if named_to:
+                methods.extend(call.first_arg_text for call in function.calls
+                               if call.first_arg_text and call.callee is not None and call.callee.names_own_member()
+                               and call.callee.attrs[0] == named_to
+                               and index.class_member(class_id, call.first_arg_text, instance=True))
+    return list(dict.fromkeys(methods))
 
 
 def _subclassed(index: ProgramIndex, knowledge: Knowledge, add) -> None:

@@ -612,12 +612,13 @@ class _ModesFromOutside:
     def __init__(self, index: ProgramIndex, reach: Reachability):
         self.index = index
         self.reach = reach
-        self._found: dict[str, set] = {}
+        self._found: dict[tuple[str | None, str], set] = {}
 
     def __call__(self, class_id: str | None, fid: str) -> set:
-        if fid not in self._found:
-            self._found[fid] = self._walk(class_id, fid)
-        return self._found[fid]
+        key = (class_id, fid)
+        if key not in self._found:
+            self._found[key] = self._walk(class_id, fid)
+        return self._found[key]
 
     def _walk(self, class_id: str | None, fid: str) -> set:
         index, modes = self.index, set()
