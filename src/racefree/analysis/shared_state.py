@@ -58,7 +58,9 @@ from racefree.summarize.model import (
     OP_LOAD,
     OP_MUTATE,
     OP_REBIND,
+    OP_SLOT_LOAD,
     OP_SLOT_STORE,
+    READ,
     USE,
     WRITE,
     Access,
@@ -285,10 +287,11 @@ def collect_shared_objects(index: ProgramIndex, reach: Reachability, locks: Lock
                 on_its_loop = symbol.kind == INSTANCE_ATTR and symbol.owner_class in index.classes \
                     and index.loop_bound_class(symbol.owner_class)
                 setting_up = bool(access_modes) and reach.only_while_setting_up(fid)
-                shared.facts.append(AccessFact(_with_implicit_growth(access, symbol), info, held,
-                                               access_modes, in_lazy_loader=lazy_loader, on_its_loop=on_its_loop,
-                                               only_while_setting_up=setting_up, reach=reach,
-                                               receivers=receivers if _own_attribute(access, symbol) else None))
+                for seen in _as_done_on(access, symbol, info.summary.accesses):
+                    shared.facts.append(AccessFact(seen, info, held,
+                                                   access_modes, in_lazy_loader=lazy_loader, on_its_loop=on_its_loop,
+                                                   only_while_setting_up=setting_up, reach=reach,
+                                                   receivers=receivers if _own_attribute(access, symbol) else None))
     for shared in objects.values():
         overriding = {fact.fid for fact in shared.facts if fact.access.restores or fact.access.rolls_back}
         for fact in shared.facts:
@@ -921,14 +924,26 @@ def _declared_safe(index: ProgramIndex, knowledge: Knowledge, symbol: Symbol) ->
     return False
 
 
-def _with_implicit_growth(access: Access, symbol: Symbol) -> Access:
+def _as_done_on(access: Access, symbol: Symbol, function_accesses: list[Access]) -> tuple[Access, ...]:
     """On a defaultdict, `d[key]` inserts a missing key: a write into an element (`d[k]["n"] += 1`)
-    or a store under a computed key can grow the container, as an iteration elsewhere will see."""
-    if access.kind != "write" or access.grows or not (symbol.typed or "").endswith("defaultdict"):
-        return access
-    if access.op in (OP_MUTATE, OP_SLOT_STORE):
-        return dataclasses.replace(access, grows=True)
-    return access
+    or a store under a computed key can grow the container, and so can a plain read of `d[key]`
+    (`dq = self._batches[tp]`), as an iteration elsewhere will see: such a read is also a write
+    that grows the container, unless the function looked the key up first (`if key in d:
+    return d[key]`)."""
+    if not (symbol.typed or "").endswith("defaultdict") or access.grows:
+        return (access,)
+    if access.kind == WRITE and access.op in (OP_MUTATE, OP_SLOT_STORE):
+        return (dataclasses.replace(access, grows=True),)
+    if access.kind == READ and access.indexes and not _looked_up_before(access, function_accesses):
+        return (access, dataclasses.replace(access, kind=WRITE, op=OP_MUTATE, grows=True, behind=()))
+    return (access,)
+
+
+def _looked_up_before(access: Access, function_accesses: list[Access]) -> bool:
+    """The function tests the container for a key (`key in d`, `d.get(key)`) before it indexes it."""
+    return any(other.ref == access.ref and other.op == OP_SLOT_LOAD and not other.indexes
+               and other.slot == access.slot and (other.line, other.col) < (access.line, access.col)
+               for other in function_accesses)
 
 
 def _gathered_by_its_own_class(index: ProgramIndex, reach: Reachability, entry, class_id: str) -> str | None:

@@ -128,6 +128,9 @@ class Access:
     # self._session: return` then `self._rules[k]`): it reads what was published before them.
     behind: tuple[Ref, ...] = ()
     deletes: bool = False  # `del d[k]`, `del _name`: a later use fails when it is gone
+    # For a read: an index (`d[key]`, not `d.get(key)` or `key in d`), which on a defaultdict
+    # inserts a missing key
+    indexes: bool = False
     # For a store: the request-data sources its value is computed from, directly or through
     # locals (`data = request.get_json(); cfg["k"] = data["k"]` -> ("flask.request",)).
     value_sources: tuple[str, ...] = ()

@@ -274,7 +274,9 @@ class ModuleSummarizer(References, ImportVisits, DefinitionVisits, StoreVisits, 
             if ref is None:
                 self._expr(node.value)
             elif self.frame.scope is not None:
-                self._record(ref, READ, OP_SLOT_LOAD, node, slot=constant_key(node.slice))
+                access = self._record(ref, READ, OP_SLOT_LOAD, node, slot=constant_key(node.slice))
+                if access is not None:
+                    access.indexes = True
         elif kind is ast.Call:
             self._call(node)
         elif kind is ast.Compare:
