@@ -96,6 +96,7 @@ class ProgramIndex:
     _by_name: dict[str, list[str]] | None = None
     # (class name as written, attribute) for every `Router.attr = v` / `cls.attr = v` store
     _set_through_a_class: set[tuple[str, str]] | None = None
+    _calls_by_last_name: dict[str, list[tuple[FunctionInfo, Call]]] | None = None
     _global_cache: dict[tuple[str, str], Symbol | None] = field(default_factory=dict)
     _typing: set[str] = field(default_factory=set)  # objects whose constructor is being resolved
     _ref_cache: dict[tuple[str, Ref, int], Symbol | None] = field(default_factory=dict)
@@ -861,8 +862,49 @@ class ProgramIndex:
 
     def _attribute_symbol(self, module: ModuleSummary, kind: str, name: str, binding: Binding, owner: str) -> Symbol:
         symbol = self._object_symbol(module, name, binding)
-        typed = symbol.typed or self._aliased_instance_class(module, name, binding)
+        typed = symbol.typed or self._aliased_instance_class(module, name, binding) \
+            or self._class_of_the_argument_kept(name, binding, owner)
         return Symbol(kind, name, binding, owner_class=owner, safe=symbol.safe, typed=typed)
+
+    def _calls_named(self, short: str) -> list[tuple[FunctionInfo, Call]]:
+        """The calls whose callee's last name is `short` (`RulePoller(...)`, `pollers.RulePoller(...)`),
+        from the summaries: usable while the call graph is being built."""
+        if self._calls_by_last_name is None:
+            self._calls_by_last_name = {}
+            for info in self.functions.values():
+                for call in info.summary.calls:
+                    if call.callee is not None:
+                        last = call.callee_text.rsplit(".", 1)[-1]
+                        self._calls_by_last_name.setdefault(last, []).append((info, call))
+        return self._calls_by_last_name.get(short, [])
+
+    def _class_of_the_argument_kept(self, name: str, binding: Binding, owner: str) -> str | None:
+        """`self._cache = cache` in `RulePoller.__init__(self, cache)`, where every construction
+        of the class passes an instance of one class of the program (`RulePoller(self._cache)`,
+        `self._cache = RuleCache()`): the attribute holds one of those."""
+        ref = binding.constructor_ref
+        if binding.value_kind != "alias" or ref is None or ref.root_kind != "param" or ref.attrs \
+                or name in self._typing or owner not in self.classes:
+            return None
+        init = self.function_of(self.class_member(owner, "__init__", instance=True))
+        if init is None or ref.root not in self.functions[init].summary.parameters:
+            return None
+        position = self.functions[init].summary.parameters.index(ref.root)
+        found: set[str | None] = set()
+        self._typing.add(name)
+        try:
+            for caller, call in self._calls_named(owner.rsplit(".", 1)[-1]):
+                made = self.resolve_ref(caller.module, call.callee, caller.summary.class_name)
+                if made is None or made.kind != CLASS or made.name != owner:
+                    continue
+                given = [arg for at, keyword, arg in call.argument_refs
+                         if keyword == ref.root or (keyword is None and at == position)]
+                symbol = self.resolve_ref(caller.module, given[0], caller.summary.class_name) \
+                    if given and given[0].root_kind in ("self", "global") else None
+                found.add(symbol.typed if symbol is not None and symbol.typed in self.classes else None)
+        finally:
+            self._typing.discard(name)
+        return found.pop() if len(found) == 1 else None
 
     def _aliased_instance_class(self, module: ModuleSummary, name: str, binding: Binding) -> str | None:
         """`_accessor = _s3_accessor` in a class body, where the module made `_s3_accessor =

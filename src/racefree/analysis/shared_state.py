@@ -555,6 +555,7 @@ def _classes_shared_by_design(index: ProgramIndex, reach: Reachability, locks: L
         elif info is not None and info.class_id and _wrapper_of_a_decorator_object(index, info):
             classes.setdefault(info.class_id, DECORATOR_OBJECT)
     _captured_by_handlers(index, reach, classes)
+    _handed_to_thread_owners(index, classes)
     for class_id, (_, summary) in index.classes.items():
         for method, why in SHARED_BY_CONVENTION:
             if method in summary.methods:
@@ -717,6 +718,35 @@ def _captured_by_handlers(index: ProgramIndex, reach: Reachability, classes: dic
             if class_id is not None:
                 classes.setdefault(class_id, CAPTURED_BY_HANDLER.format(
                     framework=entry.framework, handler=qualname.rsplit(".", 1)[-1], owner=owner))
+
+
+def _handed_to_thread_owners(index: ProgramIndex, classes: dict[str, str]) -> None:
+    """`RulePoller(self._cache, connector)`, where `RulePoller.__init__` keeps the argument
+    (`self._cache = cache`) and the poller runs methods on a thread it starts: the object handed
+    over is used by that thread and by its maker's callers at once (RacerD's escape through a
+    constructor argument). Its class is shared as the thread owner's is, with the same reason."""
+    owners = [class_id for class_id, why in classes.items() if why == THREAD_STARTED and class_id in index.classes]
+    for owner in owners:
+        init = index.function_of(index.class_member(owner, "__init__", instance=True))
+        if init is None:
+            continue
+        parameters = index.functions[init].summary.parameters
+        kept = {binding.constructor_ref.root for binding in index.classes[owner][1].instance_attributes.values()
+                if binding.value_kind == "alias" and binding.constructor_ref is not None
+                and binding.constructor_ref.root_kind == "param" and not binding.constructor_ref.attrs}
+        if not kept:
+            continue
+        for edge in _constructions(index, owner):
+            caller = index.functions[edge.caller]
+            for position, keyword, ref in edge.call.argument_refs:
+                name = keyword if keyword is not None else (
+                    parameters[position] if position is not None and position < len(parameters) else None)
+                if name not in kept or ref.root_kind not in ("self", "global"):
+                    continue
+                symbol = index.resolve_ref(caller.module, ref, caller.summary.class_name)
+                handed = symbol.typed if symbol is not None else None
+                if handed in index.classes and handed != owner:
+                    classes.setdefault(handed, f"handed to a {owner.rsplit('.', 1)[-1]}, {THREAD_STARTED}")
 
 
 def _never_used(index: ProgramIndex, info: FunctionInfo) -> bool:
