@@ -55,6 +55,11 @@ def create_job():
 or `itertools.count()`, whose `next()` is atomic. For a cache or a Redis client, use its atomic
 increment (`cache.incr(key)`, `await redis.incrbyfloat(key, cost)`) instead of get and set.
 
+It also finds an update made under a lock whose result the same function reads back after the
+lock is released (`with lock: Model.next_id += 1`, then `self.id = Model.next_id`): another
+thread's update can land in between, and two calls take the same id. Read the value inside the
+lock.
+
 Not reported: an update after the code claimed a flag under a lock (`with self._lock: if
 self._running: raise RuntimeError("already running"); self._running = True`, cleared in a
 `finally`), or called a method that makes such a claim first: one caller at a time gets past the
@@ -63,8 +68,8 @@ claim, so the code after it runs as if under a lock of its own.
 
 from __future__ import annotations
 
-from racefree.analysis.concurrency import PREEMPTIVE, self_concurrency
-from racefree.summarize.model import OP_MUTATE
+from racefree.analysis.concurrency import PREEMPTIVE, common_lock, self_concurrency
+from racefree.summarize.model import OP_LOAD, OP_MUTATE
 from racefree.rules.base import (
     Rule,
     entry_description,
@@ -83,7 +88,7 @@ def check(obj, evidence):
         and _runs_beside_itself(w)
     ]
     if not writes:
-        return []
+        return _read_back_after_the_lock(obj, evidence)
     first = writes[0]
     if first.access.op == OP_MUTATE:  # a value read with the store's get call, written back with set
         message = (
@@ -104,6 +109,29 @@ def check(obj, evidence):
     return [make_finding(RULE, obj, evidence, message, reason, writes, [])]
 
 
+def _read_back_after_the_lock(obj, evidence):
+    """`with lock: Model.next_id += 1`, then `self.id = Model.next_id` after the lock is let go:
+    the update is safe, but the value read back is whatever the last thread left, maybe another
+    call's increment, so two calls can take the same id."""
+    pairs = [
+        (write, read) for write in obj.writes()
+        if write.access.read_modify_write and not unlocked(write) and self_concurrency(write) == PREEMPTIVE
+        for read in obj.reads()
+        if read.fid == write.fid and read.access.op == OP_LOAD and not common_lock(read, write)
+        and (read.access.line, read.access.col) > (write.access.line, write.access.col)
+    ]
+    if not pairs:
+        return []
+    write, read = pairs[0]
+    message = (
+        f"`{short_name(obj)}` is updated under a lock in `{function_name(write)}` ({entry_description(write)}) "
+        f"and read back after the lock is released: another thread's update can land in between, "
+        f"so the value read is not this call's"
+    )
+    reason = f"{obj.why_shared}; {runs_on_several_threads(write)}"
+    return [make_finding(RULE, obj, evidence, message, reason, [write], [read])]
+
+
 def _runs_beside_itself(write) -> bool:
     """Another run of the update can come between its read and its write: on another thread, or
     in another task at an await between them (not when one task at a time runs it)."""
@@ -117,8 +145,9 @@ RULE = Rule(
     severity="high",
     summary="read-modify-write of shared state on several threads without a lock",
     doc=__doc__.split("\n", 2)[2],
-    fix="Guard the read-modify-write with a threading.Lock defined next to the state, or use an "
-    "atomic structure (itertools.count(), queue.Queue); for a cache or a Redis client, its atomic "
+    fix="Guard the read-modify-write with a threading.Lock defined next to the state, and read the new "
+    "value back before letting the lock go (`with lock: n += 1; mine = n`), or use an atomic "
+    "structure (itertools.count(), queue.Queue); for a cache or a Redis client, its atomic "
     "increment (incr, incrbyfloat) instead of get and set.",
     check=check,
 )
