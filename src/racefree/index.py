@@ -42,6 +42,9 @@ from racefree.knowledge.containers import CACHED_PROPERTY_DECORATORS, MUTATING_M
 from racefree.knowledge.unsafe_objects import unsafe_object
 
 MODULE = "module"
+# The standard library's metaclasses, a subclass of which makes classes: `type`, `ABCMeta`
+# (`class FileLockMeta(ABCMeta)`), the enum and protocol metaclasses.
+_METACLASS_BASES = frozenset({"type", "ABCMeta", "EnumMeta", "EnumType", "_ProtocolMeta"})
 FUNCTION = "function"
 CLASS = "class"
 OBJECT = "object"  # a module-level name, or a path inside one
@@ -104,6 +107,7 @@ class ProgramIndex:
     _proxies: dict[str, bool] = field(default_factory=dict)  # class -> a per-thread proxy
     _subclasses: dict[str, list[str]] | None = None
     _mentioned: frozenset[str] | None = None
+    _made_in_class_bodies: frozenset[str] | None = None  # see sits_in_class_bodies
     _loop_bound: dict[str, bool] = field(default_factory=dict)  # class -> lives on one event loop
     _outside_bases: dict[str, tuple[str, ...]] = field(default_factory=dict)  # class -> its external bases
     _per_thread: dict[str, bool] = field(default_factory=dict)  # class -> instances are per thread
@@ -188,12 +192,29 @@ class ProgramIndex:
         self._dynamic_attribute_edges()
         self._waited_job_edges()
 
+    def sits_in_class_bodies(self, class_id: str) -> bool:
+        """Instances of the class are made in class bodies: it derives from `property`, or the
+        program binds a class attribute to one (`name = Field()`) or decorates a method with it
+        (`@classproperty(lazy=True)`). Matched by the class's last name, as written."""
+        if self._made_in_class_bodies is None:
+            made = set()
+            for _, summary in self.classes.values():
+                made.update(b.constructor.rsplit(".", 1)[-1] for b in summary.attributes.values() if b.constructor)
+            for info in self.functions.values():
+                if info.class_id is not None and "<locals>" not in info.summary.qualname:
+                    made.update(d.text.rsplit(".", 1)[-1] for d in info.summary.decorators)
+            self._made_in_class_bodies = frozenset(made)
+        names = {c.rsplit(".", 1)[-1] for c in self.subclasses_and_self(class_id)}
+        bases = {base.rsplit(".", 1)[-1] for c in self.mro(class_id) for base in self.classes[c][1].base_texts}
+        return bool(names & self._made_in_class_bodies) or bool(bases & {"property", "cached_property"})
+
     def is_metaclass(self, class_id: str) -> bool:
         """A class that makes classes (`class _TzOffsetFactory(type)`): its instances are classes,
         so what its methods keep on `cls` is each made class's own class-level state."""
         known = self._metaclasses.get(class_id)
         if known is None:
-            known = self._metaclasses[class_id] = any("type" in self.classes[c][1].base_texts for c in self.mro(class_id))
+            known = self._metaclasses[class_id] = any(
+                base.rsplit(".", 1)[-1] in _METACLASS_BASES for c in self.mro(class_id) for base in self.classes[c][1].base_texts)
         return known
 
     def _class_call_extras(self) -> dict[str, list[str]]:
@@ -429,15 +450,24 @@ class ProgramIndex:
 
     def attribute_behind_property(self, symbol: Symbol) -> Symbol | None:
         """`for rule in self.rules`, where `rules` is a `@property` that returns `self._rules`:
-        iterating or changing what the property hands out iterates or changes `_rules`."""
+        iterating or changing what the property hands out iterates or changes `_rules`. So does
+        using one that returns an element of it (`return self._general_cache[self._id]`), a part
+        of the one container."""
         info = self.functions.get(symbol.name) if symbol.kind == FUNCTION else None
-        if info is None or info.class_id is None or not is_property(info.summary) or len(info.summary.returns) != 1:
+        if info is None or info.class_id is None or not is_property(info.summary):
             return None
-        [returned] = info.summary.returns
-        if returned.root_kind != "self" or len(returned.attrs) != 1:
+        returned_refs = info.summary.returns or info.summary.returns_an_element_of
+        if len(returned_refs) != 1:
             return None
-        member = self.class_member(info.class_id, returned.attrs[0], instance=True)
-        return member if member is not None and member.kind in (INSTANCE_ATTR, CLASS_ATTR) else None
+        [returned] = returned_refs
+        if returned.root_kind == "self" and len(returned.attrs) == 1:
+            member = self.class_member(info.class_id, returned.attrs[0], instance=True)
+            return member if member is not None and member.kind in (INSTANCE_ATTR, CLASS_ATTR) else None
+        if returned.root_kind in ("global", "class") and returned.attrs:
+            # `return Store._all_values[self._id]`, `return type(self)._rules`: the class's one object
+            member = self.resolve_ref(info.module, returned, info.summary.class_name)
+            return member if member is not None and member.kind == CLASS_ATTR else None
+        return None
 
     def not_declared(self, class_id: str, attr: str) -> bool:
         """No method, class attribute or assigned instance attribute of the class has the name."""

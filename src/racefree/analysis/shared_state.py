@@ -42,6 +42,7 @@ from racefree.knowledge.entry_points import (
     NOT_SHARED_ROLES,
     OBSERVER_INTERFACES,
     OBSERVER_WHY,
+    DESCRIPTOR_WHY,
     SHARED_BY_CONVENTION,
     SHARED_ROLE_RULES,
     SHARED_ROLE_SUFFIXES,
@@ -560,6 +561,8 @@ def _classes_shared_by_design(index: ProgramIndex, reach: Reachability, locks: L
         for method, why in SHARED_BY_CONVENTION:
             if method in summary.methods:
                 classes.setdefault(class_id, why)
+        if "__get__" in summary.methods and index.sits_in_class_bodies(class_id):
+            classes.setdefault(class_id, DESCRIPTOR_WHY)
         observer = _observer_interface(summary)
         if observer is not None:
             classes.setdefault(class_id, observer)

@@ -326,6 +326,11 @@ DUCK_TYPED_ENTRIES: tuple[DuckTypedEntry, ...] = (
 SHARED_BY_CONVENTION: tuple[tuple[str, str], ...] = (
     ("init_app", "a Flask extension: one instance per application, used by every request thread"),
 )
+# A descriptor (a class that defines `__get__`) whose instances sit in class bodies (`@classproperty`
+# on a method, `name = Field()`, or a `property` subclass): one instance serves every instance
+# of the class that holds it.
+DESCRIPTOR_WHY = ("a descriptor: one instance sits in a class body and serves every instance of that class, "
+                  "on every thread that reads the attribute")
 
 # Callback interfaces that a library calls on one registered object for every run it observes
 # (LangChain's callback handlers, the request hooks of generated API SDKs, span processors,

@@ -349,6 +349,12 @@ class ControlFlowVisits:
             if access.kind == READ:
                 initialises = lazy or (LAZY_IF_REBOUND if access.ref in absent else False)
                 made[access.ref] = (test.lineno, initialises if access.op == OP_LOAD else False, frame.awaits)
+        for access in frame.summary.accesses[start:]:
+            if access.kind == READ:
+                # `if self._token.has_expired:` tests the token through one of its attributes: a
+                # later `self._token = fetch()` acts on that test as much as on `if not self._token`.
+                for holder in _holders(access.ref):
+                    made.setdefault(holder, (test.lineno, False, frame.awaits))
         # `if self._owner is current:` asks whether the caller owns the object, which no other
         # thread or task can change: another's store names another owner.
         for node in compared_with_identity(test, frame.thread_ids):
@@ -628,3 +634,11 @@ def _functions_listed(node: ast.For | ast.AsyncFor) -> list[ast.expr] | None:
     if not all(type(e) is ast.Name or (type(e) is ast.Attribute and type(e.value) is ast.Name) for e in elements):
         return None
     return elements
+
+
+def _holders(ref: Ref) -> list[Ref]:
+    """The shared objects a read of `ref` goes through: `self._token` for `self._token.expires`,
+    `_state` and `_state.session` for `_state.session.closed`."""
+    least = 1 if ref.root_kind == "self" else 0
+    return [Ref(ref.root_kind, ref.root, ref.attrs[:length]) for length in range(least, len(ref.attrs))]
+

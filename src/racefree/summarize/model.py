@@ -238,6 +238,8 @@ class FunctionSummary:
     calls: list[Call] = field(default_factory=list)
     registrations: list["Registration"] = field(default_factory=list)
     returns: list[Ref] = field(default_factory=list)  # shared state the function returns
+    # shared containers an element of which it returns (`return self._general_cache[self._id]`)
+    returns_an_element_of: list[Ref] = field(default_factory=list)
     # the class (or made-once factory) of a new object it returns, as written (`Engine`,
     # `sqlalchemy.create_engine`): directly or through a local it made
     returns_made: str | None = None

@@ -246,6 +246,10 @@ class ModuleSummarizer(References, ImportVisits, DefinitionVisits, StoreVisits, 
                 ref = Ref("local", node.value.id)  # a decorator handing back its wrapper
             if ref is not None and self.frame.scope is not None:
                 self.frame.summary.returns.append(ref)
+            elif type(node.value) is ast.Subscript and self.frame.scope is not None:
+                container = self.ref_of(node.value.value)
+                if container is not None:
+                    summary.returns_an_element_of.append(container)
             if type(node.value) is ast.Call and self.frame.scope is not None:
                 # `return decorate(f, wrapped)`, `return update_wrapper(wrapper, f)`: the wrapper
                 # comes back made into the decorated function
