@@ -43,6 +43,7 @@ from racefree.knowledge.entry_points import (
     OBSERVER_INTERFACES,
     OBSERVER_WHY,
     DESCRIPTOR_WHY,
+    HANDED_OUT_PART_WHY,
     SHARED_BY_CONVENTION,
     SHARED_ROLE_RULES,
     SHARED_ROLE_SUFFIXES,
@@ -601,6 +602,15 @@ def _classes_shared_by_design(index: ProgramIndex, reach: Reachability, locks: L
         role = _shared_role(index, class_id) if class_id not in owned else None
         if role is not None and not _handed_out_per_thread(index, class_id) and class_id not in made_per_call:
             classes.setdefault(class_id, SHARED_ROLE_WHY.format(role=role))
+    # The parts a shared object files under a key and hands out (`return self._databases[name]`)
+    # are as shared as it is: every caller that asks for the key gets the one part. In turn, a
+    # few deep (a client's databases, their collections).
+    handed_out = made_per_call.handed_out
+    for _ in range(_PART_DEPTH):
+        for part, holders in handed_out.items():
+            holder = next((h for h in sorted(holders) if h in classes), None)
+            if holder is not None and part not in classes:
+                classes[part] = HANDED_OUT_PART_WHY.format(holder=holder, why_holder=classes[holder])
     for class_id in gathered:
         classes.setdefault(class_id, TASKS_GATHERED)
     return classes
@@ -775,12 +785,14 @@ class _MadePerCall:
     def __init__(self, index: ProgramIndex):
         self.index = index
         self.known: dict[str, bool] = {}
+        # A part filed under a key and handed out to whoever asks for the key is made once per key.
+        self.handed_out = _handed_out_by_key(index)
 
     def __contains__(self, class_id: str) -> bool:
         found = self.known.get(class_id)
         if found is None:
-            found = self.known[class_id] = _made_per_call_by_its_parent(self.index, class_id) \
-                or _made_per_call_as_a_local(self.index, class_id)
+            found = self.known[class_id] = class_id not in self.handed_out and (
+                _made_per_call_by_its_parent(self.index, class_id) or _made_per_call_as_a_local(self.index, class_id))
         return found
 
 
@@ -900,6 +912,22 @@ def _kept_per_key(index: ProgramIndex) -> set[str]:
     handed_out = {container.rsplit(".", 1)[-1] for info in index.functions.values()
                   for container in info.summary.containers_handed_out}
     return {class_id for class_id, containers in kept.items() if containers.isdisjoint(handed_out)}
+
+
+def _handed_out_by_key(index: ProgramIndex) -> dict[str, set[str]]:
+    """Part class -> the classes whose instances file instances of it under a key in a container
+    (`self._databases[name] = Database(self, name)`) and hand them out from that container."""
+    handed = {(info.class_id, container.rsplit(".", 1)[-1]) for info in index.functions.values()
+              for container in info.summary.containers_handed_out}
+    parts: dict[str, set[str]] = {}
+    for info in index.functions.values():
+        for container, constructor in info.summary.kept_per_key:
+            if (info.class_id, container.rsplit(".", 1)[-1]) not in handed:
+                continue
+            class_id = index.program_class(info.module, constructor)
+            if class_id is not None and class_id != info.class_id:
+                parts.setdefault(class_id, set()).add(info.class_id)
+    return parts
 
 
 def _shared_role(index: ProgramIndex, class_id: str) -> str | None:

@@ -356,6 +356,8 @@ COMPONENT_WHY = "made and kept by the one {holder} instance ({why_holder}), so s
 # A part a package's module-level instance makes and keeps (`_s3_accessor.configuration_map`).
 MODULE_PART = "used by every caller through it"
 MODULE_PART_WHY = "made and kept by the module-level {name} (a {holder}), " + MODULE_PART
+# A part a shared object files under a key and hands out to whoever asks for the key.
+HANDED_OUT_PART_WHY = "handed out by key by a {holder} instance, {why_holder}"
 
 # Public library classes in these roles (by the last word of their own or a base class's name)
 # are made once and used by every thread or task of the program that holds them: a client, a

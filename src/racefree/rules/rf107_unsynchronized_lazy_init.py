@@ -31,6 +31,9 @@ others. An initialiser that deletes what it was built from (`_lower = {z.lower()
 _zones}`, then `del _zones`) fails in a second thread that passed the test before the first
 stored the result: the name is gone (NameError). A handler for a missing attribute or name
 (`try: self._lock except AttributeError: self._lock = Lock()`) is a test as `hasattr` is.
+Double-checked locking that sets its flag before the set-up it guards (`self._started = True`,
+then the set-up calls, under the lock) lets a thread that tests the flag outside the lock go on
+before the set-up is done: set the flag last.
 
 ## Example
 ```python
@@ -90,7 +93,40 @@ from racefree.summarize.model import OP_REBIND, WRITE, Ref
 
 def check(obj, evidence):
     return (_initialised_in_place(obj, evidence) + _flag_set_before_data(obj, evidence)
-            + _deleted_by_an_initialiser(obj, evidence))
+            + _deleted_by_an_initialiser(obj, evidence) or _flag_set_before_its_work(obj, evidence))
+
+
+# Calls after a flag that tell others it is set, or log it (`self.ready_event.set()`): no set-up.
+_SIGNALS_AND_LOGS = frozenset({
+    "set", "notify", "notify_all", "release", "debug", "info", "warning", "warn", "error", "exception", "log",
+})
+
+
+def _flag_set_before_its_work(obj, evidence):
+    """Double-checked locking that sets the flag before the set-up it guards (`if self._started:
+    return`, then under the lock `if self._started: return; self._started = True; for f in
+    self._setup: f()`): a thread that tests the flag on the fast path, outside the lock, goes on
+    while another still runs the set-up."""
+    for flag in obj.writes():
+        access = flag.access
+        if (access.op != OP_REBIND or not access.stores_truth or not access.locks or access.checked_at is None
+                or not access.after_guard_clause or self_concurrency(flag) != PREEMPTIVE):
+            continue  # (a flag set in a branch of its own, `if not allowed: _disabled = True; return`, ends there)
+        fast_path = [r for r in obj.reads()
+                     if r.fid == flag.fid and not r.locks and r.access.line < access.checked_at]
+        held = set(access.locks)
+        work = [call for call in flag.info.summary.calls if call.line > access.line and held & set(call.locks)
+                and call.callee_text.rsplit(".", 1)[-1] not in _SIGNALS_AND_LOGS]
+        if not fast_path or not work:
+            continue
+        message = (
+            f"`{short_name(obj)}` is set in `{function_name(flag)}` ({entry_description(flag)}) before the set-up it "
+            f"guards has run (line {work[0].line}): a thread that tests it outside the lock (line "
+            f"{fast_path[0].access.line}) goes on while another is still setting up"
+        )
+        reason = f"{obj.why_shared}; {runs_on_several_threads(flag)}"
+        return [make_finding(RULE, obj, evidence, message, reason, [flag], fast_path)]
+    return []
 
 
 def _deleted_by_an_initialiser(obj, evidence):

@@ -29,14 +29,21 @@ def kept_per_key(body: list[ast.stmt]) -> tuple[tuple[tuple[str, str], ...], tup
     handed_out: list[str] = []
     for stmt in own_statements(body):
         kind = type(stmt)
-        if kind is ast.Assign and len(stmt.targets) == 1:
-            target = stmt.targets[0]
-            if type(target) is ast.Name:
-                constructor = constructor_text(stmt.value)
-                if constructor is not None:
-                    made.setdefault(target.id, set()).add(constructor)
-            elif type(target) is ast.Subscript and type(target.value) is ast.Attribute:
-                _file(kept, filed, target.value, stmt.value, made)
+        if kind is ast.Assign:
+            # `db = self._databases[name] = Database(self, name)`: made, filed, and held by `db`
+            names = [target.id for target in stmt.targets if type(target) is ast.Name]
+            for target in stmt.targets:
+                if type(target) is ast.Name:
+                    constructor = constructor_text(stmt.value)
+                    if constructor is not None:
+                        made.setdefault(target.id, set()).add(constructor)
+                    # `db = self._databases.get(name)`: an entry of the container, handed out if returned
+                    filed.setdefault(target.id, []).extend(_containers_returned_from(stmt.value, {}))
+                elif type(target) is ast.Subscript and type(target.value) is ast.Attribute:
+                    _file(kept, filed, target.value, stmt.value, made)
+                    text = dotted_text(target.value)
+                    for name in names if text else ():
+                        filed.setdefault(name, []).append(text)
         elif kind is ast.AnnAssign and type(stmt.target) is ast.Name and stmt.value is not None:
             constructor = constructor_text(stmt.value)
             if constructor is not None:
