@@ -349,8 +349,6 @@ class ControlFlowVisits:
             if access.kind == READ:
                 initialises = lazy or (LAZY_IF_REBOUND if access.ref in absent else False)
                 made[access.ref] = (test.lineno, initialises if access.op == OP_LOAD else False, frame.awaits)
-        for access in frame.summary.accesses[start:]:
-            if access.kind == READ:
                 # `if self._token.has_expired:` tests the token through one of its attributes: a
                 # later `self._token = fetch()` acts on that test as much as on `if not self._token`.
                 for holder in _holders(access.ref):
