@@ -988,14 +988,15 @@ def _declared_safe(index: ProgramIndex, knowledge: Knowledge, symbol: Symbol) ->
 def _as_done_on(access: Access, symbol: Symbol, function_accesses: list[Access]) -> tuple[Access, ...]:
     """On a defaultdict, `d[key]` inserts a missing key: a write into an element (`d[k]["n"] += 1`)
     or a store under a computed key can grow the container, and so can a plain read of `d[key]`
-    (`dq = self._batches[tp]`), as an iteration elsewhere will see: such a read is also a write
-    that grows the container, unless the function looked the key up first (`if key in d:
-    return d[key]`)."""
+    (`dq = self._batches[tp]`), as an iteration elsewhere will see: such a read under a computed
+    key is also a write that grows the container, unless the function looked the key up first
+    (`if key in d: return d[key]`). A constant key (`d["total"]`) is inserted once for the
+    object's life, not per call."""
     if not (symbol.typed or "").endswith("defaultdict") or access.grows:
         return (access,)
     if access.kind == WRITE and access.op in (OP_MUTATE, OP_SLOT_STORE):
         return (dataclasses.replace(access, grows=True),)
-    if access.kind == READ and access.indexes and not _looked_up_before(access, function_accesses):
+    if access.kind == READ and access.indexes and access.slot is None and not _looked_up_before(access, function_accesses):
         return (access, dataclasses.replace(access, kind=WRITE, op=OP_MUTATE, grows=True, behind=()))
     return (access,)
 
