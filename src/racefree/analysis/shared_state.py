@@ -922,8 +922,8 @@ def _handed_out_by_key(index: ProgramIndex) -> dict[str, set[str]]:
     parts: dict[str, set[str]] = {}
     for info in index.functions.values():
         for container, constructor in info.summary.kept_per_key:
-            if (info.class_id, container.rsplit(".", 1)[-1]) not in handed:
-                continue
+            if info.class_id is None or (info.class_id, container.rsplit(".", 1)[-1]) not in handed:
+                continue  # (a module function's registry: no holder object to be as shared as)
             class_id = index.program_class(info.module, constructor)
             if class_id is not None and class_id != info.class_id:
                 parts.setdefault(class_id, set()).add(info.class_id)
