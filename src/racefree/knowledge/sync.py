@@ -81,10 +81,13 @@ MADE_ONCE_SUFFIXES: tuple[str, ...] = LOCK_LIKE_SUFFIXES + (
 
 
 # Functions that make such an object, as written: a requests session, a new event loop (run on a
-# thread of its own by who keeps it), a database engine (with its connection pool).
+# thread of its own by who keeps it), a database engine (with its connection pool), a
+# thread-local namespace (a second one replaces the first, and every thread's values in it are
+# lost: a thread that stored its value in the first finds nothing, or an attribute error).
 MADE_ONCE_FACTORIES = frozenset({
     "requests.session", "asyncio.new_event_loop", "new_event_loop",
     "sqlalchemy.create_engine", "create_engine", "create_async_engine",
+    "threading.local",
 })
 
 # Models loaded from disk or the network: seconds of loading and gigabytes of memory each, so a

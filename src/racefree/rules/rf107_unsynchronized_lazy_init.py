@@ -18,8 +18,11 @@ under a test that adds other conditions (`if _process is None and Process is not
 what it makes must be made once: a lock (two threads that each make one hold different locks,
 which exclude nothing), or a client, session, pool, connection, engine, executor, provider or
 thread (the one overwritten is lost with its connections and threads, and with what was sent
-through it), or an instance of a class of the program that keeps one of those (a store with a
-lock of its own: what was recorded in the one overwritten is lost), however it is made (`cls()`,
+through it), or a thread-local namespace (`threading.local()`: the values threads stored in the
+one overwritten are lost, and their next lookup fails), or an instance of a class of the program that keeps one of those (a store with a
+lock of its own: what was recorded in the one overwritten is lost), or a singleton whose class
+fills its own containers as it works (`cls._instance = cls()` in its accessor, and a method
+stores `self._baselines[repo] = snapshot`: what callers stored in the one overwritten is lost), however it is made (`cls()`,
 `super().__new__(cls)` in a singleton's `__new__`), and also
 where the store binds what a function of the program returns (`_ENGINE = get_engine()`) and that
 function makes one of those (`sqlalchemy.create_engine(...)`). An object published before it is
@@ -87,8 +90,9 @@ from racefree.rules.base import (
     short_name,
 )
 from racefree.index import CLASS, FUNCTION
+from racefree.knowledge.entry_points import CONSTRUCTORS
 from racefree.knowledge.sync import is_lock_like, made_once
-from racefree.summarize.model import OP_REBIND, WRITE, Ref
+from racefree.summarize.model import OP_MUTATE, OP_REBIND, OP_SLOT_STORE, WRITE, Ref
 
 
 def check(obj, evidence):
@@ -343,7 +347,28 @@ def _made_once_thing(index, write) -> str | None:
     symbol = index.resolve_ref(info.module, Ref("global", root, tuple(attrs)), info.summary.class_name)
     if symbol is None or symbol.kind != CLASS or symbol.name not in index.classes:
         return None
-    return made if _keeps_what_is_made_once(index, symbol.name) else None
+    if _keeps_what_is_made_once(index, symbol.name):
+        return made
+    return made if symbol.name == write.info.class_id and _records_as_it_works(index, symbol.name) else None
+
+
+def _records_as_it_works(index, class_id: str) -> bool:
+    """A singleton's class (`cls._instance = cls()` in its own accessor) whose methods, beyond
+    its set-up, fill its own containers (`self._store[repo] = baseline`): a manager that keeps
+    what its callers hand it. A second instance made by a thread that passed the same test
+    replaces the first, and what was stored in the first is lost."""
+    for ancestor in index.mro(class_id):
+        if ancestor not in index.classes:
+            continue
+        module, summary = index.classes[ancestor]
+        for name, qualname in summary.methods.items():
+            info = index.functions.get(f"{module.module}.{qualname}")
+            if info is None or name in CONSTRUCTORS:
+                continue
+            if any(a.kind == WRITE and a.ref.root_kind == "self" and len(a.ref.attrs) == 1
+                   and a.op in (OP_MUTATE, OP_SLOT_STORE) for a in info.summary.accesses):
+                return True
+    return False
 
 
 def _keeps_what_is_made_once(index, class_id: str) -> bool:
