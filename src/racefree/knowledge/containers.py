@@ -23,6 +23,11 @@ MUTATING_METHODS: dict[str, bool] = {
 # write acts on.
 CHECK_INDEPENDENT_METHODS = frozenset({"clear", "discard"})
 
+# Mutating calls that take entries out: a key another thread has just tested present can be gone
+# by the time it looks the key up.
+REMOVING_METHODS = frozenset({"pop", "popitem", "clear", "remove", "discard", "difference_update",
+                              "intersection_update"})
+
 # Method calls that read a container without changing it.
 READING_METHODS = frozenset(
     {"get", "copy", "count", "index", "keys", "values", "items", "__contains__", "__getitem__"}

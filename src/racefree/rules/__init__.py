@@ -12,6 +12,7 @@ from racefree.rules import (
     rf107_unsynchronized_lazy_init,
     rf108_temporary_override,
     rf109_shared_unsafe_object,
+    rf110_lookup_after_membership_test,
 )
 from racefree.rules.base import Rule
 
@@ -25,6 +26,7 @@ ALL_RULES: tuple[Rule, ...] = (
     rf107_unsynchronized_lazy_init.RULE,
     rf108_temporary_override.RULE,
     rf109_shared_unsafe_object.RULE,
+    rf110_lookup_after_membership_test.RULE,
 )
 
 

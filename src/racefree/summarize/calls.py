@@ -10,7 +10,12 @@ from __future__ import annotations
 import ast
 from dataclasses import replace
 
-from racefree.knowledge.containers import CHECK_INDEPENDENT_METHODS, MUTATING_METHODS, READING_METHODS
+from racefree.knowledge.containers import (
+    CHECK_INDEPENDENT_METHODS,
+    MUTATING_METHODS,
+    READING_METHODS,
+    REMOVING_METHODS,
+)
 from racefree.knowledge.key_value_stores import STORE_READ_METHODS
 from racefree.knowledge.unsafe_objects import UNSAFE_METHOD_NAMES
 from racefree.summarize.forwarding import forward_of
@@ -61,6 +66,8 @@ class CallVisits:
                     slot = constant_key(node.args[0]) if node.args and method in ("pop", "setdefault") else None
                     access = self._record(receiver, WRITE, OP_MUTATE, node, slot=slot, grows=MUTATING_METHODS[method],
                                           acts_on_check=method not in CHECK_INDEPENDENT_METHODS)
+                    if access is not None and method in REMOVING_METHODS:
+                        access.removes = True
                     if access is not None and method in ("append", "extend"):
                         access.appends = True
                     elif access is not None and method == "pop" and not node.args:

@@ -13,7 +13,7 @@ from racefree.summarize.model import (
     CLAIMED, LAZY_IF_REBOUND, OP_LOAD, OP_MUTATE, OP_REBIND, OP_SLOT_LOAD, OP_SLOT_STORE, READ, WRITE, Ref,
 )
 from racefree.summarize.optional_locks import lockless_branch
-from racefree.summarize.presence import presence_of_test, set_makes_true
+from racefree.summarize.presence import keys_of_test, presence_of_test, set_makes_true
 from racefree.summarize.syntax import (
     MISSING_KEY,
     MISSING_NAME,
@@ -220,6 +220,9 @@ class ControlFlowVisits:
         guards, present = self.frame.param_guards, self.frame.present
         in_body, in_else = self._guards_of_test(test) if self.frame.scope is not None else ([], [])
         set_in_body, set_in_else = presence_of_test(test, self.ref_of) if self.frame.scope is not None else ([], [])
+        if self.frame.scope is not None:  # and the keys it proves present (`if key in self._models:`)
+            keys_in_body, keys_in_else = keys_of_test(test, self.ref_of)
+            set_in_body, set_in_else = set_in_body + keys_in_body, set_in_else + keys_in_else
         held, held_present = len(guards), len(present)
         guards.extend(in_body)
         present.extend(set_in_body)

@@ -66,7 +66,7 @@ class Frame:
         self.lock_elements: dict[str, Ref] = {}
         self.returns_value = False  # a `return <value>`: the function computes something
         self.param_guards: list[tuple[str, str]] = []  # tests on parameters that hold here
-        self.present: list[Ref] = []  # shared objects the tests around here proved set
+        self.present: list = []  # shared objects the tests around here proved set (Ref), keys in them (KeyPresent)
         self.value_kinds: dict[str, str] = {}  # local -> the kind of value it holds, if known
         self.passes_on = None  # its own *args/**kwargs, for calls that forward them (see forwarding)
         self.loop_keys: dict[str, Ref] = {}  # loop variable -> the container whose keys it walks

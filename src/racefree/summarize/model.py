@@ -128,6 +128,12 @@ class Access:
     # self._session: return` then `self._rules[k]`): it reads what was published before them.
     behind: tuple[Ref, ...] = ()
     deletes: bool = False  # `del d[k]`, `del _name`: a later use fails when it is gone
+    # The write can take entries out (`d.pop(k)`, `del d[k]`, `s.discard(x)`, `d.clear()`): a
+    # lookup of a key another thread has just tested present can fail
+    removes: bool = False
+    # For an index (`d[key]`): the line of a test around it or a guard clause before it that
+    # proved the key present (`if key in d:`, `if key not in d: return`)
+    key_checked_at: int | None = None
     # For a read: an index (`d[key]`, not `d.get(key)` or `key in d`), which on a defaultdict
     # inserts a missing key
     indexes: bool = False

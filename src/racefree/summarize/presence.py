@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import ast
 from collections.abc import Callable
+from dataclasses import dataclass
 
 from racefree.summarize.model import Ref
 from racefree.summarize.syntax import outcomes_of_test
@@ -46,3 +47,40 @@ def _shared(node: ast.expr, ref_of: Callable[[ast.expr], Ref | None]) -> Ref | N
     if ref is None or ref.root_kind == "param" or (ref.root_kind != "global" and not ref.attrs):
         return None
     return ref
+
+
+@dataclass(frozen=True, slots=True)
+class KeyPresent:
+    """`if key in self._models:` proves `key` in `self._models` in its body, and `if key not in
+    self._models: raise` after it (a lookup there counts on it: see Access.key_checked_at)."""
+    ref: Ref
+    key: str
+    line: int
+
+
+def keys_of_test(test: ast.expr, ref_of: Callable[[ast.expr], Ref | None]) -> tuple[list, list]:
+    """The keys a test proves present in shared containers, in the body of `if test:` and in its
+    else branch."""
+    return outcomes_of_test(test, lambda simple: _keys_of_simple_test(simple, ref_of))
+
+
+def _keys_of_simple_test(test: ast.expr, ref_of: Callable[[ast.expr], Ref | None]) -> tuple[list, list]:
+    if type(test) is not ast.Compare or len(test.ops) != 1 or type(test.ops[0]) not in (ast.In, ast.NotIn):
+        return [], []
+    key = key_text(test.left)
+    ref = _shared(test.comparators[0], ref_of)
+    if key is None or ref is None:
+        return [], []
+    present = [KeyPresent(ref, key, test.lineno)]
+    return (present, []) if type(test.ops[0]) is ast.In else ([], present)
+
+
+def key_text(node: ast.expr) -> str | None:
+    """A key as written, where it names the same value each time it is read in a call: a local,
+    a constant, an attribute of one (`model_id`, `"default"`, `request.id`)."""
+    inner = node
+    while type(inner) is ast.Attribute:
+        inner = inner.value
+    if type(inner) not in (ast.Name, ast.Constant):
+        return None
+    return ast.unparse(node)

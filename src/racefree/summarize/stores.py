@@ -152,7 +152,7 @@ class StoreVisits:
                 if ref is not None:
                     access = self._record(ref, WRITE, OP_SLOT_STORE, node, slot=constant_key(target.slice), grows=True)
                     if access is not None:
-                        access.deletes = True
+                        access.deletes = access.removes = True
                 else:
                     self._expr(target.value)
             elif type(target) is ast.Attribute:

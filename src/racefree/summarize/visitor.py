@@ -36,6 +36,7 @@ from racefree.summarize.model import (
     Ref,
 )
 from racefree.summarize.parameter_guards import ParameterGuards
+from racefree.summarize.presence import KeyPresent, key_text
 from racefree.summarize.references import References
 from racefree.summarize.store_api_updates import StoreApiUpdates
 from racefree.summarize.stores import StoreVisits
@@ -143,7 +144,7 @@ class ModuleSummarizer(References, ImportVisits, DefinitionVisits, StoreVisits, 
         if frame.awaits_seen:
             access.awaits_before = frame.awaits_seen
         if frame.present and kind == READ:
-            access.behind = tuple(frame.present)
+            access.behind = tuple(fact for fact in frame.present if type(fact) is Ref)
         if not acts_on_check:
             frame.check_free_writes.add(id(access))
         elif kind == WRITE:
@@ -165,6 +166,12 @@ class ModuleSummarizer(References, ImportVisits, DefinitionVisits, StoreVisits, 
                 access.after_guard_clause = check == guard and not frame.enclosing_checks
         frame.summary.accesses.append(access)
         return access
+
+    def _key_proved_present(self, ref: Ref, key: ast.expr) -> int | None:
+        """The line of the latest test around here that proved `key` in `ref` (`if key in d:`)."""
+        text = key_text(key)
+        return next((fact.line for fact in reversed(self.frame.present)
+                     if type(fact) is KeyPresent and fact.ref == ref and fact.key == text), None) if text else None
 
     def _updated_since(self, ref: Ref, check_line: int) -> bool:
         """A read-modify-write of ref already acted on the check at check_line: a later write
@@ -281,6 +288,7 @@ class ModuleSummarizer(References, ImportVisits, DefinitionVisits, StoreVisits, 
                 access = self._record(ref, READ, OP_SLOT_LOAD, node, slot=constant_key(node.slice))
                 if access is not None:
                     access.indexes = True
+                    access.key_checked_at = self._key_proved_present(ref, node.slice)
         elif kind is ast.Call:
             self._call(node)
         elif kind is ast.Compare:
