@@ -4,7 +4,9 @@
 Finds a shared container that one thread tests for a key and then indexes (`if model_id in
 self.models: return self.models[model_id]`, or `if key not in cache: raise`, then `cache[key]`)
 while another thread can take entries out of it (`pop`, `del`, `clear`, `remove`, `discard`),
-with no common lock.
+with no common lock. Not reported where the removal is a teardown's (`disconnect()`, `close()`)
+or only set-up calls reach it: a lookup racing the program's own shutdown of the container is a
+use after close, for the program to order.
 
 ## Why is this bad?
 The test and the lookup are two steps. Between them another thread can remove the key, and the
@@ -67,11 +69,13 @@ from __future__ import annotations
 
 from racefree.analysis.concurrency import PREEMPTIVE, common_lock, may_run_concurrently
 from racefree.analysis.pairs import ordered_before
+from racefree.knowledge.entry_points import TEARDOWN_METHODS
 from racefree.rules.base import Rule, entry_description, function_name, make_finding, short_name, unique_facts
 
 
 def check(obj, evidence):
-    removals = [w for w in obj.writes() if w.access.removes and (w.concurrent or w.on_its_callers_thread)]
+    removals = [w for w in obj.writes() if w.access.removes and (w.concurrent or w.on_its_callers_thread)
+                and not _tears_down_or_sets_up(w)]
     lookups = [r for r in obj.reads() if r.access.key_checked_at is not None and not r.access.in_handler]
     pairs = [
         (lookup, removal) for lookup in lookups for removal in removals
@@ -90,6 +94,14 @@ def check(obj, evidence):
     tests = [test for lookup, _ in pairs for test in _tests_of(obj, lookup)]
     return [make_finding(RULE, obj, evidence, message, reason, unique_facts(w for _, w in pairs),
                          unique_facts([*(r for r, _ in pairs), *tests]))]
+
+
+def _tears_down_or_sets_up(removal) -> bool:
+    """A removal in a teardown (`disconnect()`, `close()`, `_cleanup`) or one only set-up calls
+    reach: a lookup that races with the program closing what it looks in is a use after close,
+    the program's ordering to keep, as RF104 holds for a check and act."""
+    name = removal.info.summary.name
+    return name in TEARDOWN_METHODS or name.lstrip("_") in TEARDOWN_METHODS or removal.only_while_setting_up
 
 
 def _tests_of(obj, lookup):
