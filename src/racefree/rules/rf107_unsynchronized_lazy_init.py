@@ -19,12 +19,12 @@ what it makes must be made once: a lock (two threads that each make one hold dif
 which exclude nothing), or a client, session, pool, connection, engine, executor, provider or
 thread (the one overwritten is lost with its connections and threads, and with what was sent
 through it), or a thread-local namespace (`threading.local()`: the values threads stored in the
-one overwritten are lost, and their next lookup fails), or an instance of a class of the program that keeps one of those (a store with a
-lock of its own: what was recorded in the one overwritten is lost), or a singleton whose class
-fills its own containers as it works (`cls._instance = cls()` in its accessor, and a method
-stores `self._baselines[repo] = snapshot`: what callers stored in the one overwritten is lost), however it is made (`cls()`,
-`super().__new__(cls)` in a singleton's `__new__`), and also
-where the store binds what a function of the program returns (`_ENGINE = get_engine()`) and that
+one overwritten are lost, and their next lookup fails), or an instance of a class of the program
+that keeps one of those (a store with a lock of its own: what was recorded in the one overwritten
+is lost), or a singleton whose class fills its own containers as it works (`cls._instance =
+cls()` in its accessor, and a method stores `self._baselines[repo] = snapshot`: what callers
+stored in the one overwritten is lost), however it is made (`cls()`, `super().__new__(cls)` in a
+singleton's `__new__`), and also where the store binds what a function of the program returns (`_ENGINE = get_engine()`) and that
 function makes one of those (`sqlalchemy.create_engine(...)`). An object published before it is
 set up (`cls._default = cls()`, then `cls._default.load()`) can be seen half-built.
 That is reported also where a set-up function its callers run under the test makes it (`if
