@@ -52,6 +52,7 @@ CLASS_ATTR = "class-attr"  # an attribute defined in a class body: one object fo
 INSTANCE_ATTR = "instance-attr"  # an attribute of instances of a class
 EXTERNAL = "external"
 FRESH = "fresh"  # an object a call creates: private to its caller until shared
+DEFAULT_ARGUMENT = "default-argument"  # a parameter's mutable default: one object for every call
 
 
 @dataclass(frozen=True, slots=True)

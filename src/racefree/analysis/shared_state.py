@@ -16,6 +16,7 @@ from racefree.analysis.singleton_use import SingletonUse
 from racefree.index import (
     CLASS,
     CLASS_ATTR,
+    DEFAULT_ARGUMENT,
     EXTERNAL,
     FUNCTION,
     INSTANCE_ATTR,
@@ -88,6 +89,13 @@ OVERRIDDEN_ACROSS_AWAIT = (
     "see the temporary value"
 )
 OVERRIDE_RULES = frozenset({"RF108"})
+# A parameter's mutable default: made once when the `def` runs, and what one call stores in it
+# the next finds (RF101), loses an update to (RF103) or walks while another adds (RF106). Not a
+# check-then-act (RF104): `def f(n, _memo={})` that fills a memo is the idiom, and filling it
+# twice with the same value is harmless.
+DEFAULT_SHARED = "made once when the function is defined and shared by every call that omits the argument"
+DEFAULT_WHY = "default value of the parameter `{parameter}` of `{function}`, " + DEFAULT_SHARED
+DEFAULT_ARGUMENT_RULES = frozenset({"RF101", "RF103", "RF106"})
 PER_REQUEST_PREFIXES = tuple(name + "." for name in PER_REQUEST_GLOBALS)  # `flask.session.get`
 SINGLETON_ATTRIBUTE = "attribute of the module-level instance"
 # Bases of container classes: a `Cache` or `Registry` that is a mapping is a data structure, not a
@@ -219,6 +227,8 @@ def collect_shared_objects(index: ProgramIndex, reach: Reachability, locks: Lock
             on_a_new_object = constructing or (modes and not built_modes)
             if access.ref.root_kind == "param":
                 symbols = index.argument_symbols(fid, access.ref)
+                if access.ref.root in info.summary.mutable_defaults and not access.ref.attrs:
+                    symbols = [*symbols, (_default_of(info, access.ref.root), None)]
             else:
                 symbols = [(index.resolve_ref(info.module, access.ref, info.summary.class_name), None)]
             for symbol, passers in symbols:
@@ -353,6 +363,11 @@ def _beyond_own_request(index: ProgramIndex, owner: str, modes: dict[Mode, Reach
             if reach.entry.instance_per_request_of is None or reach.entry.instance_per_request_of not in made_as}
 
 
+def _default_of(info, parameter: str) -> Symbol:
+    """The one object a parameter's mutable default is (`headers={}`), named after the function."""
+    return Symbol(DEFAULT_ARGUMENT, f"{info.fid}.{parameter}", typed=info.summary.mutable_defaults[parameter])
+
+
 def _why_shared(index: ProgramIndex, symbol: Symbol, access: Access, shared_classes: dict[str, str],
                 part_locked: dict[str, set[tuple[str, ...]]], made_per_call: _MadePerCall,
                 receiver: str | None = None, through_instance: bool = False) -> str | None:
@@ -361,6 +376,9 @@ def _why_shared(index: ProgramIndex, symbol: Symbol, access: Access, shared_clas
     defines is shared there only when that kind of object is, not when a sibling subclass is (a
     DIGEST mechanism is no GSSAPI one). through_instance: the access names a module-level
     instance (`_local.enabled`), not the class."""
+    if symbol.kind == DEFAULT_ARGUMENT:
+        function, parameter = symbol.name.rsplit(".", 1)
+        return DEFAULT_WHY.format(parameter=parameter, function=function.rsplit(".", 1)[-1])
     if symbol.kind == OBJECT:
         if symbol.name in PER_REQUEST_GLOBALS:
             return None  # the framework's own request proxies (`cherrypy.session`): each request's own
@@ -465,6 +483,8 @@ def _rules_for_reason(why: str) -> frozenset[str] | None:
         return SHARED_ROLE_RULES | OVERRIDE_RULES
     if why.endswith(OVERRIDDEN_ACROSS_AWAIT):
         return OVERRIDE_RULES
+    if why.endswith(DEFAULT_SHARED):
+        return DEFAULT_ARGUMENT_RULES
     return None
 
 
@@ -1029,6 +1049,9 @@ def _uses_self(info: FunctionInfo) -> bool:
 
 
 def _definition(index: ProgramIndex, symbol: Symbol) -> tuple[str, int] | None:
+    if symbol.kind == DEFAULT_ARGUMENT:  # the `def` that makes it
+        info = index.functions.get(symbol.name.rsplit(".", 1)[0])
+        return (info.module.path, info.summary.line) if info is not None else None
     if symbol.binding is not None:
         module_name = symbol.owner_class.rsplit(".", 1)[0] if symbol.owner_class else symbol.name.rsplit(".", 1)[0]
         for candidate in (module_name, *_prefixes(symbol.name)):

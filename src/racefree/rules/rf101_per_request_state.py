@@ -28,7 +28,11 @@ callbacks replace, on threads or, for an async handler, while the run awaits the
 (`spans: list = []`, then `self.spans.append(span)` and `self.spans[-1]`) is one list for every
 instance, though the code reads as if each had its own: requests that each make an instance
 still push onto and read the same list (not on a model class, pydantic's or msgspec's, which
-copies each declared default into every instance).
+copies each declared default into every instance). So is a parameter's mutable default that the
+function fills per call (`def _send(self, path, query_params={}):`, then
+`query_params["access_token"] = self.token`): Python makes the default once, when the `def`
+runs, so every call that omits the argument stores into the same dict, and each sends the
+others' tokens (not a value every call stores alike, nor a memo filled under computed keys).
 
 ## Why is this bad?
 Web servers, task queues and MCP servers run handlers concurrently. A value one request writes
@@ -83,11 +87,11 @@ from racefree.analysis.concurrency import PREEMPTIVE, may_run_concurrently, self
 from racefree.analysis.entry_points import is_test_module, set_up_name
 from racefree.analysis.pairs import hand_off, is_fixed_slot_write, write_read_races
 from racefree.analysis.shared_state import DECORATOR_OBJECT, SINGLETON_ATTRIBUTE, unique_facts
-from racefree.index import CLASS_ATTR
+from racefree.index import CLASS_ATTR, DEFAULT_ARGUMENT
 from racefree.knowledge.entry_points import OBSERVED, PATCHED_FUNCTION
 from racefree.knowledge.requests import REQUEST_OBJECTS, REQUEST_PARAMETER_SOURCE
 from racefree.rules.base import Rule, entry_description, function_name, make_finding, short_name
-from racefree.summarize.model import OP_REBIND, WRITE
+from racefree.summarize.model import OP_REBIND, OP_SLOT_STORE, WRITE
 
 BUILTIN_LIST = "builtins.list"
 # Libraries whose model classes copy each class-level declaration into every instance.
@@ -102,6 +106,8 @@ def check(obj, evidence):
     # A library function that stores into shared state is a setter by design (`set_level`,
     # `set_debuglevel`) unless something runs it per request or per call: API reach alone is not
     # enough, but a function patched over another library's runs on every call of that library.
+    if obj.kind == DEFAULT_ARGUMENT:
+        return _default_filled_per_call(obj, evidence)
     races = []
     callers = {}  # write -> the API function whose call stores it and reads it back through helpers
     for race in write_read_races(obj, across_awaits=True):
@@ -266,6 +272,34 @@ def _class_list_used_per_instance(obj, evidence):
     )
     return [make_finding(RULE, obj, evidence, message, _why_concurrent(obj, first),
                          unique_facts([*appends, *others]), unique_facts(reads))]
+
+
+def _default_filled_per_call(obj, evidence):
+    """A parameter's mutable default that the function fills with values of its own call
+    (`def _send(self, path, query_params={}):` then `query_params["access_token"] = self.token`,
+    or `items.append(item)`): Python made the default once, so every call that omits the argument
+    stores into and reads from the same dict or list, concurrent calls included (and one call
+    leaves its values for the next, whoever makes it: the bug needs no second thread to show,
+    only a second caller, so any entry point that reaches the store counts). A value every
+    call stores alike (`headers["Content-Type"] = "application/json"`) and a memo filled under
+    computed keys (`_memo[n] = value`) are not reported."""
+    writes = [w for w in obj.writes()
+              if not w.locks and w.modes
+              and (w.access.appends or (w.access.op == OP_SLOT_STORE and w.access.slot is not None
+                                        and w.access.stores_constant is None))]
+    if not writes:
+        return []
+    first = writes[0]
+    parameter = obj.name.rsplit(".", 1)[-1]
+    kind = "list" if obj.typed == BUILTIN_LIST else "dict" if obj.typed and obj.typed.endswith("dict") else "object"
+    what = f"appends to it" if first.access.appends else f"stores `{first.access.slot}` in it"
+    message = (
+        f"`{parameter}` defaults to one {kind} made when `{function_name(first)}` was defined, and "
+        f"`{function_name(first)}` ({entry_description(first)}) {what} per call: every call that omits the "
+        f"argument shares it, so concurrent calls see and send each other's values"
+    )
+    reads = [r for r in obj.reads() if r.fid in {w.fid for w in writes}]
+    return [make_finding(RULE, obj, evidence, message, _why_concurrent(obj, first), writes, unique_facts(reads))]
 
 
 def _model_with_fields(index, class_id: str) -> bool:

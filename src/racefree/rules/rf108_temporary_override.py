@@ -10,7 +10,11 @@ tasks and threads that share the object see one another's values. A context mana
 the state before its `yield` and sets it to a constant after (`_DISABLED = True; try: yield
 finally: _DISABLED = False`) overrides it the same way, and so does one that pushes its own entry
 on a shared stack and pops it afterwards (`self._stack.append(state)`, then `self._stack.pop()`):
-the entry on top is the call's for the length of the call.
+the entry on top is the call's for the length of the call. So is a class whose `__enter__` pushes
+onto a stack every instance shares and whose `__exit__` pops it (`type(self).get_contexts()
+.append(self)`, reached through a classmethod that returns the class's list): the top is the
+block's own object for the length of the `with` block, and other threads' blocks push and pop
+on the same stack.
 
 ## Why is this bad?
 Saving and restoring scopes a value to one call only when nothing else runs meanwhile. When two
@@ -99,6 +103,7 @@ def check(obj, evidence):
         sets = [w for w in obj.writes()
                 if w.fid == restore.fid and not w.access.restores and w.access.line < restore.access.line
                 and w.access.slot == restore.access.slot and not (w.locks & restore.locks)]
+        sets += _pushed_by_its_enter(obj, restore)
         if not sets:
             continue
         writes.extend([*sets, restore])
@@ -123,6 +128,17 @@ def check(obj, evidence):
         )
     reason = f"{obj.why_shared}; {entry_description(first)} runs while other calls of it run"
     return [make_finding(RULE, obj, evidence, message, reason, writes, unique_facts(saves))]
+
+
+def _pushed_by_its_enter(obj, pop):
+    """The pushes of the `__enter__` whose `__exit__` pops (the summariser marks such a pop as a
+    restore): a context manager that makes its own object the top of a shared stack for the
+    length of its block (`with pm.Model():`)."""
+    enter = {"__exit__": "__enter__", "__aexit__": "__aenter__"}.get(pop.info.summary.name)
+    if enter is None:
+        return []
+    enter_fid = f"{pop.fid.rsplit('.', 1)[0]}.{enter}"
+    return [w for w in obj.writes() if w.fid == enter_fid and w.access.appends and not (w.locks & pop.locks)]
 
 
 RULE = Rule(

@@ -185,8 +185,16 @@ class CallVisits:
         """`self._render_stack.append(state)`, then `self._render_stack.pop()`: the function
         pushes its own entry for the length of a call and takes it off again, a temporary change
         of the stack's top as `old = x; x = mine; ...; x = old` is of a value."""
-        return any(a is not pop and a.ref == receiver and a.kind == WRITE and a.appends
-                   for a in self.frame.summary.accesses)
+        if any(a is not pop and a.ref == receiver and a.kind == WRITE and a.appends
+               for a in self.frame.summary.accesses):
+            return True
+        # `__exit__` pops what the class's `__enter__` pushed (`type(self).get_contexts().append(self)`,
+        # then `.pop()`): the block a `with` opens is the call.
+        enter = _ENTER_OF_EXIT.get(self.frame.summary.name)
+        qualname = self.class_stack[-1].methods.get(enter) if enter and self.class_stack else None
+        pushing = self.summary.functions.get(qualname) if qualname else None
+        return pushing is not None and any(a.ref == receiver and a.kind == WRITE and a.appends
+                                           for a in pushing.accesses)
 
     def _lazy_guards(self) -> tuple[Ref, ...]:
         """The shared state the enclosing `if`s test for emptiness (`if not _loaded: _load()`)."""
@@ -269,6 +277,9 @@ class CallVisits:
             if ref is not None:
                 return FunctionArg(position, keyword, ref, None, called)
         return None
+
+
+_ENTER_OF_EXIT = {"__exit__": "__enter__", "__aexit__": "__aenter__"}
 
 
 def _wrapped_call(arg: ast.expr) -> ast.Call | None:

@@ -13,6 +13,7 @@ from racefree.summarize.frame import TOPLEVEL, Frame
 from racefree.summarize.kept_per_key import kept_per_key
 from racefree.summarize.local_objects import objects_kept_local
 from racefree.summarize.model import WRITE, ClassSummary, Decorator, FunctionSummary, Ref
+from racefree.summarize.mutable_defaults import mutable_defaults
 from racefree.summarize.parameter_guards import default_kinds
 from racefree.summarize.presence import presence_of_test
 from racefree.summarize.ready_waits import ready_waits
@@ -93,6 +94,8 @@ class DefinitionVisits:
         skip = 1 if in_class and method_kind in ("method", "classmethod") else 0
         summary.parameters = params[skip:] + [a.arg for a in node.args.kwonlyargs]
         summary.default_kinds = default_kinds(node.args)
+        summary.mutable_defaults = {name: typed for name, typed in mutable_defaults(node.args).items()
+                                    if name in frame.scope.unassigned_parameters}
         summary.arity = arity(node.args, skip)
         frame.passes_on = passed_on(node, skip)
         summary.parameter_classes = annotated_classes(node.args)

@@ -262,6 +262,9 @@ class FunctionSummary:
     polls: bool = False
     # The kinds of the parameters' constant defaults (`auto_created=False` -> FALSE).
     default_kinds: dict[str, str] = field(default_factory=dict)
+    # Parameters, never rebound, whose default is a mutable container, with its type
+    # (`headers={}` -> builtins.dict): one object for every call that omits the argument.
+    mutable_defaults: dict[str, str] = field(default_factory=dict)
     # How it can be called, without self/cls: (positional arguments it requires, positional
     # arguments it takes, or -1 under *args, keyword-only arguments it requires).
     arity: tuple[int, int, int] = (0, -1, 0)

@@ -87,6 +87,11 @@ class References:
                 if self.frame.class_name and attrs:
                     return "super", self.frame.class_name, tuple(reversed(attrs))
                 return None
+            if type(node.func) is ast.Name and node.func.id == "type" and len(node.args) == 1 \
+                    and type(node.args[0]) is ast.Name and node.args[0].id == self.frame.self_name \
+                    and self.frame.class_name and self.frame.scope is not None:
+                # `type(self).registry`, `type(self).get_contexts()`: the class, as `self.__class__`
+                return ("class", self.frame.class_name, tuple(reversed(attrs))) if attrs else None
             # `get_client().query`: what the called function returns, then its attributes.
             inner = self.ref_of(node.func)
             if inner is None:

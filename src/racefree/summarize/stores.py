@@ -214,6 +214,8 @@ class StoreVisits:
             over_an_entry = type(target.slice) is ast.Name and self.frame.loop_keys.get(target.slice.id) == ref
             access = self._record(ref, WRITE, OP_SLOT_STORE, target, slot=slot, grows=slot is None and not over_an_entry)
             access.keyed_by_thread = is_thread_identity(target.slice, self.frame.thread_ids)
+            if ref.root_kind == "param":  # into a parameter's default: the same for every call?
+                access.stores_constant = constant_text(value)
             self._mark_restore(access, ref, value)
             access.value_sources = self._value_sources
             access.stores_argument = self._value_from_arguments

@@ -130,8 +130,10 @@ class ModuleSummarizer(References, ImportVisits, DefinitionVisits, StoreVisits, 
     def _record(self, ref: Ref, kind: str, op: str, node: ast.AST, slot: str | None = None,
                 grows: bool = False, acts_on_check: bool = True) -> Access | None:
         frame = self.frame
-        if ref.root_kind == "param" and kind == READ and op != OP_ITERATE and not frame.in_test:
-            # Arguments are read everywhere; only their writes, iterations and checks can race.
+        if ref.root_kind == "param" and kind == READ and op != OP_ITERATE and not frame.in_test \
+                and ref.root not in frame.summary.mutable_defaults:
+            # Arguments are read everywhere; only their writes, iterations and checks can race
+            # (and the reads of a mutable default, one object for every call that omits it).
             return None
         access = Access(
             ref=ref, kind=kind, op=op, line=node.lineno, col=node.col_offset, slot=slot,
@@ -401,6 +403,11 @@ class ModuleSummarizer(References, ImportVisits, DefinitionVisits, StoreVisits, 
                 self._iterated(node.args[0])
                 return
         ref = self.ref_of(target) if target is not node or type(node) in (ast.Name, ast.Attribute) else None
+        if ref is None and type(node) is ast.Call and not node.args and not node.keywords:
+            ref = self.ref_of(node)  # `for h in get_handlers():`: what the getter returns, if shared
+            if ref is not None:
+                self._record(ref, READ, OP_ITERATE, node)
+                return
         if ref is None and type(node) is ast.Name:
             ref = self.frame.views.get(node.id)  # `keys = self.pending.keys()`, then `for k in keys`
             target = None if ref is None else target

@@ -1,0 +1,40 @@
+"""Parameters whose default is a mutable container (`def _send(self, path, headers={})`): Python
+makes the default once, when the `def` runs, so every call that omits the argument gets the same
+dict, list or set. What one call stores in it, the next call finds there, on any thread."""
+
+from __future__ import annotations
+
+import ast
+
+# The container a default makes, by the call that makes it, as written.
+_CONTAINER_CALLS = {
+    "dict": "builtins.dict", "list": "builtins.list", "set": "builtins.set",
+    "defaultdict": "collections.defaultdict", "collections.defaultdict": "collections.defaultdict",
+    "OrderedDict": "collections.OrderedDict", "collections.OrderedDict": "collections.OrderedDict",
+}
+_DISPLAYS = {ast.Dict: "builtins.dict", ast.List: "builtins.list", ast.Set: "builtins.set"}
+
+
+def mutable_defaults(args: ast.arguments) -> dict[str, str]:
+    """Parameter -> the type of the mutable container its default makes (`headers={}` ->
+    builtins.dict)."""
+    positional = [*args.posonlyargs, *args.args]
+    pairs = list(zip(positional[len(positional) - len(args.defaults):], args.defaults))
+    pairs += [(arg, default) for arg, default in zip(args.kwonlyargs, args.kw_defaults) if default is not None]
+    found = {}
+    for arg, default in pairs:
+        typed = _container_made(default)
+        if typed is not None:
+            found[arg.arg] = typed
+    return found
+
+
+def _container_made(node: ast.expr) -> str | None:
+    if type(node) in _DISPLAYS:
+        return _DISPLAYS[type(node)]
+    if type(node) is ast.Call and not node.keywords:
+        func = node.func
+        text = func.id if type(func) is ast.Name else (
+            f"{func.value.id}.{func.attr}" if type(func) is ast.Attribute and type(func.value) is ast.Name else None)
+        return _CONTAINER_CALLS.get(text) if text else None
+    return None
