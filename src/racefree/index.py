@@ -176,6 +176,9 @@ class ProgramIndex:
                     self._add_edge(CallEdge(fid, callee, call.line, call))
                 elif call.callee is not None and call.callee.attrs and not call.callee.names_own_member():
                     self.unresolved_method_calls.setdefault(call.callee.attrs[-1], []).append((fid, call))
+                    private = self._only_method_with_private_name(call.callee.attrs[-1])
+                    if private is not None:
+                        self._add_edge(CallEdge(fid, private, call.line, call))
                 else:
                     for method in self._bound_methods_called(info, call):
                         self._add_edge(CallEdge(fid, method, call.line, call))
@@ -192,6 +195,16 @@ class ProgramIndex:
         self._property_edges()
         self._dynamic_attribute_edges()
         self._waited_job_edges()
+
+    def _only_method_with_private_name(self, name: str) -> str | None:
+        """`self.server._new_client_(self)` on an object of a class the code cannot tell (a
+        socketserver handler's `server`, handed in by the library): a private method name that
+        one class of the program alone defines is that class's method. (Private names are the
+        program's own; a public one, `close` or `send`, may be any library's.)"""
+        if not name.startswith("_") or name.startswith("__"):
+            return None
+        found = [fid for fid in self.functions_named(name) if self.functions[fid].class_id is not None]
+        return found[0] if len(found) == 1 else None
 
     def sits_in_class_bodies(self, class_id: str) -> bool:
         """Instances of the class are made in class bodies: it derives from `property`, or the

@@ -272,8 +272,10 @@ BASE_CLASS_ENTRIES: tuple[BaseClassEntry, ...] = (
                    REQUEST, "Django REST framework view", "Django serves requests concurrently under threaded WSGI servers and ASGI"),
     BaseClassEntry("rest_framework:ViewSet", ("list", "create", "retrieve", "update", "partial_update", "destroy"),
                    REQUEST, "Django REST framework view", "Django serves requests concurrently under threaded WSGI servers and ASGI"),
-    BaseClassEntry("socketserver:BaseRequestHandler", ("handle", "setup", "finish"), REQUEST, "socketserver handler",
-                   "a ThreadingMixIn server handles each connection on its own thread"),
+    # (and the standard library's own subclasses of it, which a handler derives from as often)
+    *(BaseClassEntry(f"socketserver:{base}", ("handle", "setup", "finish"), REQUEST, "socketserver handler",
+                     "a ThreadingMixIn server handles each connection on its own thread")
+      for base in ("BaseRequestHandler", "StreamRequestHandler", "DatagramRequestHandler")),
     BaseClassEntry("http:BaseHTTPRequestHandler", ("do_GET", "do_POST", "do_PUT", "do_DELETE", "do_PATCH", "do_HEAD"),
                    REQUEST, "http.server handler", "ThreadingHTTPServer handles each request on its own thread"),
     BaseClassEntry("watchdog:FileSystemEventHandler", ("on_any_event", "on_created", "on_modified", "on_deleted", "on_moved"),
