@@ -53,6 +53,8 @@ INSTANCE_ATTR = "instance-attr"  # an attribute of instances of a class
 EXTERNAL = "external"
 FRESH = "fresh"  # an object a call creates: private to its caller until shared
 DEFAULT_ARGUMENT = "default-argument"  # a parameter's mutable default: one object for every call
+CONTEXT_DEFAULT = "context-default"  # a ContextVar's mutable default: one object for every context
+_CONTEXT_GET = "context-get"  # `steps_var.get` on such a ContextVar, whose call gives its default
 
 
 @dataclass(frozen=True, slots=True)
@@ -641,6 +643,8 @@ class ProgramIndex:
         kind = owner.kind
         if attr == CALL:
             return self._call_result(owner)
+        if attr == "get" and kind == OBJECT and owner.binding is not None and owner.binding.context_default:
+            return Symbol(_CONTEXT_GET, owner.name, binding=owner.binding, typed=owner.binding.context_default)
         if kind == MODULE:
             module = self.modules[owner.name]
             found = self.resolve_global(module, attr)
@@ -675,6 +679,10 @@ class ProgramIndex:
         returns (`get_client()` returning the module's `_client`)."""
         if callee.kind == CLASS:
             return Symbol(FRESH, f"{callee.name}()", typed=callee.name)
+        if callee.kind == _CONTEXT_GET:
+            # `active_steps_var.get()` where the variable was made with `default=[]`: in every
+            # thread and task that has not set it, the one list made at import
+            return Symbol(CONTEXT_DEFAULT, f"{callee.name}.default", binding=callee.binding, typed=callee.typed)
         binding = callee.binding
         if (callee.kind in (INSTANCE_ATTR, CLASS_ATTR) and binding is not None and binding.value_kind == "alias"
                 and binding.constructor_ref is not None and callee.owner_class in self.classes):

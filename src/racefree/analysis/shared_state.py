@@ -16,6 +16,7 @@ from racefree.analysis.singleton_use import SingletonUse
 from racefree.index import (
     CLASS,
     CLASS_ATTR,
+    CONTEXT_DEFAULT,
     DEFAULT_ARGUMENT,
     EXTERNAL,
     FUNCTION,
@@ -96,6 +97,10 @@ OVERRIDE_RULES = frozenset({"RF108"})
 DEFAULT_SHARED = "made once when the function is defined and shared by every call that omits the argument"
 DEFAULT_WHY = "default value of the parameter `{parameter}` of `{function}`, " + DEFAULT_SHARED
 DEFAULT_ARGUMENT_RULES = frozenset({"RF101", "RF103", "RF106"})
+# A ContextVar's mutable default (`ContextVar("steps", default=[])`): `.get()` hands the one
+# object to every thread and task that has not set the variable, so they share it.
+CONTEXT_SHARED = "made once at import and handed by `.get()` to every thread and task that has not set the variable"
+CONTEXT_WHY = "default value of the ContextVar `{name}`, " + CONTEXT_SHARED
 PER_REQUEST_PREFIXES = tuple(name + "." for name in PER_REQUEST_GLOBALS)  # `flask.session.get`
 SINGLETON_ATTRIBUTE = "attribute of the module-level instance"
 # Bases of container classes: a `Cache` or `Registry` that is a mapping is a data structure, not a
@@ -237,6 +242,9 @@ def collect_shared_objects(index: ProgramIndex, reach: Reachability, locks: Lock
                     symbol = index.attribute_behind_property(symbol)  # `for r in self.rules` iterates `_rules`
                 if symbol is None or symbol.kind in (FUNCTION, MODULE):
                     continue
+                if symbol.kind in (DEFAULT_ARGUMENT, CONTEXT_DEFAULT) and access.kind == WRITE \
+                        and access.ref in access.behind:
+                    continue  # `session = _info.get(); if session: session["n"] += 1`: never the empty default
                 # The object's own state through `self`; a class attribute is every instance's,
                 # also while one of them is being built.
                 own_state = access.ref.root_kind == "self" and symbol.kind != CLASS_ATTR
@@ -376,6 +384,8 @@ def _why_shared(index: ProgramIndex, symbol: Symbol, access: Access, shared_clas
     defines is shared there only when that kind of object is, not when a sibling subclass is (a
     DIGEST mechanism is no GSSAPI one). through_instance: the access names a module-level
     instance (`_local.enabled`), not the class."""
+    if symbol.kind == CONTEXT_DEFAULT:
+        return CONTEXT_WHY.format(name=symbol.name.rsplit(".", 2)[-2])
     if symbol.kind == DEFAULT_ARGUMENT:
         function, parameter = symbol.name.rsplit(".", 1)
         return DEFAULT_WHY.format(parameter=parameter, function=function.rsplit(".", 1)[-1])
@@ -483,7 +493,7 @@ def _rules_for_reason(why: str) -> frozenset[str] | None:
         return SHARED_ROLE_RULES | OVERRIDE_RULES
     if why.endswith(OVERRIDDEN_ACROSS_AWAIT):
         return OVERRIDE_RULES
-    if why.endswith(DEFAULT_SHARED):
+    if why.endswith((DEFAULT_SHARED, CONTEXT_SHARED)):
         return DEFAULT_ARGUMENT_RULES
     return None
 

@@ -9,6 +9,7 @@ from typing import Callable
 from racefree.analysis.evidence import EvidenceBuilder
 from racefree.analysis.shared_state import AccessFact, SharedObject, unique_facts  # noqa: F401 (re-exported)
 from racefree.findings import Finding
+from racefree.index import CONTEXT_DEFAULT
 from racefree.knowledge.entry_points import TEARDOWN_METHODS
 
 # At most this many accesses of each kind are listed in one finding.
@@ -34,6 +35,8 @@ def short_name(obj: SharedObject) -> str:
     parts = obj.name.split(".")
     if obj.kind in ("class-attr", "instance-attr") and len(parts) >= 2:
         return ".".join(parts[-2:])
+    if obj.kind == CONTEXT_DEFAULT and len(parts) >= 2:
+        return f"{parts[-2]}.get()"  # the ContextVar's default, as the code reaches it
     return parts[-1]
 
 

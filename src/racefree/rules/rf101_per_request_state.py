@@ -33,6 +33,9 @@ function fills per call (`def _send(self, path, query_params={}):`, then
 `query_params["access_token"] = self.token`): Python makes the default once, when the `def`
 runs, so every call that omits the argument stores into the same dict, and each sends the
 others' tokens (not a value every call stores alike, nor a memo filled under computed keys).
+And so is the mutable default of a `ContextVar` (`ContextVar("steps", default=[])`), changed in
+place through what `.get()` returns: every thread and task that has not set the variable gets
+the one list made at import, so the per-context stack the variable was meant to give is shared.
 
 ## Why is this bad?
 Web servers, task queues and MCP servers run handlers concurrently. A value one request writes
@@ -87,7 +90,7 @@ from racefree.analysis.concurrency import PREEMPTIVE, may_run_concurrently, self
 from racefree.analysis.entry_points import is_test_module, set_up_name
 from racefree.analysis.pairs import hand_off, is_fixed_slot_write, write_read_races
 from racefree.analysis.shared_state import DECORATOR_OBJECT, SINGLETON_ATTRIBUTE, unique_facts
-from racefree.index import CLASS_ATTR, DEFAULT_ARGUMENT
+from racefree.index import CLASS_ATTR, CONTEXT_DEFAULT, DEFAULT_ARGUMENT
 from racefree.knowledge.entry_points import OBSERVED, PATCHED_FUNCTION
 from racefree.knowledge.requests import REQUEST_OBJECTS, REQUEST_PARAMETER_SOURCE
 from racefree.rules.base import Rule, entry_description, function_name, make_finding, short_name
@@ -106,7 +109,7 @@ def check(obj, evidence):
     # A library function that stores into shared state is a setter by design (`set_level`,
     # `set_debuglevel`) unless something runs it per request or per call: API reach alone is not
     # enough, but a function patched over another library's runs on every call of that library.
-    if obj.kind == DEFAULT_ARGUMENT:
+    if obj.kind in (DEFAULT_ARGUMENT, CONTEXT_DEFAULT):
         return _default_filled_per_call(obj, evidence)
     races = []
     callers = {}  # write -> the API function whose call stores it and reads it back through helpers
@@ -290,14 +293,22 @@ def _default_filled_per_call(obj, evidence):
     if not writes:
         return []
     first = writes[0]
-    parameter = obj.name.rsplit(".", 1)[-1]
     kind = "list" if obj.typed == BUILTIN_LIST else "dict" if obj.typed and obj.typed.endswith("dict") else "object"
-    what = f"appends to it" if first.access.appends else f"stores `{first.access.slot}` in it"
-    message = (
-        f"`{parameter}` defaults to one {kind} made when `{function_name(first)}` was defined, and "
-        f"`{function_name(first)}` ({entry_description(first)}) {what} per call: every call that omits the "
-        f"argument shares it, so concurrent calls see and send each other's values"
-    )
+    what = "appends to it" if first.access.appends else f"stores `{first.access.slot}` in it"
+    if obj.kind == CONTEXT_DEFAULT:
+        variable = obj.name.rsplit(".", 2)[-2]
+        message = (
+            f"`{variable}` is a ContextVar whose default is one {kind} made at import, and "
+            f"`{function_name(first)}` ({entry_description(first)}) {what} in place: every thread and task "
+            f"that has not set the variable gets that one {kind} from `.get()`, so they see each other's entries"
+        )
+    else:
+        parameter = obj.name.rsplit(".", 1)[-1]
+        message = (
+            f"`{parameter}` defaults to one {kind} made when `{function_name(first)}` was defined, and "
+            f"`{function_name(first)}` ({entry_description(first)}) {what} per call: every call that omits the "
+            f"argument shares it, so concurrent calls see and send each other's values"
+        )
     reads = [r for r in obj.reads() if r.fid in {w.fid for w in writes}]
     return [make_finding(RULE, obj, evidence, message, _why_concurrent(obj, first), writes, unique_facts(reads))]
 

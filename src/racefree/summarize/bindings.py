@@ -10,6 +10,7 @@ import ast
 
 from racefree.knowledge.containers import MUTABLE_CONSTRUCTOR_NAMES
 from racefree.summarize.model import Binding, ClassSummary
+from racefree.summarize.mutable_defaults import container_made
 from racefree.summarize.syntax import declared_class, dotted_text
 
 _MUTABLE_LITERALS = (ast.Dict, ast.List, ast.Set, ast.DictComp, ast.ListComp, ast.SetComp)
@@ -54,11 +55,17 @@ class BindingNotes:
         if isinstance(value, _MUTABLE_LITERALS):
             return Binding(name, line, "mutable", _LITERAL_TYPES[type(value)])
         if type(value) is ast.Call:
-            text = dotted_text(value.func)
-            ref = self.ref_of(value.func)
+            # `ContextVar[list[Step]]("steps", default=[])`: a generic class called as itself
+            func = value.func.value if type(value.func) is ast.Subscript else value.func
+            text = dotted_text(func)
+            ref = self.ref_of(func)
             if text and text.rsplit(".", 1)[-1] in MUTABLE_CONSTRUCTOR_NAMES:
                 return Binding(name, line, "mutable", text, ref)
-            return Binding(name, line, "call", text, ref)
+            binding = Binding(name, line, "call", text, ref)
+            if text and text.rsplit(".", 1)[-1] == "ContextVar":
+                binding.context_default = next((container_made(k.value) for k in value.keywords
+                                                if k.arg == "default"), None)
+            return binding
         if isinstance(value, ast.Lambda):
             return Binding(name, line, "function")
         if isinstance(value, _CONSTANT_LITERALS):

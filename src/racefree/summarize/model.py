@@ -124,8 +124,10 @@ class Access:
     # empties the object when a test on it holds (`if len(cache) >= N: cache.clear()`): the program
     # drops its entries wholesale, as a bounded cache does
     evicts_all: bool = False
-    # For a read: shared objects a test around it or a guard clause before it proved set (`if not
-    # self._session: return` then `self._rules[k]`): it reads what was published before them.
+    # Shared objects a test around it or a guard clause before it proved set (`if not
+    # self._session: return` then `self._rules[k]`): a read reads what was published before them;
+    # a write into an empty default (`session = _info.get(); if session: session["n"] += 1`) never
+    # reaches the default.
     behind: tuple[Ref, ...] = ()
     deletes: bool = False  # `del d[k]`, `del _name`: a later use fails when it is gone
     # The write can take entries out (`d.pop(k)`, `del d[k]`, `s.discard(x)`, `d.clear()`): a
@@ -313,6 +315,9 @@ class Binding:
     # or "annotated" (`self._pool: Optional[Pool] = None`: a placeholder whose annotation names the class)
     constructor: str | None = None  # dotted text of the constructor call, e.g. "threading.Lock"
     constructor_ref: Ref | None = None
+    # `ContextVar("steps", default=[])`: the type of the mutable container its default makes, one
+    # object every thread and task gets from `.get()` until it sets the variable
+    context_default: str | None = None
 
 
 @dataclass(slots=True)

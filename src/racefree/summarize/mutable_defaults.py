@@ -23,13 +23,14 @@ def mutable_defaults(args: ast.arguments) -> dict[str, str]:
     pairs += [(arg, default) for arg, default in zip(args.kwonlyargs, args.kw_defaults) if default is not None]
     found = {}
     for arg, default in pairs:
-        typed = _container_made(default)
+        typed = container_made(default)
         if typed is not None:
             found[arg.arg] = typed
     return found
 
 
-def _container_made(node: ast.expr) -> str | None:
+def container_made(node: ast.expr) -> str | None:
+    """The type of the mutable container an expression makes (`{}`, `list()`), else None."""
     if type(node) in _DISPLAYS:
         return _DISPLAYS[type(node)]
     if type(node) is ast.Call and not node.keywords:

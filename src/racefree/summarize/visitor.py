@@ -145,7 +145,7 @@ class ModuleSummarizer(References, ImportVisits, DefinitionVisits, StoreVisits, 
             access.in_handler = True
         if frame.awaits_seen:
             access.awaits_before = frame.awaits_seen
-        if frame.present and kind == READ:
+        if frame.present:  # (for a write: what it changes only when a test found it set or non-empty)
             access.behind = tuple(fact for fact in frame.present if type(fact) is Ref)
         if not acts_on_check:
             frame.check_free_writes.add(id(access))
