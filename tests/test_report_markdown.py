@@ -84,3 +84,19 @@ def test_a_claimed_flag_is_named_as_a_claim_among_the_locks():
     assert ("- Locks held at some accesses (`claim: claimed_run_appends_while_a_reader_walks.Runner._running`), "
             "but no one lock covers all of them.") in out
     assert "<claimed>" not in out
+
+
+def test_mutable_default_report_explains_the_default_and_suggests_a_new_object_per_call():
+    out = markdown("RF101/default_dict_filled_per_call.py")
+    assert ("is the default value of the parameter `query_params` of `_send`, made once when the function is "
+            "defined and shared by every call that omits the argument") in out
+    assert "Default the parameter to None and make a new container in each call" in out
+    assert "query_params = dict(query_params or {})" in out
+    assert "contextvars.ContextVar" not in out and "racefree fix" not in out
+
+
+def test_contextvar_default_report_names_the_variable_and_suggests_an_immutable_default():
+    out = markdown("RF101/contextvar_default_list_appended.py")
+    assert "## [RF101] Race on `active_steps_var.get()`" in out
+    assert "is the default value of the ContextVar `active_steps_var`" in out
+    assert 'active_steps_var = contextvars.ContextVar("active_steps_var", default=())' in out

@@ -63,7 +63,19 @@ def short(function: str) -> str:
 
 
 def object_name(finding) -> str:
+    if _is_context_default(finding):  # `steps_var.default`: the code reaches it as `steps_var.get()`
+        return f"{finding.object.rsplit('.', 2)[-2]}.get()"
     return finding.object.rsplit(".", 1)[-1]
+
+
+def _is_context_default(finding) -> bool:
+    return finding.reason.startswith("default value of the ContextVar")
+
+
+def _is_mutable_default(finding) -> bool:
+    """A parameter's or a ContextVar's mutable default: its fix is a new object per call, which
+    `racefree fix` does not write."""
+    return finding.reason.startswith("default value of")
 
 
 def writes(finding):
@@ -220,8 +232,13 @@ def root_cause(finding) -> str:
     kind = "object"
     if parts and parts[0].endswith(finding.object) and parts[0] != finding.object:
         kind = parts.pop(0)[: -len(finding.object)].strip() or "object"
-    lines = [f"`{finding.object}`{where} is a {kind}: one object shared by every thread of the process. "
-             f"These accesses touch it from code that can run at the same time:", ""]
+    if parts and parts[0].startswith("default value of"):  # a mutable default: shared by its calls
+        lines = [f"`{finding.object}`{where} is the {parts.pop(0)}. These accesses touch it from code that can "
+                 f"run at the same time:", ""]
+    else:
+        article = "an" if kind[:1] in "aeiou" else "a"
+        lines = [f"`{finding.object}`{where} is {article} {kind}: one object shared by every thread of the process. "
+                 f"These accesses touch it from code that can run at the same time:", ""]
     merged: list[str] = []
     for part in parts:  # "so ..." continues the sentence before it
         if merged and part.startswith("so "):
@@ -423,7 +440,7 @@ def suggested_fix(finding) -> str:
     sketch = fix_sketch(finding)
     if sketch:
         text.append("\nA sketch (adapt the names):\n\n```python\n" + sketch.strip("\n") + "\n```")
-    if finding.rule in MECHANICAL_FIX_RULES:
+    if finding.rule in MECHANICAL_FIX_RULES and not _is_mutable_default(finding):
         project = finding.file.replace("\\", "/").split("/")[0]
         text.append(f"\n`racefree fix {project}` shows this change as a diff when it can be made mechanically "
                     f"and safely (`--apply` writes it).")
@@ -439,6 +456,20 @@ def fix_sketch(finding) -> str:
     rf = short(r[0].function) if r else "reader"
     key = main_key(r) or main_key(w) or "value"
     rf = short(r[0].function) if r else "reader"
+    if finding.rule == "RF101" and _is_mutable_default(finding) and not _is_context_default(finding):
+        return f"""
+def {wf}(self, ..., {name}=None):
+    {name} = dict({name} or {{}})   # a new dict for each call, not the one made by the `def`
+    {name}["{key}"] = ...
+"""
+    if finding.rule == "RF101" and _is_context_default(finding):
+        variable = finding.object.rsplit(".", 2)[-2]
+        return f"""
+{variable} = contextvars.ContextVar("{variable}", default=())   # immutable: nothing to share
+
+def {wf}(...):
+    {variable}.set((*{variable}.get(), item))   # a new tuple for each change
+"""
     if finding.rule == "RF101":
         return f"""
 import contextvars

@@ -62,7 +62,9 @@ def runs_on_several_threads(fact: AccessFact) -> str:
 
 
 def make_finding(rule: Rule, obj: SharedObject, evidence: EvidenceBuilder, message: str, reason: str,
-                 writes: list[AccessFact], reads: list[AccessFact], prefer: str | None = None) -> Finding:
+                 writes: list[AccessFact], reads: list[AccessFact], prefer: str | None = None,
+                 fix: str | None = None) -> Finding:
+    """fix: the fix for this form, where it differs from the rule's (a mutable default's)."""
     writes = sorted(writes, key=lambda f: (f.info.module.path, f.access.line, f.access.col))[:MAX_LISTED]
     reads = sorted(reads, key=lambda f: (f.info.module.path, f.access.line, f.access.col))[:MAX_LISTED]
     write_reports = [evidence.access_report(f, prefer) for f in writes]
@@ -72,7 +74,7 @@ def make_finding(rule: Rule, obj: SharedObject, evidence: EvidenceBuilder, messa
     return Finding(
         rule=rule.code, name=rule.name, severity=rule.severity, message=message, object=obj.name,
         file=anchor.file, line=anchor.line, col=anchor.col, accesses=accesses, reason=reason,
-        fix=rule.fix, defined_at=obj.defined_at,
+        fix=fix or rule.fix, defined_at=obj.defined_at,
     )
 
 

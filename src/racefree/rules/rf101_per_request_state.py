@@ -310,7 +310,16 @@ def _default_filled_per_call(obj, evidence):
             f"argument shares it, so concurrent calls see and send each other's values"
         )
     reads = [r for r in obj.reads() if r.fid in {w.fid for w in writes}]
-    return [make_finding(RULE, obj, evidence, message, _why_concurrent(obj, first), writes, unique_facts(reads))]
+    fix = DEFAULT_FIX if obj.kind == DEFAULT_ARGUMENT else CONTEXT_DEFAULT_FIX
+    return [make_finding(RULE, obj, evidence, message, _why_concurrent(obj, first), writes, unique_facts(reads),
+                         fix=fix)]
+
+
+DEFAULT_FIX = ("Default the parameter to None and make a new container in each call (`params = dict(params or {})`, "
+               "`items = list(items or [])`): a default is made once, when the `def` runs, and shared by every call.")
+CONTEXT_DEFAULT_FIX = ("Give the ContextVar an immutable default (`()`, `None`) and set a new object for each change "
+                       "(`steps_var.set((*steps_var.get(), step))`): `.get()` hands the one default to every thread "
+                       "and task that has not set the variable.")
 
 
 def _model_with_fields(index, class_id: str) -> bool:
