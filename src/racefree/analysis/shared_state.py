@@ -95,12 +95,14 @@ OVERRIDE_RULES = frozenset({"RF108"})
 # check-then-act (RF104): `def f(n, _memo={})` that fills a memo is the idiom, and filling it
 # twice with the same value is harmless.
 DEFAULT_SHARED = "made once when the function is defined and shared by every call that omits the argument"
-DEFAULT_WHY = "default value of the parameter `{parameter}` of `{function}`, " + DEFAULT_SHARED
+DEFAULT_WHY_START = "default value of the parameter"  # (how reports tell the form from its reason)
+DEFAULT_WHY = DEFAULT_WHY_START + " `{parameter}` of `{function}`, " + DEFAULT_SHARED
 DEFAULT_ARGUMENT_RULES = frozenset({"RF101", "RF103", "RF106"})
 # A ContextVar's mutable default (`ContextVar("steps", default=[])`): `.get()` hands the one
 # object to every thread and task that has not set the variable, so they share it.
 CONTEXT_SHARED = "made once at import and handed by `.get()` to every thread and task that has not set the variable"
-CONTEXT_WHY = "default value of the ContextVar `{name}`, " + CONTEXT_SHARED
+CONTEXT_WHY_START = "default value of the ContextVar"
+CONTEXT_WHY = CONTEXT_WHY_START + " `{name}`, " + CONTEXT_SHARED
 PER_REQUEST_PREFIXES = tuple(name + "." for name in PER_REQUEST_GLOBALS)  # `flask.session.get`
 SINGLETON_ATTRIBUTE = "attribute of the module-level instance"
 # Bases of container classes: a `Cache` or `Registry` that is a mapping is a data structure, not a

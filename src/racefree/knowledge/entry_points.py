@@ -387,6 +387,9 @@ TEARDOWN_METHODS = frozenset({
     "close", "aclose", "dispose", "stop", "shutdown", "terminate", "on_stop", "cleanup", "teardown",
     "disconnect", "__del__", "__exit__", "__aexit__",
 })
+# The method that opens a `with` block for each that closes it, and the reverse.
+ENTER_OF_EXIT = {"__exit__": "__enter__", "__aexit__": "__aenter__"}
+EXIT_OF_ENTER = {enter: exit_ for exit_, enter in ENTER_OF_EXIT.items()}
 # Methods that start an object up (`start`, `initialize`, `async with client:`): programs run one
 # per object as they set it up, so a check and an act that only such a call reaches does not race
 # with another call of it. An object that connects lazily, from its operations, is reached from

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 
+from racefree.analysis.shared_state import CONTEXT_WHY_START, DEFAULT_WHY_START
 from racefree.fix import MECHANICAL_FIX_RULES
 from racefree.rules import rule_by_code
 from racefree.summarize.model import CLAIMED
@@ -69,13 +70,13 @@ def object_name(finding) -> str:
 
 
 def _is_context_default(finding) -> bool:
-    return finding.reason.startswith("default value of the ContextVar")
+    return finding.reason.startswith(CONTEXT_WHY_START)
 
 
 def _is_mutable_default(finding) -> bool:
     """A parameter's or a ContextVar's mutable default: its fix is a new object per call, which
     `racefree fix` does not write."""
-    return finding.reason.startswith("default value of")
+    return finding.reason.startswith((DEFAULT_WHY_START, CONTEXT_WHY_START))
 
 
 def writes(finding):
@@ -232,7 +233,7 @@ def root_cause(finding) -> str:
     kind = "object"
     if parts and parts[0].endswith(finding.object) and parts[0] != finding.object:
         kind = parts.pop(0)[: -len(finding.object)].strip() or "object"
-    if parts and parts[0].startswith("default value of"):  # a mutable default: shared by its calls
+    if parts and parts[0].startswith((DEFAULT_WHY_START, CONTEXT_WHY_START)):  # a mutable default
         lines = [f"`{finding.object}`{where} is the {parts.pop(0)}. These accesses touch it from code that can "
                  f"run at the same time:", ""]
     else:
@@ -456,7 +457,7 @@ def fix_sketch(finding) -> str:
     rf = short(r[0].function) if r else "reader"
     key = main_key(r) or main_key(w) or "value"
     rf = short(r[0].function) if r else "reader"
-    if finding.rule == "RF101" and _is_mutable_default(finding) and not _is_context_default(finding):
+    if finding.rule == "RF101" and finding.reason.startswith(DEFAULT_WHY_START):
         return f"""
 def {wf}(self, ..., {name}=None):
     {name} = dict({name} or {{}})   # a new dict for each call, not the one made by the `def`

@@ -87,6 +87,12 @@ def checks_of(obj: SharedObject, write: AccessFact) -> list[AccessFact]:
     return [r for r in obj.reads() if r.fid == write.fid and r.access.line == write.access.checked_at]
 
 
+def in_teardown(fact: AccessFact) -> bool:
+    """Made in a teardown method: `close`, `dispose`, or a private `_close` that does the work."""
+    name = fact.info.summary.name
+    return name in TEARDOWN_METHODS or name.lstrip("_") in TEARDOWN_METHODS
+
+
 def check_and_act_unguarded(obj: SharedObject, write: AccessFact) -> bool:
     """No one lock is held over both the check and the write: taking the lock only around the
     write (`if key not in d: with lock: d[key] = ...`) still lets two threads pass the check.
@@ -94,8 +100,7 @@ def check_and_act_unguarded(obj: SharedObject, write: AccessFact) -> bool:
     does the work), or one that only set-up calls reach (`start()`, a task it spawns, a module's
     `set_*`), only races with a second teardown, start or configuration, which programs do not
     run."""
-    name = write.info.summary.name
-    if name in TEARDOWN_METHODS or name.lstrip("_") in TEARDOWN_METHODS or write.in_override:
+    if in_teardown(write) or write.in_override:
         return False  # a second teardown, or the restore of a set-and-restore (RF108)
     checks = checks_of(obj, write)
     if write.only_while_setting_up and all(check.only_while_setting_up for check in checks):

@@ -91,7 +91,7 @@ from racefree.analysis.entry_points import is_test_module, set_up_name
 from racefree.analysis.pairs import hand_off, is_fixed_slot_write, write_read_races
 from racefree.analysis.shared_state import DECORATOR_OBJECT, SINGLETON_ATTRIBUTE, unique_facts
 from racefree.index import CLASS_ATTR, CONTEXT_DEFAULT, DEFAULT_ARGUMENT
-from racefree.knowledge.entry_points import OBSERVED, PATCHED_FUNCTION
+from racefree.knowledge.entry_points import EXIT_OF_ENTER, OBSERVED, PATCHED_FUNCTION
 from racefree.knowledge.requests import REQUEST_OBJECTS, REQUEST_PARAMETER_SOURCE
 from racefree.rules.base import Rule, entry_description, function_name, make_finding, short_name
 from racefree.summarize.model import OP_REBIND, OP_SLOT_STORE, WRITE
@@ -174,7 +174,7 @@ def _current_object_of_its_call(obj, race) -> bool:
     `Factory.current_tracer.record_completion()`. Two blocks that overlap record on one object,
     the other's. Not a lazily made object (tested first: RF107's)."""
     write = race.write
-    exit_method = {"__enter__": "__exit__", "__aenter__": "__aexit__"}.get(write.info.summary.name)
+    exit_method = EXIT_OF_ENTER.get(write.info.summary.name)
     if exit_method is None or not obj.why_shared.startswith(PROCESS_WIDE_REASONS) \
             or write.access.checked_at is not None or not write.access.stores_new_object \
             or write.access.op != OP_REBIND:

@@ -88,6 +88,7 @@ from __future__ import annotations
 
 from racefree.analysis.concurrency import self_concurrency
 from racefree.analysis.shared_state import unique_facts
+from racefree.knowledge.entry_points import ENTER_OF_EXIT
 from racefree.rules.base import Rule, entry_description, function_name, make_finding, short_name
 from racefree.summarize.model import OP_MUTATE
 
@@ -134,7 +135,7 @@ def _pushed_by_its_enter(obj, pop):
     """The pushes of the `__enter__` whose `__exit__` pops (the summariser marks such a pop as a
     restore): a context manager that makes its own object the top of a shared stack for the
     length of its block (`with pm.Model():`)."""
-    enter = {"__exit__": "__enter__", "__aexit__": "__aenter__"}.get(pop.info.summary.name)
+    enter = ENTER_OF_EXIT.get(pop.info.summary.name)
     if enter is None:
         return []
     enter_fid = f"{pop.fid.rsplit('.', 1)[0]}.{enter}"

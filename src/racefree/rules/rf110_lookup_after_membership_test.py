@@ -69,8 +69,15 @@ from __future__ import annotations
 
 from racefree.analysis.concurrency import PREEMPTIVE, common_lock, may_run_concurrently
 from racefree.analysis.pairs import ordered_before
-from racefree.knowledge.entry_points import TEARDOWN_METHODS
-from racefree.rules.base import Rule, entry_description, function_name, make_finding, short_name, unique_facts
+from racefree.rules.base import (
+    Rule,
+    entry_description,
+    function_name,
+    in_teardown,
+    make_finding,
+    short_name,
+    unique_facts,
+)
 
 
 def check(obj, evidence):
@@ -100,8 +107,7 @@ def _tears_down_or_sets_up(removal) -> bool:
     """A removal in a teardown (`disconnect()`, `close()`, `_cleanup`) or one only set-up calls
     reach: a lookup that races with the program closing what it looks in is a use after close,
     the program's ordering to keep, as RF104 holds for a check and act."""
-    name = removal.info.summary.name
-    return name in TEARDOWN_METHODS or name.lstrip("_") in TEARDOWN_METHODS or removal.only_while_setting_up
+    return in_teardown(removal) or removal.only_while_setting_up
 
 
 def _tests_of(obj, lookup):

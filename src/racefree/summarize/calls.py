@@ -16,6 +16,7 @@ from racefree.knowledge.containers import (
     READING_METHODS,
     REMOVING_METHODS,
 )
+from racefree.knowledge.entry_points import ENTER_OF_EXIT
 from racefree.knowledge.key_value_stores import STORE_READ_METHODS
 from racefree.knowledge.unsafe_objects import UNSAFE_METHOD_NAMES
 from racefree.summarize.forwarding import forward_of
@@ -190,7 +191,7 @@ class CallVisits:
             return True
         # `__exit__` pops what the class's `__enter__` pushed (`type(self).get_contexts().append(self)`,
         # then `.pop()`): the block a `with` opens is the call.
-        enter = _ENTER_OF_EXIT.get(self.frame.summary.name)
+        enter = ENTER_OF_EXIT.get(self.frame.summary.name)
         qualname = self.class_stack[-1].methods.get(enter) if enter and self.class_stack else None
         pushing = self.summary.functions.get(qualname) if qualname else None
         return pushing is not None and any(a.ref == receiver and a.kind == WRITE and a.appends
@@ -277,9 +278,6 @@ class CallVisits:
             if ref is not None:
                 return FunctionArg(position, keyword, ref, None, called)
         return None
-
-
-_ENTER_OF_EXIT = {"__exit__": "__enter__", "__aexit__": "__aenter__"}
 
 
 def _wrapped_call(arg: ast.expr) -> ast.Call | None:

@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import ast
 
+from racefree.summarize.syntax import parameter_defaults
+
 # The container a default makes, by the call that makes it, as written.
 _CONTAINER_CALLS = {
     "dict": "builtins.dict", "list": "builtins.list", "set": "builtins.set",
@@ -18,11 +20,8 @@ _DISPLAYS = {ast.Dict: "builtins.dict", ast.List: "builtins.list", ast.Set: "bui
 def mutable_defaults(args: ast.arguments) -> dict[str, str]:
     """Parameter -> the type of the mutable container its default makes (`headers={}` ->
     builtins.dict)."""
-    positional = [*args.posonlyargs, *args.args]
-    pairs = list(zip(positional[len(positional) - len(args.defaults):], args.defaults))
-    pairs += [(arg, default) for arg, default in zip(args.kwonlyargs, args.kw_defaults) if default is not None]
     found = {}
-    for arg, default in pairs:
+    for arg, default in parameter_defaults(args):
         typed = container_made(default)
         if typed is not None:
             found[arg.arg] = typed

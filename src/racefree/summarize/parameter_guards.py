@@ -18,7 +18,7 @@ from __future__ import annotations
 import ast
 
 from racefree.summarize.model import FALSE, FALSY, IS_NONE, NONE, NOT_NONE, SOME, TRUE, TRUTHY
-from racefree.summarize.syntax import outcomes_of_test
+from racefree.summarize.syntax import outcomes_of_test, parameter_defaults
 
 _NEGATION = {IS_NONE: NOT_NONE, NOT_NONE: IS_NONE, TRUTHY: FALSY, FALSY: TRUTHY}
 
@@ -47,11 +47,8 @@ def default_kinds(args: ast.arguments) -> dict[str, str]:
     """The kinds of the parameters' constant defaults: `auto_created=False` -> FALSE."""
     if not args.defaults and not args.kw_defaults:
         return {}
-    positional = [*args.posonlyargs, *args.args]
-    pairs = list(zip(positional[len(positional) - len(args.defaults):], args.defaults))
-    pairs += [(arg, default) for arg, default in zip(args.kwonlyargs, args.kw_defaults) if default is not None]
     kinds = {}
-    for arg, default in pairs:
+    for arg, default in parameter_defaults(args):
         kind = value_kind(default) if type(default) is ast.Constant else None
         if kind is not None:
             kinds[arg.arg] = kind

@@ -23,6 +23,14 @@ def dotted_text(node: ast.AST) -> str | None:
     return None
 
 
+def parameter_defaults(args: ast.arguments) -> list[tuple[ast.arg, ast.expr]]:
+    """Each parameter that has a default, with it: the last positional ones take `defaults` in
+    order, keyword-only ones their own (None where they have none)."""
+    positional = [*args.posonlyargs, *args.args]
+    pairs = list(zip(positional[len(positional) - len(args.defaults):], args.defaults))
+    return pairs + [(arg, default) for arg, default in zip(args.kwonlyargs, args.kw_defaults) if default is not None]
+
+
 def constant_key(node: ast.AST | None) -> str | None:
     if type(node) is ast.Constant and isinstance(node.value, (str, int)) and not isinstance(node.value, bool):
         return str(node.value)
