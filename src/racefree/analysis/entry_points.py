@@ -6,6 +6,7 @@ import sys
 from dataclasses import dataclass
 from functools import lru_cache
 
+from racefree.analysis.library_settings import constructor_sets_a_library_setting
 from racefree.analysis.locks import LockModel
 from racefree.analysis.one_thread_workers import worker_class_of_method
 from racefree.analysis.private_modules import PrivateModules
@@ -175,7 +176,8 @@ def _public_api(index: ProgramIndex, knowledge: Knowledge):
             continue  # nested functions, lambdas and module code, unless handed back to the caller
         name = summary.name
         private = name.startswith("_") and name not in PUBLIC_DUNDERS and not _constructor_of_shared_state(summary) \
-            and not (name == "__init__" and registries.changed_by_a_constructor(info))
+            and not (name == "__init__" and registries.changed_by_a_constructor(info)) \
+            and not constructor_sets_a_library_setting(index, info)
         if private and not (name.startswith("_") and not name.startswith("__") and _hook_of_outside_base(index, info)):
             continue
         if name in MAIN_FUNCTIONS or (set_up_name(name) and not registries.grown_by(info)) or _marked_set_up(summary) \
@@ -209,7 +211,7 @@ def _public_api(index: ProgramIndex, knowledge: Knowledge):
         kind = ("public constructor" if name in ("__init__", "__new__")
                 else "public method" if summary.class_name else "public function")
         # In an event-loop framework's module, a public function runs on the loop's thread.
-        on_loop = (((_module_uses(info, EVENT_LOOP_PACKAGES) and not _bridges_to_a_loop(summary))
+        on_loop = (((_module_uses(info, EVENT_LOOP_PACKAGES, optional_too=False) and not _bridges_to_a_loop(summary))
                     or module.split(".", 1)[0] in EVENT_LOOP_FRAMEWORKS)
                    or _loop_callback(index, info) or _called_from_coroutines_only(index, info, on_the_loop))
         yield EntryPoint(info.fid, API, kind, API_WHY, info.module.path, summary.line, None, on_loop=on_loop)
@@ -726,7 +728,7 @@ def _handed_to_call(index: ProgramIndex, knowledge: Knowledge, info: FunctionInf
     candidates = {method, *(n.rsplit(".", 1)[-1] for n in names)}
     patterns = [p for name in candidates for p in knowledge.calls_named(name)]
     for pattern in patterns:
-        if pattern.unless_module_uses and _module_uses(info, pattern.unless_module_uses):
+        if pattern.unless_module_uses and _module_uses(info, pattern.unless_module_uses, optional_too=False):
             continue
         if pattern.name.startswith("."):
             if not receiver or method != pattern.name[1:]:
@@ -844,9 +846,12 @@ def _bridges_to_a_loop(summary) -> bool:
         for call in summary.calls)
 
 
-def _module_uses(info: FunctionInfo, packages: tuple[str, ...]) -> bool:
+def _module_uses(info: FunctionInfo, packages: tuple[str, ...], *, optional_too: bool = True) -> bool:
+    """optional_too=False: not counting what the module imports under `try: ... except
+    ImportError:` (`import eventlet` there is support for that loop, not what its code runs on)."""
     module = info.module
-    roots = {module.module.split(".", 1)[0]} | {i.target.split(".", 1)[0] for i in module.imports.values()}
+    roots = {module.module.split(".", 1)[0]} | {i.target.split(".", 1)[0] for i in module.imports.values()
+                                                if optional_too or not i.optional}
     return any(p in roots for p in packages)
 
 

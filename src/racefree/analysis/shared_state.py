@@ -8,6 +8,7 @@ from __future__ import annotations
 import dataclasses
 from dataclasses import dataclass, field
 
+from racefree.analysis.library_settings import sets_a_library_setting_per_instance
 from racefree.analysis.locks import LockModel
 from racefree.analysis.parameter_guards import guarded_modes
 from racefree.analysis.reachability import Mode, Reach, Reachability
@@ -339,7 +340,8 @@ def collect_shared_objects(index: ProgramIndex, reach: Reachability, locks: Lock
             driven_by_one_caller = shared.why_shared.endswith(THREAD_STARTED) \
                 and any(fact.on_background_thread for fact in shared.facts)
             for fact in shared.facts:
-                if not (fact.in_override and keeps_api_reach):
+                # So does a constructor that sets another library's setting to its instance's value.
+                if not ((fact.in_override and keeps_api_reach) or sets_a_library_setting_per_instance(shared, fact)):
                     # A job of a worker with one thread races with the caller's thread, not with
                     # other jobs. (A thread the object starts for its own loop, with public methods
                     # of its own, is driven by its one caller before and after: its reach stands.)

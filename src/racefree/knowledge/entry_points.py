@@ -444,7 +444,7 @@ CALLBACK_SLOTS: tuple[CallbackSlot, ...] = (
 # Public API. Dunder methods that callers reach through syntax count as public.
 PUBLIC_DUNDERS = frozenset(
     {"__call__", "__getitem__", "__setitem__", "__delitem__", "__contains__", "__iter__", "__next__",
-     "__enter__", "__exit__", "__aenter__", "__aexit__", "__len__", "__get__", "__set__"}
+     "__enter__", "__exit__", "__aenter__", "__aexit__", "__len__", "__get__", "__set__", "__class_getitem__"}
 )
 # Modules that are no library API: tests, examples, scripts, build and migration files, and the
 # command line (`pkg/cli.py`, `pkg/cli/run.py`), which a process started from the shell runs once,

@@ -36,6 +36,11 @@ others' tokens (not a value every call stores alike, nor a memo filled under com
 And so is the mutable default of a `ContextVar` (`ContextVar("steps", default=[])`), changed in
 place through what `.get()` returns: every thread and task that has not set the variable gets
 the one list made at import, so the per-context stack the variable was meant to give is shared.
+And so is another library's process-wide setting that a class sets to each instance's own value
+as the instance is made (`openai.api_key = api_key` in a client's constructor, or in the pydantic
+validator that runs as one is made): the other library reads it on every call, so every
+instance, on every thread, runs with the value of the one made last, and a multi-tenant service
+sends one tenant's requests with another's key.
 
 ## Why is this bad?
 Web servers, task queues and MCP servers run handlers concurrently. A value one request writes
@@ -88,6 +93,7 @@ from __future__ import annotations
 
 from racefree.analysis.concurrency import PREEMPTIVE, may_run_concurrently, self_concurrency
 from racefree.analysis.entry_points import is_test_module, set_up_name
+from racefree.analysis.library_settings import sets_a_library_setting_per_instance
 from racefree.analysis.pairs import hand_off, is_fixed_slot_write, write_read_races
 from racefree.analysis.shared_state import DECORATOR_OBJECT, SINGLETON_ATTRIBUTE, unique_facts
 from racefree.index import CLASS_ATTR, CONTEXT_DEFAULT, DEFAULT_ARGUMENT
@@ -123,7 +129,8 @@ def check(obj, evidence):
             races.append(race)
             callers[id(race.write)] = caller
     if not races:
-        return _request_data_left_for_the_caller(obj, evidence) or _class_list_used_per_instance(obj, evidence)
+        return _request_data_left_for_the_caller(obj, evidence) or _class_list_used_per_instance(obj, evidence) \
+            or _instance_setting_in_a_library(obj, evidence)
     parties = hand_off(obj, races)
     writes, reads, readers, first = parties.writes, parties.reads, parties.readers, parties.first
     name = short_name(obj)
@@ -358,6 +365,31 @@ def _request_data_left_for_the_caller(obj, evidence):
     siblings = [w for w in obj.writes() if w.fid in {x.fid for x in writes} and is_fixed_slot_write(w)]
     return [make_finding(RULE, obj, evidence, message, _why_concurrent(obj, first),
                          unique_facts([*writes, *siblings]), [])]
+
+
+def _instance_setting_in_a_library(obj, evidence):
+    """Another library's process-wide setting set to each instance's own value as the instance is
+    made (`openai.api_key = openai_api_key` in a client's constructor or validator): the other
+    library reads it on every call, so every instance, on every thread, uses the value of the one
+    made last (see analysis/library_settings)."""
+    writes = [w for w in obj.writes() if w.concurrent and sets_a_library_setting_per_instance(obj, w)]
+    if not writes:
+        return []
+    first = writes[0]
+    library = obj.name.rsplit(".", 1)[0]
+    message = (
+        f"`{obj.name}` is a process-wide setting of `{library}` that `{function_name(first)}` "
+        f"({entry_description(first)}) sets to each new instance's own value: every instance, on every "
+        f"thread, runs with the value of the one made last"
+    )
+    return [make_finding(RULE, obj, evidence, message, _why_concurrent(obj, first), writes, [], fix=LIBRARY_SETTING_FIX)]
+
+
+LIBRARY_SETTING_FIX = (
+    "Keep the value on the instance and hand it to the library on each call (`create(..., "
+    "api_key=self.api_key)`), or give each instance a client object of the library made with its "
+    "own settings; set the module attribute only where the program configures itself, once."
+)
 
 
 def _hook_before_the_handler(write) -> bool:

@@ -23,6 +23,7 @@ from racefree.summarize.syntax import (
     binds_names,
     breaks_out,
     can_leave_loop,
+    catches_import_error,
     caught_absences,
     compared_with_identity,
     is_main_guard,
@@ -37,7 +38,11 @@ from racefree.summarize.syntax import (
 class ControlFlowVisits:
     def _try(self, node: ast.Try) -> None:
         tried_from = len(self.frame.summary.accesses)
+        imported_before = set(self.summary.imports) if self._is_toplevel() and catches_import_error(node) else None
         self._block(node.body)
+        if imported_before is not None:
+            for local in set(self.summary.imports) - imported_before:
+                self.summary.imports[local].optional = True
         tried = self.frame.summary.accesses[tried_from:]
         for handler in node.handlers:
             if handler.type is not None:

@@ -21,7 +21,7 @@ class Frame:
         "thread_ids", "owner_tests", "passes_on", "loop_keys", "taken_under", "new_claim",
         "top_body", "top_claims", "made", "looked_up", "last_lookup", "in_handler", "saved_in_handler",
         "lazily_stored", "started", "first_yield", "loop_tables",
-        "loop_callees", "views",
+        "loop_callees", "views", "argument_locals",
     )
 
     def __init__(self, summary: FunctionSummary, scope: FunctionScope | None, class_name: str | None):
@@ -60,6 +60,7 @@ class Frame:
         self.saved_at: dict[str, int] = {}
         self.saved_in_handler: dict[str, int] = {}  # saved local -> depth of `except` blocks it was saved in
         self.sources: dict[str, tuple[str, ...]] = {}  # local -> request-data sources of its value
+        self.argument_locals: set[str] = set()  # locals computed from the call's arguments
         # local -> where its value was read through a store's API (see store_api_updates)
         self.store_reads: dict[str, tuple[dict, bool]] = {}
         # `key_lock = self._locks[key]`: the local is one of the locks a shared container holds

@@ -351,6 +351,9 @@ class ImportBinding:
     target: str
     line: int
     is_module_import: bool  # plain `import x` form
+    # made inside a function (where it is used) or in a `try:` whose handler catches ImportError:
+    # a dependency the module can do without
+    optional: bool = False
 
 
 @dataclass(slots=True)

@@ -277,6 +277,10 @@ class StoreVisits:
             frame.sources[name] = self._value_sources
         else:
             frame.sources.pop(name, None)
+        if self._value_from_arguments:
+            frame.argument_locals.add(name)  # `key = get_from_dict_or_env(values, "key")`
+        else:
+            frame.argument_locals.discard(name)
         if frame.lock_elements or type(value) in (ast.Subscript, ast.Call):
             self._note_lock_element(name, value)
         if is_thread_identity(value, frame.thread_ids):

@@ -664,6 +664,20 @@ def caught_absences(caught: ast.expr | None) -> set[str]:
     return {_ABSENCE_ERRORS[n.id] for n in names if type(n) is ast.Name and n.id in _ABSENCE_ERRORS}
 
 
+_IMPORT_FAILURES = frozenset({"ImportError", "ModuleNotFoundError", "Exception", "BaseException"})
+
+
+def catches_import_error(node: ast.Try) -> bool:
+    """`try: import eventlet except ImportError: eventlet = None`: a handler that catches a failed
+    import (also a bare `except:` and `except Exception:`), so what the body imports is optional."""
+    for handler in node.handlers:
+        caught = handler.type
+        names = caught.elts if type(caught) is ast.Tuple else [caught] if caught is not None else []
+        if caught is None or any(type(n) is ast.Name and n.id in _IMPORT_FAILURES for n in names):
+            return True
+    return False
+
+
 def constant_text(value: ast.expr | None) -> str | None:
     """The constant a store binds, as written (`True`, `None`, `3`); None for anything else."""
     return repr(value.value) if type(value) is ast.Constant else None

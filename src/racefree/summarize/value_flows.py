@@ -51,12 +51,14 @@ class ValueFlows:
 
     def _names_an_argument(self, value: ast.expr) -> bool:
         """The value is computed from a parameter of the function (not its own object), as the
-        call's caller passed it."""
+        call's caller passed it, directly or through locals computed from one."""
         frame = self.frame
         if frame.scope is None:
             return False
         arguments = frame.scope.unassigned_parameters - {frame.self_name, frame.cls_name}
-        return bool(arguments) and any(type(sub) is ast.Name and sub.id in arguments for sub in ast.walk(value))
+        carried = frame.argument_locals
+        return bool(arguments) and any(
+            type(sub) is ast.Name and (sub.id in arguments or sub.id in carried) for sub in ast.walk(value))
 
     def _taint_flows(self, value: ast.expr, start: int) -> None:
         """`n = shared["n"]; ...; shared["n"] = n + 1`: the value written is computed from an

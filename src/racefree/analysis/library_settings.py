@@ -1,0 +1,53 @@
+"""Another library's process-wide setting that a class sets to each of its instances' own value:
+`openai.api_key = openai_api_key` in the constructor of an embeddings client, or in the pydantic
+validator that runs as one is made. The module attribute is one for the process: every instance,
+on every thread, runs with the value of the one made last (a tenant's calls go out with another
+tenant's key). The other library reads it, so the analysed code has no reader: the store, made
+per instance from the constructor's arguments, is the finding."""
+
+from __future__ import annotations
+
+from racefree.index import EXTERNAL
+from racefree.summarize.model import OP_REBIND, WRITE
+
+# The methods that run as a class makes one of its instances.
+MAKING_METHODS = frozenset({"__init__", "__post_init__", "__attrs_post_init__", "__new__"})
+# Decorators of the methods a model class runs on each instance it makes (pydantic's validators).
+INSTANCE_VALIDATORS = frozenset({"root_validator", "model_validator", "validator", "field_validator"})
+# The interpreter's own modules: `sys.argv = argv` in a runner's constructor is the process's
+# command line, set by the one program that runs it, not a library setting.
+_INTERPRETER_MODULES = frozenset({"sys", "builtins", "os"})
+
+
+def makes_or_validates_an_instance(summary) -> bool:
+    return summary.class_name is not None and (
+        summary.name in MAKING_METHODS
+        or any(d.text.rsplit(".", 1)[-1] in INSTANCE_VALIDATORS for d in summary.decorators))
+
+
+def constructor_sets_a_library_setting(index, info) -> bool:
+    """A constructor (or validator) that stores an argument of its call into another library's
+    module attribute: making an instance is then API that callers run on their threads."""
+    summary = info.summary
+    if not makes_or_validates_an_instance(summary):
+        return False
+    for access in summary.accesses:
+        if _setting_store(access):
+            symbol = index.resolve_ref(info.module, access.ref, summary.class_name)
+            if symbol is not None and symbol.kind == EXTERNAL and symbol.name.split(".", 1)[0] not in _INTERPRETER_MODULES:
+                return True
+    return False
+
+
+def _setting_store(access) -> bool:
+    ref = access.ref
+    return (access.kind == WRITE and access.op == OP_REBIND and ref.root_kind == "global" and len(ref.attrs) == 1
+            and access.stores_argument and not (access.restores or access.rolls_back or access.in_handler))
+
+
+def sets_a_library_setting_per_instance(shared, fact) -> bool:
+    """The fact, about the shared object, stores an argument of the call that makes (or
+    validates) an instance into an attribute of another library's module (`openai.api_key =
+    key`), to stay set."""
+    return (shared.kind == EXTERNAL and shared.name.split(".", 1)[0] not in _INTERPRETER_MODULES
+            and _setting_store(fact.access) and makes_or_validates_an_instance(fact.info.summary))
