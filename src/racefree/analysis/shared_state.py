@@ -345,8 +345,14 @@ def collect_shared_objects(index: ProgramIndex, reach: Reachability, locks: Lock
                     # A job of a worker with one thread races with the caller's thread, not with
                     # other jobs. (A thread the object starts for its own loop, with public methods
                     # of its own, is driven by its one caller before and after: its reach stands.)
+                    # So does the one thread an object starts, where the function it runs (no
+                    # main loop) is the object's public API too: a timer thread's `_flush()` that
+                    # `force_flush()` also runs, on the caller's thread.
                     fact.by_caller = any(r.entry.serial for r in fact.modes.values()) and (
-                        fact.fid in reach.also_api or any(mode.context == API for mode in fact.modes))
+                        fact.fid in reach.also_api or any(mode.context == API for mode in fact.modes)) \
+                        or (driven_by_one_caller and fact.fid in reach.also_api and bool(fact.modes)
+                            and all(m.context == BACKGROUND and not m.multiple for m in fact.modes)
+                            and all(_target_also_called_by_api(index, reach, r.entry.fid) for r in fact.modes.values()))
                     if gathered_only:  # the tasks it gathers share it, not the other threads that reach it
                         fact.modes = {m: r for m, r in fact.modes.items() if r.entry.framework == GATHERED_TASK}
                     api_only = fact.api_only
@@ -355,6 +361,13 @@ def collect_shared_objects(index: ProgramIndex, reach: Reachability, locks: Lock
                     fact.modes = {mode: r for mode, r in fact.modes.items() if mode.context != API}
     return [o for o in objects.values()
             if any((f.concurrent or f.on_its_callers_thread) and f.access.kind in (WRITE, USE) for f in o.facts)]
+
+
+def _target_also_called_by_api(index: ProgramIndex, reach: Reachability, fid: str) -> bool:
+    """A thread's target that the package's public API calls too, and that runs no main loop
+    (a timer's `_flush`, which `force_flush()` runs at once): it runs on the thread and on callers'."""
+    info = index.functions.get(fid)
+    return fid in reach.also_api and info is not None and not (info.summary.serves_forever or info.summary.polls)
 
 
 def _own_attribute(access: Access, symbol: Symbol) -> bool:

@@ -56,3 +56,16 @@ CACHED_PROPERTY_DECORATORS = frozenset({"cached_property", "cachedproperty", "re
 # Libraries whose class-level declarations are descriptors: `_pending_kernels = Dict()` in a
 # traitlets class is each instance's own dict (see racefree.declared_fields).
 DECLARED_FIELD_PACKAGES = ("traitlets.",)
+
+
+# Parameters that name one unit of work whose events its own flow delivers in order (a LangChain
+# run's `on_llm_start` then `on_llm_end`, an OpenTelemetry span's start then end, the reply to one
+# request message): a container keyed by one holds that flow's entry, which only that flow tests,
+# looks up and removes; other threads touch other keys. Not a parent's id (parallel branches of
+# one parent share it) nor a trace's (a trace spans threads).
+FLOW_KEY_SUFFIXES = ("run_id", "span_id", "message_id", "msg_id", "request_id", "event_id", "call_id",
+                     "invocation_id")
+
+
+def is_flow_key(name: str) -> bool:
+    return name.endswith(FLOW_KEY_SUFFIXES) and not name.startswith("parent")

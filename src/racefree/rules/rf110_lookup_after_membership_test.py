@@ -63,6 +63,12 @@ class ModelCache:
                 self.models.pop(name)
 ```
 or hold the lock that guards the removals over both the test and the lookup.
+
+Not reported where the lookup and the removal are both keyed by the id of one flow's unit of work,
+passed in as a parameter of the same name (`run_id`, `span_id`, `message_id`, `request_id`, not
+a parent's or a trace's id): a callback handler's `runs[run_id]` in `on_llm_new_token` and
+`runs.pop(run_id)` in `on_llm_end` act on one run's entry, whose events that run delivers in
+order; other threads remove other runs' entries.
 """
 
 from __future__ import annotations
@@ -87,7 +93,7 @@ def check(obj, evidence):
     pairs = [
         (lookup, removal) for lookup in lookups for removal in removals
         if may_run_concurrently(lookup, removal) == PREEMPTIVE and not _one_lock_over_all(obj, lookup, removal)
-        and not ordered_before(removal, lookup)
+        and not ordered_before(removal, lookup) and not _one_flows_key(lookup, removal)
     ]
     if not pairs:
         return []
@@ -108,6 +114,13 @@ def _tears_down_or_sets_up(removal) -> bool:
     reach: a lookup that races with the program closing what it looks in is a use after close,
     the program's ordering to keep, as RF104 holds for a check and act."""
     return in_teardown(removal) or removal.only_while_setting_up
+
+
+def _one_flows_key(lookup, removal) -> bool:
+    """The lookup and the removal both key the container by the same flow's id (`run_id`): the
+    entry is one run's, whose callbacks come in order from that run; another thread's removal
+    takes its own run's entry, never the one being looked up."""
+    return lookup.access.flow_key is not None and lookup.access.flow_key == removal.access.flow_key
 
 
 def _tests_of(obj, lookup):

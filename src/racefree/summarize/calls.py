@@ -69,6 +69,7 @@ class CallVisits:
                                           acts_on_check=method not in CHECK_INDEPENDENT_METHODS)
                     if access is not None and method in REMOVING_METHODS:
                         access.removes = True
+                        access.flow_key = self._flow_key(node.args[0]) if node.args else None
                     if access is not None and method in ("append", "extend"):
                         access.appends = True
                     elif access is not None and method == "pop" and not node.args:

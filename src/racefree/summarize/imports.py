@@ -26,9 +26,7 @@ class ImportVisits:
                 self.summary.imports[alias.asname] = ImportBinding(alias.asname, alias.name, node.lineno, True)
             else:
                 top = alias.name.split(".")[0]
-                existing = self.summary.imports.get(top)
-                if existing is None or existing.optional:
-                    self.summary.imports[top] = ImportBinding(top, top, node.lineno, True)
+                self.summary.imports.setdefault(top, ImportBinding(top, top, node.lineno, True))
             local, target = (alias.asname, alias.name) if alias.asname else (alias.name.split(".")[0],) * 2
             if any(name.startswith(target + ".") for name in REQUEST_OBJECTS):
                 self._request_globals.add(local)  # `import flask`: `flask.request` is in reach
@@ -63,7 +61,7 @@ class ImportVisits:
         existing = self.summary.imports.get(local)
         if existing is not None and existing.target != target:
             return
-        self.summary.imports.setdefault(local, ImportBinding(local, target, line, is_module_import, optional=True))
+        self.summary.imports.setdefault(local, ImportBinding(local, target, line, is_module_import))
         if target in REQUEST_OBJECTS:
             self._request_globals.add(local)
         self._function_imports.add(local)

@@ -139,6 +139,9 @@ class Access:
     # For a read: an index (`d[key]`, not `d.get(key)` or `key in d`), which on a defaultdict
     # inserts a missing key
     indexes: bool = False
+    # For an index or a removal (`d[run_id]`, `d.pop(run_id)`, `del d[run_id]`): the parameter
+    # that is its key, where it names one flow's unit of work (see knowledge.containers.is_flow_key)
+    flow_key: str | None = None
     # For a store: the request-data sources its value is computed from, directly or through
     # locals (`data = request.get_json(); cfg["k"] = data["k"]` -> ("flask.request",)).
     value_sources: tuple[str, ...] = ()
@@ -351,8 +354,7 @@ class ImportBinding:
     target: str
     line: int
     is_module_import: bool  # plain `import x` form
-    # made inside a function (where it is used) or in a `try:` whose handler catches ImportError:
-    # a dependency the module can do without
+    # made in a `try:` whose handler catches ImportError: a dependency the module can do without
     optional: bool = False
 
 

@@ -153,6 +153,7 @@ class StoreVisits:
                     access = self._record(ref, WRITE, OP_SLOT_STORE, node, slot=constant_key(target.slice), grows=True)
                     if access is not None:
                         access.deletes = access.removes = True
+                        access.flow_key = self._flow_key(target.slice)
                 else:
                     self._expr(target.value)
             elif type(target) is ast.Attribute:

@@ -14,7 +14,7 @@ from __future__ import annotations
 import ast
 from bisect import bisect_left
 
-from racefree.knowledge.containers import VIEW_METHODS
+from racefree.knowledge.containers import VIEW_METHODS, is_flow_key
 from racefree.summarize.bindings import BindingNotes
 from racefree.summarize.calls import CallVisits
 from racefree.summarize.control_flow import ControlFlowVisits
@@ -126,6 +126,14 @@ class ModuleSummarizer(References, ImportVisits, DefinitionVisits, StoreVisits, 
 
     def _in_class_body(self) -> bool:
         return bool(self.class_stack) and self.frame.summary.qualname == TOPLEVEL
+
+    def _flow_key(self, key: ast.expr) -> str | None:
+        """The parameter a key is, where it names one flow's unit of work (`run_id`)."""
+        scope = self.frame.scope
+        if type(key) is ast.Name and scope is not None and key.id in scope.unassigned_parameters \
+                and is_flow_key(key.id):
+            return key.id
+        return None
 
     def _record(self, ref: Ref, kind: str, op: str, node: ast.AST, slot: str | None = None,
                 grows: bool = False, acts_on_check: bool = True) -> Access | None:
@@ -291,6 +299,7 @@ class ModuleSummarizer(References, ImportVisits, DefinitionVisits, StoreVisits, 
                 if access is not None:
                     access.indexes = True
                     access.key_checked_at = self._key_proved_present(ref, node.slice)
+                    access.flow_key = self._flow_key(node.slice)
         elif kind is ast.Call:
             self._call(node)
         elif kind is ast.Compare:
