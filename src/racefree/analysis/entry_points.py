@@ -772,8 +772,20 @@ def _handed_to_call(index: ProgramIndex, knowledge: Knowledge, info: FunctionInf
                 add(EntryPoint(handed, context, pattern.framework, pattern.why, info.module.path, call.line,
                                detail, multiple=multiple,
                                scheduled=pattern.scheduled, polls=_polls_on_its_thread(index, pattern, handed),
-                               receiver=index.receiver_class_of_arg(info, arg)))
+                               receiver=index.receiver_class_of_arg(info, arg),
+                               shared_instance_of=_object_serving_requests(info, arg, context)))
         return
+
+
+def _object_serving_requests(info: FunctionInfo, arg, context: str) -> str | None:
+    """`listen(engine, "before_cursor_execute", self._before_execute)`, `app.add_url_rule(path,
+    view_func=self.show)`: a method of the object itself handed to a framework that runs it for
+    every request or statement; that one object serves them all, on their threads."""
+    target = arg.target
+    if context != REQUEST or arg.local is not None or target is None or target.root_kind != "self" \
+            or len(target.attrs) != 1:
+        return None
+    return info.class_id
 
 
 def _overrides_of_own_method(index: ProgramIndex, info: FunctionInfo, arg) -> list[str]:

@@ -148,6 +148,9 @@ DECORATOR_ENTRIES: tuple[DecoratorEntry, ...] = (
     DecoratorEntry("celery:task", REQUEST, "Celery task", "Celery workers run tasks concurrently"),
     DecoratorEntry("dramatiq:actor", REQUEST, "Dramatiq actor", "Dramatiq workers run actors on several threads"),
     DecoratorEntry("rq:job", REQUEST, "RQ job", "RQ workers can run jobs concurrently"),
+    DecoratorEntry("sqlalchemy:event.listens_for", REQUEST, "SQLAlchemy event listener",
+                   "SQLAlchemy calls it on the thread that runs each statement or session operation: every "
+                   "request thread of a program that shares the engine runs it, at once"),
     DecoratorEntry("mcp:FastMCP.tool", REQUEST, "MCP tool", "MCP servers run tool calls concurrently (sync tools in a thread pool)"),
     DecoratorEntry("fastmcp:FastMCP.tool", REQUEST, "MCP tool", "MCP servers run tool calls concurrently (sync tools in a thread pool)"),
     # Socket.IO servers (Flask-SocketIO, python-socketio) run an event handler for every message,
@@ -185,6 +188,8 @@ _DJANGO_ADMIN = ("Django's admin keeps one ModelAdmin per model (and one AdminSi
                  "and every request thread runs its views and hooks")
 _SHARED_AUTH = ("a program makes one auth object and hands it to a session or client, which calls it for "
                 "every request it sends, from every thread or task that sends one")
+_SQLALCHEMY_EVENTS = ("SQLAlchemy calls it on the thread that runs each statement or session operation: every "
+                      "request thread of a program that shares the engine runs it, at once")
 GATHERED_TASK = "asyncio.gather task"
 _THREAD = "runs on a thread of its own, concurrently with the code that started it"
 _POOL = "runs on a worker thread of the pool, concurrently with the caller and with other jobs"
@@ -220,6 +225,8 @@ CALL_ENTRIES: tuple[CallEntry, ...] = (
     CallEntry(".start_background_task", 0, "target", BACKGROUND, "Socket.IO background task",
               "Socket.IO runs it as a background thread, greenlet or task, beside the event handlers",
               receiver_hints=("socketio", "sio"), coroutines_as_tasks=True),
+    # SQLAlchemy runs event listeners on the thread that runs the statement or session operation.
+    CallEntry("sqlalchemy:event.listen", 2, "fn", REQUEST, "SQLAlchemy event listener", _SQLALCHEMY_EVENTS),
     # Web frameworks wired by calls rather than decorators.
     CallEntry("flask:Flask.add_url_rule", 2, "view_func", REQUEST, "Flask view", _THREADED_WSGI),
     CallEntry("flask:Blueprint.add_url_rule", 2, "view_func", REQUEST, "Flask view", _THREADED_WSGI),

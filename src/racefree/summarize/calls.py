@@ -33,7 +33,7 @@ from racefree.summarize.model import (
     FunctionArg,
     Ref,
 )
-from racefree.summarize.syntax import constant_key, dotted_text, hands_over
+from racefree.summarize.syntax import chained_call_text, constant_key, dotted_text, hands_over
 
 
 class CallVisits:
@@ -148,7 +148,7 @@ class CallVisits:
             if spreads and frame.passes_on is not None else None
         call = Call(
             callee=callee, local_callee=local_callee, line=node.lineno, col=node.col_offset,
-            locks=tuple(frame.locks), callee_text=dotted_text(func) or "",
+            locks=tuple(frame.locks), callee_text=dotted_text(func) or chained_call_text(func) or "",
             function_args=tuple(function_args), first_arg_text=first, in_loop=frame.loop_depth > 0,
             argument_refs=tuple(argument_refs),
             lazy_guards=self._lazy_guards(), argument_kinds=argument_kinds, positional=len(node.args), spreads=spreads,

@@ -23,6 +23,21 @@ def dotted_text(node: ast.AST) -> str | None:
     return None
 
 
+def chained_call_text(node: ast.AST) -> str | None:
+    """`asyncio.get_running_loop().run_in_executor` for a chain of attributes and calls on a name,
+    else None (for what `dotted_text` cannot name: a method of what a call returns)."""
+    kind = type(node)
+    if kind is ast.Name:
+        return node.id
+    if kind is ast.Attribute:
+        base = chained_call_text(node.value)
+        return f"{base}.{node.attr}" if base else None
+    if kind is ast.Call:
+        base = chained_call_text(node.func)
+        return f"{base}()" if base else None
+    return None
+
+
 def parameter_defaults(args: ast.arguments) -> list[tuple[ast.arg, ast.expr]]:
     """Each parameter that has a default, with it: the last positional ones take `defaults` in
     order, keyword-only ones their own (None where they have none)."""
