@@ -69,7 +69,7 @@ from racefree.knowledge.entry_points import (
 )
 from racefree.knowledge.merged import BUILT_IN, Knowledge
 from racefree.knowledge.requests import request_object
-from racefree.summarize.model import OP_ITERATE, READ, WRITE, Call
+from racefree.summarize.model import OP_ITERATE, READ, WRITE, Call, Ref
 from racefree.summarize.visitor import TOPLEVEL
 from racefree.summarize.waited_jobs import waits_for_job
 
@@ -686,7 +686,9 @@ def _decorated(index: ProgramIndex, knowledge: Knowledge, info: FunctionInfo, ad
         if symbol is None and decorator.ref is not None and decorator.ref.root_kind == "param":
             symbol = _through_annotated_parameter(index, info, decorator.ref)
         names = _candidate_names(symbol)
-        matched = next((e for e in knowledge.decorators for n in names if name_matches(e.name, n)), None)
+        matched = next((e for e in knowledge.decorators for n in names if name_matches(e.name, n)
+                        and not (e.unless_module_uses and _module_uses(info, e.unless_module_uses, optional_too=False))),
+                       None)
         if matched is None and "." in decorator.text:
             method = decorator.text.rsplit(".", 1)[-1]
             if method in ROUTE_DECORATOR_METHODS and (decorator.first_arg_text or "").startswith("/"):
@@ -735,11 +737,17 @@ def _handed_to_call(index: ProgramIndex, knowledge: Knowledge, info: FunctionInf
                 continue
             if pattern.receiver_hints and not any(h in receiver for h in pattern.receiver_hints):
                 continue
+            if pattern.context == TASK and "()" in receiver:
+                # `asyncio.get_running_loop().create_task(self._serve(...))`: a task of the loop the
+                # code already runs on adds no thread; the function keeps the reach it has (its
+                # API's). A thread or executor job on what a call returns does count.
+                continue
         elif not any(name_matches(pattern.name, n) for n in names):
             continue
         # `worker.submit(job)` on a project class that keeps one thread: its jobs run on that thread.
         worker = worker_class_of_method(index, index.resolve_call(info, call), workers) \
             if pattern.context == BACKGROUND and pattern.name.startswith(".") else None
+        worker = worker or _one_worker_executor(index, info, call, pattern)
         for arg in call.function_args:
             wanted = (
                 arg.keyword == pattern.keyword if arg.keyword is not None
@@ -775,6 +783,26 @@ def _handed_to_call(index: ProgramIndex, knowledge: Knowledge, info: FunctionInf
                                receiver=index.receiver_class_of_arg(info, arg),
                                shared_instance_of=_object_serving_requests(info, arg, context)))
         return
+
+
+def _one_worker_executor(index: ProgramIndex, info: FunctionInfo, call, pattern) -> str | None:
+    """`loop.run_in_executor(self.executor, job)`, `self.executor.submit(job)` where the object
+    made `self.executor = ThreadPoolExecutor(max_workers=1)`: its jobs run one at a time on that
+    one thread. The executor, named for reports; None for any other."""
+    if pattern.context != BACKGROUND or info.class_id is None:
+        return None
+    if pattern.name == ".run_in_executor":
+        ref = next((r for position, _, r in call.argument_refs if position == 0), None)
+    elif pattern.name in (".submit", ".map") and call.callee is not None and call.callee.attrs:
+        ref = Ref(call.callee.root_kind, call.callee.root, call.callee.attrs[:-1])
+    else:
+        return None
+    if ref is None or ref.root_kind != "self" or len(ref.attrs) != 1:
+        return None
+    for class_id in index.mro(info.class_id):
+        if class_id in index.classes and ref.attrs[0] in index.classes[class_id][1].one_worker_executors:
+            return f"{info.class_id.rsplit('.', 1)[-1]}.{ref.attrs[0]}"
+    return None
 
 
 def _object_serving_requests(info: FunctionInfo, arg, context: str) -> str | None:
@@ -852,7 +880,8 @@ def _bridges_to_a_loop(summary) -> bool:
     a loop it is handed): the synchronous face of async code, which its callers call from their
     own threads, not the loop's."""
     return not summary.is_async and any(
-        call.callee_text.endswith(LOOP_BRIDGE_CALLS)
+        # (not on what a call returns: `asyncio.get_running_loop().call_soon(cb)` is on the loop)
+        (call.callee_text.endswith(LOOP_BRIDGE_CALLS) and "()" not in call.callee_text)
         or (call.callee is not None and call.callee.root_kind == "param" and len(call.callee.attrs) == 1
             and call.callee.attrs[0] in HANDED_LOOP_CALLBACKS)
         for call in summary.calls)

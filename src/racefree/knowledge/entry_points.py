@@ -33,6 +33,8 @@ class DecoratorEntry:
     context: str
     framework: str  # how the report names it: "Flask route"
     why: str  # what makes it concurrent
+    # Not in modules of (or importing) these packages, where it runs on their event loop.
+    unless_module_uses: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -131,6 +133,11 @@ _SOCKETIO = ("a Socket.IO server runs the handler for every event of every clien
 _HTTP_METHODS = ("route", "get", "post", "put", "delete", "patch", "head", "options", "api_route", "websocket")
 _FLASK_VIEW_METHODS = ("get", "post", "put", "patch", "delete", "head", "options", "dispatch_request")
 
+# Modules of event-loop frameworks: their sync functions run on the loop's one thread.
+EVENT_LOOP_PACKAGES = ("asyncio", "tornado", "anyio", "trio", "twisted", "gevent", "eventlet", "uvloop")
+_SQLALCHEMY_EVENTS = ("SQLAlchemy calls it on the thread that runs each statement or session operation: every "
+                      "request thread of a program that shares the engine runs it, at once")
+
 DECORATOR_ENTRIES: tuple[DecoratorEntry, ...] = (
     *(DecoratorEntry(f"flask:Flask.{m}", REQUEST, "Flask view", _THREADED_WSGI) for m in _HTTP_METHODS),
     *(DecoratorEntry(f"flask:Blueprint.{m}", REQUEST, "Flask view", _THREADED_WSGI) for m in _HTTP_METHODS),
@@ -148,9 +155,8 @@ DECORATOR_ENTRIES: tuple[DecoratorEntry, ...] = (
     DecoratorEntry("celery:task", REQUEST, "Celery task", "Celery workers run tasks concurrently"),
     DecoratorEntry("dramatiq:actor", REQUEST, "Dramatiq actor", "Dramatiq workers run actors on several threads"),
     DecoratorEntry("rq:job", REQUEST, "RQ job", "RQ workers can run jobs concurrently"),
-    DecoratorEntry("sqlalchemy:event.listens_for", REQUEST, "SQLAlchemy event listener",
-                   "SQLAlchemy calls it on the thread that runs each statement or session operation: every "
-                   "request thread of a program that shares the engine runs it, at once"),
+    DecoratorEntry("sqlalchemy:event.listens_for", REQUEST, "SQLAlchemy event listener", _SQLALCHEMY_EVENTS,
+                   unless_module_uses=EVENT_LOOP_PACKAGES),
     DecoratorEntry("mcp:FastMCP.tool", REQUEST, "MCP tool", "MCP servers run tool calls concurrently (sync tools in a thread pool)"),
     DecoratorEntry("fastmcp:FastMCP.tool", REQUEST, "MCP tool", "MCP servers run tool calls concurrently (sync tools in a thread pool)"),
     # Socket.IO servers (Flask-SocketIO, python-socketio) run an event handler for every message,
@@ -188,8 +194,6 @@ _DJANGO_ADMIN = ("Django's admin keeps one ModelAdmin per model (and one AdminSi
                  "and every request thread runs its views and hooks")
 _SHARED_AUTH = ("a program makes one auth object and hands it to a session or client, which calls it for "
                 "every request it sends, from every thread or task that sends one")
-_SQLALCHEMY_EVENTS = ("SQLAlchemy calls it on the thread that runs each statement or session operation: every "
-                      "request thread of a program that shares the engine runs it, at once")
 GATHERED_TASK = "asyncio.gather task"
 _THREAD = "runs on a thread of its own, concurrently with the code that started it"
 _POOL = "runs on a worker thread of the pool, concurrently with the caller and with other jobs"
@@ -225,8 +229,10 @@ CALL_ENTRIES: tuple[CallEntry, ...] = (
     CallEntry(".start_background_task", 0, "target", BACKGROUND, "Socket.IO background task",
               "Socket.IO runs it as a background thread, greenlet or task, beside the event handlers",
               receiver_hints=("socketio", "sio"), coroutines_as_tasks=True),
-    # SQLAlchemy runs event listeners on the thread that runs the statement or session operation.
-    CallEntry("sqlalchemy:event.listen", 2, "fn", REQUEST, "SQLAlchemy event listener", _SQLALCHEMY_EVENTS),
+    # SQLAlchemy runs event listeners on the thread that runs the statement or session operation
+    # (with its asyncio extension, the event loop's: not in modules of an event-loop program).
+    CallEntry("sqlalchemy:event.listen", 2, "fn", REQUEST, "SQLAlchemy event listener", _SQLALCHEMY_EVENTS,
+              unless_module_uses=EVENT_LOOP_PACKAGES),
     # Web frameworks wired by calls rather than decorators.
     CallEntry("flask:Flask.add_url_rule", 2, "view_func", REQUEST, "Flask view", _THREADED_WSGI),
     CallEntry("flask:Blueprint.add_url_rule", 2, "view_func", REQUEST, "Flask view", _THREADED_WSGI),
@@ -503,8 +509,6 @@ START_UP_HOOKS: tuple[tuple[str, tuple[str, ...]], ...] = (
 # Modules that start threads or hand work to them (a module that imports none of these and runs
 # a main loop keeps its class's methods on the loop's thread).
 THREAD_PACKAGES = ("threading", "_thread", "concurrent", "multiprocessing", "asyncio")
-# Modules of event-loop frameworks: their sync functions run on the loop's one thread.
-EVENT_LOOP_PACKAGES = ("asyncio", "tornado", "anyio", "trio", "twisted", "gevent", "eventlet", "uvloop")
 # Frameworks whose own modules run on their loop (a module that only imports one may also be
 # used from threads: a client library with both a sync and an async path): the async web
 # frameworks, whose requests, middleware and start-up all run on one event loop.

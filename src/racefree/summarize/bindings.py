@@ -11,7 +11,7 @@ import ast
 from racefree.knowledge.containers import MUTABLE_CONSTRUCTOR_NAMES
 from racefree.summarize.model import Binding, ClassSummary
 from racefree.summarize.mutable_defaults import container_made
-from racefree.summarize.syntax import declared_class, dotted_text
+from racefree.summarize.syntax import declared_class, dotted_text, makes_one_worker_executor
 
 _MUTABLE_LITERALS = (ast.Dict, ast.List, ast.Set, ast.DictComp, ast.ListComp, ast.SetComp)
 _LITERAL_TYPES = {ast.Dict: "dict", ast.DictComp: "dict", ast.List: "list", ast.ListComp: "list",
@@ -90,6 +90,8 @@ class BindingNotes:
         cls = self._class_of_frame()
         if cls is None:
             return
+        if makes_one_worker_executor(value):
+            cls.one_worker_executors.add(attr)
         methods = self._own_methods_named(value)
         if methods:
             known = cls.bound_methods.get(attr, ())

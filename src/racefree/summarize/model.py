@@ -340,6 +340,10 @@ class ClassSummary:
     # names of the methods, wherever in the class it is bound; calling the attribute (or one of
     # its elements) runs one of them.
     bound_methods: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    # Attributes bound to an executor with one worker thread (`self.executor =
+    # ThreadPoolExecutor(max_workers=1)`, also as one branch of a conditional expression): the jobs
+    # handed to it run one at a time, on that thread.
+    one_worker_executors: set[str] = field(default_factory=set)
     documented_not_thread_safe: bool = False  # its docstring says instances must not be shared
     documented_thread_safe: bool = False  # its docstring says an instance may be shared between threads
     documented_per_thread: bool = False  # its docstring calls it thread-local (each thread its own state)

@@ -26,16 +26,32 @@ def dotted_text(node: ast.AST) -> str | None:
 def chained_call_text(node: ast.AST) -> str | None:
     """`asyncio.get_running_loop().run_in_executor` for a chain of attributes and calls on a name,
     else None (for what `dotted_text` cannot name: a method of what a call returns)."""
-    kind = type(node)
-    if kind is ast.Name:
-        return node.id
-    if kind is ast.Attribute:
-        base = chained_call_text(node.value)
-        return f"{base}.{node.attr}" if base else None
-    if kind is ast.Call:
-        base = chained_call_text(node.func)
-        return f"{base}()" if base else None
-    return None
+    parts: list[str] = []
+    while True:
+        kind = type(node)
+        if kind is ast.Attribute:
+            parts.append("." + node.attr)
+            node = node.value
+        elif kind is ast.Call:
+            parts.append("()")
+            node = node.func
+        elif kind is ast.Name:
+            return node.id + "".join(reversed(parts))
+        else:
+            return None
+
+
+def makes_one_worker_executor(value: ast.expr | None) -> bool:
+    """`ThreadPoolExecutor(max_workers=1)`, or a conditional expression one of whose branches is
+    one (`ThreadPoolExecutor(max_workers=1) if executor is None else executor`)."""
+    candidates = [value.body, value.orelse] if type(value) is ast.IfExp else [value]
+    for made in candidates:
+        if type(made) is not ast.Call or not (dotted_text(made.func) or "").endswith("ThreadPoolExecutor"):
+            continue
+        workers = next((k.value for k in made.keywords if k.arg == "max_workers"), made.args[0] if made.args else None)
+        if type(workers) is ast.Constant and workers.value == 1:
+            return True
+    return False
 
 
 def parameter_defaults(args: ast.arguments) -> list[tuple[ast.arg, ast.expr]]:
