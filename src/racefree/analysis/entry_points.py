@@ -737,7 +737,7 @@ def _handed_to_call(index: ProgramIndex, knowledge: Knowledge, info: FunctionInf
                 continue
             if pattern.receiver_hints and not any(h in receiver for h in pattern.receiver_hints):
                 continue
-            if pattern.context == TASK and "()" in receiver:
+            if pattern.context == TASK and _names_a_call_result(receiver):
                 # `asyncio.get_running_loop().create_task(self._serve(...))`: a task of the loop the
                 # code already runs on adds no thread; the function keeps the reach it has (its
                 # API's). A thread or executor job on what a call returns does count.
@@ -881,10 +881,16 @@ def _bridges_to_a_loop(summary) -> bool:
     own threads, not the loop's."""
     return not summary.is_async and any(
         # (not on what a call returns: `asyncio.get_running_loop().call_soon(cb)` is on the loop)
-        (call.callee_text.endswith(LOOP_BRIDGE_CALLS) and "()" not in call.callee_text)
+        (call.callee_text.endswith(LOOP_BRIDGE_CALLS) and not _names_a_call_result(call.callee_text))
         or (call.callee is not None and call.callee.root_kind == "param" and len(call.callee.attrs) == 1
             and call.callee.attrs[0] in HANDED_LOOP_CALLBACKS)
         for call in summary.calls)
+
+
+def _names_a_call_result(text: str) -> bool:
+    """Callee text that goes through what a call returns (`asyncio.get_running_loop().create_task`:
+    see summarize.syntax.chained_call_text, which writes each call as `()`)."""
+    return "()" in text
 
 
 def _module_uses(info: FunctionInfo, packages: tuple[str, ...], *, optional_too: bool = True) -> bool:

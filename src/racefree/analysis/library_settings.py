@@ -34,7 +34,7 @@ def constructor_sets_a_library_setting(index, info) -> bool:
     for access in summary.accesses:
         if _setting_store(access):
             symbol = index.resolve_ref(info.module, access.ref, summary.class_name)
-            if symbol is not None and symbol.kind == EXTERNAL and symbol.name.split(".", 1)[0] not in _INTERPRETER_MODULES:
+            if symbol is not None and _another_librarys(symbol.kind, symbol.name):
                 return True
     return False
 
@@ -49,5 +49,10 @@ def sets_a_library_setting_per_instance(shared, fact) -> bool:
     """The fact, about the shared object, stores an argument of the call that makes (or
     validates) an instance into an attribute of another library's module (`openai.api_key =
     key`), to stay set."""
-    return (shared.kind == EXTERNAL and shared.name.split(".", 1)[0] not in _INTERPRETER_MODULES
-            and _setting_store(fact.access) and makes_or_validates_an_instance(fact.info.summary))
+    return (_another_librarys(shared.kind, shared.name) and _setting_store(fact.access)
+            and makes_or_validates_an_instance(fact.info.summary))
+
+
+def _another_librarys(kind: str, name: str) -> bool:
+    """An attribute of another library's module, not of the interpreter's (`sys.argv`)."""
+    return kind == EXTERNAL and name.split(".", 1)[0] not in _INTERPRETER_MODULES

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import ast
 
-from racefree.summarize.syntax import parameter_defaults
+from racefree.summarize.syntax import dotted_text, parameter_defaults
 
 # The container a default makes, by the call that makes it, as written.
 _CONTAINER_CALLS = {
@@ -33,8 +33,6 @@ def container_made(node: ast.expr) -> str | None:
     if type(node) in _DISPLAYS:
         return _DISPLAYS[type(node)]
     if type(node) is ast.Call and not node.keywords:
-        func = node.func
-        text = func.id if type(func) is ast.Name else (
-            f"{func.value.id}.{func.attr}" if type(func) is ast.Attribute and type(func.value) is ast.Name else None)
+        text = dotted_text(node.func)
         return _CONTAINER_CALLS.get(text) if text else None
     return None
