@@ -167,6 +167,7 @@ def _public_api(index: ProgramIndex, knowledge: Knowledge):
     setting_up: dict[str, bool] = {}  # function -> it runs only while the program sets up
     on_the_loop: dict[str, bool] = {}  # function -> the package calls it only from its coroutines
     registries = IteratedRegistries(index)
+    handed_out = _private_classes_handed_out(index)
     for info in index.functions.values():
         summary = info.summary
         module = info.module.module
@@ -200,7 +201,7 @@ def _public_api(index: ProgramIndex, knowledge: Knowledge):
             continue
         if summary.class_name is not None:
             if any(part.startswith("_") for part in summary.class_name.split(".")) and \
-                    ".__call__.<locals>." not in summary.qualname:
+                    ".__call__.<locals>." not in summary.qualname and info.class_id not in handed_out:
                 continue  # a private class's, unless the wrapper its object hands out as a decorator
             if summary.method_kind == "function" and "<locals>" not in summary.qualname:
                 continue
@@ -215,6 +216,25 @@ def _public_api(index: ProgramIndex, knowledge: Knowledge):
                     or module.split(".", 1)[0] in EVENT_LOOP_FRAMEWORKS)
                    or _loop_callback(index, info) or _called_from_coroutines_only(index, info, on_the_loop))
         yield EntryPoint(info.fid, API, kind, API_WHY, info.module.path, summary.line, None, on_loop=on_loop)
+
+
+def _private_classes_handed_out(index: ProgramIndex) -> set[str]:
+    """Private classes whose new instances a function of public name returns to its caller
+    (async-lru's `alru_cache` decorator hands back `_LRUCacheWrapper(fn, ...)` from its nested
+    `wrapper`): the caller keeps the object and calls its public methods, from any thread or
+    task, as the API of what it was given."""
+    found: set[str] = set()
+    for info in index.functions.values():
+        summary = info.summary
+        made = summary.returns_made
+        if made is None or summary.name.startswith("_") or is_non_api_module(info.module.module):
+            continue
+        root, *attrs = made.split(".")
+        symbol = index.resolve_ref(info.module, Ref("global", root, tuple(attrs)), summary.class_name)
+        if symbol is not None and symbol.kind == CLASS and symbol.name in index.classes \
+                and any(part.startswith("_") for part in symbol.name.rsplit(".", 1)[-1:]):
+            found.add(symbol.name)
+    return found
 
 
 class IteratedRegistries:
@@ -500,19 +520,27 @@ def _private_helper_under_a_lock(index: ProgramIndex, fid: str, lock_names: Lock
 
 
 def _package_callers(index: ProgramIndex, info: FunctionInfo) -> list:
-    """The calls of the function in the package, its tests aside (they call everything). A
-    method that overrides one of a base is also run by the base's calls on `self`
-    (`await self.connect()` in the base's `connect_to_new_endpoint` runs the subclass's
-    `connect`)."""
+    """The calls of the function in the package, its tests and scripts aside (they call
+    everything, as a program would: psutil's `if __name__ == "__main__": test()` demonstrates
+    `process_iter`, it does not set the package up). A method that overrides one of a base is
+    also run by the base's calls on `self` (`await self.connect()` in the base's
+    `connect_to_new_endpoint` runs the subclass's `connect`)."""
     edges = list(index.calls_to.get(info.fid, ()))
     for overridden in _overridden(index, info):
         edges += [edge for edge in index.calls_to.get(overridden, ())
                   if edge.call.callee is not None and edge.call.callee.root_kind == "self"]
-    return _outside_tests(index, edges)
+    return [edge for edge in _outside_tests(index, edges) if not _in_a_script_part(index, edge)]
 
 
 def _outside_tests(index: ProgramIndex, edges: list) -> list:
     return [edge for edge in edges if not is_test_module(index.functions[edge.caller].module.module)]
+
+
+def _in_a_script_part(index: ProgramIndex, edge) -> bool:
+    """The call is made by a module's `if __name__ == "__main__":` block."""
+    caller = index.functions[edge.caller]
+    block = caller.module.main_block
+    return block is not None and caller.summary.qualname == TOPLEVEL and block[0] <= edge.line <= block[1]
 
 
 def _calls_by_a_name_of_its_own(index: ProgramIndex, info: FunctionInfo) -> list:

@@ -190,6 +190,7 @@ class ControlFlowVisits:
         if self._is_toplevel() and not self.class_stack and not self._in_main_block and is_main_guard(node.test):
             # The script part of a module: what it binds are a script's names, not the module's.
             self._in_main_block = True
+            self.summary.main_block = (node.lineno, node.end_lineno or node.lineno)
             try:
                 self._if(node)
             finally:

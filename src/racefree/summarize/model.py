@@ -386,3 +386,6 @@ class ModuleSummary:
     # Module-level names that parameter defaults name (`formatter=default_formatter`): the object
     # is handed to every call that takes the default.
     named_in_defaults: set[str] = field(default_factory=set)
+    # The lines of `if __name__ == "__main__":`, the script part: what it calls runs as a program
+    # would call it (a demo of the API), not as the module sets itself up.
+    main_block: tuple[int, int] | None = None

@@ -288,7 +288,7 @@ class StoreVisits:
             frame.thread_ids.add(name)  # `ident = threading.get_ident()`
         else:
             frame.thread_ids.discard(name)
-        made = constructor_text(value) or self._own_class_made(value)
+        made = constructor_text(value) or self._own_class_made(value) or self.class_a_local_names(value)
         if made is not None:
             frame.made[name] = made
         else:
@@ -387,7 +387,19 @@ class StoreVisits:
             if alias is not None and alias.attrs[-1:] == (CALL,):
                 access.stores_result_of = alias  # `engine = get_engine()`: see `_returned_by_a_getter`
         elif type(value) is ast.Call and access.stores_instance is None:
-            access.stores_result_of = self._returned_by_a_getter(value)
+            access.stores_instance = self.class_a_local_names(value)
+            if access.stores_instance is None:
+                access.stores_result_of = self._returned_by_a_getter(value)
+
+    def class_a_local_names(self, value: ast.expr | None) -> str | None:
+        """`impl = RequestsClient` (another class in another branch), then `impl(...)`: an instance
+        of the class the local names, as the code binds it last."""
+        if type(value) is not ast.Call or type(value.func) is not ast.Name:
+            return None
+        alias = self.frame.aliases.get(value.func.id)
+        if alias is None or alias.root_kind != "global" or alias.attrs or not alias.root[:1].isupper():
+            return None
+        return alias.root
 
     def _own_class_made(self, value: ast.expr | None) -> str | None:
         """`instance = cls(...)` in a classmethod: an instance of the method's own class."""

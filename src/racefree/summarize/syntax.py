@@ -780,8 +780,8 @@ def constructor_text(value: ast.expr | None) -> str | None:
     if not text:
         return None
     last = text.rsplit(".", 1)[-1]
-    if not (last[:1].isupper() or text in MADE_ONCE_FACTORIES or last in MODEL_LOADING_CALLS):
-        return None
+    if not (last.lstrip("_")[:1].isupper() or text in MADE_ONCE_FACTORIES or last in MODEL_LOADING_CALLS):
+        return None  # (a private class's name reads as one too: `_LRUCacheWrapper(fn)`)
     return text
 
 
