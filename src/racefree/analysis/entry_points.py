@@ -167,7 +167,7 @@ def _public_api(index: ProgramIndex, knowledge: Knowledge):
     setting_up: dict[str, bool] = {}  # function -> it runs only while the program sets up
     on_the_loop: dict[str, bool] = {}  # function -> the package calls it only from its coroutines
     registries = IteratedRegistries(index)
-    handed_out = _private_classes_handed_out(index)
+    handed_out = private_classes_handed_out(index)
     for info in index.functions.values():
         summary = info.summary
         module = info.module.module
@@ -218,12 +218,12 @@ def _public_api(index: ProgramIndex, knowledge: Knowledge):
         yield EntryPoint(info.fid, API, kind, API_WHY, info.module.path, summary.line, None, on_loop=on_loop)
 
 
-def _private_classes_handed_out(index: ProgramIndex) -> set[str]:
-    """Private classes whose new instances a function of public name returns to its caller
-    (async-lru's `alru_cache` decorator hands back `_LRUCacheWrapper(fn, ...)` from its nested
-    `wrapper`): the caller keeps the object and calls its public methods, from any thread or
-    task, as the API of what it was given."""
-    found: set[str] = set()
+def private_classes_handed_out(index: ProgramIndex) -> dict[str, str]:
+    """Private classes whose new instances a function of public name returns to its caller, with
+    that function (async-lru's `alru_cache` decorator hands back `_LRUCacheWrapper(fn, ...)` from
+    its nested `wrapper`): the caller keeps the object and calls its public methods, from any
+    thread or task, as the API of what it was given."""
+    found: dict[str, str] = {}
     for info in index.functions.values():
         summary = info.summary
         made = summary.returns_made
@@ -232,8 +232,8 @@ def _private_classes_handed_out(index: ProgramIndex) -> set[str]:
         root, *attrs = made.split(".")
         symbol = index.resolve_ref(info.module, Ref("global", root, tuple(attrs)), summary.class_name)
         if symbol is not None and symbol.kind == CLASS and symbol.name in index.classes \
-                and any(part.startswith("_") for part in symbol.name.rsplit(".", 1)[-1:]):
-            found.add(symbol.name)
+                and symbol.name.rsplit(".", 1)[-1].startswith("_"):
+            found.setdefault(symbol.name, info.fid)
     return found
 
 

@@ -81,6 +81,8 @@ LOCKED_STATE = "which guards its state with a lock of its own, so it is meant to
 PART_LOCKED = "whose part it guards with that part's own lock, so the part is meant to be shared between threads"
 HANDS_OUT_HANDLERS = ("whose methods wrap request handlers in functions that keep the instance: every request "
                       "through the functions it wraps uses the one object")
+FUNCTION_WRAPPER = ("made by the decorator `{maker}` in place of the function it decorates: every call of the "
+                    "decorated function, on any thread or task, uses the one object")
 DECORATOR_OBJECT = ("used as a decorator (its `__call__` wraps a function in one that keeps the instance): every "
                     "call of the decorated function, on any thread, uses the one object")
 ROLE_SHARED = SHARED_ROLE_WHY.rsplit(",", 1)[-1]  # how a role-shared reason ends
@@ -603,6 +605,7 @@ def _classes_shared_by_design(index: ProgramIndex, reach: Reachability, locks: L
             classes.setdefault(info.class_id, HANDS_OUT_HANDLERS)
         elif info is not None and info.class_id and _wrapper_of_a_decorator_object(index, info):
             classes.setdefault(info.class_id, DECORATOR_OBJECT)
+    _wrappers_made_by_decorators(index, classes)
     _captured_by_handlers(index, reach, classes)
     _handed_to_thread_owners(index, classes)
     for class_id, (_, summary) in index.classes.items():
@@ -726,6 +729,19 @@ def _parts_of_module_level_instances(index: ProgramIndex, components: dict[str, 
                 frontier.append(part)
                 found.setdefault(part, holder)
     return found
+
+
+def _wrappers_made_by_decorators(index: ProgramIndex, classes: dict[str, str]) -> None:
+    """A callable object that a decorator makes of the function it is given and hands back in its
+    place (`def wrapper(fn): return _LRUCacheWrapper(fn, maxsize)`): the decorated function is
+    that object, so every call of it, from any thread or task, runs its `__call__` on the one
+    instance, and its cache, counters and in-flight tasks are shared by all of them."""
+    from racefree.analysis.entry_points import private_classes_handed_out
+
+    for class_id, maker in private_classes_handed_out(index).items():
+        methods = index.classes[class_id][1].methods
+        if "__call__" in methods and len(index.functions[maker].summary.parameters) == 1:
+            classes.setdefault(class_id, FUNCTION_WRAPPER.format(maker=index.functions[maker].summary.qualname))
 
 
 def _wrapper_of_a_decorator_object(index: ProgramIndex, info: FunctionInfo) -> bool:
