@@ -60,6 +60,15 @@ lock is released (`with lock: Model.next_id += 1`, then `self.id = Model.next_id
 thread's update can land in between, and two calls take the same id. Read the value inside the
 lock.
 
+And an exchange made in two steps: the function reads the previous value into a local and then
+replaces it with one it computed (`t1 = _last_cpu_times`, then `_last_cpu_times = cpu_times()`,
+then the delta of the two; `old = self._conn`, then `self._conn = connect()`, then
+`old.close()`). Two calls that overlap both take the same previous value, and the replacement
+one of them stored is lost: the other measures from the wrong start, or both close the same
+connection and one new connection is dropped unclosed. Make the exchange under a lock. (A setter
+that hands back the value its argument replaces, and a function that takes the contents out by
+putting an empty container in their place, are not exchanges of this kind.)
+
 Not reported: an update after the code claimed a flag under a lock (`with self._lock: if
 self._running: raise RuntimeError("already running"); self._running = True`, cleared in a
 `finally`), or called a method that makes such a claim first: one caller at a time gets past the
@@ -77,6 +86,7 @@ from racefree.rules.base import (
     make_finding,
     runs_on_several_threads,
     short_name,
+    unique_facts,
     unlocked,
 )
 
@@ -88,7 +98,7 @@ def check(obj, evidence):
         and _runs_beside_itself(w)
     ]
     if not writes:
-        return _read_back_after_the_lock(obj, evidence)
+        return _exchanged_in_two_steps(obj, evidence) or _read_back_after_the_lock(obj, evidence)
     first = writes[0]
     if first.access.op == OP_MUTATE:  # a value read with the store's get call, written back with set
         message = (
@@ -107,6 +117,28 @@ def check(obj, evidence):
         reason = (f"{obj.why_shared}; {entry_description(first)} runs as several tasks at once, which "
                   f"interleave at the awaits between the read and the write")
     return [make_finding(RULE, obj, evidence, message, reason, writes, [])]
+
+
+def _exchanged_in_two_steps(obj, evidence):
+    """`t1 = _last_cpu_times`, then `_last_cpu_times = cpu_times()`, then a delta of the two: the
+    call takes the previous value and puts its own in its place, in two steps. Two calls that
+    overlap both take the same previous value, and the replacement one of them made is lost: the
+    other measures from the wrong start (or closes the same old connection, and the new one made
+    by the first is overwritten). Not a setter storing its argument."""
+    writes = [w for w in obj.writes()
+              if w.access.replaces_what_it_read and not w.access.stores_argument and unlocked(w)
+              and self_concurrency(w) == PREEMPTIVE]
+    if not writes:
+        return []
+    first = writes[0]
+    reads = [r for r in obj.reads() if r.fid == first.fid and r.access.line < first.access.line and unlocked(r)]
+    message = (
+        f"`{short_name(obj)}` is read and then replaced with a new value in `{function_name(first)}` "
+        f"({entry_description(first)}) without a lock: two calls can take the same previous value, and "
+        f"the replacement one of them stored is lost"
+    )
+    reason = f"{obj.why_shared}; {runs_on_several_threads(first)}"
+    return [make_finding(RULE, obj, evidence, message, reason, writes, unique_facts(reads))]
 
 
 def _read_back_after_the_lock(obj, evidence):

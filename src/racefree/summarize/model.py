@@ -102,6 +102,9 @@ class Access:
     await_between: bool = False  # an await runs between the check and this write
     restores: bool = False  # puts back a value saved from this object earlier (`x.flag = old`)
     restores_across_await: bool = False  # ... after an await since it was saved
+    # Replaces, with a value computed by the call, what the function read whole into a local
+    # before (`t1 = _last_times`, then `_last_times = cpu_times()`): an exchange in two steps.
+    replaces_what_it_read: bool = False
     rolls_back: bool = False  # puts the saved value back in an `except` block: undoes a failed change
     in_handler: bool = False  # made in an `except` block: undoes or records a failure
     stores_scalar: bool = False  # binds a constant or a truth value (`_ready = True`, `_ok = v >= MIN`)

@@ -189,6 +189,7 @@ class StoreVisits:
             access.read_modify_write = ref in value_reads
             access.await_between = access.await_between or (ref in value_reads and value_reads[ref].await_between)
             self._mark_restore(access, ref, value)
+            self._mark_exchange(access, ref, value)
             _note_stored_value(access, value)
             self._note_made_elsewhere(access, value)
             access.stores_exception = is_caught_exception(value, self.frame.caught)
@@ -263,6 +264,7 @@ class StoreVisits:
             ref = Ref("global", name)
             access = self._record(ref, WRITE, OP_REBIND, target)
             self._mark_restore(access, ref, value)
+            self._mark_exchange(access, ref, value)
             _note_stored_value(access, value)
             self._note_made_elsewhere(access, value)
             access.stores_import = type(value) is ast.Name and value.id in self.summary.imports
@@ -271,6 +273,7 @@ class StoreVisits:
             access.read_modify_write = ref in arithmetic_reads
             access.await_between = access.await_between or (ref in arithmetic_reads and arithmetic_reads[ref].await_between)
             self._note_lazy_store(access, ref, value)
+            self._detach_taken(ref)
             return
         if frame.value_kinds or value is not None and type(value) in _KNOWN_KIND_VALUES:
             self._note_value_kind(name, value)
@@ -318,6 +321,8 @@ class StoreVisits:
             if returned is not None:
                 frame.aliases[name] = returned
         saved = self._saved_value(value)
+        if saved is not None and type(value) in (ast.Name, ast.Attribute):
+            frame.read_whole.add(saved)
         if saved is not None:
             frame.saved[name] = saved
             frame.saved_at[name] = frame.awaits_seen - frame.awaits_handing_self
@@ -466,6 +471,17 @@ class StoreVisits:
             frame = self.frame
             access.restores_across_await = frame.awaits_seen - frame.awaits_handing_self > frame.saved_at.get(value.id, 0)
 
+    def _mark_exchange(self, access: Access, ref: Ref, value: ast.expr | None) -> None:
+        """A store of a value the call computes (`_last_times = cpu_times()`, `self._conn =
+        connect()`) to an object the function read whole into a local before (`t1 =
+        _last_times`): the function takes the old value and puts a new one in its place, in two
+        steps. Not a put-back of the saved value, a constant, a name passed on, or an empty
+        container (`pending = self._pending; self._pending = []`, which takes the contents)."""
+        access.replaces_what_it_read = (
+            ref in self.frame.read_whole and not access.restores and not access.read_modify_write
+            and type(value) not in (ast.Constant, ast.Name)
+            and not _makes_an_empty_container(value))
+
     def _restores(self, ref: Ref, value: ast.expr | None) -> bool:
         """The value is a local saved from this very object earlier: the write puts it back."""
         return type(value) is ast.Name and self.frame.saved.get(value.id) == ref
@@ -511,3 +527,22 @@ def _is_a_view(value: ast.expr | None) -> bool:
     """`self.pending.keys()`: a view of a container, which iterating later walks the container."""
     return type(value) is ast.Call and type(value.func) is ast.Attribute and value.func.attr in VIEW_METHODS \
         and not value.args and not value.keywords
+
+
+# Calls that make an empty container: storing one takes the contents out, it computes nothing.
+EMPTY_CONTAINER_CALLS = frozenset({"list", "dict", "set", "deque", "collections.deque", "OrderedDict",
+                                   "collections.OrderedDict"})
+DEFAULT_DICT_CALLS = frozenset({"defaultdict", "collections.defaultdict"})  # (given only its factory)
+
+
+def _makes_an_empty_container(value: ast.expr | None) -> bool:
+    """`[]`, `{}`, `set()`, `deque()`, `defaultdict(int)`."""
+    kind = type(value)
+    if kind in (ast.List, ast.Set, ast.Tuple):
+        return not value.elts
+    if kind is ast.Dict:
+        return not value.keys
+    if kind is not ast.Call or value.keywords:
+        return False
+    called = dotted_text(value.func)
+    return (called in EMPTY_CONTAINER_CALLS and not value.args) or (called in DEFAULT_DICT_CALLS and len(value.args) <= 1)
