@@ -227,8 +227,9 @@ def private_classes_handed_out(index: ProgramIndex) -> dict[str, str]:
     for info in index.functions.values():
         summary = info.summary
         made = summary.returns_made
-        if made is None or summary.name.startswith("_") or is_non_api_module(info.module.module):
-            continue
+        if made is None or summary.name.startswith("_") or is_non_api_module(info.module.module) \
+                or any(part.startswith("_") for part in (summary.class_name or "").split(".")):
+            continue  # (a private class's own methods hand their kind to the package, not to its users)
         root, *attrs = made.split(".")
         symbol = index.resolve_ref(info.module, Ref("global", root, tuple(attrs)), summary.class_name)
         if symbol is not None and symbol.kind == CLASS and symbol.name in index.classes \
@@ -520,16 +521,19 @@ def _private_helper_under_a_lock(index: ProgramIndex, fid: str, lock_names: Lock
 
 
 def _package_callers(index: ProgramIndex, info: FunctionInfo) -> list:
-    """The calls of the function in the package, its tests and scripts aside (they call
-    everything, as a program would: psutil's `if __name__ == "__main__": test()` demonstrates
-    `process_iter`, it does not set the package up). A method that overrides one of a base is
-    also run by the base's calls on `self` (`await self.connect()` in the base's
-    `connect_to_new_endpoint` runs the subclass's `connect`)."""
+    """The calls of the function in the package, its tests and the demos its modules run as
+    scripts aside (they call everything, as a program would: psutil's `if __name__ ==
+    "__main__": test()` demonstrates `process_iter`, it does not set the package up; a script
+    part that calls `main()` starts a command, which stays the caller of what it runs). A method
+    that overrides one of a base is also run by the base's calls on `self` (`await
+    self.connect()` in the base's `connect_to_new_endpoint` runs the subclass's `connect`)."""
     edges = list(index.calls_to.get(info.fid, ()))
     for overridden in _overridden(index, info):
         edges += [edge for edge in index.calls_to.get(overridden, ())
                   if edge.call.callee is not None and edge.call.callee.root_kind == "self"]
-    return [edge for edge in _outside_tests(index, edges) if not _in_a_script_part(index, edge)]
+    if info.summary.name not in MAIN_FUNCTIONS:
+        edges = [edge for edge in edges if not _in_a_script_part(index, edge)]
+    return _outside_tests(index, edges)
 
 
 def _outside_tests(index: ProgramIndex, edges: list) -> list:

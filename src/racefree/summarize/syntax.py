@@ -769,7 +769,7 @@ def own_statements(body: list[ast.stmt]):
         stack.extend(reversed(inner))
 
 
-def constructor_text(value: ast.expr | None) -> str | None:
+def constructor_text(value: ast.expr | None, private_too: bool = False) -> str | None:
     """`Manager(...)`, `workers.Pool(...)`: the class a call makes, as written, when its name reads
     as a class's (capitalised) or the call is a factory of a made-once object (`requests.session()`,
     `AutoModel.from_pretrained(name)`);
@@ -780,8 +780,9 @@ def constructor_text(value: ast.expr | None) -> str | None:
     if not text:
         return None
     last = text.rsplit(".", 1)[-1]
-    if not (last.lstrip("_")[:1].isupper() or text in MADE_ONCE_FACTORIES or last in MODEL_LOADING_CALLS):
-        return None  # (a private class's name reads as one too: `_LRUCacheWrapper(fn)`)
+    if not ((last.lstrip("_") if private_too else last)[:1].isupper() or text in MADE_ONCE_FACTORIES
+            or last in MODEL_LOADING_CALLS):
+        return None
     return text
 
 

@@ -256,7 +256,8 @@ class ModuleSummarizer(References, ImportVisits, DefinitionVisits, StoreVisits, 
             summary = self.frame.summary
             if summary.returns_made is None:
                 value = node.value
-                summary.returns_made = constructor_text(value) or self.class_a_local_names(value) or (
+                # (a private class's name too: `return _LRUCacheWrapper(fn)` hands the caller one)
+                summary.returns_made = constructor_text(value, private_too=True) or self.class_a_local_names(value) or (
                     self.frame.made.get(value.id) if type(value) is ast.Name else None)
             ref = self.ref_of(node.value)
             if ref is None and type(node.value) is ast.Name and self._local_function(node.value.id):
