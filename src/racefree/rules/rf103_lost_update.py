@@ -127,7 +127,7 @@ def _exchanged_in_two_steps(obj, evidence):
     by the first is overwritten). Not a setter storing its argument."""
     writes = [w for w in obj.writes()
               if w.access.replaces_what_it_read and not w.access.stores_argument and unlocked(w)
-              and self_concurrency(w) == PREEMPTIVE]
+              and self_concurrency(w) == PREEMPTIVE and not _put_back_later(w)]
     if not writes:
         return []
     first = writes[0]
@@ -139,6 +139,14 @@ def _exchanged_in_two_steps(obj, evidence):
     )
     reason = f"{obj.why_shared}; {runs_on_several_threads(first)}"
     return [make_finding(RULE, obj, evidence, message, reason, writes, unique_facts(reads))]
+
+
+def _put_back_later(write) -> bool:
+    """The function puts the saved value back afterwards (`original = filepost.choose_boundary`,
+    `filepost.choose_boundary = patched`, ..., `filepost.choose_boundary = original`): a
+    temporary override, RF108's, not an exchange."""
+    return any(a.restores and a.ref == write.access.ref and a.line > write.access.line
+               for a in write.info.summary.accesses)
 
 
 def _read_back_after_the_lock(obj, evidence):

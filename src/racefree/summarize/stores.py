@@ -474,13 +474,17 @@ class StoreVisits:
     def _mark_exchange(self, access: Access, ref: Ref, value: ast.expr | None) -> None:
         """A store of a value the call computes (`_last_times = cpu_times()`, `self._conn =
         connect()`) to an object the function read whole into a local before (`t1 =
-        _last_times`): the function takes the old value and puts a new one in its place, in two
-        steps. Not a put-back of the saved value, a constant, a name passed on, or an empty
-        container (`pending = self._pending; self._pending = []`, which takes the contents)."""
+        _last_times`), on a path that goes on to the store: the function takes the old value and
+        puts a new one in its place, in two steps. Not a put-back of the saved value, a constant,
+        data passed on, or an empty container (`pending = self._pending; self._pending = []`,
+        which takes the contents)."""
+        frame = self.frame
         access.replaces_what_it_read = (
-            ref in self.frame.read_whole and not access.restores and not access.read_modify_write
-            and type(value) not in (ast.Constant, ast.Name)
-            and not _makes_an_empty_container(value))
+            ref in frame.read_whole and not access.restores and not access.read_modify_write
+            and type(value) in (ast.Call, ast.BinOp) and not _makes_an_empty_container(value)
+            # (inside a test of the object: `if process is None: process = self._p = Process()`
+            # initialises it on first use, RF107's)
+            and not any(ref in checks for checks in frame.enclosing_checks))
 
     def _restores(self, ref: Ref, value: ast.expr | None) -> bool:
         """The value is a local saved from this very object earlier: the write puts it back."""

@@ -194,6 +194,7 @@ class ModuleSummarizer(References, ImportVisits, DefinitionVisits, StoreVisits, 
         frame = self.frame
         guards, present = frame.param_guards, frame.present
         held, held_present = len(guards), len(present)
+        read_whole = set(frame.read_whole)
         claims: list[Ref] = []
         # On an event loop a flag is claimed without a lock (see ControlFlowVisits.flag_claims).
         on_the_loop = self.flag_claims(body, across_awaits=False) if frame.summary.is_async and frame.scope is not None else None
@@ -210,6 +211,9 @@ class ModuleSummarizer(References, ImportVisits, DefinitionVisits, StoreVisits, 
                 self.frame.locks.remove(claim)
         del guards[held:]  # tests a guard clause made hold only to the end of its block
         del present[held_present:]
+        if body and type(body[-1]) in (ast.Return, ast.Raise):
+            # (what a block that returns read whole, the code after it never has in hand)
+            self.frame.read_whole.intersection_update(read_whole)
 
     def _hold_claim(self, body: list[ast.stmt], claims: list[Ref], on_the_loop) -> None:
         """The statement just visited claimed a flag: the rest of its block holds the claim, as
