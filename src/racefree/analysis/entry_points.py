@@ -69,7 +69,7 @@ from racefree.knowledge.entry_points import (
 )
 from racefree.knowledge.merged import BUILT_IN, Knowledge
 from racefree.knowledge.requests import request_object
-from racefree.summarize.model import OP_ITERATE, READ, WRITE, Call, Ref
+from racefree.summarize.model import OP_ITERATE, OP_SLOT_STORE, READ, WRITE, Call, Ref
 from racefree.summarize.visitor import TOPLEVEL
 from racefree.summarize.waited_jobs import waits_for_job
 
@@ -148,14 +148,16 @@ def is_test_module(module: str) -> bool:
 
 def _constructor_of_shared_state(summary) -> bool:
     """`__init__` that initialises class-level or module-level state on first use (`if
-    cls._loop is None: ... self.__class__._loop = loop`), or `__new__` that makes the one
-    instance on first use (`if not cls.__instance: cls.__instance = object.__new__(cls)`): making
-    an instance is API too, which callers may do on several threads at once, and that state is
-    shared by every instance. (Not a class-level counter of instances made, which declarative
-    classes bump at import.)"""
+    cls._loop is None: ... self.__class__._loop = loop`), or fills such a table on the first use
+    of a key (`if token in SerializableLock._locks: ... else: SerializableLock._locks[token] =
+    self.lock`), or `__new__` that makes the one instance on first use (`if not cls.__instance:
+    cls.__instance = object.__new__(cls)`): making an instance is API too, which callers may do
+    on several threads at once, and that state is shared by every instance. (Not a class-level
+    counter of instances made, which declarative classes bump at import.)"""
     return summary.name in ("__init__", "__new__") and any(
         access.kind == WRITE and access.ref.root_kind in ("class", "global") and access.checked_at is not None
-        and access.check_is_lazy_init and not access.read_modify_write for access in summary.accesses)
+        and (access.check_is_lazy_init or access.op == OP_SLOT_STORE) and not access.read_modify_write
+        for access in summary.accesses)
 
 
 def _public_api(index: ProgramIndex, knowledge: Knowledge):

@@ -434,7 +434,8 @@ LOOP_CALLBACK_METHODS = frozenset({
 NOT_SHARED_ROLES: tuple[str, ...] = ("ContextManager",)
 SHARED_ROLE_WHY = ("a library's {role} object: programs make one and use it from every thread or task, "
                    "so its public methods run concurrently")
-SHARED_ROLE_RULES = frozenset({"RF104", "RF105", "RF106", "RF109"})
+# (RF101 only for a call's own result kept on the object: see rf101's `_result_kept_for_its_call`.)
+SHARED_ROLE_RULES = frozenset({"RF101", "RF104", "RF105", "RF106", "RF109"})
 
 _LITELLM_THREAD = (
     "LiteLLM runs success and failure callbacks on a background thread of its own (a thread pool), "

@@ -41,6 +41,11 @@ as the instance is made (`openai.api_key = api_key` in a client's constructor, o
 validator that runs as one is made): the other library reads it on every call, so every
 instance, on every thread, runs with the value of the one made last, and a multi-tenant service
 sends one tenant's requests with another's key.
+And so is a client that every thread shares keeping one call's result on itself: the call resets
+an attribute as it begins (`self.last_response = None`, `self.responses = []`), fills it with its
+own response and reads it back for itself (`return self.last_response`, or the next helper its
+caller runs, `send(payloads)` then `parse_responses()`); a concurrent call resets or replaces it
+in between, and the caller gets another request's response.
 
 ## Why is this bad?
 Web servers, task queues and MCP servers run handlers concurrently. A value one request writes
@@ -95,7 +100,7 @@ from racefree.analysis.concurrency import PREEMPTIVE, may_run_concurrently, self
 from racefree.analysis.entry_points import is_test_module, set_up_name
 from racefree.analysis.library_settings import sets_a_library_setting_per_instance
 from racefree.analysis.pairs import hand_off, is_fixed_slot_write, write_read_races
-from racefree.analysis.shared_state import DECORATOR_OBJECT, SINGLETON_ATTRIBUTE, unique_facts
+from racefree.analysis.shared_state import DECORATOR_OBJECT, ROLE_SHARED, SINGLETON_ATTRIBUTE, unique_facts
 from racefree.index import CLASS_ATTR, CONTEXT_DEFAULT, DEFAULT_ARGUMENT
 from racefree.knowledge.entry_points import EXIT_OF_ENTER, OBSERVED, PATCHED_FUNCTION
 from racefree.knowledge.requests import REQUEST_OBJECTS, REQUEST_PARAMETER_SOURCE
@@ -117,6 +122,8 @@ def check(obj, evidence):
     # enough, but a function patched over another library's runs on every call of that library.
     if obj.kind in (DEFAULT_ARGUMENT, CONTEXT_DEFAULT):
         return _default_filled_per_call(obj, evidence)
+    if obj.why_shared.endswith(ROLE_SHARED):
+        return _result_kept_for_its_call(obj, evidence)  # shared by its role only: this form alone
     races = []
     callers = {}  # write -> the API function whose call stores it and reads it back through helpers
     for race in write_read_races(obj, across_awaits=True):
@@ -254,6 +261,60 @@ def _called_from(index, fid: str, after: int, before: int, depth: int = 4) -> se
         layer = [callee for callee in layer if callee not in found and callee != fid]
         found.update(layer)
         layer = [edge.callee for callee in layer for edge in index.calls_from.get(callee, ())]
+    return found
+
+
+def _result_kept_for_its_call(obj, evidence):
+    """State that a call resets as it begins (`self.last_response = None`, `self.responses =
+    []`), fills with its own result (`self.last_response = Response(...)`, `.append(response)`)
+    and reads back for itself, in the same function (`return self.last_response`) or in the next
+    helper its caller runs (`send_request(payloads)`, then `parse_responses()`): scratch space of
+    one call, on an object every call shares (a client all threads use). Another call's reset or
+    result lands between the fill and the read, and the caller gets another request's response."""
+    index = obj.facts[0].reach.index if obj.facts and obj.facts[0].reach is not None else None
+    if index is None:
+        return []
+    for reset in obj.writes():
+        if not reset.access.stores_empty or reset.locks or reset.access.checked_at is not None \
+                or self_concurrency(reset) != PREEMPTIVE:
+            continue
+        fills = [w for w in obj.writes() if w.fid == reset.fid and w.access.line > reset.access.line
+                 and not w.access.stores_empty and w.access.stores_constant is None and not w.locks]
+        if not fills:
+            continue
+        fill = fills[0]
+        reads = [r for r in obj.reads() if r.fid == fill.fid and r.access.line > fill.access.line and not r.locks]
+        caller = None
+        if not reads:
+            after = _called_after_by_its_callers(index, fill.fid, write_reach=fill.reach)
+            reads = [r for r in obj.reads() if r.fid in after and not r.locks]
+            caller = after.get(reads[0].fid) if reads else None
+        if not reads:
+            continue
+        where = f"`{function_name(fill)}` ({entry_description(fill)})"
+        if caller is not None:
+            where = f"`{function_name(fill)}`, called by `{caller.rsplit('.', 1)[-1]}`,"
+        message = (
+            f"`{short_name(obj)}` is reset and filled with the call's own result in {where} and read back "
+            f"in {', '.join(sorted({f'`{function_name(r)}`' for r in reads})[:3])}: a concurrent call resets or "
+            f"replaces it in between, and this call reads another call's result"
+        )
+        return [make_finding(RULE, obj, evidence, message, _why_concurrent(obj, fill),
+                             unique_facts([reset, *fills]), unique_facts(reads))]
+    return []
+
+
+def _called_after_by_its_callers(index, fid: str, write_reach) -> dict[str, str]:
+    """The functions that the callers of fid (which themselves run many times at once) call
+    directly after their call of it, with that caller."""
+    found: dict[str, str] = {}
+    for edge in index.calls_to.get(fid, ()):
+        caller = edge.caller
+        if write_reach is None or not _runs_concurrently(write_reach, caller):
+            continue
+        for later in index.calls_from.get(caller, ()):
+            if later.line > edge.line and later.callee != fid:
+                found.setdefault(later.callee, caller)
     return found
 
 

@@ -110,6 +110,9 @@ class Access:
     stores_scalar: bool = False  # binds a constant or a truth value (`_ready = True`, `_ok = v >= MIN`)
     stores_truth: bool = False  # binds a truth value only (`True`, `False`, `v >= MIN`, `not found`)
     stores_constant: str | None = None  # the constant it binds, as written (`True`, `None`), if one
+    # binds None or a new empty container (`self.last_response = None`, `self.responses = []`):
+    # resets the object for what comes next
+    stores_empty: bool = False
     stores_instance: str | None = None  # the class of a new instance it binds, as written (`Session`)
     # binds what an import bound (`import litellm as _litellm`, then `litellm = _litellm` under
     # `global`): a module or a library's class or function, the same for every caller

@@ -524,6 +524,7 @@ def _note_stored_value(access: Access, value: ast.expr | None) -> None:
     access.stores_scalar = stores_scalar(value)
     access.stores_truth = stores_truth(value)
     access.stores_constant = constant_text(value)
+    access.stores_empty = (type(value) is ast.Constant and value.value is None) or _makes_an_empty_container(value)
     access.stores_instance = constructor_text(value)
 
 
