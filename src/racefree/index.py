@@ -54,6 +54,7 @@ EXTERNAL = "external"
 FRESH = "fresh"  # an object a call creates: private to its caller until shared
 DEFAULT_ARGUMENT = "default-argument"  # a parameter's mutable default: one object for every call
 CONTEXT_DEFAULT = "context-default"  # a ContextVar's mutable default: one object for every context
+CELL = "closure-cell"  # a local of a function that the functions defined inside it use
 _CONTEXT_GET = "context-get"  # `steps_var.get` on such a ContextVar, whose call gives its default
 
 
@@ -606,6 +607,8 @@ class ProgramIndex:
             start = 1 if ref.root_kind == "super" else 0
             symbol = self.class_member(class_id, attrs[0], instance=ref.root_kind != "class", start=start)
             attrs = attrs[1:]
+        elif ref.root_kind == "cell":
+            symbol = self._cell(module, ref.root)
         elif ref.root_kind in ("typed", "made") and attrs:
             class_id = self.captured_class(module, ref)
             if class_id is None:
@@ -619,6 +622,21 @@ class ProgramIndex:
                 return None
             symbol = self.member(symbol, attr)
         return symbol
+
+    def _cell(self, module: ModuleSummary, root: str) -> Symbol | None:
+        """A closure cell, "<enclosing function>.<locals>.<name>": typed as the enclosing function
+        made it (`[]` a list, `threading.RLock()` a lock), where it says."""
+        outer, _, name = root.rpartition(".<locals>.")
+        info = self.functions.get(f"{module.module}.{outer}")
+        made = info.summary.cells.get(name) if info is not None else None
+        if made is None:
+            return None
+        typed = made[0] or None
+        if typed and not typed.startswith("builtins."):
+            first, *rest = typed.split(".")
+            constructor = self.resolve_ref(module, Ref("global", first, tuple(rest)), None)
+            typed = constructor.name if constructor is not None else typed
+        return Symbol(CELL, f"{module.module}.{root}", typed=typed)
 
     def captured_class(self, module: ModuleSummary, ref: Ref) -> str | None:
         """The analysed class a closure's "typed" reference names: the annotation of the enclosing
@@ -668,8 +686,8 @@ class ProgramIndex:
                 return member
         if kind == FRESH:
             return Symbol(FRESH, f"{owner.name}.{attr}")
-        if kind == FUNCTION:
-            return None
+        if kind in (FUNCTION, CELL):
+            return None  # (a closure cell's attributes: not followed)
         typed = f"{owner.typed}.{attr}" if owner.typed else None
         return Symbol(OBJECT if kind != INSTANCE_ATTR else INSTANCE_ATTR, f"{owner.name}.{attr}",
                       owner_class=owner.owner_class, safe=owner.safe, typed=typed)

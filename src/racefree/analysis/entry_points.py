@@ -146,15 +146,19 @@ def is_test_module(module: str) -> bool:
                or part.endswith("_test") for part in module.split("."))
 
 
-def _constructor_of_shared_state(summary) -> bool:
+def _constructor_of_shared_state(index: ProgramIndex, info: FunctionInfo) -> bool:
     """`__init__` that initialises class-level or module-level state on first use (`if
     cls._loop is None: ... self.__class__._loop = loop`), or fills such a table on the first use
     of a key (`if token in SerializableLock._locks: ... else: SerializableLock._locks[token] =
     self.lock`), or `__new__` that makes the one instance on first use (`if not cls.__instance:
     cls.__instance = object.__new__(cls)`): making an instance is API too, which callers may do
     on several threads at once, and that state is shared by every instance. (Not a class-level
-    counter of instances made, which declarative classes bump at import.)"""
-    return summary.name in ("__init__", "__new__") and any(
+    counter of instances made, which declarative classes bump at import, nor a metaclass's, which
+    runs as classes are defined.)"""
+    summary = info.summary
+    if summary.name not in ("__init__", "__new__") or (info.class_id and index.is_metaclass(info.class_id)):
+        return False
+    return any(
         access.kind == WRITE and access.ref.root_kind in ("class", "global") and access.checked_at is not None
         and (access.check_is_lazy_init or access.op == OP_SLOT_STORE) and not access.read_modify_write
         for access in summary.accesses)
@@ -178,7 +182,7 @@ def _public_api(index: ProgramIndex, knowledge: Knowledge):
         if "<" in summary.qualname and not returned_by_parent(index, info):
             continue  # nested functions, lambdas and module code, unless handed back to the caller
         name = summary.name
-        private = name.startswith("_") and name not in PUBLIC_DUNDERS and not _constructor_of_shared_state(summary) \
+        private = name.startswith("_") and name not in PUBLIC_DUNDERS and not _constructor_of_shared_state(index, info) \
             and not (name == "__init__" and registries.changed_by_a_constructor(info)) \
             and not constructor_sets_a_library_setting(index, info)
         if private and not (name.startswith("_") and not name.startswith("__") and _hook_of_outside_base(index, info)):

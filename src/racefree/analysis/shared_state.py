@@ -16,6 +16,7 @@ from racefree.analysis.receivers import Receivers
 from racefree.analysis.singleton_use import SingletonUse
 from racefree.index import (
     CLASS,
+    CELL,
     CLASS_ATTR,
     CONTEXT_DEFAULT,
     DEFAULT_ARGUMENT,
@@ -408,6 +409,8 @@ def _why_shared(index: ProgramIndex, symbol: Symbol, access: Access, shared_clas
     if symbol.kind == DEFAULT_ARGUMENT:
         function, parameter = symbol.name.rsplit(".", 1)
         return DEFAULT_WHY.format(parameter=parameter, function=function.rsplit(".", 1)[-1])
+    if symbol.kind == CELL:
+        return _why_a_cell_is_shared(index, symbol)
     if symbol.kind == OBJECT:
         if symbol.name in PER_REQUEST_GLOBALS:
             return None  # the framework's own request proxies (`cherrypy.session`): each request's own
@@ -440,6 +443,47 @@ def _why_shared(index: ProgramIndex, symbol: Symbol, access: Access, shared_clas
     if why is None and symbol.kind == INSTANCE_ATTR and _under_a_locked_part(symbol.name, owner, part_locked):
         why = f"attribute of a {owner} instance, {PART_LOCKED}"
     return why
+
+
+CELL_WHY_START = "a variable of `"  # (how reports tell a closure cell from its reason)
+
+
+def _why_a_cell_is_shared(index: ProgramIndex, symbol: Symbol) -> str | None:
+    """A local of a decorator that the wrapper it returns in place of the function it is given
+    uses (a closure cell: `calls = 0`, `cache = {}`, `last_called = [0.0]`): the decorated
+    function is that wrapper, so every call of it, from any thread, shares the one cell. Not a
+    closure a factory makes per call (`lex_document(doc)` handing back a line getter with a cache
+    of its own), nor one that runs only inside its function's own call."""
+    outer, _, _ = symbol.name.rpartition(".<locals>.")
+    info = index.functions.get(outer)
+    if info is None:
+        return None
+    summary = info.summary
+    for ref in summary.returns:
+        if ref.root_kind == "local" and _wraps_a_parameter(index, info, ref.root):
+            return (f"{CELL_WHY_START}{summary.qualname}` kept by the wrapper `{ref.root}` it returns in place of the "
+                    f"function it decorates (a closure cell): every call of the decorated function, on any thread, "
+                    f"shares it")
+    return None
+
+
+def _wraps_a_parameter(index: ProgramIndex, outer: FunctionInfo, nested: str) -> bool:
+    """The nested function wraps the function its enclosing function was given: it calls that
+    parameter (`func(*args)`), and says it stands for it (`@functools.wraps(func)`, or
+    `update_wrapper(wrapper, func)` in the enclosing function) or the parameter's name says it
+    is a function (`func`, `fn`, `method`). Not a factory's closure that calls back a callback
+    it was handed among other arguments (amqp's `frame_handler(connection, callback)`)."""
+    wrapper = index.functions.get(f"{outer.fid}.<locals>.{nested}")
+    if wrapper is None or wrapper.summary.wraps is None:
+        return False
+    return wrapper.summary.wraps in WRAPPED_FUNCTION_NAMES \
+        or any(d.text.rsplit(".", 1)[-1] == "wraps" for d in wrapper.summary.decorators) \
+        or any(c.callee_text.rsplit(".", 1)[-1] == "update_wrapper" for c in outer.summary.calls)
+
+
+# Parameter names of a decorator that say it is given the function it wraps.
+WRAPPED_FUNCTION_NAMES = frozenset({"func", "fn", "f", "function", "method", "meth", "wrapped", "fun", "func_",
+                                    "view_func", "coro", "coroutine", "cls", "klass"})
 
 
 def _shared_beyond_its_lock(index: ProgramIndex, owner: str, shared_classes: dict[str, str],
@@ -1092,6 +1136,11 @@ def _uses_self(info: FunctionInfo) -> bool:
 
 
 def _definition(index: ProgramIndex, symbol: Symbol) -> tuple[str, int] | None:
+    if symbol.kind == CELL:  # the assignment in the enclosing function
+        outer, _, name = symbol.name.rpartition(".<locals>.")
+        info = index.functions.get(outer)
+        made = info.summary.cells.get(name) if info is not None else None
+        return (info.module.path, made[1]) if made is not None else None
     if symbol.kind == DEFAULT_ARGUMENT:  # the `def` that makes it
         info = index.functions.get(symbol.name.rsplit(".", 1)[0])
         return (info.module.path, info.summary.line) if info is not None else None

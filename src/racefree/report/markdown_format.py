@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 
-from racefree.analysis.shared_state import CONTEXT_WHY_START, DEFAULT_WHY_START
+from racefree.analysis.shared_state import CELL_WHY_START, CONTEXT_WHY_START, DEFAULT_WHY_START
 from racefree.fix import MECHANICAL_FIX_RULES
 from racefree.rules import rule_by_code
 from racefree.summarize.model import CLAIMED
@@ -233,8 +233,9 @@ def root_cause(finding) -> str:
     kind = "object"
     if parts and parts[0].endswith(finding.object) and parts[0] != finding.object:
         kind = parts.pop(0)[: -len(finding.object)].strip() or "object"
-    if parts and parts[0].startswith((DEFAULT_WHY_START, CONTEXT_WHY_START)):  # a mutable default
-        lines = [f"`{finding.object}`{where} is the {parts.pop(0)}. These accesses touch it from code that can "
+    if parts and parts[0].startswith((DEFAULT_WHY_START, CONTEXT_WHY_START, CELL_WHY_START)):  # a mutable default, a cell
+        article = "" if parts[0].startswith(CELL_WHY_START) else "the "
+        lines = [f"`{finding.object}`{where} is {article}{parts.pop(0)}. These accesses touch it from code that can "
                  f"run at the same time:", ""]
     else:
         article = "an" if kind[:1] in "aeiou" else "a"

@@ -105,7 +105,7 @@ from racefree.index import CLASS_ATTR, CONTEXT_DEFAULT, DEFAULT_ARGUMENT
 from racefree.knowledge.entry_points import EXIT_OF_ENTER, OBSERVED, PATCHED_FUNCTION
 from racefree.knowledge.requests import REQUEST_OBJECTS, REQUEST_PARAMETER_SOURCE
 from racefree.rules.base import Rule, entry_description, function_name, make_finding, short_name
-from racefree.summarize.model import OP_REBIND, OP_SLOT_STORE, WRITE
+from racefree.summarize.model import CALL, OP_REBIND, OP_SLOT_STORE, WRITE
 
 BUILTIN_LIST = "builtins.list"
 # Libraries whose model classes copy each class-level declaration into every instance.
@@ -283,11 +283,15 @@ def _result_kept_for_its_call(obj, evidence):
         if not fills:
             continue
         fill = fills[0]
-        reads = [r for r in obj.reads() if r.fid == fill.fid and r.access.line > fill.access.line and not r.locks]
+        # Read back as the call's result: returned by the function (`return self.last_response`),
+        # or by the helper whose result its caller returns (`return self.parse_responses()`).
+        reads = [r for r in obj.reads() if r.fid == fill.fid and r.access.line > fill.access.line and not r.locks
+                 and r.access.ref in r.info.summary.returns]
         caller = None
         if not reads:
             after = _called_after_by_its_callers(index, fill.fid, write_reach=fill.reach)
-            reads = [r for r in obj.reads() if r.fid in after and not r.locks]
+            reads = [r for r in obj.reads() if r.fid in after and not r.locks
+                     and _returns_the_result_of(index.functions[after[r.fid]].summary, r.info.summary.name)]
             caller = after.get(reads[0].fid) if reads else None
         if not reads:
             continue
@@ -302,6 +306,11 @@ def _result_kept_for_its_call(obj, evidence):
         return [make_finding(RULE, obj, evidence, message, _why_concurrent(obj, fill),
                              unique_facts([reset, *fills]), unique_facts(reads))]
     return []
+
+
+def _returns_the_result_of(summary, method: str) -> bool:
+    """The function returns what a method of its own object returns (`return self.parse_responses()`)."""
+    return any(ref.root_kind == "self" and ref.attrs == (method, CALL) for ref in summary.returns)
 
 
 def _called_after_by_its_callers(index, fid: str, write_reach) -> dict[str, str]:

@@ -105,6 +105,9 @@ class CallVisits:
                 callee = self._interned(("global", func.id, ()))
                 if func.id in ("getattr", "setattr", "hasattr") and frame.scope is not None:
                     self._reflective_access(func.id, node)
+            elif local_callee is None and frame.free_names_used and func.id not in frame.scope.local_names \
+                    and self._enclosing_parameter(func.id):
+                frame.summary.wraps = func.id  # `func(*args)` in a decorator's wrapper
         else:
             self._expr(func)
             if type(func) is ast.Subscript:

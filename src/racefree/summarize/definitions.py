@@ -88,7 +88,9 @@ class DefinitionVisits:
         self.summary.functions[qualname] = summary
         if self.frame.scope is not None:
             self.frame.nested[name] = qualname
+        enclosed = self.frame.scope is not None or self.frame.free_names_used  # (also through a class body)
         frame = Frame(summary, function_scope(node, self._walrus_within(node)), class_name)
+        frame.free_names_used = enclosed  # a nested function: its free names may be closure cells
         frame.aliases.update(self._defaults_naming_shared_state(node.args))
         params = [a.arg for a in (*node.args.posonlyargs, *node.args.args)]
         skip = 1 if in_class and method_kind in ("method", "classmethod") else 0

@@ -306,6 +306,13 @@ class FunctionSummary:
     # Parameters whose annotation names one class (`app: FastAPI`), with its dotted name.
     parameter_classes: dict[str, str] = field(default_factory=dict)
     does_nothing: bool = False  # its body only documents it: a hook for subclasses to fill in
+    # Its locals that functions defined inside it use as closure cells and change (`last_called =
+    # [0.0]`, then `last_called[0] = time.time()` in the wrapper it returns; `nonlocal count`):
+    # name -> (the type it was made as, as written, or "" when unknown; the line that made it)
+    cells: dict[str, tuple[str, int]] = field(default_factory=dict)
+    # The parameter of the function it is defined in that it calls (`func(*args)`): a wrapper of
+    # the function that one was given, as a decorator returns.
+    wraps: str | None = None
     # Its docstring says it configures, once, while the program starts (see syntax.says_set_up).
     documented_set_up: bool = False
 

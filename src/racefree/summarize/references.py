@@ -119,11 +119,44 @@ class References:
                 return "class", alias.root, tuple(attrs)  # `cls = self.__class__` then `cls.cache`
             return alias.root_kind, alias.root, (*alias.attrs, *attrs)
         if self._name_is_local(name):
+            cell = self.closure_cell(name)
+            if cell is not None:
+                return "cell", cell, tuple(attrs)
             captured = self._captured_parameter(name)
             return ("typed", captured, tuple(attrs)) if captured is not None and attrs else None
         if name in self.module_names or name in self._function_imports or self.summary.star_imports:
             return "global", name, tuple(attrs)
         return None
+
+    def closure_cell(self, name: str) -> str | None:
+        """A local of an enclosing function that this nested function uses (a closure cell) and
+        that can change: a container or object the enclosing function made (`last_called =
+        [0.0]`, `cache = {}`, `lock = threading.Lock()`), or a name declared `nonlocal` here. As
+        "<qualname of the enclosing function>.<locals>.<name>", and noted on that function's
+        summary; None for the function's own locals and anything else."""
+        frame = self.frame
+        if frame.scope is None or name in frame.scope.local_names:
+            return None
+        declared_nonlocal = False
+        for outer in reversed(self.frames[:-1]):
+            scope = outer.scope
+            if scope is None or name in scope.declared_global:
+                return None
+            declared_nonlocal = declared_nonlocal or name in scope.declared_nonlocal
+            if name in scope.local_names:
+                made = outer.made_at.get(name)
+                if not (made and made[0]) and not (declared_nonlocal or name in frame.scope.declared_nonlocal):
+                    return None
+                if name in outer.nested or name in scope.unassigned_parameters:
+                    return None
+                outer.summary.cells.setdefault(name, made or ("", outer.summary.line))
+                return f"{outer.summary.qualname}.<locals>.{name}"
+        return None
+
+    def _enclosing_parameter(self, name: str) -> bool:
+        """The name is a parameter of the function this one is defined in."""
+        outer = self.frames[-2] if len(self.frames) > 1 else None
+        return outer is not None and outer.scope is not None and name in outer.scope.unassigned_parameters
 
     def _captured_parameter(self, name: str) -> str | None:
         """A closure's use of a parameter of an enclosing function whose annotation names a class

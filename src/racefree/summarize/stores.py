@@ -106,6 +106,8 @@ class StoreVisits:
             if target.id in self.frame.scope.declared_global:
                 self.summary.global_rebinds.add(target.id)
                 self._record(ref, WRITE, OP_REBIND, node).read_modify_write = True
+            elif target.id in self.frame.scope.declared_nonlocal:
+                self._record(ref, WRITE, OP_REBIND, node).read_modify_write = True  # `nonlocal n; n += 1`
             return
         if ref is not None and type(target) is ast.Attribute and ref.root_kind == "self" and len(ref.attrs) == 1:
             # `self.count += 1` rebinds on the instance, shadowing any class-level default.
@@ -275,6 +277,14 @@ class StoreVisits:
             self._note_lazy_store(access, ref, value)
             self._detach_taken(ref)
             return
+        if name in frame.scope.declared_nonlocal:
+            ref = self.ref_of(target)
+            if ref is not None:
+                access = self._record(ref, WRITE, OP_REBIND, target)
+                _note_stored_value(access, value)
+                access.read_modify_write = ref in arithmetic_reads
+            return
+        frame.made_at[name] = (_LITERAL_CONTAINERS.get(type(value)) or constructor_text(value) or "", target.lineno)
         if frame.value_kinds or value is not None and type(value) in _KNOWN_KIND_VALUES:
             self._note_value_kind(name, value)
         if self._value_sources:
@@ -333,8 +343,23 @@ class StoreVisits:
         if value is not None and value_reads:
             read = next(iter(value_reads.values()))
             frame.taint[name] = (read.ref, read.op == OP_LOAD, frame.awaits)
+        elif (derived := self._derived_from_a_tainted_local(value)) is not None:
+            frame.taint[name] = derived
         else:
             frame.taint.pop(name, None)
+
+    def _derived_from_a_tainted_local(self, value: ast.expr | None) -> tuple[Ref, bool, int] | None:
+        """`left = interval - elapsed`, where `elapsed` holds what was read from shared state:
+        arithmetic on such a local holds a value computed from that state, and a test of it
+        checks that state (not as a whole object)."""
+        if type(value) not in (ast.BinOp, ast.UnaryOp):
+            return None
+        taint = self.frame.taint
+        for node in ast.walk(value):
+            if type(node) is ast.Name and node.id in taint:
+                ref, _, awaits = taint[node.id]
+                return ref, False, awaits
+        return None
 
     def _note_attribute_taint(self, ref: Ref, value_reads: dict) -> None:
         """`self.type_hints = _type_hints_map.get(func)`: the attribute holds what was read from
@@ -551,3 +576,8 @@ def _makes_an_empty_container(value: ast.expr | None) -> bool:
         return False
     called = dotted_text(value.func)
     return (called in EMPTY_CONTAINER_CALLS and not value.args) or (called in DEFAULT_DICT_CALLS and len(value.args) <= 1)
+
+
+# The builtin container a literal makes (`[]`, `{}`, `{k: v for ...}`), as a type.
+_LITERAL_CONTAINERS = {ast.List: "builtins.list", ast.ListComp: "builtins.list", ast.Dict: "builtins.dict",
+                       ast.DictComp: "builtins.dict", ast.Set: "builtins.set", ast.SetComp: "builtins.set"}

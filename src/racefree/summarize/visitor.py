@@ -283,8 +283,10 @@ class ModuleSummarizer(References, ImportVisits, DefinitionVisits, StoreVisits, 
         kind = type(node)
         if kind is ast.Name:
             name = node.id  # only module-level names count, a cheaper test than ref_of: first
-            if type(node.ctx) is ast.Load and self.frame.scope is not None and (
-                    name in self.module_names or name in self.summary.bindings or name in self.summary.global_rebinds):
+            scope = self.frame.scope
+            if type(node.ctx) is ast.Load and scope is not None and (
+                    name in self.module_names or name in self.summary.bindings or name in self.summary.global_rebinds
+                    or (name not in scope.local_names and self.frame.free_names_used)):
                 ref = self.ref_of(node)
                 if ref is not None:
                     self._record(ref, READ, OP_LOAD, node)
