@@ -69,6 +69,11 @@ connection and one new connection is dropped unclosed. Make the exchange under a
 that hands back the value its argument replaces, and a function that takes the contents out by
 putting an empty container in their place, are not exchanges of this kind.)
 
+And a value read under a lock and written after the lock is released, in one function (`with
+lock: elapsed = now() - last_called[0]`, then `last_called[0] = now()` after the call it
+limits): the lock shows the state is shared, but two calls read the same value between them
+and both act on it. Read and write in one locked step.
+
 Not reported: an update after the code claimed a flag under a lock (`with self._lock: if
 self._running: raise RuntimeError("already running"); self._running = True`, cleared in a
 `finally`), or called a method that makes such a claim first: one caller at a time gets past the
@@ -98,7 +103,8 @@ def check(obj, evidence):
         and _runs_beside_itself(w)
     ]
     if not writes:
-        return _exchanged_in_two_steps(obj, evidence) or _read_back_after_the_lock(obj, evidence)
+        return _exchanged_in_two_steps(obj, evidence) or _read_back_after_the_lock(obj, evidence) \
+            or _written_after_the_lock(obj, evidence)
     first = writes[0]
     if first.access.op == OP_MUTATE:  # a value read with the store's get call, written back with set
         message = (
@@ -139,6 +145,31 @@ def _exchanged_in_two_steps(obj, evidence):
     )
     reason = f"{obj.why_shared}; {runs_on_several_threads(first)}"
     return [make_finding(RULE, obj, evidence, message, reason, writes, unique_facts(reads))]
+
+
+def _written_after_the_lock(obj, evidence):
+    """`with lock: elapsed = time.time() - last_called[0]`, then, after the lock is let go,
+    `last_called[0] = time.time()`: the function reads the state under a lock and writes it
+    after releasing it. The lock says the state is shared, but the read and the write are two
+    steps: another call reads the same value in between, and both act on it (a rate limit let
+    through twice, one of two updates lost)."""
+    pairs = [
+        (write, read) for write in obj.writes()
+        if unlocked(write) and write.access.stores_constant is None and self_concurrency(write) == PREEMPTIVE
+        and not write.access.restores
+        for read in obj.reads()
+        if read.fid == write.fid and read.locks and read.access.line < write.access.line
+    ]
+    if not pairs:
+        return []
+    write, read = pairs[0]
+    message = (
+        f"`{short_name(obj)}` is read under a lock in `{function_name(write)}` ({entry_description(write)}) and "
+        f"written after the lock is released: another call can read the same value in between, and one of the "
+        f"two updates is lost"
+    )
+    reason = f"{obj.why_shared}; {runs_on_several_threads(write)}"
+    return [make_finding(RULE, obj, evidence, message, reason, [write], [read])]
 
 
 def _put_back_later(write) -> bool:
