@@ -117,10 +117,13 @@ def _run_all(cases: list[dict], settings: Settings, jobs: int) -> list[CaseResul
 
 
 def _metadata(args: argparse.Namespace, case_count: int, wall_seconds: float, filtered: bool) -> dict:
+    own_source = args.racefree_src.resolve() == (REPO_ROOT / "src").resolve()
     return {
         "date": datetime.datetime.now().astimezone().strftime("%Y-%m-%d %H:%M %Z"),
-        "commit": _git("rev-parse", "--short", "HEAD") or "unknown",
-        "dirty": bool(_git("status", "--porcelain")),
+        # (with --racefree-src, the source run is another tree's: named by its path, not this checkout's commit)
+        "commit": (_git("rev-parse", "--short", "HEAD") or "unknown") if own_source
+        else f"source in {args.racefree_src}",
+        "dirty": own_source and bool(_git("status", "--porcelain")),
         "cases_file": _shown(args.cases),
         "cases": case_count,
         "filtered": filtered,

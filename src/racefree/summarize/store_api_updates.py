@@ -206,7 +206,8 @@ class StoreApiUpdates:
         if not arguments:
             return
         frame = self.frame
-        if receiver is None and method in _CARRYING_METHODS and type(func.value) is ast.Name:
+        if (receiver is None or receiver.root_kind == "cell") and method in _CARRYING_METHODS \
+                and type(func.value) is ast.Name:  # (a local, or an enclosing function's: a closure cell)
             if not reads and not self._carrying():
                 return
             for argument in arguments:
