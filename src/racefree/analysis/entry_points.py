@@ -213,8 +213,10 @@ def _public_api(index: ProgramIndex, knowledge: Knowledge):
                 continue
         elif summary.qualname != name and "<locals>" not in summary.qualname:
             continue
-        if private_modules.hidden(module, summary):
-            continue  # the package's own code: it runs where the package calls it
+        if private_modules.hidden(module, summary) and not (summary.wraps is not None and "<locals>" in summary.qualname):
+            continue  # the package's own code: it runs where the package calls it (a decorator's
+            # wrapper, though, runs wherever the function it stands for is called: icontract's
+            # checker wraps its users' functions from `_checkers`)
         kind = ("public constructor" if name in ("__init__", "__new__")
                 else "public method" if summary.class_name else "public function")
         # In an event-loop framework's module, a public function runs on the loop's thread.

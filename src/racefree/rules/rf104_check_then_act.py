@@ -57,7 +57,12 @@ def fetch_all(urls):
 or one atomic call: `_sessions.setdefault(url, session)`, `_sessions.pop(key, None)`.
 
 A failed lookup is a test too: `try: return _sessions[url] except KeyError: pass`, then the
-store, is the same check and act as `if url not in _sessions:`.
+store, is the same check and act as `if url not in _sessions:`. So is a busy flag that each call
+claims and releases (`if _refreshing: return`, `_refreshing = True`, then `_refreshing = False`
+in a `finally` or in a callback registered for the call's exit): two threads both find it clear
+and both go on, and a thread that finds another's claim takes the shortcut meant for its own
+re-entry. Claim it with a lock taken without waiting (`lock.acquire(blocking=False)`). A flag set
+once and never cleared is lazy initialisation (RF107).
 
 Not reported: a store under the calling thread's own identity (`threads[threading.get_ident()]`),
 a key no other thread tests or stores; a test of whether the calling thread is the owner (`if
@@ -87,14 +92,15 @@ from racefree.rules.base import (
     short_name,
     unique_facts,
 )
-from racefree.summarize.model import OP_SLOT_STORE
+from racefree.summarize.model import OP_SLOT_STORE, WRITE
 
 
 def check(obj, evidence):
     bounded_cache = any(w.access.evicts_all for w in obj.writes())
     writes = [
         w for w in obj.writes()
-        if w.access.checked_at is not None and not w.access.check_is_lazy_init and not w.access.keyed_by_thread
+        if w.access.checked_at is not None and (not w.access.check_is_lazy_init or _claimed_and_released(w))
+        and not w.access.keyed_by_thread
         and not w.access.checked_by_owner
         and not w.access.read_modify_write and not (bounded_cache and stores_an_entry(w.access))
         and check_and_act_unguarded(obj, w) and self_concurrency(w) == PREEMPTIVE
@@ -110,6 +116,27 @@ def check(obj, evidence):
     )
     reason = f"{obj.why_shared}; {runs_on_several_threads(first)}"
     return [make_finding(RULE, obj, evidence, message, reason, writes, checks)]
+
+
+def _claimed_and_released(write) -> bool:
+    """`if _busy: return`, `_busy = True`, then `_busy = False` when the work is done (in a
+    `finally`, or in a callback the function registers for its exit): a flag each call claims and
+    releases, not state set up once. Two threads both find it clear and both go on; or one finds
+    another call's claim and takes the shortcut meant for its own re-entry."""
+    claimed = write.access.stores_constant
+    if claimed is None or write.reach is None:
+        return False
+    info = write.info
+
+    def releases(summary) -> bool:
+        return any(a.kind == WRITE and a.ref == write.access.ref and a.stores_constant not in (None, claimed)
+                   and (summary is not info.summary or a.line > write.access.line) for a in summary.accesses)
+
+    if releases(info.summary):
+        return True
+    handed = {f"{info.module.module}.{arg.local}" for call in info.summary.calls for arg in call.function_args
+              if arg.local is not None}
+    return any(releases(write.reach.index.functions[fid].summary) for fid in handed if fid in write.reach.index.functions)
 
 
 def stores_an_entry(access) -> bool:
