@@ -123,20 +123,24 @@ def _claimed_and_released(write) -> bool:
     `finally`, or in a callback the function registers for its exit): a flag each call claims and
     releases, not state set up once. Two threads both find it clear and both go on; or one finds
     another call's claim and takes the shortcut meant for its own re-entry."""
-    claimed = write.access.stores_constant
-    if claimed is None or write.reach is None:
+    if write.access.stores_constant != "True" or write.reach is None:
         return False
     info = write.info
 
     def releases(summary) -> bool:
-        return any(a.kind == WRITE and a.ref == write.access.ref and a.stores_constant not in (None, claimed)
-                   and (summary is not info.summary or a.line > write.access.line) for a in summary.accesses)
+        # (not a value stored on another outcome: `= True`, or `= False` in `except ImportError:`)
+        return any(a.kind == WRITE and a.ref == write.access.ref and a.stores_constant in CLEAR_VALUES
+                   and not a.in_handler and (summary is not info.summary or a.line > write.access.line)
+                   for a in summary.accesses)
 
     if releases(info.summary):
         return True
     handed = {f"{info.module.module}.{arg.local}" for call in info.summary.calls for arg in call.function_args
               if arg.local is not None}
     return any(releases(write.reach.index.functions[fid].summary) for fid in handed if fid in write.reach.index.functions)
+
+
+CLEAR_VALUES = frozenset({"False", "None", "0"})  # what a released busy flag holds, as written
 
 
 def stores_an_entry(access) -> bool:
