@@ -160,14 +160,17 @@ def _written_after_the_lock(obj, evidence):
         for read in obj.reads()
         if read.fid == write.fid and read.locks and read.access.line < write.access.line
     ]
+    return _first_pair_finding(obj, evidence, pairs, lambda name, where: (
+        f"`{name}` is read under a lock in {where} and written after the lock is released: another call can "
+        f"read the same value in between, and one of the two updates is lost"))
+
+
+def _first_pair_finding(obj, evidence, pairs, says):
+    """The finding for the first (write, read) pair, if any; says(name, where) words it."""
     if not pairs:
         return []
     write, read = pairs[0]
-    message = (
-        f"`{short_name(obj)}` is read under a lock in `{function_name(write)}` ({entry_description(write)}) and "
-        f"written after the lock is released: another call can read the same value in between, and one of the "
-        f"two updates is lost"
-    )
+    message = says(short_name(obj), f"`{function_name(write)}` ({entry_description(write)})")
     reason = f"{obj.why_shared}; {runs_on_several_threads(write)}"
     return [make_finding(RULE, obj, evidence, message, reason, [write], [read])]
 
@@ -191,16 +194,9 @@ def _read_back_after_the_lock(obj, evidence):
         if read.fid == write.fid and read.access.op == OP_LOAD and not common_lock(read, write)
         and (read.access.line, read.access.col) > (write.access.line, write.access.col)
     ]
-    if not pairs:
-        return []
-    write, read = pairs[0]
-    message = (
-        f"`{short_name(obj)}` is updated under a lock in `{function_name(write)}` ({entry_description(write)}) "
-        f"and read back after the lock is released: another thread's update can land in between, "
-        f"so the value read is not this call's"
-    )
-    reason = f"{obj.why_shared}; {runs_on_several_threads(write)}"
-    return [make_finding(RULE, obj, evidence, message, reason, [write], [read])]
+    return _first_pair_finding(obj, evidence, pairs, lambda name, where: (
+        f"`{name}` is updated under a lock in {where} and read back after the lock is released: another "
+        f"thread's update can land in between, so the value read is not this call's"))
 
 
 def _runs_beside_itself(write) -> bool:
