@@ -11,11 +11,9 @@ import ast
 from racefree.knowledge.containers import MUTABLE_CONSTRUCTOR_NAMES
 from racefree.summarize.model import Binding, ClassSummary
 from racefree.summarize.mutable_defaults import container_made
-from racefree.summarize.syntax import declared_class, dotted_text, makes_one_worker_executor
+from racefree.summarize.syntax import LITERAL_CONTAINER_TYPES, declared_class, dotted_text, makes_one_worker_executor
 
 _MUTABLE_LITERALS = (ast.Dict, ast.List, ast.Set, ast.DictComp, ast.ListComp, ast.SetComp)
-_LITERAL_TYPES = {ast.Dict: "dict", ast.DictComp: "dict", ast.List: "list", ast.ListComp: "list",
-                  ast.Set: "set", ast.SetComp: "set"}
 _CONSTANT_LITERALS = (ast.Constant, ast.Tuple, ast.JoinedStr, ast.BinOp, ast.UnaryOp)
 # Bindings that only hold a place (`_client = None`, `_client: Client | None = None`) until a later
 # one builds the object.
@@ -53,7 +51,7 @@ class BindingNotes:
         if value is None:
             return Binding(name, line, "other")
         if isinstance(value, _MUTABLE_LITERALS):
-            return Binding(name, line, "mutable", _LITERAL_TYPES[type(value)])
+            return Binding(name, line, "mutable", LITERAL_CONTAINER_TYPES[type(value)])
         if type(value) is ast.Call:
             # `ContextVar[list[Step]]("steps", default=[])`: a generic class called as itself
             func = value.func.value if type(value.func) is ast.Subscript else value.func

@@ -24,6 +24,7 @@ from racefree.summarize.model import (
     Registration,
 )
 from racefree.summarize.syntax import (
+    LITERAL_CONTAINER_TYPES,
     alias_candidates,
     constant_key,
     constant_text,
@@ -284,7 +285,8 @@ class StoreVisits:
                 _note_stored_value(access, value)
                 access.read_modify_write = ref in arithmetic_reads
             return
-        frame.made_at[name] = (_LITERAL_CONTAINERS.get(type(value)) or constructor_text(value) or "", target.lineno)
+        literal = LITERAL_CONTAINER_TYPES.get(type(value))
+        frame.made_at[name] = (f"builtins.{literal}" if literal else constructor_text(value) or "", target.lineno)
         if frame.value_kinds or value is not None and type(value) in _KNOWN_KIND_VALUES:
             self._note_value_kind(name, value)
         if self._value_sources:
@@ -577,7 +579,3 @@ def _makes_an_empty_container(value: ast.expr | None) -> bool:
     called = dotted_text(value.func)
     return (called in EMPTY_CONTAINER_CALLS and not value.args) or (called in DEFAULT_DICT_CALLS and len(value.args) <= 1)
 
-
-# The builtin container a literal makes (`[]`, `{}`, `{k: v for ...}`), as a type.
-_LITERAL_CONTAINERS = {ast.List: "builtins.list", ast.ListComp: "builtins.list", ast.Dict: "builtins.dict",
-                       ast.DictComp: "builtins.dict", ast.Set: "builtins.set", ast.SetComp: "builtins.set"}

@@ -827,3 +827,8 @@ def does_nothing(body: list[ast.stmt]) -> bool:
                 continue
         return False
     return True
+
+
+# The builtin container a literal makes (`{}`, `[x for x in y]`), by its node type.
+LITERAL_CONTAINER_TYPES = {ast.Dict: "dict", ast.DictComp: "dict", ast.List: "list", ast.ListComp: "list",
+                           ast.Set: "set", ast.SetComp: "set"}
