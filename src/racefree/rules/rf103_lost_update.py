@@ -77,7 +77,9 @@ and both act on it. Read and write in one locked step.
 Not reported: an update after the code claimed a flag under a lock (`with self._lock: if
 self._running: raise RuntimeError("already running"); self._running = True`, cleared in a
 `finally`), or called a method that makes such a claim first: one caller at a time gets past the
-claim, so the code after it runs as if under a lock of its own.
+claim, so the code after it runs as if under a lock of its own; nor an update inside a test of
+whether the calling thread owns the object (`if self._owner == me: self._count += 1`, a reentrant
+lock's count): only the owner gets there.
 """
 
 from __future__ import annotations
@@ -99,7 +101,7 @@ from racefree.rules.base import (
 def check(obj, evidence):
     writes = [
         w for w in obj.writes()
-        if w.access.read_modify_write and unlocked(w)
+        if w.access.read_modify_write and unlocked(w) and not w.access.under_owner_test
         and _runs_beside_itself(w)
     ]
     if not writes:

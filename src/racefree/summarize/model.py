@@ -125,6 +125,9 @@ class Access:
     # acts on a test of whether the calling thread or task is the owner (`if self._owner is
     # current_task(): ... self._owner = None`), which no other thread can make stale
     checked_by_owner: bool = False
+    # made inside the branch of such an owner test (`if self._owner == me: self._count += 1`): only
+    # the thread that owns the object gets here
+    under_owner_test: bool = False
     # read in a loop that waits a while each round (`while not self.ready: time.sleep(0.1)`)
     polled: bool = False
     # empties the object when a test on it holds (`if len(cache) >= N: cache.clear()`): the program

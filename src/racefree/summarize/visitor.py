@@ -151,6 +151,10 @@ class ModuleSummarizer(References, ImportVisits, DefinitionVisits, StoreVisits, 
             access.guards = tuple(frame.param_guards)
         if frame.in_handler:
             access.in_handler = True
+        if frame.owner_tests and frame.enclosing_checks:
+            owner_lines = {line for _, line in frame.owner_tests}
+            access.under_owner_test = any(check[0] in owner_lines
+                                          for checks in frame.enclosing_checks for check in checks.values())
         if frame.awaits_seen:
             access.awaits_before = frame.awaits_seen
         if frame.present:  # (for a write: what it changes only when a test found it set or non-empty)
