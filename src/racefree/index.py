@@ -623,14 +623,21 @@ class ProgramIndex:
             symbol = self.member(symbol, attr)
         return symbol
 
+    def cell_origin(self, name: str) -> tuple[FunctionInfo, tuple[str, int]] | None:
+        """For a closure cell's full name ("<module>.<enclosing function>.<locals>.<name>"): the
+        enclosing function and what it made the cell as (type as written, line)."""
+        outer, _, local = name.rpartition(".<locals>.")
+        info = self.functions.get(outer)
+        made = info.summary.cells.get(local) if info is not None else None
+        return (info, made) if made is not None else None
+
     def _cell(self, module: ModuleSummary, root: str) -> Symbol | None:
         """A closure cell, "<enclosing function>.<locals>.<name>": typed as the enclosing function
         made it (`[]` a list, `threading.RLock()` a lock), where it says."""
-        outer, _, name = root.rpartition(".<locals>.")
-        info = self.functions.get(f"{module.module}.{outer}")
-        made = info.summary.cells.get(name) if info is not None else None
-        if made is None:
+        origin = self.cell_origin(f"{module.module}.{root}")
+        if origin is None:
             return None
+        made = origin[1]
         typed = made[0] or None
         if typed and not typed.startswith("builtins."):
             first, *rest = typed.split(".")

@@ -454,10 +454,10 @@ def _why_a_cell_is_shared(index: ProgramIndex, symbol: Symbol) -> str | None:
     function is that wrapper, so every call of it, from any thread, shares the one cell. Not a
     closure a factory makes per call (`lex_document(doc)` handing back a line getter with a cache
     of its own), nor one that runs only inside its function's own call."""
-    outer, _, _ = symbol.name.rpartition(".<locals>.")
-    info = index.functions.get(outer)
-    if info is None:
+    origin = index.cell_origin(symbol.name)
+    if origin is None:
         return None
+    info = origin[0]
     summary = info.summary
     for ref in summary.returns:
         if ref.root_kind == "local" and _wraps_a_parameter(index, info, ref.root):
@@ -1137,10 +1137,8 @@ def _uses_self(info: FunctionInfo) -> bool:
 
 def _definition(index: ProgramIndex, symbol: Symbol) -> tuple[str, int] | None:
     if symbol.kind == CELL:  # the assignment in the enclosing function
-        outer, _, name = symbol.name.rpartition(".<locals>.")
-        info = index.functions.get(outer)
-        made = info.summary.cells.get(name) if info is not None else None
-        return (info.module.path, made[1]) if made is not None else None
+        origin = index.cell_origin(symbol.name)
+        return (origin[0].module.path, origin[1][1]) if origin is not None else None
     if symbol.kind == DEFAULT_ARGUMENT:  # the `def` that makes it
         info = index.functions.get(symbol.name.rsplit(".", 1)[0])
         return (info.module.path, info.summary.line) if info is not None else None

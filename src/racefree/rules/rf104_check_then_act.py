@@ -135,9 +135,10 @@ def _claimed_and_released(write) -> bool:
 
     if releases(info.summary):
         return True
-    handed = {f"{info.module.module}.{arg.local}" for call in info.summary.calls for arg in call.function_args
+    index = write.reach.index
+    handed = {index.resolve_function_arg(info, arg) for call in info.summary.calls for arg in call.function_args
               if arg.local is not None}
-    return any(releases(write.reach.index.functions[fid].summary) for fid in handed if fid in write.reach.index.functions)
+    return any(releases(index.functions[fid].summary) for fid in handed if fid in index.functions)
 
 
 CLEAR_VALUES = frozenset({"False", "None", "0"})  # what a released busy flag holds, as written
