@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 
 # "pkg.mod.CACHE['key']" and "pkg.mod.obj[...]" name the same variable as "pkg.mod.CACHE".
 _SUBSCRIPTS = re.compile(r"\[[^\]]*\]")
+_ITEMS = "<items>"  # racefree.knowledge.containers.ITEMS, as the JSON report names it
 
 
 @dataclass
@@ -36,6 +37,8 @@ def object_matches(finding_object: str, names: list[str] | None) -> bool:
     if not finding_object or not names:
         return False
     dotted = _SUBSCRIPTS.sub("", finding_object).strip()
+    # `JobsProgress.<items>`: the items of an instance of a container's subclass, the instance
+    dotted = dotted.removesuffix("." + _ITEMS)
     return any(dotted == name or dotted.endswith("." + name) for name in names)
 
 

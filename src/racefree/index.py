@@ -623,6 +623,32 @@ class ProgramIndex:
             symbol = self.member(symbol, attr)
         return symbol
 
+    def kept_default(self, class_id: str, attr: str) -> tuple[str, str] | None:
+        """For `self.<attr>` of an instance of the class: the function and the parameter whose
+        mutable default a method keeps there (`self._events = events` where `events=[]`), made
+        once for every instance built without the argument; where a subclass's `__init__` hands
+        its own default up to the `__init__` that keeps it (`super().__init__(events=events)`),
+        that subclass's. None when no method keeps a default there."""
+        order = self.mro(class_id)
+        for depth, owner in enumerate(order):
+            module, summary = self.classes[owner]
+            kept = summary.kept_defaults.get(attr)
+            if kept is None:
+                continue
+            qualname, parameter = kept
+            keeper = self.functions.get(f"{module.module}.{qualname}")
+            if keeper is None:
+                return None
+            position = keeper.summary.parameters.index(parameter) if parameter in keeper.summary.parameters else -1
+            for below in order[:depth]:  # the most derived class that hands one up
+                below_module, below_summary = self.classes[below]
+                passed = below_summary.defaults_passed_up.get(parameter) or below_summary.defaults_passed_up.get(
+                    f"#{position}")
+                if passed is not None and keeper.summary.name == "__init__":
+                    return f"{below_module.module}.{passed[0]}", passed[1]
+            return keeper.fid, parameter
+        return None
+
     def cell_origin(self, name: str) -> tuple[FunctionInfo, tuple[str, int]] | None:
         """For a closure cell's full name ("<module>.<enclosing function>.<locals>.<name>"): the
         enclosing function and what it made the cell as (type as written, line)."""

@@ -242,6 +242,9 @@ def collect_shared_objects(index: ProgramIndex, reach: Reachability, locks: Lock
                     symbols = [*symbols, (_default_of(info, access.ref.root), None)]
             else:
                 symbols = [(index.resolve_ref(info.module, access.ref, info.summary.class_name), None)]
+                default = _default_kept_on_self(index, info, access)
+                if default is not None:
+                    symbols.append((default, None))
             for symbol, passers in symbols:
                 if (symbol is not None and symbol.kind == FUNCTION and access.op not in (OP_LOAD, OP_REBIND)
                         and access.ref.names_own_member()):
@@ -253,7 +256,7 @@ def collect_shared_objects(index: ProgramIndex, reach: Reachability, locks: Lock
                     continue  # `session = _info.get(); if session: session["n"] += 1`: never the empty default
                 # The object's own state through `self`; a class attribute is every instance's,
                 # also while one of them is being built.
-                own_state = access.ref.root_kind == "self" and symbol.kind != CLASS_ATTR
+                own_state = access.ref.root_kind == "self" and symbol.kind not in (CLASS_ATTR, DEFAULT_ARGUMENT)
                 if own_state and on_a_new_object:
                     continue
                 if _handled_by_own_method(index, symbol, access):
@@ -389,6 +392,20 @@ def _beyond_own_request(index: ProgramIndex, owner: str, modes: dict[Mode, Reach
     made_as = set(index.subclasses_and_self(owner))
     return {mode: reach for mode, reach in modes.items()
             if reach.entry.instance_per_request_of is None or reach.entry.instance_per_request_of not in made_as}
+
+
+def _default_kept_on_self(index: ProgramIndex, info, access: Access) -> Symbol | None:
+    """`self._events.append(e)` where the object's `__init__` kept a parameter's mutable default
+    there (`self._events = events`, `events=[]`): the one default, shared by every instance made
+    without the argument. Not a rebinding, which puts another object in the attribute."""
+    ref = access.ref
+    if ref.root_kind != "self" or len(ref.attrs) != 1 or access.op == OP_REBIND or info.class_id is None:
+        return None
+    kept = index.kept_default(info.class_id, ref.attrs[0])
+    keeper = index.functions.get(kept[0]) if kept is not None else None
+    if keeper is None or kept[1] not in keeper.summary.mutable_defaults:
+        return None
+    return _default_of(keeper, kept[1])
 
 
 def _default_of(info, parameter: str) -> Symbol:

@@ -49,6 +49,11 @@ MUTABLE_CONSTRUCTORS = frozenset(
 # The bare names of those constructors, for the per-file pass (imports are resolved later).
 MUTABLE_CONSTRUCTOR_NAMES = frozenset(name.rsplit(".", 1)[-1] for name in MUTABLE_CONSTRUCTORS)
 
+# The attribute that stands for the items of an instance of a class derived from one of those
+# containers (`class JobsProgress(set)`): `super().add(job)`, `for job in self` and `len(self)`
+# change and read it, as `self._jobs.add(job)` would an attribute.
+ITEMS = "<items>"
+
 # Decorators (by their last name) that turn a method into an attribute of each instance, computed
 # once and then stored: functools.cached_property, pyramid's reify, the cached-property package.
 CACHED_PROPERTY_DECORATORS = frozenset({"cached_property", "cachedproperty", "reify", "cached_property_with_ttl"})

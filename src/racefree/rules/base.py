@@ -10,6 +10,7 @@ from racefree.analysis.evidence import EvidenceBuilder
 from racefree.analysis.shared_state import AccessFact, SharedObject, unique_facts  # noqa: F401 (re-exported)
 from racefree.findings import Finding
 from racefree.index import CONTEXT_DEFAULT
+from racefree.knowledge.containers import ITEMS
 from racefree.knowledge.entry_points import TEARDOWN_METHODS
 
 # At most this many accesses of each kind are listed in one finding.
@@ -33,6 +34,8 @@ class Rule:
 def short_name(obj: SharedObject) -> str:
     """The name as the code spells it: `server_config`, `Registry._handlers`."""
     parts = obj.name.split(".")
+    if parts[-1] == ITEMS and len(parts) >= 2:
+        return parts[-2]  # the items of a container's subclass: its instance (`JobsProgress`)
     if obj.kind in ("class-attr", "instance-attr") and len(parts) >= 2:
         return ".".join(parts[-2:])
     if obj.kind == CONTEXT_DEFAULT and len(parts) >= 2:

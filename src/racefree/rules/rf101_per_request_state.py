@@ -32,7 +32,10 @@ copies each declared default into every instance). So is a parameter's mutable d
 function fills per call (`def _send(self, path, query_params={}):`, then
 `query_params["access_token"] = self.token`): Python makes the default once, when the `def`
 runs, so every call that omits the argument stores into the same dict, and each sends the
-others' tokens (not a value every call stores alike, nor a memo filled under computed keys).
+others' tokens (not a value every call stores alike, nor a memo filled under computed keys);
+also where the object keeps the default (`def __init__(self, events=[]): self._events = events`,
+itself or through its base's `__init__`) and its methods fill it (`self._events.append(event)`):
+every instance made without the argument holds the one list.
 And so is the mutable default of a `ContextVar` (`ContextVar("steps", default=[])`), changed in
 place through what `.get()` returns: every thread and task that has not set the variable gets
 the one list made at import, so the per-context stack the variable was meant to give is shared.
@@ -380,12 +383,21 @@ def _default_filled_per_call(obj, evidence):
             f"that has not set the variable gets that one {kind} from `.get()`, so they see each other's entries"
         )
     else:
-        parameter = obj.name.rsplit(".", 1)[-1]
-        message = (
-            f"`{parameter}` defaults to one {kind} made when `{function_name(first)}` was defined, and "
-            f"`{function_name(first)}` ({entry_description(first)}) {what} per call: every call that omits the "
-            f"argument shares it, so concurrent calls see and send each other's values"
-        )
+        definer, parameter = obj.name.rsplit(".", 1)
+        made_in = evidence.index.functions.get(definer)
+        if made_in is None or made_in.fid == first.fid:
+            message = (
+                f"`{parameter}` defaults to one {kind} made when `{function_name(first)}` was defined, and "
+                f"`{function_name(first)}` ({entry_description(first)}) {what} per call: every call that omits the "
+                f"argument shares it, so concurrent calls see and send each other's values"
+            )
+        else:  # kept on the object (`self._events = events`), changed by its other methods
+            message = (
+                f"`{parameter}` of `{made_in.summary.qualname}` defaults to one {kind} made when it was defined, "
+                f"which the object keeps as `{first.access.ref.text()}`, and `{function_name(first)}` "
+                f"({entry_description(first)}) {what}: every instance made without the argument holds that one "
+                f"{kind}, so concurrent users of different instances see each other's entries"
+            )
     reads = [r for r in obj.reads() if r.fid in {w.fid for w in writes}]
     fix = DEFAULT_FIX if obj.kind == DEFAULT_ARGUMENT else CONTEXT_DEFAULT_FIX
     return [make_finding(RULE, obj, evidence, message, _why_concurrent(obj, first), writes, unique_facts(reads),

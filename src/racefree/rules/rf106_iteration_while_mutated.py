@@ -3,6 +3,8 @@
 ## What it does
 Finds loops over shared containers (`for k in registry`, `for k, v in metrics.items()`,
 comprehensions) in one thread while another thread can add or remove entries, with no common lock.
+A shared instance of a class derived from a container (`class JobsProgress(set)`, changed by
+`super().add(job)` and walked by `for job in self`) is such a container too.
 
 ## Why is this bad?
 Changing a dict's or set's size during iteration raises `RuntimeError: dictionary changed size

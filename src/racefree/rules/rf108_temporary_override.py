@@ -14,7 +14,8 @@ the entry on top is the call's for the length of the call. So is a class whose `
 onto a stack every instance shares and whose `__exit__` pops it (`type(self).get_contexts()
 .append(self)`, reached through a classmethod that returns the class's list): the top is the
 block's own object for the length of the `with` block, and other threads' blocks push and pop
-on the same stack.
+on the same stack; also where `__enter__` and `__exit__` leave the push and the pop to methods of
+the class they call (`return self.start()`, `self.stop()`, as freezegun's `freeze_time` does).
 
 ## Why is this bad?
 Saving and restoring scopes a value to one call only when nothing else runs meanwhile. When two
@@ -90,6 +91,7 @@ from racefree.analysis.concurrency import self_concurrency
 from racefree.analysis.shared_state import unique_facts
 from racefree.knowledge.entry_points import ENTER_OF_EXIT
 from racefree.rules.base import Rule, entry_description, function_name, make_finding, short_name
+from racefree.summarize.block_sides import block_side
 from racefree.summarize.model import OP_MUTATE
 
 
@@ -132,14 +134,21 @@ def check(obj, evidence):
 
 
 def _pushed_by_its_enter(obj, pop):
-    """The pushes of the `__enter__` whose `__exit__` pops (the summariser marks such a pop as a
-    restore): a context manager that makes its own object the top of a shared stack for the
-    length of its block (`with pm.Model():`)."""
-    enter = ENTER_OF_EXIT.get(pop.info.summary.name)
-    if enter is None:
+    """The pushes of the `__enter__` whose `__exit__` pops, in them or in the methods of the class
+    they call (`start()`, `stop()`; the summariser marks such a pop as a restore): a context
+    manager that makes its own object the top of a shared stack for the length of its block
+    (`with pm.Model():`, `with freeze_time(...):`)."""
+    info = pop.info
+    cls = info.module.classes.get(info.summary.class_name or "")
+    if cls is None:
         return []
-    enter_fid = f"{pop.fid.rsplit('.', 1)[0]}.{enter}"
-    return [w for w in obj.writes() if w.fid == enter_fid and w.access.appends and not (w.locks & pop.locks)]
+    functions = info.module.functions
+    for exit_name, enter_name in ENTER_OF_EXIT.items():
+        if any(method is info.summary for method in block_side(cls, functions, exit_name)):
+            opening = block_side(cls, functions, enter_name)
+            return [w for w in obj.writes() if any(w.info.summary is method for method in opening)
+                    and w.access.appends and not (w.locks & pop.locks)]
+    return []
 
 
 RULE = Rule(

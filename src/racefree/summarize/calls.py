@@ -16,7 +16,6 @@ from racefree.knowledge.containers import (
     READING_METHODS,
     REMOVING_METHODS,
 )
-from racefree.knowledge.entry_points import ENTER_OF_EXIT
 from racefree.knowledge.key_value_stores import STORE_READ_METHODS
 from racefree.knowledge.unsafe_objects import UNSAFE_METHOD_NAMES
 from racefree.summarize.forwarding import forward_of
@@ -193,13 +192,9 @@ class CallVisits:
         if any(a is not pop and a.ref == receiver and a.kind == WRITE and a.appends
                for a in self.frame.summary.accesses):
             return True
-        # `__exit__` pops what the class's `__enter__` pushed (`type(self).get_contexts().append(self)`,
-        # then `.pop()`): the block a `with` opens is the call.
-        enter = ENTER_OF_EXIT.get(self.frame.summary.name)
-        qualname = self.class_stack[-1].methods.get(enter) if enter and self.class_stack else None
-        pushing = self.summary.functions.get(qualname) if qualname else None
-        return pushing is not None and any(a.ref == receiver and a.kind == WRITE and a.appends
-                                           for a in pushing.accesses)
+        if self.class_stack and self.frame.summary.class_name == self.class_stack[-1].qualname:
+            self.method_pops.append((self.frame.summary, pop))  # the class's `__exit__` may pop it
+        return False
 
     def _lazy_guards(self) -> tuple[Ref, ...]:
         """The shared state the enclosing `if`s test for emptiness (`if not _loaded: _load()`)."""

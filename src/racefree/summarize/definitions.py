@@ -8,11 +8,15 @@ from __future__ import annotations
 
 import ast
 
+from racefree.knowledge.containers import ITEMS, MUTABLE_CONSTRUCTOR_NAMES
+from racefree.knowledge.entry_points import ENTER_OF_EXIT
+from racefree.summarize.block_sides import block_side
 from racefree.summarize.forwarding import passed_on
 from racefree.summarize.frame import TOPLEVEL, Frame
+from racefree.summarize.kept_defaults import kept_defaults
 from racefree.summarize.kept_per_key import kept_per_key
 from racefree.summarize.local_objects import objects_kept_local
-from racefree.summarize.model import WRITE, ClassSummary, Decorator, FunctionSummary, Ref
+from racefree.summarize.model import WRITE, Binding, ClassSummary, Decorator, FunctionSummary, Ref
 from racefree.summarize.mutable_defaults import mutable_defaults
 from racefree.summarize.parameter_guards import default_kinds
 from racefree.summarize.presence import presence_of_test
@@ -109,6 +113,9 @@ class DefinitionVisits:
             summary.documented_not_thread_safe = says_not_thread_safe(docstring)
         if in_class and params and method_kind == "method":
             frame.self_name = params[0]
+            if (summary.mutable_defaults or name == "__init__") and type(node) is not ast.Lambda:
+                _note_kept_defaults(self.class_stack[-1], summary, node.body, params[0],
+                                    frame.scope.unassigned_parameters)
         elif in_class and params and method_kind == "classmethod":
             frame.cls_name = params[0]
         elif not in_class and self.frame.scope is not None:
@@ -194,15 +201,22 @@ class DefinitionVisits:
         self.summary.classes[qualname] = cls
         if self.frame.scope is not None:
             self.frame.nested[node.name] = qualname
+        container = next((text for text in cls.base_texts if text.rsplit(".", 1)[-1] in MUTABLE_CONSTRUCTOR_NAMES), None)
+        if container is not None:  # `class Registry(dict)`: its instances are containers
+            self.container_classes.add(qualname)
+            cls.instance_attributes[ITEMS] = Binding(ITEMS, node.lineno, "mutable", container)
         # The class body runs like module code at import time, in its own namespace.
         outer = self.frame
         body_frame = Frame(self.summary.toplevel, None, None)
         body_frame.locks = outer.locks
         self.class_stack.append(cls)
+        pops_before = len(self.method_pops)
         self._enter(body_frame)
         self._block(node.body)
         self._leave()
         self.class_stack.pop()
+        _mark_pops_of_block_pushes(cls, self.summary.functions, self.method_pops[pops_before:])
+        del self.method_pops[pops_before:]
 
     def _lambda(self, node: ast.Lambda) -> None:
         for default in node.args.defaults:
@@ -291,3 +305,36 @@ def _reset_after_the_yield(summary: FunctionSummary, yielded_at: int) -> None:
         if access.kind == WRITE and access.line > yielded_at and (access.ref, access.slot) in set_before \
                 and access.stores_constant is not None:
             access.restores = True
+
+
+def _mark_pops_of_block_pushes(cls: ClassSummary, functions: dict[str, FunctionSummary], pops: list) -> None:
+    """A class whose `__exit__` pops what its `__enter__` pushed (`type(self).get_contexts()
+    .append(self)`, then `.pop()`), itself or through the methods of the class they call
+    (`start()` and `stop()`): the block a `with` opens is the call, and the pop puts back the top
+    the push replaced."""
+    if not pops:
+        return
+    for exit_name, enter_name in ENTER_OF_EXIT.items():
+        closing = block_side(cls, functions, exit_name)
+        if not closing:
+            continue
+        pushed = {access.ref for method in block_side(cls, functions, enter_name)
+                  for access in method.accesses if access.kind == WRITE and access.appends}
+        for method, pop in pops:
+            if pop.ref in pushed and any(method is m for m in closing):
+                pop.restores = True
+
+
+def _note_kept_defaults(cls: ClassSummary, method: FunctionSummary, body: list[ast.stmt], self_name: str,
+                        unassigned: set[str]) -> None:
+    """The mutable defaults of the method's parameters that it keeps on the object or hands up to
+    its base's `__init__`, on the class, as (the method's qualname, the parameter). For `__init__`,
+    every parameter it keeps: a subclass's `__init__` may hand it a default of its own."""
+    defaults = set(method.mutable_defaults)
+    keeps = {name for name in method.parameters if name in unassigned} if method.name == "__init__" else defaults
+    kept, passed_up = kept_defaults(body, self_name, keeps, defaults)
+    for attribute, parameter in kept.items():
+        cls.kept_defaults.setdefault(attribute, (method.qualname, parameter))
+    if method.name == "__init__":
+        for key, parameter in passed_up.items():
+            cls.defaults_passed_up.setdefault(key, (method.qualname, parameter))

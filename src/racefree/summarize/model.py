@@ -360,6 +360,12 @@ class ClassSummary:
     # ThreadPoolExecutor(max_workers=1)`, also as one branch of a conditional expression): the jobs
     # handed to it run one at a time, on that thread.
     one_worker_executors: set[str] = field(default_factory=set)
+    # `self._events = events` where `events=[]`, or in `__init__` whatever the parameter's default:
+    # attribute -> (the method's qualname, the parameter)
+    kept_defaults: dict[str, tuple[str, str]] = field(default_factory=dict)
+    # `super().__init__(events=events)` in its `__init__` where `events=[]`: the base's parameter
+    # (its keyword, or `#position`) -> (the `__init__`'s qualname, the parameter)
+    defaults_passed_up: dict[str, tuple[str, str]] = field(default_factory=dict)
     documented_not_thread_safe: bool = False  # its docstring says instances must not be shared
     documented_thread_safe: bool = False  # its docstring says an instance may be shared between threads
     documented_per_thread: bool = False  # its docstring calls it thread-local (each thread its own state)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import ast
 
+from racefree.knowledge.containers import ITEMS
 from racefree.summarize.model import CALL, Ref
 from racefree.summarize.scopes import target_names
 
@@ -23,6 +24,8 @@ class References:
                 self.module_names.add(node.name)
                 if type(node) is not ast.ClassDef:
                     self.module_functions.add(node.name)
+                else:
+                    self.module_classes.add(node.name)
             elif isinstance(node, (ast.Assign, ast.AnnAssign, ast.AugAssign)):
                 for target in (node.targets if type(node) is ast.Assign else [node.target]):
                     target_names(target, self.module_names)
@@ -86,6 +89,8 @@ class References:
             if type(node.func) is ast.Name and node.func.id == "super":
                 if self.frame.class_name and attrs:
                     return "super", self.frame.class_name, tuple(reversed(attrs))
+                if self.frame.class_name in self.container_classes and self.frame.scope is not None:
+                    return "self", self.frame.class_name, (ITEMS,)  # `super().add(job)`: its items
                 return None
             if type(node.func) is ast.Name and node.func.id == "type" and len(node.args) == 1 \
                     and type(node.args[0]) is ast.Name and node.args[0].id == self.frame.self_name \
@@ -110,7 +115,10 @@ class References:
             if name == frame.self_name:
                 if attrs[:1] == ["__class__"] and len(attrs) > 1:
                     return "class", frame.class_name, tuple(attrs[1:])  # `self.__class__.cache`
-                return ("self", frame.class_name, tuple(attrs)) if attrs else None
+                if attrs:
+                    return "self", frame.class_name, tuple(attrs)
+                # `for job in self`, `self[key] = value` in a container's own class: its items
+                return ("self", frame.class_name, (ITEMS,)) if frame.class_name in self.container_classes else None
             if name == frame.cls_name:
                 return ("class", frame.class_name, tuple(attrs)) if attrs else None
         alias = frame.aliases.get(name)

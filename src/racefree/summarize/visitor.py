@@ -63,6 +63,10 @@ class ModuleSummarizer(References, ImportVisits, DefinitionVisits, StoreVisits, 
         self.module_names: set[str] = set()
         self.writes_stores = writes_stores  # the source calls a store's set method (store_api_updates)
         self.module_functions: set[str] = set()  # names of the functions defined at module level
+        self.module_classes: set[str] = set()  # and of the classes
+        self.container_classes: set[str] = set()  # classes derived from dict, list, set, ...
+        # bare `.pop()`s in the methods of the class being summarised, that its `__exit__` may make
+        self.method_pops: list = []
         # Calls that may bring a value read from a store (see store_api_updates), counted so that
         # an expression is searched for them only when it made one.
         self._store_reading_calls = 0
@@ -266,7 +270,7 @@ class ModuleSummarizer(References, ImportVisits, DefinitionVisits, StoreVisits, 
                 value = node.value
                 # (a private class's name too: `return _LRUCacheWrapper(fn)` hands the caller one)
                 summary.returns_made = constructor_text(value, private_too=True) or self.class_a_local_names(value) or (
-                    self.frame.made.get(value.id) if type(value) is ast.Name else None)
+                    self.frame.made.get(value.id) if type(value) is ast.Name else None) or self._module_class_made(value)
             ref = self.ref_of(node.value)
             if ref is None and type(node.value) is ast.Name and self._local_function(node.value.id):
                 ref = Ref("local", node.value.id)  # a decorator handing back its wrapper
@@ -281,6 +285,14 @@ class ModuleSummarizer(References, ImportVisits, DefinitionVisits, StoreVisits, 
                 # comes back made into the decorated function
                 summary.returns.extend(Ref("local", arg.id) for arg in node.value.args
                                        if type(arg) is ast.Name and self._local_function(arg.id))
+
+    def _module_class_made(self, value: ast.expr) -> str | None:
+        """`return _freeze_time(...)`: a class of this module named in lower case (freezegun's
+        `freeze_time` hands back an instance of its private `_freeze_time`)."""
+        if type(value) is ast.Call and type(value.func) is ast.Name and value.func.id in self.module_classes \
+                and not self._name_is_local(value.func.id):
+            return value.func.id
+        return None
 
     # -------------------------------------------------------- expressions
     def _expr(self, node: ast.expr) -> None:
