@@ -335,6 +335,14 @@ DUCK_TYPED_ENTRIES: tuple[DuckTypedEntry, ...] = (
                    "a threaded WSGI server (gunicorn gthread, waitress, mod_wsgi, werkzeug threaded) calls the "
                    "application for every request, on several threads at once",
                    parameters=("environ", "start_response"), shares_instance=False),
+    # The hooks of generated API SDKs (Speakeasy's `before_request(self, hook_ctx, request)`,
+    # `after_success`, `after_error`): the SDK registers one hook object per client, often from a
+    # private `_hooks` package, and runs it for every call of the client.
+    DuckTypedEntry(("before_request", "after_success", "after_error"), ("before_request", "after_success", "after_error"),
+                   REQUEST, "API SDK request hook",
+                   "a generated API SDK runs the hooks registered on a client for every call of that client, on "
+                   "the caller's thread or task: one hook object serves calls that overlap",
+                   parameters=("hook_ctx",)),
 )
 
 # Classes whose instances are shared by convention, recognised by a method they define.
