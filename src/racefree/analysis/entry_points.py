@@ -800,7 +800,7 @@ def _handed_to_call(index: ProgramIndex, knowledge: Knowledge, info: FunctionInf
                 fid = index.resolve_function_arg(info, arg)
                 for closure in _closures_returned_by(index, fid) if fid is not None else ():
                     add(EntryPoint(closure, pattern.context, pattern.framework, pattern.why, info.module.path,
-                                   call.line, multiple=not pattern.single or call.in_loop))
+                                   call.line, multiple=not pattern.single or _started_in_a_loop(index, info, call)))
                 continue
             if pattern.context == BACKGROUND and waits_for_job(call, arg):
                 continue  # the caller waits for the job at once: a step of the caller (index._waited_job_edges)
@@ -815,7 +815,7 @@ def _handed_to_call(index: ProgramIndex, knowledge: Knowledge, info: FunctionInf
             for handed in (fid, *_overrides_of_own_method(index, info, arg)):
                 context = TASK if pattern.coroutines_as_tasks and index.functions[handed].summary.is_async \
                     else pattern.context
-                multiple = (not pattern.single or call.in_loop) and not (
+                multiple = (not pattern.single or _started_in_a_loop(index, info, call)) and not (
                     context == TASK and _kept_as_the_one_task(info, call))
                 add(EntryPoint(handed, context, pattern.framework, pattern.why, info.module.path, call.line,
                                detail, multiple=multiple,
@@ -886,8 +886,23 @@ def _handed_to_a_thread_class(index: ProgramIndex, info: FunctionInfo, call: Cal
         fid = None if arg.called else index.resolve_function_arg(info, arg)
         if fid is not None:
             add(EntryPoint(fid, BACKGROUND, THREAD_CLASS_CALLBACK.format(cls=class_id.rsplit(".", 1)[-1]),
-                           THREAD_CLASS_CALLBACK_WHY, info.module.path, call.line, multiple=call.in_loop,
+                           THREAD_CLASS_CALLBACK_WHY, info.module.path, call.line,
+                           multiple=_started_in_a_loop(index, info, call),
                            receiver=index.receiver_class_of_arg(info, arg)))
+
+
+def _started_in_a_loop(index: ProgramIndex, info: FunctionInfo, call: Call) -> bool:
+    """The thread is started in a loop, or by a function its caller runs in a loop on the same
+    object (`for _ in range(nb_threads): self.__start_thread()`, as a pool starts its workers):
+    several threads run the target at once. (Not a constructor called in a loop: that makes
+    several objects, each with its own thread.)"""
+    if call.in_loop:
+        return True
+    if info.summary.name in ("__init__", "__new__"):
+        return False
+    method = info.summary.method_kind == "method"
+    return any(edge.call.in_loop and (not method or (edge.call.callee is not None and edge.call.callee.root_kind == "self"))
+               for edge in index.calls_to.get(info.fid, ()))
 
 
 def _kept_as_the_one_task(info: FunctionInfo, call: Call) -> bool:
