@@ -108,6 +108,7 @@ class ProgramIndex:
     _typing: set[str] = field(default_factory=set)  # objects whose constructor is being resolved
     _ref_cache: dict[tuple[str, Ref, int], Symbol | None] = field(default_factory=dict)
     _mro_cache: dict[str, list[str]] = field(default_factory=dict)
+    _kept_default_cache: dict[tuple[str, str], tuple[str, str] | None] = field(default_factory=dict)
     _proxies: dict[str, bool] = field(default_factory=dict)  # class -> a per-thread proxy
     _subclasses: dict[str, list[str]] | None = None
     _mentioned: frozenset[str] | None = None
@@ -629,6 +630,12 @@ class ProgramIndex:
         once for every instance built without the argument; where a subclass's `__init__` hands
         its own default up to the `__init__` that keeps it (`super().__init__(events=events)`),
         that subclass's. None when no method keeps a default there."""
+        key = (class_id, attr)
+        if key not in self._kept_default_cache:
+            self._kept_default_cache[key] = self._find_kept_default(class_id, attr)
+        return self._kept_default_cache[key]
+
+    def _find_kept_default(self, class_id: str, attr: str) -> tuple[str, str] | None:
         order = self.mro(class_id)
         for depth, owner in enumerate(order):
             module, summary = self.classes[owner]

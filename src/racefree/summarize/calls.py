@@ -19,6 +19,7 @@ from racefree.knowledge.containers import (
 from racefree.knowledge.key_value_stores import STORE_READ_METHODS
 from racefree.knowledge.unsafe_objects import UNSAFE_METHOD_NAMES
 from racefree.summarize.forwarding import forward_of
+from racefree.summarize.kept_defaults import note_defaults_passed_up
 from racefree.summarize.model import (
     OP_CALL,
     OP_LOAD,
@@ -51,6 +52,10 @@ class CallVisits:
         if type(func) is ast.Attribute:
             receiver = self.ref_of(func.value)
             method = func.attr
+            if method == "__init__" and frame.summary.mutable_defaults and self.class_stack:
+                cls = self._class_of_frame()
+                if cls is not None:
+                    note_defaults_passed_up(cls, frame.summary, node)  # `super().__init__(events=events)`
             if self.writes_stores and (receiver is not None and method in STORE_READ_METHODS or type(
                     func.value) is ast.Name and func.value.id == frame.self_name and self._store_reading_callee(func)):
                 self._store_reading_calls += 1  # a store's get, or a method that may return one's value

@@ -13,7 +13,6 @@ from racefree.knowledge.entry_points import ENTER_OF_EXIT
 from racefree.summarize.block_sides import block_side
 from racefree.summarize.forwarding import passed_on
 from racefree.summarize.frame import TOPLEVEL, Frame
-from racefree.summarize.kept_defaults import kept_defaults
 from racefree.summarize.kept_per_key import kept_per_key
 from racefree.summarize.local_objects import objects_kept_local
 from racefree.summarize.model import WRITE, Binding, ClassSummary, Decorator, FunctionSummary, Ref
@@ -113,9 +112,6 @@ class DefinitionVisits:
             summary.documented_not_thread_safe = says_not_thread_safe(docstring)
         if in_class and params and method_kind == "method":
             frame.self_name = params[0]
-            if (summary.mutable_defaults or name == "__init__") and type(node) is not ast.Lambda:
-                _note_kept_defaults(self.class_stack[-1], summary, node.body, params[0],
-                                    frame.scope.unassigned_parameters)
         elif in_class and params and method_kind == "classmethod":
             frame.cls_name = params[0]
         elif not in_class and self.frame.scope is not None:
@@ -324,17 +320,3 @@ def _mark_pops_of_block_pushes(cls: ClassSummary, functions: dict[str, FunctionS
             if pop.ref in pushed and any(method is m for m in closing):
                 pop.restores = True
 
-
-def _note_kept_defaults(cls: ClassSummary, method: FunctionSummary, body: list[ast.stmt], self_name: str,
-                        unassigned: set[str]) -> None:
-    """The mutable defaults of the method's parameters that it keeps on the object or hands up to
-    its base's `__init__`, on the class, as (the method's qualname, the parameter). For `__init__`,
-    every parameter it keeps: a subclass's `__init__` may hand it a default of its own."""
-    defaults = set(method.mutable_defaults)
-    keeps = {name for name in method.parameters if name in unassigned} if method.name == "__init__" else defaults
-    kept, passed_up = kept_defaults(body, self_name, keeps, defaults)
-    for attribute, parameter in kept.items():
-        cls.kept_defaults.setdefault(attribute, (method.qualname, parameter))
-    if method.name == "__init__":
-        for key, parameter in passed_up.items():
-            cls.defaults_passed_up.setdefault(key, (method.qualname, parameter))

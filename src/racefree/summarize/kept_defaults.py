@@ -2,42 +2,38 @@
 `self._events = events`): every instance made without the argument holds the one list Python
 made when the `def` ran, so what a method of one instance adds to it (`self._events.append(e)`),
 every other such instance sees, on any thread. Also the defaults a method hands up to its base's
-`__init__` (`super().__init__(events=events)`), which keeps them."""
+`__init__` (`super().__init__(events=events)`), which keeps them. Noted on the class as the
+summariser visits the stores and calls, with no walk of its own."""
 
 from __future__ import annotations
 
 import ast
 
-_NESTED = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Lambda)
+from racefree.summarize.model import ClassSummary, FunctionSummary
 
 
-def kept_defaults(body: list[ast.stmt], self_name: str, kept_names: set[str],
-                  defaults: set[str]) -> tuple[dict[str, str], dict[str, str]]:
-    """(attribute -> parameter) for `self.attribute = parameter`, for the parameters of
-    kept_names; and (the base's parameter, as its keyword or as `#position` -> parameter) for
-    `super().__init__(...)` arguments, for the parameters of defaults (those with a mutable
-    default that the function never rebinds)."""
-    kept: dict[str, str] = {}
-    passed_up: dict[str, str] = {}
-    stack: list[ast.AST] = list(body)
-    while stack:
-        node = stack.pop()
-        if isinstance(node, _NESTED):
-            continue
-        kind = type(node)
-        if kind is ast.Assign and type(node.value) is ast.Name and node.value.id in kept_names:
-            for target in node.targets:
-                if type(target) is ast.Attribute and type(target.value) is ast.Name and target.value.id == self_name:
-                    kept.setdefault(target.attr, node.value.id)
-        elif kind is ast.Call and _calls_base_init(node):
-            for position, arg in enumerate(node.args):
-                if type(arg) is ast.Name and arg.id in defaults:
-                    passed_up[f"#{position}"] = arg.id
-            for keyword in node.keywords:
-                if keyword.arg and type(keyword.value) is ast.Name and keyword.value.id in defaults:
-                    passed_up[keyword.arg] = keyword.value.id
-        stack.extend(ast.iter_child_nodes(node))
-    return kept, passed_up
+def note_kept_parameter(cls: ClassSummary, method: FunctionSummary, unassigned: set[str], attr: str,
+                        value: ast.expr | None) -> None:
+    """`self.<attr> = <parameter>` in a method of the class: in `__init__` whatever the parameter's
+    default (a subclass's `__init__` may hand it a mutable one), elsewhere only a parameter with a
+    mutable default. As (the method's qualname, the parameter), the first binding kept."""
+    if type(value) is not ast.Name or value.id not in unassigned or method.class_name != cls.qualname:
+        return
+    if method.name == "__init__" or value.id in method.mutable_defaults:
+        cls.kept_defaults.setdefault(attr, (method.qualname, value.id))
+
+
+def note_defaults_passed_up(cls: ClassSummary, method: FunctionSummary, node: ast.Call) -> None:
+    """`super().__init__(name, events=events)` in `__init__`, where `events=[]`: the base's
+    parameter (its keyword, or `#position`) -> (the `__init__`'s qualname, the parameter)."""
+    if method.name != "__init__" or not method.mutable_defaults or not _calls_base_init(node):
+        return
+    for position, arg in enumerate(node.args):
+        if type(arg) is ast.Name and arg.id in method.mutable_defaults:
+            cls.defaults_passed_up.setdefault(f"#{position}", (method.qualname, arg.id))
+    for keyword in node.keywords:
+        if keyword.arg and type(keyword.value) is ast.Name and keyword.value.id in method.mutable_defaults:
+            cls.defaults_passed_up.setdefault(keyword.arg, (method.qualname, keyword.value.id))
 
 
 def _calls_base_init(node: ast.Call) -> bool:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import ast
 
 from racefree.knowledge.containers import VIEW_METHODS
+from racefree.summarize.kept_defaults import note_kept_parameter
 from racefree.summarize.model import (
     CALL,
     OP_LOAD,
@@ -183,6 +184,10 @@ class StoreVisits:
                 return
             if ref.root_kind == "self" and len(ref.attrs) == 1 and self.class_stack:
                 self._note_instance_attribute(ref.attrs[0], value, target)
+                cls = self._class_of_frame()
+                if cls is not None and self.frame.scope is not None:
+                    note_kept_parameter(cls, self.frame.summary, self.frame.scope.unassigned_parameters,
+                                        ref.attrs[0], value)
             elif ref.root_kind == "class" and len(ref.attrs) == 1:
                 self._note_class_attribute(ref.attrs[0], value, target)
             if self._is_toplevel():
