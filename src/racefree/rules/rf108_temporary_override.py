@@ -89,9 +89,8 @@ from __future__ import annotations
 
 from racefree.analysis.concurrency import self_concurrency
 from racefree.analysis.shared_state import unique_facts
-from racefree.knowledge.entry_points import ENTER_OF_EXIT
 from racefree.rules.base import Rule, entry_description, function_name, make_finding, short_name
-from racefree.summarize.block_sides import block_side
+from racefree.summarize.block_sides import opening_side
 from racefree.summarize.model import OP_MUTATE
 
 
@@ -142,13 +141,9 @@ def _pushed_by_its_enter(obj, pop):
     cls = info.module.classes.get(info.summary.class_name or "")
     if cls is None:
         return []
-    functions = info.module.functions
-    for exit_name, enter_name in ENTER_OF_EXIT.items():
-        if any(method is info.summary for method in block_side(cls, functions, exit_name)):
-            opening = block_side(cls, functions, enter_name)
-            return [w for w in obj.writes() if any(w.info.summary is method for method in opening)
-                    and w.access.appends and not (w.locks & pop.locks)]
-    return []
+    opening = opening_side(cls, info.module.functions, info.summary)
+    return [w for w in obj.writes() if any(w.info.summary is method for method in opening)
+            and w.access.appends and not (w.locks & pop.locks)]
 
 
 RULE = Rule(

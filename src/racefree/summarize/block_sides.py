@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from racefree.knowledge.entry_points import ENTER_OF_EXIT
 from racefree.summarize.model import ClassSummary, FunctionSummary
 
 
@@ -23,3 +24,14 @@ def block_side(cls: ClassSummary, functions: dict[str, FunctionSummary], name: s
         if summary is not None and summary not in side:
             side.append(summary)
     return side
+
+
+def opening_side(cls: ClassSummary, functions: dict[str, FunctionSummary],
+                 method: FunctionSummary) -> list[FunctionSummary]:
+    """Where the method closes the class's `with` block (it is `__exit__`, or a method of the class
+    `__exit__` calls on `self`): the methods that open it (`__enter__` and those it calls).
+    Empty otherwise."""
+    for exit_name, enter_name in ENTER_OF_EXIT.items():
+        if any(closing is method for closing in block_side(cls, functions, exit_name)):
+            return block_side(cls, functions, enter_name)
+    return []

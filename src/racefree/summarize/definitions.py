@@ -9,8 +9,7 @@ from __future__ import annotations
 import ast
 
 from racefree.knowledge.containers import ITEMS, MUTABLE_CONSTRUCTOR_NAMES
-from racefree.knowledge.entry_points import ENTER_OF_EXIT
-from racefree.summarize.block_sides import block_side
+from racefree.summarize.block_sides import opening_side
 from racefree.summarize.forwarding import passed_on
 from racefree.summarize.frame import TOPLEVEL, Frame
 from racefree.summarize.kept_per_key import kept_per_key
@@ -308,15 +307,7 @@ def _mark_pops_of_block_pushes(cls: ClassSummary, functions: dict[str, FunctionS
     .append(self)`, then `.pop()`), itself or through the methods of the class they call
     (`start()` and `stop()`): the block a `with` opens is the call, and the pop puts back the top
     the push replaced."""
-    if not pops:
-        return
-    for exit_name, enter_name in ENTER_OF_EXIT.items():
-        closing = block_side(cls, functions, exit_name)
-        if not closing:
-            continue
-        pushed = {access.ref for method in block_side(cls, functions, enter_name)
-                  for access in method.accesses if access.kind == WRITE and access.appends}
-        for method, pop in pops:
-            if pop.ref in pushed and any(method is m for m in closing):
-                pop.restores = True
-
+    for method, pop in pops:
+        if any(access.ref == pop.ref and access.kind == WRITE and access.appends
+               for opening in opening_side(cls, functions, method) for access in opening.accesses):
+            pop.restores = True

@@ -17,7 +17,7 @@ def note_kept_parameter(cls: ClassSummary, method: FunctionSummary, unassigned: 
     """`self.<attr> = <parameter>` in a method of the class: in `__init__` whatever the parameter's
     default (a subclass's `__init__` may hand it a mutable one), elsewhere only a parameter with a
     mutable default. As (the method's qualname, the parameter), the first binding kept."""
-    if type(value) is not ast.Name or value.id not in unassigned or method.class_name != cls.qualname:
+    if type(value) is not ast.Name or value.id not in unassigned:
         return
     if method.name == "__init__" or value.id in method.mutable_defaults:
         cls.kept_defaults.setdefault(attr, (method.qualname, value.id))
