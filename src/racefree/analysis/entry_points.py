@@ -98,6 +98,9 @@ class EntryPoint:
     # started on `self._helper.run` after `self._helper = HelperReactor()`): the method runs on an
     # instance of that class (or a subclass), so what it calls on `self` is that class's code.
     receiver: str | None = None
+    # The parameters that every task made by the same comprehension gets the same object in
+    # (`gather(*(repair(chunk, limiter) for chunk in chunks))`: `limiter`)
+    same_for_each: tuple[str, ...] = ()
 
     def describe(self) -> str:
         detail = f" {self.detail}" if self.detail else ""
@@ -821,8 +824,20 @@ def _handed_to_call(index: ProgramIndex, knowledge: Knowledge, info: FunctionInf
                                detail, multiple=multiple,
                                scheduled=pattern.scheduled, polls=_polls_on_its_thread(index, pattern, handed),
                                receiver=index.receiver_class_of_arg(info, arg),
-                               shared_instance_of=_object_serving_requests(info, arg, context)))
+                               shared_instance_of=_object_serving_requests(info, arg, context),
+                               same_for_each=_parameters_given(index.functions[handed].summary, arg.same_for_each)))
         return
+
+
+def _parameters_given(summary, arguments: tuple[int | str, ...]) -> tuple[str, ...]:
+    """The parameters that receive the arguments at these positions or keywords."""
+    names = []
+    for argument in arguments:
+        if type(argument) is int and argument < len(summary.parameters):
+            names.append(summary.parameters[argument])
+        elif type(argument) is str and argument in summary.parameters:
+            names.append(argument)
+    return tuple(names)
 
 
 def _one_worker_executor(index: ProgramIndex, info: FunctionInfo, call, pattern) -> str | None:

@@ -30,6 +30,7 @@ from racefree.index import (
     Symbol,
     is_cached_property,
 )
+from racefree.knowledge.containers import ITEMS
 from racefree.knowledge.entry_points import (
     API,
     BACKGROUND,
@@ -76,6 +77,7 @@ from racefree.summarize.visitor import TOPLEVEL
 
 THREAD_STARTED = "whose methods also run on a thread it starts"
 TASKS_GATHERED = "whose coroutines it gathers run as concurrent tasks on the one object"
+HANDED_TO_TASKS = "which one gather hands to each of its tasks, so they run concurrently on the one object"
 DOCUMENTED_THREAD_SAFE = "whose documentation says it is thread-safe, so programs share one instance between threads"
 LOCKED_STATE = "which guards its state with a lock of its own, so it is meant to be shared between threads"
 # `with self.connection.server.dit_lock:` around `self.connection.server.dit`: the part is shared
@@ -278,7 +280,7 @@ def collect_shared_objects(index: ProgramIndex, reach: Reachability, locks: Lock
                     shared = objects[symbol.name] = SharedObject(
                         symbol.name, symbol.kind, _definition(index, symbol), why,
                         needs_thread_evidence=symbol.kind == EXTERNAL or why.endswith(
-                            (THREAD_STARTED, TASKS_GATHERED, LOCKED_STATE, PART_LOCKED, CAPTURED)),
+                            (THREAD_STARTED, TASKS_GATHERED, HANDED_TO_TASKS, LOCKED_STATE, PART_LOCKED, CAPTURED)),
                         locked_class=why.endswith((LOCKED_STATE, PART_LOCKED)),
                         only_rules=_rules_for_reason(why), typed=symbol.typed,
                     )
@@ -339,7 +341,7 @@ def collect_shared_objects(index: ProgramIndex, reach: Reachability, locks: Lock
             keeps_api_reach = shared.name not in INTERPRETER_STREAMS_AND_HOOKS
             # An object shared by the tasks it gathers is shared with those, not with whatever
             # else reaches its class.
-            gathered_only = shared.why_shared.endswith(TASKS_GATHERED)
+            gathered_only = shared.why_shared.endswith((TASKS_GATHERED, HANDED_TO_TASKS))
             # An object that starts a thread of its own is driven by one caller, whose thread
             # runs beside the object's (`queue.submit(task)` while the object's timer thread
             # walks `self.futures`).
@@ -365,8 +367,22 @@ def collect_shared_objects(index: ProgramIndex, reach: Reachability, locks: Lock
                     if driven_by_one_caller and api_only and not fact.by_caller:
                         fact.on_its_callers_thread, fact.callers_modes = True, fact.modes
                     fact.modes = {mode: r for mode, r in fact.modes.items() if mode.context != API}
-    return [o for o in objects.values()
-            if any((f.concurrent or f.on_its_callers_thread) and f.access.kind in (WRITE, USE) for f in o.facts)]
+    found = [o for o in objects.values()
+             if any((f.concurrent or f.on_its_callers_thread) and f.access.kind in (WRITE, USE) for f in o.facts)]
+    for shared in found:
+        _name_items_after_their_instance(index, shared)
+    return found
+
+
+def _name_items_after_their_instance(index: ProgramIndex, shared: SharedObject) -> None:
+    """The items of a container's subclass of which the package keeps one module-level instance
+    (`POOLS = keydefaultdict(...)`) are that instance's: reported as `POOLS`, the name users know."""
+    owner, _, last = shared.name.rpartition(".")
+    if last != ITEMS or not shared.why_shared.startswith(SINGLETON_ATTRIBUTE):
+        return
+    instances = {name for class_id in index.subclasses_and_self(owner) for name in index.singletons.get(class_id, ())}
+    if len(instances) == 1:
+        shared.name = f"{instances.pop()}.{ITEMS}"
 
 
 def _target_also_called_by_api(index: ProgramIndex, reach: Reachability, fid: str) -> bool:
@@ -649,8 +665,11 @@ def _classes_shared_by_design(index: ProgramIndex, reach: Reachability, locks: L
     classes: dict[str, str] = {}
     singletons: set[str] = set()
     gathered: set[str] = set()
+    handed_to_tasks: set[str] = set()
     for entry in reach.entries:
         info = index.functions.get(entry.fid)
+        if entry.framework == GATHERED_TASK and info is not None:
+            handed_to_tasks.update(_classes_handed_to_every_task(index, info, entry))
         if entry.shared_instance_of:
             classes.setdefault(entry.shared_instance_of, f"one instance serves every request ({entry.framework})")
         elif entry.context == BACKGROUND and info is not None and info.class_id and _uses_self(info):
@@ -724,6 +743,8 @@ def _classes_shared_by_design(index: ProgramIndex, reach: Reachability, locks: L
                 classes[part] = HANDED_OUT_PART_WHY.format(holder=holder, why_holder=classes[holder])
     for class_id in gathered:
         classes.setdefault(class_id, TASKS_GATHERED)
+    for class_id in handed_to_tasks:
+        classes.setdefault(class_id, HANDED_TO_TASKS)
     return classes
 
 
@@ -1130,6 +1151,19 @@ def _looked_up_before(access: Access, function_accesses: list[Access]) -> bool:
     return any(other.ref == access.ref and other.op == OP_SLOT_LOAD and not other.indexes
                and other.slot == access.slot and (other.line, other.col) < (access.line, access.col)
                for other in function_accesses)
+
+
+def _classes_handed_to_every_task(index: ProgramIndex, info: FunctionInfo, entry) -> set[str]:
+    """The classes of the program that the gathered coroutine's parameters name, where the
+    gathering code passes every task the same object (`limiter = RateLimiter(60)`, then
+    `gather(*(repair(chunk, limiter) for chunk in chunks))` with `limiter: RateLimiter`)."""
+    found = set()
+    for parameter in entry.same_for_each:
+        declared = info.summary.parameter_classes.get(parameter)
+        class_id = index.program_class(info.module, declared) if declared else None
+        if class_id is not None:
+            found.add(class_id)
+    return found
 
 
 def _gathered_by_its_own_class(index: ProgramIndex, reach: Reachability, entry, class_id: str) -> str | None:

@@ -25,7 +25,7 @@ from racefree.summarize.visitor import TOPLEVEL
 # The methods a container operation on an instance runs.
 _PROTOCOL_METHODS = {
     OP_LOAD: ("__len__", "__bool__"),  # `if _cache:`, `len(_cache)`
-    OP_SLOT_LOAD: ("__getitem__", "__contains__", "get"),
+    OP_SLOT_LOAD: ("__getitem__", "__missing__", "__contains__", "get"),
     OP_SLOT_STORE: ("__setitem__", "__delitem__"),
     OP_ITERATE: ("__iter__", "__len__", "keys", "values", "items"),
 }

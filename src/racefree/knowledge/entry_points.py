@@ -289,6 +289,13 @@ BASE_CLASS_ENTRIES: tuple[BaseClassEntry, ...] = (
     *(BaseClassEntry(f"socketserver:{base}", ("handle", "setup", "finish"), REQUEST, "socketserver handler",
                      "a ThreadingMixIn server handles each connection on its own thread")
       for base in ("BaseRequestHandler", "StreamRequestHandler", "DatagramRequestHandler")),
+    # A ThreadingMixIn server runs `finish_request` (and the request's shutdown and error
+    # handling) on the thread it starts for each connection, on the one server object.
+    *(BaseClassEntry(base, ("finish_request", "process_request_thread", "shutdown_request", "close_request",
+                            "handle_error"), REQUEST, "threading server", "a ThreadingMixIn server handles each "
+                     "connection on a thread of its own, with the one server object", shares_instance=True)
+      for base in ("socketserver:ThreadingMixIn", "http.server:ThreadingHTTPServer", "socketserver:ThreadingTCPServer",
+                   "socketserver:ThreadingUDPServer")),
     BaseClassEntry("http:BaseHTTPRequestHandler", ("do_GET", "do_POST", "do_PUT", "do_DELETE", "do_PATCH", "do_HEAD"),
                    REQUEST, "http.server handler", "ThreadingHTTPServer handles each request on its own thread"),
     BaseClassEntry("watchdog:FileSystemEventHandler", ("on_any_event", "on_created", "on_modified", "on_deleted", "on_moved"),

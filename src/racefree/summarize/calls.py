@@ -257,7 +257,11 @@ class CallVisits:
     def _function_arg(self, node: ast.expr, position: int | None, keyword: str | None) -> FunctionArg | None:
         """A function named by an argument, or a call of one (a coroutine handed to a task)."""
         called = False
+        same_for_each: tuple[int | str, ...] = ()
+        if type(node) is ast.Starred and type(node.value) is ast.Name and node.value.id in self.frame.comprehensions:
+            node = ast.Starred(self.frame.comprehensions[node.value.id])  # `tasks = [...]`, `gather(*tasks)`
         if type(node) is ast.Starred and type(node.value) in (ast.GeneratorExp, ast.ListComp):
+            same_for_each = _arguments_outside(node.value)
             node = node.value.elt  # gather(*(worker(x) for x in xs))
         if type(node) is ast.Call:
             # partial(f, ...) and create_task(f(...)) both hand over f.
@@ -273,15 +277,27 @@ class CallVisits:
         if type(node) is ast.Name:
             local = self._local_function(node.id)
             if local is not None:
-                return FunctionArg(position, keyword, None, local, called)
+                return FunctionArg(position, keyword, None, local, called, same_for_each)
             if self._name_is_local(node.id):
                 return None
-            return FunctionArg(position, keyword, self._interned(("global", node.id, ())), None, called)
+            return FunctionArg(position, keyword, self._interned(("global", node.id, ())), None, called, same_for_each)
         if type(node) is ast.Attribute:
             ref = self.ref_of(node)
             if ref is not None:
-                return FunctionArg(position, keyword, ref, None, called)
+                return FunctionArg(position, keyword, ref, None, called, same_for_each)
         return None
+
+
+def _arguments_outside(comprehension: ast.ListComp | ast.GeneratorExp) -> tuple[int | str, ...]:
+    """The arguments of the call a comprehension makes (`worker(chunk, limiter)` for `chunk in
+    chunks`) that are plain names it does not bind: the same object for every call."""
+    call = comprehension.elt
+    if type(call) is not ast.Call:
+        return ()
+    bound = {n.id for generator in comprehension.generators for n in ast.walk(generator.target) if type(n) is ast.Name}
+    positions: list[int | str] = [i for i, arg in enumerate(call.args) if type(arg) is ast.Name and arg.id not in bound]
+    positions += [k.arg for k in call.keywords if k.arg and type(k.value) is ast.Name and k.value.id not in bound]
+    return tuple(positions)
 
 
 def _wrapped_call(arg: ast.expr) -> ast.Call | None:

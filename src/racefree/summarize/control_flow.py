@@ -26,7 +26,9 @@ from racefree.summarize.syntax import (
     catches_import_error,
     caught_absences,
     compared_with_identity,
+    dotted_text,
     is_main_guard,
+    only_sleeps,
     runs_until_stopped,
     tests_for_presence,
     tests_only_emptiness,
@@ -274,7 +276,9 @@ class ControlFlowVisits:
         self.frame.enclosing_checks.pop()
         if body_leaves:
             self.frame.guard_checks.update(checks)
-        if checks and not body_leaves and not else_leaves \
+        # (A branch that only sleeps, `if elapsed < interval: await asyncio.sleep(...)`, paces
+        # the code after it on what the test read: that code acts on the test, later.)
+        if checks and not body_leaves and not else_leaves and not only_sleeps(node.body) \
                 and not binds_names(node.body) and not binds_names(node.orelse) \
                 and not any(a.kind == WRITE and a.ref in checks for a in self.frame.summary.accesses[start:]):
             self._forget_unguarded_checks(checks, earlier)
@@ -382,9 +386,11 @@ class ControlFlowVisits:
         pushed = 0
         for item in node.items:
             self._expr(item.context_expr)
+            lock = self._lock_ref(item.context_expr)
             if self._is_self(item.context_expr):
                 self._enters_own_context(node)
-            lock = self._lock_ref(item.context_expr)
+            elif type(item.context_expr) in (ast.Name, ast.Attribute):
+                self._enters_context_of(item.context_expr, node)
             if lock is not None:
                 frame.locks.append(lock)
                 pushed += 1
@@ -406,6 +412,19 @@ class ControlFlowVisits:
         for method, line in zip(methods, lines):
             self._record_implied_call(Ref("self", self.frame.class_name, (method,)), line, node.col_offset,
                                       f"self.{method}")
+
+    def _enters_context_of(self, context: ast.expr, node: ast.With | ast.AsyncWith) -> None:
+        """`async with rate_limiter:` runs the object's `__aenter__` and `__aexit__`: calls of
+        those methods, which the index resolves where it knows the object's class."""
+        ref = self.ref_of(context)
+        if ref is None:
+            return
+        methods = ("__aenter__", "__aexit__") if type(node) is ast.AsyncWith else ("__enter__", "__exit__")
+        lines = (node.lineno, getattr(node, "end_lineno", None) or node.lineno)
+        text = dotted_text(context) or ""
+        for method, line in zip(methods, lines):
+            self._record_implied_call(self._interned((ref.root_kind, ref.root, (*ref.attrs, method))), line,
+                                      node.col_offset, f"{text}.{method}")
 
     def _claimed_flag(self, body: list[ast.stmt]) -> tuple[Ref, bool] | None:
         """The flag a locked block claims: it leaves when the flag is set (`if self._running:

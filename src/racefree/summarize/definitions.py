@@ -14,7 +14,7 @@ from racefree.summarize.forwarding import passed_on
 from racefree.summarize.frame import TOPLEVEL, Frame
 from racefree.summarize.kept_per_key import kept_per_key
 from racefree.summarize.local_objects import objects_kept_local
-from racefree.summarize.model import WRITE, Binding, ClassSummary, Decorator, FunctionSummary, Ref
+from racefree.summarize.model import OP_SLOT_STORE, WRITE, Binding, ClassSummary, Decorator, FunctionSummary, Ref
 from racefree.summarize.mutable_defaults import mutable_defaults
 from racefree.summarize.parameter_guards import default_kinds
 from racefree.summarize.presence import presence_of_test
@@ -117,11 +117,20 @@ class DefinitionVisits:
             # A closure inside a method sees the method's self.
             frame.self_name, frame.cls_name = self.frame.self_name, self.frame.cls_name
         self._enter(frame)
+        missing = name == "__missing__" and method_kind == "method" and class_name in self.container_classes
+        if missing:
+            # A dict's `__missing__` runs when a lookup found no entry: its `self[key] = ...`
+            # acts on that test, as `if key not in d: d[key] = ...` would.
+            frame.checks[self._interned(("self", class_name, (ITEMS,)))] = (node.lineno, True, 0)
         if type(node) is ast.Lambda:
             self._expr(node.body)
         else:
             frame.top_body = node.body
             self._block(node.body)
+            if missing:  # (`return self.setdefault(key, make(key))` stores only if still absent)
+                for access in summary.accesses:
+                    if access.checked_at == node.lineno and access.op != OP_SLOT_STORE:
+                        access.checked_at, access.check_is_lazy_init = None, False
             summary.claims = tuple(claim for claim in frame.top_claims if not _released(node.body, claim))
             if frame.first_yield is not None and any(d.text.endswith("contextmanager") for d in summary.decorators):
                 _reset_after_the_yield(summary, frame.first_yield)

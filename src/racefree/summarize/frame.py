@@ -21,7 +21,7 @@ class Frame:
         "thread_ids", "owner_tests", "passes_on", "loop_keys", "taken_under", "new_claim",
         "top_body", "top_claims", "made", "looked_up", "last_lookup", "in_handler", "saved_in_handler",
         "lazily_stored", "started", "first_yield", "loop_tables",
-        "loop_callees", "views", "argument_locals", "read_whole", "made_at", "free_names_used",
+        "loop_callees", "views", "argument_locals", "read_whole", "made_at", "free_names_used", "comprehensions",
     )
 
     def __init__(self, summary: FunctionSummary, scope: FunctionScope | None, class_name: str | None):
@@ -42,6 +42,7 @@ class Frame:
         # read as a whole object, awaits seen then)
         self.taint: dict[str | Ref, tuple[Ref, bool, int]] = {}
         self.nested: dict[str, str] = {}  # local def name -> qualname
+        self.comprehensions: dict[str, ast.expr] = {}  # local -> the list comprehension it was bound to
         self.aliases: dict[str, Ref] = {}  # `core = self._core`: the local names shared state
         self.in_test = False  # visiting the condition of an if/while
         self.caught: list[str] = []  # names of the exceptions the enclosing `except ... as e` handle

@@ -224,6 +224,9 @@ class FunctionArg:
     target: Ref | None  # global/self/class reference to the function
     local: str | None  # qualname of a function defined in an enclosing scope
     called: bool = False  # `create_task(worker(x))`: the argument is a call of the function
+    # `gather(*(worker(x, limiter) for x in xs))`: the arguments of the call, by position or
+    # keyword, that name one object for every call the comprehension makes (not its own variables)
+    same_for_each: tuple[int | str, ...] = ()
 
 
 @dataclass(slots=True)

@@ -67,6 +67,8 @@ class StoreVisits:
                 self._annotation = None
 
     def _assignment(self, targets: list[ast.expr], value: ast.expr, node: ast.stmt) -> None:
+        if type(value) in (ast.ListComp, ast.GeneratorExp) and len(targets) == 1 and type(targets[0]) is ast.Name:
+            self.frame.comprehensions[targets[0].id] = value  # `tasks = [fetch(u) for u in urls]`
         start = len(self.frame.summary.accesses)
         awaits_before, calls_before = self.frame.awaits, self._store_reading_calls
         self._expr(value)

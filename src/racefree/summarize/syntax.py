@@ -481,6 +481,14 @@ def positions_under_arithmetic(value: ast.expr) -> set[tuple[int, int]]:
     return positions
 
 
+def only_sleeps(block: list[ast.stmt]) -> bool:
+    """The block is one `await asyncio.sleep(...)` (any library's `sleep`): it only waits."""
+    if len(block) != 1 or type(block[0]) is not ast.Expr or type(block[0].value) is not ast.Await:
+        return False
+    call = block[0].value.value
+    return type(call) is ast.Call and (dotted_text(call.func) or "").rsplit(".", 1)[-1] == "sleep"
+
+
 def always_leaves(block: list[ast.stmt]) -> bool:
     """The block never falls through to what follows it: it ends in return, raise, continue or
     break, or in an `if` both of whose branches do."""
