@@ -39,7 +39,7 @@ from racefree.summarize.model import (
     Ref,
 )
 from racefree.summarize.visitor import TOPLEVEL
-from racefree.knowledge.containers import CACHED_PROPERTY_DECORATORS, ITEMS, MUTATING_METHODS, READING_METHODS
+from racefree.knowledge.containers import CACHED_PROPERTY_DECORATORS, MUTATING_METHODS, READING_METHODS
 from racefree.knowledge.unsafe_objects import unsafe_object
 
 MODULE = "module"
@@ -447,12 +447,20 @@ class ProgramIndex:
                  for class_id, (module, summary) in self.classes.items() if "__missing__" in summary.methods}
         if not hooks:
             return
+        # Only a name bound to a call of such a class (or a subclass) can name an instance: a
+        # cheap test before resolving a subscript's reference.
+        kinds = {c.rsplit(".", 1)[-1] for hook in hooks for c in self.subclasses_and_self(hook)}
+        names = {binding.name for module in self.modules.values()
+                 for binding in (*module.bindings.values(),
+                                 *(b for cls in module.classes.values()
+                                   for b in (*cls.attributes.values(), *cls.instance_attributes.values())))
+                 if binding.constructor and binding.constructor.rsplit(".", 1)[-1] in kinds}
         for fid, info in self.functions.items():
             summary = info.summary
             for access in summary.accesses:
-                if access.op != OP_SLOT_LOAD or not access.indexes \
-                        or access.ref.root_kind == "self" and access.ref.attrs == (ITEMS,):
-                    continue  # (a container class's `self[key]` in its own methods runs dict's own)
+                ref = access.ref
+                if access.op != OP_SLOT_LOAD or not access.indexes or (ref.attrs[-1] if ref.attrs else ref.root) not in names:
+                    continue
                 symbol = self.resolve_ref(info.module, access.ref, summary.class_name)
                 typed = symbol.typed if symbol is not None else None
                 if typed not in self.classes:
