@@ -1104,8 +1104,7 @@ class ProgramIndex:
         for the calls a `with` block makes: resolving every method called on an annotated
         parameter was tried, and on the precision sets it added 18 false findings for 2 true.)"""
         declared = info.summary.parameter_classes.get(callee.root)
-        class_id = self.program_class(info.module, declared) if declared else None
-        return self.function_of(self.class_member(class_id, callee.attrs[0], instance=True)) if class_id else None
+        return self._method_of_a_made_instance(info, (declared, callee.attrs[0])) if declared else None
 
     def _method_of_a_made_instance(self, info: FunctionInfo, made_receiver: tuple[str, str]) -> str | None:
         """`manager = Manager(...)`, then `manager.sync()`: Manager's `sync`, when the constructor

@@ -407,24 +407,24 @@ class ControlFlowVisits:
     def _enters_own_context(self, node: ast.With | ast.AsyncWith) -> None:
         """`with self:` runs the object's own `__enter__` and `__exit__` (`__aenter__` and
         `__aexit__` for `async with`): calls of those methods, as `self.__enter__()` would be."""
-        methods = ("__aenter__", "__aexit__") if type(node) is ast.AsyncWith else ("__enter__", "__exit__")
-        lines = (node.lineno, getattr(node, "end_lineno", None) or node.lineno)  # exit as the block ends
-        for method, line in zip(methods, lines):
-            self._record_implied_call(Ref("self", self.frame.class_name, (method,)), line, node.col_offset,
-                                      f"self.{method}")
+        self._record_block_calls(node, ("self", self.frame.class_name, ()), "self")
 
     def _enters_context_of(self, context: ast.expr, node: ast.With | ast.AsyncWith) -> None:
         """`async with rate_limiter:` runs the object's `__aenter__` and `__aexit__`: calls of
         those methods, which the index resolves where it knows the object's class."""
         ref = self.ref_of(context)
-        if ref is None:
-            return
+        if ref is not None:
+            self._record_block_calls(node, (ref.root_kind, ref.root, ref.attrs), dotted_text(context) or "")
+
+    def _record_block_calls(self, node: ast.With | ast.AsyncWith, owner: tuple[str, str, tuple], text: str) -> None:
+        """The calls of the owner's `__enter__`/`__exit__` (`__aenter__`/`__aexit__`) a `with` block
+        makes: on entry, and for the exit as the block ends."""
         methods = ("__aenter__", "__aexit__") if type(node) is ast.AsyncWith else ("__enter__", "__exit__")
         lines = (node.lineno, getattr(node, "end_lineno", None) or node.lineno)
-        text = dotted_text(context) or ""
+        root_kind, root, attrs = owner
         for method, line in zip(methods, lines):
-            self._record_implied_call(self._interned((ref.root_kind, ref.root, (*ref.attrs, method))), line,
-                                      node.col_offset, f"{text}.{method}")
+            self._record_implied_call(self._interned((root_kind, root, (*attrs, method))), line, node.col_offset,
+                                      f"{text}.{method}")
 
     def _claimed_flag(self, body: list[ast.stmt]) -> tuple[Ref, bool] | None:
         """The flag a locked block claims: it leaves when the flag is set (`if self._running:
