@@ -103,6 +103,8 @@ class ProgramIndex:
     calls_to: dict[str, list[CallEdge]] = field(default_factory=dict)
     # `obj.name(...)` calls whose receiver's class could not be told, by the method name called
     unresolved_method_calls: dict[str, list[tuple[str, Call]]] = field(default_factory=dict)
+    # decorators' wrappers that run with an instance of the class whose methods they wrap
+    method_wrappers: set[str] = field(default_factory=set)
     _by_name: dict[str, list[str]] | None = None
     # (class name as written, attribute) for every `Router.attr = v` / `cls.attr = v` store
     _set_through_a_class: set[tuple[str, str]] | None = None
@@ -206,6 +208,7 @@ class ProgramIndex:
         self._subscript_edges()
         self._dynamic_attribute_edges()
         self._waited_job_edges()
+        self._method_wrapper_edges()
 
     def _only_method_with_private_name(self, name: str) -> str | None:
         """`self.server._new_client_(self)` on an object of a class the code cannot tell (a
@@ -320,6 +323,26 @@ class ProgramIndex:
                         step = Call(arg.target, arg.local, call.line, call.col, locks=call.locks,
                                     callee_text=arg.target.text() if arg.target is not None else "", spreads=True)
                         self._add_edge(CallEdge(fid, job, call.line, step))
+
+    def _method_wrapper_edges(self) -> None:
+        """`@lazy_load` on a method, where the module's `lazy_load` returns a wrapper it runs
+        with the instance first (summarised as a method of that class: summarize.method_wrappers):
+        each call of the method runs the wrapper, so the method leads to the wrapper's calls in
+        the callers' threads, as if it called it."""
+        for fid, info in self.functions.items():
+            summary = info.summary
+            if summary.class_name is None or ".<locals>." not in summary.qualname \
+                    or info.class_id not in self.classes:
+                continue
+            decorator = summary.qualname.split(".<locals>.", 1)[0]
+            maker = self.functions.get(f"{info.module.module}.{decorator}")
+            if "." in decorator or maker is None or maker.summary.class_name is not None:
+                continue  # a closure in a method, not a module-level decorator's wrapper
+            for qualname in self.classes[info.class_id][1].methods.values():
+                method = self.functions.get(f"{info.module.module}.{qualname}")
+                if method is not None and any(d.text == decorator for d in method.summary.decorators):
+                    self._add_edge(callback_edge(method.fid, fid, method.summary.line, CallEdge))
+                    self.method_wrappers.add(fid)
 
     def _overrides(self, info: FunctionInfo, call: Call) -> list[str]:
         """`self.fetch()` in a method of a base class also runs a subclass's own `fetch()` when

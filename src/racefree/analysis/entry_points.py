@@ -130,7 +130,10 @@ def find_entry_points(index: ProgramIndex, knowledge: Knowledge = BUILT_IN, libr
         _reads_the_request(info, add)
     if library_api:
         framework_entries = {e.fid for e in entries.values()}
-        for entry in _public_api(index, knowledge):
+        # Classes whose methods the program hands to threads (a GPIO edge callback, a thread target).
+        threaded = {index.functions[e.fid].class_id for e in entries.values()
+                    if e.context == BACKGROUND and index.functions[e.fid].class_id}
+        for entry in _public_api(index, knowledge, threaded):
             if entry.fid not in framework_entries:
                 add(entry)
     return sorted(entries.values(), key=lambda e: (e.file, e.line, e.fid))
@@ -167,11 +170,13 @@ def _constructor_of_shared_state(index: ProgramIndex, info: FunctionInfo) -> boo
         for access in summary.accesses)
 
 
-def _public_api(index: ProgramIndex, knowledge: Knowledge):
-    """Public functions, and public methods of public classes, of library modules."""
+def _public_api(index: ProgramIndex, knowledge: Knowledge, threaded: set[str]):
+    """Public functions, and public methods of public classes, of library modules. threaded: the
+    classes whose methods the program hands to threads."""
     forever = _main_loop_functions(index)  # the functions that run a main loop
     lock_names = LockModel(index, None, knowledge)
-    loop_classes: dict[str, bool] = {}  # class -> one of its methods runs a main loop
+    # class -> one of its methods runs a main loop (on the one thread, unless it hands methods to others)
+    loop_classes: dict[str, bool] = {class_id: False for class_id in threaded}
     private_modules = PrivateModules(index)
     setting_up: dict[str, bool] = {}  # function -> it runs only while the program sets up
     on_the_loop: dict[str, bool] = {}  # function -> the package calls it only from its coroutines
@@ -402,8 +407,16 @@ def _set_up_only(index: ProgramIndex, callers: list, known: dict[str, bool]) -> 
     their threads run. The package's tests do not count: they call everything. `callers`: the
     function's package callers; `known`: what was found for the functions between."""
     return bool(callers) and all(
-        _sets_up(index, edge.caller) or _only_called_while_setting_up(index, edge.caller, known)
+        not _runs_the_command(index, edge.caller)
+        and (_sets_up(index, edge.caller) or _only_called_while_setting_up(index, edge.caller, known))
         for edge in callers)
+
+
+def _runs_the_command(index: ProgramIndex, fid: str) -> bool:
+    """A function of the package's `__main__` module: `python -m package` does the package's work
+    there (mss's command takes the screenshots through the `mss()` factory), so what it calls is
+    the API every program uses, not the package's set-up."""
+    return index.functions[fid].module.module.rsplit(".", 1)[-1] == "__main__"
 
 
 def _only_called_while_setting_up(index: ProgramIndex, fid: str, known: dict[str, bool]) -> bool:
@@ -1061,6 +1074,17 @@ def _entry_methods(index: ProgramIndex, class_id: str, pattern) -> list[str]:
     return list(dict.fromkeys(methods))
 
 
+def _constructor_takes(index: ProgramIndex, class_id: str, parameters: tuple[str, ...]) -> bool:
+    """The class's `__init__` in the analysed code takes these parameters first, after self, and
+    the package makes no instance of it inside a function: a responder that a middleware makes
+    around the application for each request (starlette's `IdentityResponder`) is that request's."""
+    init = index.function_of(Symbol(CLASS, class_id))
+    if init is None or tuple(index.functions[init].summary.parameters[:len(parameters)]) != parameters:
+        return False
+    return all(index.functions[edge.caller].summary.qualname == TOPLEVEL
+               for edge in _outside_tests(index, list(index.calls_to.get(init, ()))))
+
+
 def _subclassed(index: ProgramIndex, knowledge: Knowledge, add) -> None:
     imported: dict[str, set[str]] = {}  # top-level package -> the packages its modules import
     for class_id, (module, summary) in index.classes.items():
@@ -1074,6 +1098,7 @@ def _subclassed(index: ProgramIndex, knowledge: Knowledge, add) -> None:
             patterns = [p for p in knowledge.duck_typed if _follows_protocol(module, summary, p) and (
                 not p.package_imports or _package_imports(index, module, p.package_imports, imported))
                 and (not p.constructed_with or _constructible(index, class_id, p.constructed_with))
+                and (not p.constructor_parameters or _constructor_takes(index, class_id, p.constructor_parameters))
                 and not _protocol_of_another_library(outside, p)]
         for pattern in patterns:
             # A base class's framework makes the instances (a duck-typed application object may be

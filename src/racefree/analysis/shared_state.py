@@ -1142,7 +1142,8 @@ def _as_done_on(access: Access, symbol: Symbol, function_accesses: list[Access])
     if access.kind == WRITE and access.op in (OP_MUTATE, OP_SLOT_STORE):
         return (dataclasses.replace(access, grows=True),)
     if access.kind == READ and access.indexes and access.slot is None and not _looked_up_before(access, function_accesses):
-        return (access, dataclasses.replace(access, kind=WRITE, op=OP_MUTATE, grows=True, behind=()))
+        # (the insert is into the container itself, also where the item it makes is walked)
+        return (access, dataclasses.replace(access, kind=WRITE, op=OP_MUTATE, grows=True, behind=(), in_item=False))
     return (access,)
 
 

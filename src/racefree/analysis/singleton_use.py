@@ -226,7 +226,8 @@ class SingletonUse:
             for edge in self.index.calls_from.get(fid, ()):
                 callee = edge.call.callee
                 on_self = callee is not None and callee.root_kind in ("self", "super") and len(callee.attrs) == 1
-                if not on_self and not edge.callee.startswith(fid + ".<locals>."):
+                if not on_self and not edge.callee.startswith(fid + ".<locals>.") \
+                        and edge.callee not in self.index.method_wrappers:  # `@lazy_load`'s wrapper, given `self`
                     continue
                 known = self._modes.setdefault(edge.callee, set())
                 if not modes <= known:

@@ -111,6 +111,9 @@ class DuckTypedEntry:
     # constructor takes none of them is made by someone else (debug-toolbar's panels,
     # `Panel(toolbar, get_response)`, have `process_request` too).
     constructed_with: tuple[int, ...] = ()
+    # The constructor's first parameters after self, when the protocol fixes them (an ASGI
+    # middleware is made around the application it wraps: `__init__(self, app, ...)`).
+    constructor_parameters: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -201,6 +204,7 @@ ONE_THREAD_JOB = "worker job"
 ONE_THREAD_JOB_WHY = ("runs on the one thread of its {worker}, after the jobs before it, concurrently with the "
                       "code that submits it")
 
+_GPIO_THREAD = "RPi.GPIO calls it on its edge-detection thread, concurrently with the program's threads"
 CALL_ENTRIES: tuple[CallEntry, ...] = (
     CallEntry("threading:Thread", 1, "target", BACKGROUND, "thread target", _THREAD, single=True),
     CallEntry("threading:Timer", 1, "function", BACKGROUND, "timer thread", _THREAD, single=True),
@@ -233,6 +237,9 @@ CALL_ENTRIES: tuple[CallEntry, ...] = (
     # (with its asyncio extension, the event loop's: not in modules of an event-loop program).
     CallEntry("sqlalchemy:event.listen", 2, "fn", REQUEST, "SQLAlchemy event listener", _SQLALCHEMY_EVENTS,
               unless_module_uses=EVENT_LOOP_PACKAGES),
+    # RPi.GPIO runs edge-detection callbacks on a thread of its own, beside the program's.
+    CallEntry("RPi:GPIO.add_event_detect", 2, "callback", BACKGROUND, "GPIO edge callback", _GPIO_THREAD),
+    CallEntry("RPi:GPIO.add_event_callback", 1, "callback", BACKGROUND, "GPIO edge callback", _GPIO_THREAD),
     # Web frameworks wired by calls rather than decorators.
     CallEntry("flask:Flask.add_url_rule", 2, "view_func", REQUEST, "Flask view", _THREADED_WSGI),
     CallEntry("flask:Blueprint.add_url_rule", 2, "view_func", REQUEST, "Flask view", _THREADED_WSGI),
@@ -331,6 +338,12 @@ BASE_CLASS_ENTRIES: tuple[BaseClassEntry, ...] = (
 DUCK_TYPED_ENTRIES: tuple[DuckTypedEntry, ...] = (
     DuckTypedEntry(("process_request", "process_response", "process_view"), _DJANGO_MIDDLEWARE_METHODS, REQUEST,
                    "Django middleware", _DJANGO_MIDDLEWARE, package_imports=("django",), constructed_with=(1, 0)),
+    # An ASGI middleware, made around the application it wraps (`app.add_middleware(Profiler)`,
+    # `Profiler(app)`): the framework makes one and calls it for every request.
+    DuckTypedEntry(("__call__",), ("__call__",), REQUEST, "ASGI middleware",
+                   "an ASGI framework makes one instance of each middleware around the application and calls it "
+                   "for every request, as concurrent tasks on its event loop", parameters=("scope", "receive", "send"),
+                   constructor_parameters=("app",)),
     # An application object is shared when the program makes one (a module-level instance); a
     # response or a responder with the same call protocol is made per request, so the protocol
     # alone does not share the instance.
@@ -457,6 +470,8 @@ _LITELLM_THREAD = (
     "not on the thread that called completion()"
 )
 
+_PAHO_THREAD = "paho-mqtt calls every `on_*` handler on its network loop thread (`loop_start()`)"
+
 CALLBACK_SLOTS: tuple[CallbackSlot, ...] = (
     CallbackSlot("litellm:success_callback", BACKGROUND, "LiteLLM success callback", _LITELLM_THREAD),
     CallbackSlot("litellm:failure_callback", BACKGROUND, "LiteLLM failure callback", _LITELLM_THREAD),
@@ -465,8 +480,9 @@ CALLBACK_SLOTS: tuple[CallbackSlot, ...] = (
                  "LiteLLM schedules async callbacks as separate tasks"),
     CallbackSlot("litellm:input_callback", BACKGROUND, "LiteLLM input callback", _LITELLM_THREAD),
     CallbackSlot("litellm:service_callback", BACKGROUND, "LiteLLM service callback", _LITELLM_THREAD),
-    CallbackSlot("paho:Client.on_message", BACKGROUND, "MQTT callback", "paho-mqtt calls handlers on its network loop thread"),
-    CallbackSlot("paho:Client.on_connect", BACKGROUND, "MQTT callback", "paho-mqtt calls handlers on its network loop thread"),
+    *(CallbackSlot(f"paho:Client.{slot}", BACKGROUND, "MQTT callback", _PAHO_THREAD) for slot in (
+        "on_message", "on_connect", "on_connect_fail", "on_disconnect", "on_subscribe", "on_unsubscribe",
+        "on_publish", "on_log", "on_pre_connect")),
 )
 
 

@@ -16,9 +16,11 @@ reads it back and clears it before returning (`self.now = base`, then a helper r
 then `self.now = None`) uses that state as scratch space, and two calls share it; so does API
 that has one helper store an argument of its call there and then, in the same call, others read
 it back (`strength(password, user_words)` keeps the words in the module's table of word lists,
-then runs the matchers over that table), a context manager that makes a new object for its block
-and keeps it there as the current one (`Factory.current_tracer = factory.create_tracer()` in
-`__enter__`, read back in `__exit__`), and an object used as a decorator
+then runs the matchers over that table), a context manager that keeps a value of its block there
+for its `__exit__`: a new object it makes as the current one (`Factory.current_tracer =
+factory.create_tracer()` in `__enter__`, read back in `__exit__`), or what the block found and
+must put back (a module-level `use_master` whose `__enter__` saves `self.old =
+this_thread_is_pinned()`), and an object used as a decorator
 (`@metrics.timer("db")`, whose `__call__` hands back a wrapper that keeps it): every call of the
 decorated function, on any thread, runs through the one object, and what one call keeps on it
 between `__enter__` and `__exit__` (a start time) the next call replaces. So does an
@@ -28,7 +30,12 @@ callbacks replace, on threads or, for an async handler, while the run awaits the
 (`spans: list = []`, then `self.spans.append(span)` and `self.spans[-1]`) is one list for every
 instance, though the code reads as if each had its own: requests that each make an instance
 still push onto and read the same list (not on a model class, pydantic's or msgspec's, which
-copies each declared default into every instance). So is a parameter's mutable default that the
+copies each declared default into every instance). So is a dict defined in a class body that
+methods fill through `self` with the instance's own entries (`_attributes: dict = {}`, then
+`self._attributes.update(report)`, or `self.stat_data[key] = info[key]` in `__init__`): each
+device reads the entries another stored last (not one the class also names as its own,
+`cls._cache`, or as a constant, `ROUTES`, nor one filled under a test of it, a memo meant to be
+shared, nor totals added up in it). So is a parameter's mutable default that the
 function fills per call (`def _send(self, path, query_params={}):`, then
 `query_params["access_token"] = self.token`): Python makes the default once, when the `def`
 runs, so every call that omits the argument stores into the same dict, and each sends the
@@ -105,12 +112,13 @@ from racefree.analysis.library_settings import sets_a_library_setting_per_instan
 from racefree.analysis.pairs import hand_off, is_fixed_slot_write, write_read_races
 from racefree.analysis.shared_state import DECORATOR_OBJECT, ROLE_SHARED, SINGLETON_ATTRIBUTE, unique_facts
 from racefree.index import CLASS_ATTR, CONTEXT_DEFAULT, DEFAULT_ARGUMENT
-from racefree.knowledge.entry_points import EXIT_OF_ENTER, OBSERVED, PATCHED_FUNCTION
+from racefree.knowledge.entry_points import CONSTRUCTORS, EXIT_OF_ENTER, OBSERVED, PATCHED_FUNCTION
 from racefree.knowledge.requests import REQUEST_OBJECTS, REQUEST_PARAMETER_SOURCE
 from racefree.rules.base import Rule, entry_description, function_name, make_finding, short_name
 from racefree.summarize.model import CALL, OP_REBIND, OP_SLOT_STORE, WRITE
 
 BUILTIN_LIST = "builtins.list"
+BUILTIN_DICT = "builtins.dict"
 # Libraries whose model classes copy each class-level declaration into every instance.
 FIELD_MODEL_PACKAGES = frozenset({"pydantic", "pydantic_settings", "sqlmodel", "msgspec", "attr", "attrs"})
 
@@ -133,7 +141,7 @@ def check(obj, evidence):
         if race.write.on_background_thread or _one_constant_for_all(obj, race.write) or race.write.in_lazy_loader:
             continue  # (a loader run on first use sets the state up once: RF107's)
         if not _set_by_callers(race.write) or obj.why_shared.endswith(OBSERVED) or _scratch_of_its_call(obj, race) \
-                or _current_object_of_its_call(obj, race):
+                or _kept_between_enter_and_exit(obj, race):
             races.append(race)
         elif (caller := _handed_between_its_helpers(obj, race)) is not None:
             races.append(race)
@@ -184,17 +192,19 @@ def _scratch_of_its_call(obj, race) -> bool:
     return bool(race.reads)
 
 
-def _current_object_of_its_call(obj, race) -> bool:
-    """A context manager whose `__enter__` makes a new object for the block it opens, keeps it in
-    state every caller shares as the current one, and reads it back in its `__exit__` (or later in
-    `__enter__`): `Factory.current_tracer = factory.create_tracer()`, then in `__exit__`
-    `Factory.current_tracer.record_completion()`. Two blocks that overlap record on one object,
-    the other's. Not a lazily made object (tested first: RF107's)."""
+def _kept_between_enter_and_exit(obj, race) -> bool:
+    """A context manager whose `__enter__` keeps a value of the block it opens in state every
+    caller shares and reads it back in its `__exit__` (or later in `__enter__`): a new object made
+    for the block (`Factory.current_tracer = factory.create_tracer()`, then in `__exit__`
+    `Factory.current_tracer.record_completion()`), or what the block found and must put back (a
+    module-level `use_master` whose `__enter__` saves `self.old = this_thread_is_pinned()` for its
+    `__exit__`). Two blocks that overlap share one slot: each exits with the other's value. Not a
+    constant (`self.entered = True`), nor a value made on first use (tested first: RF107's)."""
     write = race.write
     exit_method = EXIT_OF_ENTER.get(write.info.summary.name)
     if exit_method is None or not obj.why_shared.startswith(PROCESS_WIDE_REASONS) \
-            or write.access.checked_at is not None or not write.access.stores_new_object \
-            or write.access.op != OP_REBIND:
+            or write.access.checked_at is not None or write.access.stores_constant is not None \
+            or write.access.stores_scalar or write.access.op != OP_REBIND:
         return False
     race.reads = [read for read in race.reads
                   if (read.fid == write.fid and read.access.line > write.access.line)
@@ -334,27 +344,65 @@ def _class_list_used_per_instance(obj, evidence):
     """A list defined in a class body that methods fill through `self` (`spans: list = []`, then
     `self.spans.append(span)` and `self.spans[-1]`): written as if each instance had its own, but
     one list for every instance, so concurrent requests, each with an instance of its own, push
-    onto and read from the same list."""
-    if obj.kind != CLASS_ATTR or obj.typed != BUILTIN_LIST:
+    onto and read from the same list. So is a dict defined there that methods fill through `self`
+    with the instance's own entries (`_attributes: dict = {}`, then `self._attributes.update(
+    parsed)`, or `self.stat_data[key] = info[key]` in `__init__`): each device reads the entries
+    another stored last. Not a dict the class also names as shared (`cls._cache`,
+    `Registry._cache`), nor one filled under a test of its own (`if key not in self._memo:`),
+    which is a memo every instance is meant to share."""
+    if obj.kind != CLASS_ATTR or obj.typed not in (BUILTIN_LIST, BUILTIN_DICT):
         return []
     index = obj.facts[0].reach.index if obj.facts and obj.facts[0].reach is not None else None
     class_id = obj.name.rsplit(".", 1)[0]
     if index is None or class_id not in index.classes or _model_with_fields(index, class_id):
         return []
-    appends = [w for w in obj.writes()
-               if w.access.appends and w.access.ref.root_kind == "self" and not w.locks and self_concurrency(w)]
+    if obj.typed == BUILTIN_LIST:
+        fills = [w for w in obj.writes()
+                 if w.access.appends and w.access.ref.root_kind == "self" and not w.locks and self_concurrency(w)]
+    elif _named_as_shared_or_memo(obj) or obj.name.rsplit(".", 1)[-1] in index.classes[class_id][1].declared_class_vars:
+        return []  # (`ClassVar[dict]` declares it shared)
+    else:
+        fills = [w for w in obj.writes()
+                 if w.access.ref.root_kind == "self" and not w.locks and self_concurrency(w)
+                 and _fills_as_an_instance_would(w)]
     reads = [r for r in obj.reads() if r.access.ref.root_kind == "self" and r.concurrent and not r.locks]
-    if not appends or not reads:
+    if not fills or not reads:
         return []
-    others = [w for w in obj.writes() if w.access.ref.root_kind == "self" and w.concurrent and w not in appends]
-    first = appends[0]
+    others = [w for w in obj.writes() if w.access.ref.root_kind == "self" and w.concurrent and w not in fills]
+    first = fills[0]
+    kind, how = ("list", "push onto and read each other's entries") if obj.typed == BUILTIN_LIST \
+        else ("dict", "read the entries another instance stored last")
     message = (
-        f"`{short_name(obj)}` is a list defined in the class body that `{function_name(first)}` "
+        f"`{short_name(obj)}` is a {kind} defined in the class body that `{function_name(first)}` "
         f"({entry_description(first)}) fills through `self`, as if each instance had its own: every "
-        f"instance shares the one list, so concurrent calls push onto and read each other's entries"
+        f"instance shares the one {kind}, so concurrent calls {how}"
     )
     return [make_finding(RULE, obj, evidence, message, _why_concurrent(obj, first),
-                         unique_facts([*appends, *others]), unique_facts(reads))]
+                         unique_facts([*fills, *others]), unique_facts(reads))]
+
+
+def _fills_as_an_instance_would(write) -> bool:
+    """Merges the instance's own mapping in (`self._attributes.update(parsed)`), stores a field by
+    a constant key (`self._attributes["Mode"] = mode`), or stores what the constructor was given
+    (`self.stat_data[key] = info[key]` in `__init__`): what an instance's own dict gets. Entries
+    stored under computed keys elsewhere (`self._cache[message_id] = result`) are a table's,
+    which a class-level dict may be meant to be."""
+    access = write.access
+    if access.removes:
+        return False
+    return access.merges or (access.op == OP_SLOT_STORE and (
+        access.slot is not None or write.info.summary.name in CONSTRUCTORS))
+
+
+def _named_as_shared_or_memo(obj) -> bool:
+    """The class dict is used as the class's own (`cls._cache`, `Registry._cache`), named as a
+    constant of the class (`ROUTES`), filled under a test of it (`if key not in self._memo:
+    self._memo[key] = ...`) or added up in it (`self._usage[model] = self._usage.get(model, 0) +
+    n`): shared on purpose (the totals' race is RF103's)."""
+    return obj.name.rsplit(".", 1)[-1].isupper() or any(
+        fact.access.ref.root_kind != "self" for fact in obj.facts) or any(
+        w.access.checked_at is not None or w.access.key_checked_at is not None or w.access.read_modify_write
+        for w in obj.writes())
 
 
 def _default_filled_per_call(obj, evidence):

@@ -7,6 +7,9 @@ It also finds them through a shared store's API: a value read with a cache's or 
 get call, changed, and written back with its set call (`views = cache.get(k) or 0` then
 `cache.set(k, views + 1)`), including a read made by a helper function of the module, and in
 coroutines, where any await between the read and the write lets another task do the same.
+A buffer drained in two steps (`packets = list(self.packets)`, then `self.packets = []`) while
+another thread adds to it (an interrupt or network callback's `self.packets.append(p)`) loses
+what is added between the two steps.
 
 ## Why is this bad?
 `x += 1` is a read, an add and a store. Two threads can read the same old value and both store
@@ -84,7 +87,7 @@ lock's count): only the owner gets there.
 
 from __future__ import annotations
 
-from racefree.analysis.concurrency import PREEMPTIVE, common_lock, self_concurrency
+from racefree.analysis.concurrency import PREEMPTIVE, common_lock, may_run_concurrently, self_concurrency
 from racefree.summarize.model import OP_LOAD, OP_MUTATE
 from racefree.rules.base import (
     Rule,
@@ -132,14 +135,30 @@ def _exchanged_in_two_steps(obj, evidence):
     call takes the previous value and puts its own in its place, in two steps. Two calls that
     overlap both take the same previous value, and the replacement one of them made is lost: the
     other measures from the wrong start (or closes the same old connection, and the new one made
-    by the first is overwritten). Not a setter storing its argument."""
-    writes = [w for w in obj.writes()
-              if w.access.replaces_what_it_read and not w.access.stores_argument and unlocked(w)
-              and self_concurrency(w) == PREEMPTIVE and not _put_back_later(w)]
+    by the first is overwritten). Not a setter storing its argument. So is a buffer drained in two
+    steps (`packets = list(self.packets)`, then `self.packets = []`) while another thread adds to
+    it (`self.packets.append(p)` in an interrupt callback): what it adds in between is lost."""
+    exchanges = [w for w in obj.writes()
+                 if w.access.replaces_what_it_read and not w.access.stores_argument and unlocked(w)
+                 and not _put_back_later(w)]
+    writes = [w for w in exchanges if self_concurrency(w) == PREEMPTIVE]
+    filled = None
     if not writes:
-        return []
+        drains = [(w, f) for w in obj.writes() if w.access.drains and unlocked(w) and not _put_back_later(w)
+                  for f in _filled_meanwhile(obj, w)]
+        if not drains:
+            return []
+        writes, filled = [drains[0][0]], drains[0][1]
     first = writes[0]
     reads = [r for r in obj.reads() if r.fid == first.fid and r.access.line < first.access.line and unlocked(r)]
+    if filled is not None:
+        message = (
+            f"`{short_name(obj)}` is read and then replaced with an empty one in `{function_name(first)}` "
+            f"({entry_description(first)}) without a lock, while `{function_name(filled)}` "
+            f"({entry_description(filled)}) adds to it: what it adds between the two steps is lost"
+        )
+        return [make_finding(RULE, obj, evidence, message, f"{obj.why_shared}; {runs_on_several_threads(filled)}",
+                             [first, filled], unique_facts(reads))]
     message = (
         f"`{short_name(obj)}` is read and then replaced with a new value in `{function_name(first)}` "
         f"({entry_description(first)}) without a lock: two calls can take the same previous value, and "
@@ -147,6 +166,14 @@ def _exchanged_in_two_steps(obj, evidence):
     )
     reason = f"{obj.why_shared}; {runs_on_several_threads(first)}"
     return [make_finding(RULE, obj, evidence, message, reason, writes, unique_facts(reads))]
+
+
+def _filled_meanwhile(obj, drain) -> list:
+    """The writes that add to the object on another thread while the drain runs, under no lock
+    they share."""
+    return [w for w in obj.writes()
+            if w.fid != drain.fid and w.access.op == OP_MUTATE and w.access.grows and not w.access.removes
+            and may_run_concurrently(w, drain) == PREEMPTIVE and not common_lock(w, drain)]
 
 
 def _written_after_the_lock(obj, evidence):

@@ -4,7 +4,10 @@
 Finds loops over shared containers (`for k in registry`, `for k, v in metrics.items()`,
 comprehensions) in one thread while another thread can add or remove entries, with no common lock.
 A shared instance of a class derived from a container (`class JobsProgress(set)`, changed by
-`super().add(job)` and walked by `for job in self`) is such a container too.
+`super().add(job)` and walked by `for job in self`) is such a container too, and so is each item
+of a shared container of containers: `for key in cache[category]` while another thread runs
+`cache[category][key] = entry`. Not a container that a loader fills once, under a lock, before the
+flag its callers test says it is loaded (`if not self._is_loaded: with self._lock: ...`).
 
 ## Why is this bad?
 Changing a dict's or set's size during iteration raises `RuntimeError: dictionary changed size
@@ -90,12 +93,14 @@ from racefree.summarize.model import OP_ITERATE
 
 
 def check(obj, evidence):
-    growing = [w for w in obj.writes() if w.access.grows and (w.concurrent or w.on_its_callers_thread)
-               and not _appends_to_a_list(obj, w)]
-    loops = [r for r in obj.reads() if r.access.op == OP_ITERATE]
+    growing = [w for w in obj.writes() if (w.access.grows or w.access.in_item)
+               and (w.concurrent or w.on_its_callers_thread) and not _appends_to_a_list(obj, w)
+               and not _loaded_once_under_a_lock(w)]
+    loops = [r for r in obj.reads() if r.access.op == OP_ITERATE or r.access.in_item]
     pairs = [
         (loop, write) for loop in loops for write in growing
-        if may_run_concurrently(loop, write) == PREEMPTIVE and not common_lock(loop, write)
+        if _same_level(loop, write)
+        and may_run_concurrently(loop, write) == PREEMPTIVE and not common_lock(loop, write)
         and not ordered_before(write, loop)
     ]
     if not pairs:
@@ -105,12 +110,32 @@ def check(obj, evidence):
     loop, write = pairs[0]
     effect = ("the loop can skip or repeat entries" if obj.typed == "builtins.list"
               else "the loop can fail with 'changed size during iteration' or skip entries")
+    walked = f"an item of `{short_name(obj)}`" if loop.access.in_item else f"`{short_name(obj)}`"
     message = (
-        f"`{short_name(obj)}` is iterated in `{function_name(loop)}` while `{function_name(write)}` "
+        f"{walked} is iterated in `{function_name(loop)}` while `{function_name(write)}` "
         f"({entry_description(write)}) can add or remove entries: {effect}"
     )
     reason = f"{obj.why_shared}; the iteration and the change are not ordered by any common lock"
     return [make_finding(RULE, obj, evidence, message, reason, writes, reads)]
+
+
+def _same_level(loop, write) -> bool:
+    """A loop over the container races with a write that changes the container's size; a loop
+    over one of its items (`for key in cache[category]`) with a write that adds to an item
+    (`cache[category][key] = entry`), which may be the one being walked: not another item named
+    by a constant key (`SETTINGS["scrub_fields"]` walked, `SETTINGS["filters"][i]` set)."""
+    if loop.access.in_item:  # (not where both name their items and the names differ)
+        return write.access.in_item and (loop.access.slot is None or write.access.slot is None
+                                         or loop.access.slot == write.access.slot)
+    return write.access.grows
+
+
+def _loaded_once_under_a_lock(write) -> bool:
+    """A loader its callers run when a flag says the data is not loaded yet, under a lock
+    (`if not self._is_loaded: with self._load_lock: if not self._is_loaded: self._load()`): it
+    fills the container once, and the code that walks it runs after the flag says it is done.
+    (Without the lock two threads can both load, one walking what the other refills: reported.)"""
+    return write.in_lazy_loader and bool(write.locks)
 
 
 def _appends_to_a_list(obj, write) -> bool:

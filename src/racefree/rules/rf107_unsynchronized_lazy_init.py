@@ -28,7 +28,9 @@ singleton's `__new__`), and also where the store binds what a function of the pr
 function makes one of those (`sqlalchemy.create_engine(...)`). An object published before it is
 set up (`cls._default = cls()`, then `cls._default.load()`) can be seen half-built.
 That is reported also where a set-up function its callers run under the test makes it (`if
-DEFAULT_SESSION is None: setup_default_session()`), and where an object's own set-up method, run
+DEFAULT_SESSION is None: setup_default_session()`), also where the callers test a flag that
+function sets rather than the object (`if not listener.is_running: listener.start()`, and `start`
+makes the listener's thread, then sets `is_running`), and where an object's own set-up method, run
 under `if self.arguments is None and self.resources is None:`, stores one attribute before the
 others. An initialiser that deletes what it was built from (`_lower = {z.lower(): z for z in
 _zones}`, then `del _zones`) fails in a second thread that passed the test before the first
@@ -171,29 +173,44 @@ def _initialised_in_place(obj, evidence):
         return [_lazy_init_finding(obj, evidence, writes, first, checks_of(obj, first))]
     made_by_loader = _made_by_a_loader(obj, evidence.index)
     if made_by_loader is not None:
-        write, checks = made_by_loader
-        return [_lazy_init_finding(obj, evidence, [write], write, checks)]
+        write, checks, tester = made_by_loader
+        return [_lazy_init_finding(obj, evidence, [write], write, checks, tester)]
     return []
 
 
 def _made_by_a_loader(obj, index):
     """`if DEFAULT_SESSION is None: setup_default_session()`, and `setup_default_session` makes a
     new Session and stores it: the lazy initialisation of `_builds_an_instance`, with the store
-    in a function its callers run under the test. The first such store, and the caller's test."""
+    in a function its callers run under the test. The first such store, the caller's test, and
+    where the callers test a flag the loader sets rather than the object, the caller's name."""
     for write in obj.writes():
         if (not write.in_lazy_loader or write.access.op != OP_REBIND or write.locks
                 or not _builds_an_instance([write], index) or self_concurrency(write) != PREEMPTIVE):
             continue
         for edge in index.calls_to.get(write.fid, ()):
-            if not _guarded_by(index, edge, obj.name):
+            tested_itself = _guarded_by(index, edge, obj.name)
+            if not tested_itself and not _guarded_by_its_flag(index, edge):
                 continue
             tests = [r for r in obj.reads() if r.fid == edge.caller and r.access.line <= edge.line and not r.locks]
             if tests:
-                return write, [max(tests, key=lambda r: r.access.line)]
+                return write, [max(tests, key=lambda r: r.access.line)], None
+            if not tested_itself:
+                return write, [], index.functions[edge.caller].summary.qualname
     return None
 
 
-def _lazy_init_finding(obj, evidence, writes, first, checks):
+def _guarded_by_its_flag(index, edge) -> bool:
+    """`if not event_listener.is_running: event_listener.start(zone)`, and `start` makes the
+    listener's thread and then sets `is_running`: the callers test a flag the loader itself sets,
+    so two threads that both find it unset both run the loader."""
+    loader = index.functions[edge.callee]
+    flags = {index.name_of(loader, a.ref) for a in loader.summary.accesses
+             if a.kind == WRITE and a.op == OP_REBIND and a.stores_truth}
+    caller = index.functions[edge.caller]
+    return bool((flags - {None}) & {index.name_of(caller, ref) for ref in edge.call.lazy_guards})
+
+
+def _lazy_init_finding(obj, evidence, writes, first, checks, tester: str | None = None):
     made = _made_once_thing(evidence.index, first)
     if _can_be_seen_half_done(writes) or made is None:
         outcome = "threads can initialise it twice or see it half-built"
@@ -204,6 +221,8 @@ def _lazy_init_finding(obj, evidence, writes, first, checks):
     where = f"`{function_name(first)}` ({entry_description(first)})"
     if checks and checks[0].fid != first.fid:  # made by a loader its caller runs under the test
         where = f"`{function_name(checks[0])}`, through `{function_name(first)}` ({entry_description(first)}),"
+    elif tester is not None:  # its callers test the flag the loader sets
+        where = f"`{tester}`, through `{function_name(first)}` ({entry_description(first)}),"
     message = f"`{short_name(obj)}` is initialised on first use in {where} without a lock: {outcome}"
     reason = f"{obj.why_shared}; {runs_on_several_threads(first)}"
     return make_finding(RULE, obj, evidence, message, reason, writes, checks)

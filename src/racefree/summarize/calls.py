@@ -74,6 +74,8 @@ class CallVisits:
                     if access is not None and method in REMOVING_METHODS:
                         access.removes = True
                         access.flow_key = self._flow_key(node.args[0]) if node.args else None
+                    if access is not None and method == "update":
+                        access.merges = True
                     if access is not None and method in ("append", "extend"):
                         access.appends = True
                     elif access is not None and method == "pop" and not node.args:

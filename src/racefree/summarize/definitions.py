@@ -67,6 +67,9 @@ class DefinitionVisits:
         qualname = self._qualname(name)
         in_class = self._in_class_body()
         class_name = self.class_stack[-1].qualname if in_class else self.frame.class_name
+        wrapped_class = None if in_class else self.method_wrappers.get(qualname)
+        if wrapped_class is not None:
+            class_name = wrapped_class  # a decorator's wrapper, run with an instance of the class first
         deco_texts = {d.text for d in decorators}
         method_kind = "function"
         if in_class:
@@ -113,6 +116,8 @@ class DefinitionVisits:
             frame.self_name = params[0]
         elif in_class and params and method_kind == "classmethod":
             frame.cls_name = params[0]
+        elif wrapped_class is not None and params:
+            frame.self_name = params[0]
         elif not in_class and self.frame.scope is not None:
             # A closure inside a method sees the method's self.
             frame.self_name, frame.cls_name = self.frame.self_name, self.frame.cls_name

@@ -21,7 +21,7 @@ class Frame:
         "thread_ids", "owner_tests", "passes_on", "loop_keys", "taken_under", "new_claim",
         "top_body", "top_claims", "made", "looked_up", "last_lookup", "in_handler", "saved_in_handler",
         "lazily_stored", "started", "first_yield", "loop_tables",
-        "loop_callees", "views", "argument_locals", "read_whole", "made_at", "free_names_used", "comprehensions",
+        "loop_callees", "views", "argument_locals", "read_whole", "contents_taken", "made_at", "free_names_used", "comprehensions",
     )
 
     def __init__(self, summary: FunctionSummary, scope: FunctionScope | None, class_name: str | None):
@@ -65,6 +65,9 @@ class Frame:
         # Shared objects read whole into a local so far (`t1 = _last_times`), whatever the local
         # holds later: a store to one then replaces what this call read.
         self.read_whole: set[Ref] = set()
+        # Shared containers whose contents were taken into a local so far, whole or as a copy
+        # (`pending = self._pending`, `packets = list(self.packets)`): emptying one then drains it.
+        self.contents_taken: set[Ref] = set()
         # local -> (the type of the container or object it was made as, as written, or ""; the line):
         # what a closure cell holds, for the functions defined inside (see References.closure_cell)
         self.made_at: dict[str, tuple[str, int]] = {}

@@ -106,6 +106,10 @@ class Access:
     # before (`t1 = _last_times`, then `_last_times = cpu_times()`): an exchange in two steps.
     replaces_what_it_read: bool = False
     rolls_back: bool = False  # puts the saved value back in an `except` block: undoes a failed change
+    merges: bool = False  # `d.update(other)`: merges a whole mapping in
+    # binds an empty container to an object whose contents the function took before (`packets =
+    # list(self.packets)`, then `self.packets = []`): a drain in two steps
+    drains: bool = False
     in_handler: bool = False  # made in an `except` block: undoes or records a failure
     stores_scalar: bool = False  # binds a constant or a truth value (`_ready = True`, `_ok = v >= MIN`)
     stores_truth: bool = False  # binds a truth value only (`True`, `False`, `v >= MIN`, `not found`)
@@ -169,6 +173,9 @@ class Access:
     # The awaits the function has run before it gets here, on any path: where other tasks on its
     # loop may have run since the function started.
     awaits_before: int = 0
+    # Reaches into an item of the container rather than the container itself: a loop over an
+    # item (`for key in cache[category]`), or a store that adds to one (`cache[category][key] = v`).
+    in_item: bool = False
 
 
 @dataclass(slots=True)
@@ -351,6 +358,7 @@ class ClassSummary:
     attributes: dict[str, Binding] = field(default_factory=dict)  # class-body bindings
     instance_attributes: dict[str, Binding] = field(default_factory=dict)  # self.x = ... in methods
     declared_attributes: set[str] = field(default_factory=set)  # annotated in the body, no value
+    declared_class_vars: set[str] = field(default_factory=set)  # annotated `ClassVar[...]` in the body
     methods: dict[str, str] = field(default_factory=dict)  # method name -> function qualname
     decorators: list[Decorator] = field(default_factory=list)
     metaclass: Ref | None = None  # `class HasProps(metaclass=MetaHasProps)`

@@ -59,6 +59,10 @@ class StoreVisits:
         if node.value is None and type(node.target) is ast.Name and self._in_class_body():
             # `current_event: BaseProxyEvent` in a class body: the class declares the attribute
             self.class_stack[-1].declared_attributes.add(node.target.id)
+        if type(node.target) is ast.Name and self._in_class_body() \
+                and (dotted_text(node.annotation.value if type(node.annotation) is ast.Subscript else node.annotation)
+                     or "").rsplit(".", 1)[-1] == "ClassVar":
+            self.class_stack[-1].declared_class_vars.add(node.target.id)  # shared by every instance, by declaration
         if node.value is not None:
             self._annotation = node.annotation
             try:
@@ -148,6 +152,7 @@ class StoreVisits:
         op = OP_SLOT_STORE if fixed_path else OP_MUTATE
         access = self._record(ref, WRITE, op, node, slot=constant_key(slices[-1]))
         access.read_modify_write = read_modify_write
+        access.in_item = not read_modify_write and not fixed_path  # `cache[category][key] = v` adds to an item
         return True
 
     def _delete(self, node: ast.Delete) -> None:
@@ -342,6 +347,9 @@ class StoreVisits:
         saved = self._saved_value(value)
         if saved is not None and type(value) in (ast.Name, ast.Attribute):
             frame.read_whole.add(saved)
+        taken = saved if saved is not None and type(value) in (ast.Name, ast.Attribute) else self._copied(value)
+        if taken is not None:
+            frame.contents_taken.add(taken)
         if saved is not None:
             frame.saved[name] = saved
             frame.saved_at[name] = frame.awaits_seen - frame.awaits_handing_self
@@ -513,12 +521,30 @@ class StoreVisits:
         data passed on, or an empty container (`pending = self._pending; self._pending = []`,
         which takes the contents)."""
         frame = self.frame
+        access.drains = (ref in frame.contents_taken and not access.restores and _makes_an_empty_container(value)
+                         and not any(ref in checks for checks in frame.enclosing_checks))
         access.replaces_what_it_read = (
             ref in frame.read_whole and not access.restores and not access.read_modify_write
             and type(value) in (ast.Call, ast.BinOp) and not _makes_an_empty_container(value)
             # (inside a test of the object: `if process is None: process = self._p = Process()`
             # initialises it on first use, RF107's)
             and not any(ref in checks for checks in frame.enclosing_checks))
+
+    def _copied(self, value: ast.expr | None) -> Ref | None:
+        """The shared container a copy is made of: `list(self.packets)`, `dict(_seen)`,
+        `self.packets.copy()`, `self.packets[:]`."""
+        kind = type(value)
+        if kind is ast.Call and not value.keywords:
+            func = value.func
+            if type(func) is ast.Name and func.id in _COPYING_BUILTINS and len(value.args) == 1:
+                return self.ref_of(value.args[0]) if type(value.args[0]) in (ast.Name, ast.Attribute) else None
+            if type(func) is ast.Attribute and func.attr == "copy" and not value.args \
+                    and type(func.value) in (ast.Name, ast.Attribute):
+                return self.ref_of(func.value)
+        if kind is ast.Subscript and type(value.slice) is ast.Slice and value.slice.lower is None \
+                and value.slice.upper is None and type(value.value) in (ast.Name, ast.Attribute):
+            return self.ref_of(value.value)
+        return None
 
     def _restores(self, ref: Ref, value: ast.expr | None) -> bool:
         """The value is a local saved from this very object earlier: the write puts it back."""
@@ -572,6 +598,9 @@ def _is_a_view(value: ast.expr | None) -> bool:
 EMPTY_CONTAINER_CALLS = frozenset({"list", "dict", "set", "deque", "collections.deque", "OrderedDict",
                                    "collections.OrderedDict"})
 DEFAULT_DICT_CALLS = frozenset({"defaultdict", "collections.defaultdict"})  # (given only its factory)
+
+
+_COPYING_BUILTINS = frozenset({"list", "dict", "set", "tuple", "sorted", "frozenset"})
 
 
 def _makes_an_empty_container(value: ast.expr | None) -> bool:

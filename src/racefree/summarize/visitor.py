@@ -21,6 +21,7 @@ from racefree.summarize.control_flow import ControlFlowVisits
 from racefree.summarize.definitions import DefinitionVisits
 from racefree.summarize.frame import TOPLEVEL, Frame
 from racefree.summarize.imports import ImportVisits
+from racefree.summarize.method_wrappers import wrappers_of_one_class
 from racefree.summarize.model import (
     LAZY_IF_REBOUND,
     OP_ITERATE,
@@ -65,6 +66,7 @@ class ModuleSummarizer(References, ImportVisits, DefinitionVisits, StoreVisits, 
         self.module_functions: set[str] = set()  # names of the functions defined at module level
         self.module_classes: set[str] = set()  # and of the classes
         self.container_classes: set[str] = set()  # classes derived from dict, list, set, ...
+        self.method_wrappers: dict[str, str] = {}  # wrapper qualname -> the class whose methods it wraps
         # bare `.pop()`s in the methods of the class being summarised, that its `__exit__` may make
         self.method_pops: list = []
         # Calls that may bring a value read from a store (see store_api_updates), counted so that
@@ -97,6 +99,7 @@ class ModuleSummarizer(References, ImportVisits, DefinitionVisits, StoreVisits, 
     # ----------------------------------------------------------------- entry
     def summarize(self, tree: ast.Module) -> ModuleSummary:
         self._collect_module_names(tree.body)
+        self.method_wrappers = wrappers_of_one_class(tree.body)
         if self.has_walrus:
             self._walrus_lines = sorted(n.lineno for n in ast.walk(tree) if type(n) is ast.NamedExpr)
         toplevel = FunctionSummary(
@@ -447,8 +450,22 @@ class ModuleSummarizer(References, ImportVisits, DefinitionVisits, StoreVisits, 
             self._record(ref, READ, OP_ITERATE, node)
             if target is not node:
                 self._view_call(node, ref)  # `_cache.values()`: a method call too, on a project object
+        elif type(target) is ast.Subscript:
+            self._iterated_item(node, target)
         else:
             self._expr(node)
+
+    def _iterated_item(self, node: ast.expr, item: ast.Subscript) -> None:
+        """`for key in cache[category]`, `cache[category].items()`: read as the lookup of an item,
+        marked as a loop over that item."""
+        accesses = self.frame.summary.accesses
+        before = len(accesses)
+        self._expr(node)
+        container = self.ref_of(item.value)
+        for access in accesses[before:]:
+            if access.kind == READ and access.ref == container and access.line == item.lineno \
+                    and access.col == item.col_offset:
+                access.in_item = True  # (not a defaultdict's lookup, which adds to the container itself)
 
 
 def _skip(node: ast.AST) -> None:
