@@ -135,7 +135,18 @@ def _loaded_once_under_a_lock(write) -> bool:
     (`if not self._is_loaded: with self._load_lock: if not self._is_loaded: self._load()`): it
     fills the container once, and the code that walks it runs after the flag says it is done.
     (Without the lock two threads can both load, one walking what the other refills: reported.)"""
-    return write.in_lazy_loader and bool(write.locks)
+    if not (write.in_lazy_loader and write.locks) or write.reach is None:
+        return False
+    return _only_run_as_a_loader(write.reach.index, write.fid, 2)
+
+
+def _only_run_as_a_loader(index, fid: str, depth: int) -> bool:
+    """Every call of the function is made under a test that the state is not loaded yet, or from
+    a function only run so (a subclass's `_load` calling `super()._load()`)."""
+    callers = index.calls_to.get(fid, ())
+    return bool(callers) and all(
+        edge.call.lazy_guards or (depth > 0 and edge.caller != fid and _only_run_as_a_loader(index, edge.caller, depth - 1))
+        for edge in callers)
 
 
 def _appends_to_a_list(obj, write) -> bool:

@@ -450,7 +450,7 @@ class ModuleSummarizer(References, ImportVisits, DefinitionVisits, StoreVisits, 
             self._record(ref, READ, OP_ITERATE, node)
             if target is not node:
                 self._view_call(node, ref)  # `_cache.values()`: a method call too, on a project object
-        elif type(target) is ast.Subscript:
+        elif type(target) is ast.Subscript and type(target.value) in (ast.Name, ast.Attribute):
             self._iterated_item(node, target)
         else:
             self._expr(node)
