@@ -89,7 +89,7 @@ from __future__ import annotations
 from racefree.analysis.concurrency import PREEMPTIVE, common_lock, may_run_concurrently
 from racefree.analysis.pairs import ordered_before
 from racefree.rules.base import Rule, entry_description, function_name, make_finding, short_name, unique_facts
-from racefree.summarize.model import OP_ITERATE
+from racefree.summarize.model import OP_ITERATE, OP_REBIND, WRITE
 
 
 def check(obj, evidence):
@@ -131,21 +131,27 @@ def _same_level(loop, write) -> bool:
 
 
 def _loaded_once_under_a_lock(write) -> bool:
-    """A loader its callers run when a flag says the data is not loaded yet, under a lock
-    (`if not self._is_loaded: with self._load_lock: if not self._is_loaded: self._load()`): it
-    fills the container once, and the code that walks it runs after the flag says it is done.
-    (Without the lock two threads can both load, one walking what the other refills: reported.)"""
+    """A loader that fills the container under a lock and then sets a flag to True, which every
+    call of it tests first (`if not self._is_loaded: with self._load_lock: if not
+    self._is_loaded: self._load()`): it fills the container once, and the code that walks it runs
+    after the flag says it is done. (Without the lock two threads can both load, one walking what
+    the other refills: reported. Nor a flag of pending work the function clears, `if
+    self._moved: self._update()`, which runs again whenever it is set.)"""
     if not (write.in_lazy_loader and write.locks) or write.reach is None:
         return False
-    return _only_run_as_a_loader(write.reach.index, write.fid, 2)
+    index = write.reach.index
+    flags = {index.name_of(write.info, a.ref) for a in write.info.summary.accesses
+             if a.kind == WRITE and a.op == OP_REBIND and a.stores_constant == "True"} - {None}
+    return bool(flags) and _only_run_as_a_loader(index, write.fid, flags, 2)
 
 
-def _only_run_as_a_loader(index, fid: str, depth: int) -> bool:
-    """Every call of the function is made under a test that the state is not loaded yet, or from
-    a function only run so (a subclass's `_load` calling `super()._load()`)."""
+def _only_run_as_a_loader(index, fid: str, flags: set, depth: int) -> bool:
+    """Every call of the function is made under a test of one of the flags, or from a function
+    only run so (a subclass's `_load` calling `super()._load()`)."""
     callers = index.calls_to.get(fid, ())
     return bool(callers) and all(
-        edge.call.lazy_guards or (depth > 0 and edge.caller != fid and _only_run_as_a_loader(index, edge.caller, depth - 1))
+        any(index.name_of(index.functions[edge.caller], ref) in flags for ref in edge.call.lazy_guards)
+        or (depth > 0 and edge.caller != fid and _only_run_as_a_loader(index, edge.caller, flags, depth - 1))
         for edge in callers)
 
 
