@@ -359,8 +359,8 @@ def _class_list_used_per_instance(obj, evidence):
     if obj.typed == BUILTIN_LIST:
         fills = [w for w in obj.writes()
                  if w.access.appends and w.access.ref.root_kind == "self" and not w.locks and self_concurrency(w)]
-    elif _named_as_shared_or_memo(obj) or obj.name.rsplit(".", 1)[-1] in index.classes[class_id][1].declared_class_vars:
-        return []  # (`ClassVar[dict]` declares it shared)
+    elif _named_as_shared_or_memo(obj, index.classes[class_id][1]):
+        return []
     else:
         fills = [w for w in obj.writes()
                  if w.access.ref.root_kind == "self" and not w.locks and self_concurrency(w)
@@ -394,12 +394,13 @@ def _fills_as_an_instance_would(write) -> bool:
         access.slot is not None or write.info.summary.name in CONSTRUCTORS))
 
 
-def _named_as_shared_or_memo(obj) -> bool:
+def _named_as_shared_or_memo(obj, class_summary) -> bool:
     """The class dict is used as the class's own (`cls._cache`, `Registry._cache`), named as a
-    constant of the class (`ROUTES`), filled under a test of it (`if key not in self._memo:
-    self._memo[key] = ...`) or added up in it (`self._usage[model] = self._usage.get(model, 0) +
-    n`): shared on purpose (the totals' race is RF103's)."""
-    return obj.name.rsplit(".", 1)[-1].isupper() or any(
+    constant of the class (`ROUTES`) or declared `ClassVar[dict]`, filled under a test of it (`if
+    key not in self._memo: self._memo[key] = ...`) or added up in it (`self._usage[model] =
+    self._usage.get(model, 0) + n`): shared on purpose (the totals' race is RF103's)."""
+    name = obj.name.rsplit(".", 1)[-1]
+    return name.isupper() or name in class_summary.declared_class_vars or any(
         fact.access.ref.root_kind != "self" for fact in obj.facts) or any(
         w.access.checked_at is not None or w.access.key_checked_at is not None or w.access.read_modify_write
         for w in obj.writes())

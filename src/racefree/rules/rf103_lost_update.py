@@ -108,8 +108,8 @@ def check(obj, evidence):
         and _runs_beside_itself(w)
     ]
     if not writes:
-        return _exchanged_in_two_steps(obj, evidence) or _read_back_after_the_lock(obj, evidence) \
-            or _written_after_the_lock(obj, evidence)
+        return _exchanged_in_two_steps(obj, evidence) or _drained_while_filled(obj, evidence) \
+            or _read_back_after_the_lock(obj, evidence) or _written_after_the_lock(obj, evidence)
     first = writes[0]
     if first.access.op == OP_MUTATE:  # a value read with the store's get call, written back with set
         message = (
@@ -135,37 +135,44 @@ def _exchanged_in_two_steps(obj, evidence):
     call takes the previous value and puts its own in its place, in two steps. Two calls that
     overlap both take the same previous value, and the replacement one of them made is lost: the
     other measures from the wrong start (or closes the same old connection, and the new one made
-    by the first is overwritten). Not a setter storing its argument. So is a buffer drained in two
-    steps (`packets = list(self.packets)`, then `self.packets = []`) while another thread adds to
-    it (`self.packets.append(p)` in an interrupt callback): what it adds in between is lost."""
-    exchanges = [w for w in obj.writes()
-                 if w.access.replaces_what_it_read and not w.access.stores_argument and unlocked(w)
-                 and not _put_back_later(w)]
-    writes = [w for w in exchanges if self_concurrency(w) == PREEMPTIVE]
-    filled = None
+    by the first is overwritten). Not a setter storing its argument."""
+    writes = [w for w in obj.writes()
+              if w.access.replaces_what_it_read and not w.access.stores_argument and unlocked(w)
+              and self_concurrency(w) == PREEMPTIVE and not _put_back_later(w)]
     if not writes:
-        drains = [(w, f) for w in obj.writes() if w.access.drains and unlocked(w) and not _put_back_later(w)
-                  for f in _filled_meanwhile(obj, w)]
-        if not drains:
-            return []
-        writes, filled = [drains[0][0]], drains[0][1]
+        return []
     first = writes[0]
-    reads = [r for r in obj.reads() if r.fid == first.fid and r.access.line < first.access.line and unlocked(r)]
-    if filled is not None:
-        message = (
-            f"`{short_name(obj)}` is read and then replaced with an empty one in `{function_name(first)}` "
-            f"({entry_description(first)}) without a lock, while `{function_name(filled)}` "
-            f"({entry_description(filled)}) adds to it: what it adds between the two steps is lost"
-        )
-        return [make_finding(RULE, obj, evidence, message, f"{obj.why_shared}; {runs_on_several_threads(filled)}",
-                             [first, filled], unique_facts(reads))]
     message = (
         f"`{short_name(obj)}` is read and then replaced with a new value in `{function_name(first)}` "
         f"({entry_description(first)}) without a lock: two calls can take the same previous value, and "
         f"the replacement one of them stored is lost"
     )
     reason = f"{obj.why_shared}; {runs_on_several_threads(first)}"
-    return [make_finding(RULE, obj, evidence, message, reason, writes, unique_facts(reads))]
+    return [make_finding(RULE, obj, evidence, message, reason, writes, _read_before(obj, first))]
+
+
+def _drained_while_filled(obj, evidence):
+    """A buffer drained in two steps (`packets = list(self.packets)`, then `self.packets = []`)
+    while another thread adds to it (`self.packets.append(p)` in an interrupt callback): what it
+    adds between the two steps is lost. Not where the function puts the old value back (RF108's)."""
+    drains = [(w, f) for w in obj.writes() if w.access.drains and unlocked(w) and not _put_back_later(w)
+              for f in _filled_meanwhile(obj, w)]
+    if not drains:
+        return []
+    drain, filled = drains[0]
+    message = (
+        f"`{short_name(obj)}` is read and then replaced with an empty one in `{function_name(drain)}` "
+        f"({entry_description(drain)}) without a lock, while `{function_name(filled)}` "
+        f"({entry_description(filled)}) adds to it: what it adds between the two steps is lost"
+    )
+    reason = f"{obj.why_shared}; {runs_on_several_threads(filled)}"
+    return [make_finding(RULE, obj, evidence, message, reason, [drain, filled], _read_before(obj, drain))]
+
+
+def _read_before(obj, write) -> list:
+    """The unlocked reads of the object that the write's function makes before it."""
+    return unique_facts(r for r in obj.reads()
+                        if r.fid == write.fid and r.access.line < write.access.line and unlocked(r))
 
 
 def _filled_meanwhile(obj, drain) -> list:
