@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 
 from racefree.knowledge.sync import (
     LOOP_BOUND_PRIMITIVES,
+    OTHER_LIBRARIES_PER_THREAD_OBJECTS,
     PER_THREAD_BASES,
     PER_THREAD_STORAGE,
     SAFE_CONTAINER_CONSTRUCTORS,
@@ -551,6 +552,21 @@ class ProgramIndex:
             return member if member is not None and member.kind == CLASS_ATTR else None
         return None
 
+    def attribute_behind_setter(self, symbol: Symbol) -> Symbol | None:
+        """`settings.validation_mode = RAISE`, where `validation_mode` is a property whose setter
+        stores `self._validation_mode`: the assignment changes `_validation_mode` (a setter that
+        checks or converts the value first still makes the one store; one that stores several
+        attributes is left as a call)."""
+        setter = self.functions.get(f"{symbol.name}.setter") if symbol.kind == FUNCTION else None
+        if setter is None or setter.class_id is None:
+            return None
+        stored = {a.ref.attrs[0] for a in setter.summary.accesses
+                  if a.kind == WRITE and a.op == OP_REBIND and a.ref.root_kind == "self" and len(a.ref.attrs) == 1}
+        if len(stored) != 1:
+            return None
+        member = self.class_member(setter.class_id, stored.pop(), instance=True)
+        return member if member is not None and member.kind in (INSTANCE_ATTR, CLASS_ATTR) else None
+
     def not_declared(self, class_id: str, attr: str) -> bool:
         """No method, class attribute or assigned instance attribute of the class has the name."""
         member = self.class_member(class_id, attr, instance=True)
@@ -644,7 +660,7 @@ class ProgramIndex:
                 return Symbol(OBJECT, dotted)
             if owner.kind != EXTERNAL:
                 return self.member(owner, last) or Symbol(EXTERNAL, dotted)
-        return Symbol(EXTERNAL, dotted, safe=dotted in SAFE_CONTAINER_CONSTRUCTORS)
+        return Symbol(EXTERNAL, dotted, safe=dotted in SAFE_CONTAINER_CONSTRUCTORS or dotted in OTHER_LIBRARIES_PER_THREAD_OBJECTS)
 
     def resolve_ref(self, module: ModuleSummary, ref: Ref, class_name: str | None, depth: int = 0) -> Symbol | None:
         """What a summary's reference denotes; class_name is the qualname of the enclosing class."""
@@ -1037,7 +1053,7 @@ class ProgramIndex:
     def _attribute_symbol(self, module: ModuleSummary, kind: str, name: str, binding: Binding, owner: str) -> Symbol:
         symbol = self._object_symbol(module, name, binding)
         typed = symbol.typed or self._aliased_instance_class(module, name, binding) \
-            or self._class_of_the_argument_kept(name, binding, owner)
+            or self._class_of_the_argument_kept(name, binding, owner) or self._class_made_when_not_given(module, name, owner)
         return Symbol(kind, name, binding, owner_class=owner, safe=symbol.safe, typed=typed)
 
     def _calls_named(self, short: str) -> list[tuple[FunctionInfo, Call]]:
@@ -1079,6 +1095,15 @@ class ProgramIndex:
         finally:
             self._typing.discard(name)
         return found.pop() if len(found) == 1 else None
+
+    def _class_made_when_not_given(self, module: ModuleSummary, name: str, owner: str) -> str | None:
+        """`if client: self.client = client` / `else: self.client = AdyenClient()`: the attribute
+        holds an `AdyenClient` either way (what callers hand in is one too)."""
+        made = self.classes[owner][1].made_when_not_given.get(name.rsplit(".", 1)[-1]) if owner in self.classes else None
+        if made is None:
+            return None
+        typed = self._object_symbol(module, name, made).typed
+        return typed if typed in self.classes else None
 
     def _aliased_instance_class(self, module: ModuleSummary, name: str, binding: Binding) -> str | None:
         """`_accessor = _s3_accessor` in a class body, where the module made `_s3_accessor =

@@ -587,11 +587,13 @@ def _calls_by_a_name_of_its_own(index: ProgramIndex, info: FunctionInfo) -> list
 
 
 def _sets_up(index: ProgramIndex, fid: str) -> bool:
-    """Code that runs while the program sets up: module code at import, a constructor, a
-    function named or marked as set-up, a framework's start-up hook."""
+    """Code that runs while the program sets up: module code at import (not a `__main__`
+    module's, which runs the package's command: whisper's `__main__` calls `cli()`, which
+    transcribes), a constructor, a function named or marked as set-up, a framework's start-up hook."""
     info = index.functions[fid]
     summary = info.summary
-    return (summary.qualname == TOPLEVEL or summary.name in CONSTRUCTORS or set_up_name(summary.name)
+    return ((summary.qualname == TOPLEVEL and not _runs_the_command(index, fid))
+            or summary.name in CONSTRUCTORS or set_up_name(summary.name)
             or _marked_set_up(summary) or _start_up_hook(index, info))
 
 

@@ -30,6 +30,8 @@ def describe_operation(fact: AccessFact) -> str:
         return f"read-modify-write{(' of ' + slot) if slot else ''}"
     if access.deletes and access.op == OP_REBIND:
         return "deletion"
+    if access.in_item and access.op == OP_MUTATE:  # `table["key"][name].append(x)`, `stats[k]["n"] = v`
+        return f"change to an item{(' under ' + slot) if slot else ''}"
     if access.indexes and access.kind == WRITE:
         return f"index {slot or 'by a key'}, which inserts the key when it is missing"
     return {

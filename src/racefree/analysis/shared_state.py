@@ -251,6 +251,8 @@ def collect_shared_objects(index: ProgramIndex, reach: Reachability, locks: Lock
                 if (symbol is not None and symbol.kind == FUNCTION and access.op not in (OP_LOAD, OP_REBIND)
                         and access.ref.names_own_member()):
                     symbol = index.attribute_behind_property(symbol)  # `for r in self.rules` iterates `_rules`
+                elif symbol is not None and symbol.kind == FUNCTION and access.kind == WRITE and access.op == OP_REBIND:
+                    symbol = index.attribute_behind_setter(symbol)  # `settings.mode = v` stores `_mode`
                 if symbol is None or symbol.kind in (FUNCTION, MODULE):
                     continue
                 if symbol.kind in (DEFAULT_ARGUMENT, CONTEXT_DEFAULT) and access.kind == WRITE \
@@ -793,23 +795,33 @@ def _parts_of_module_level_instances(index: ProgramIndex, components: dict[str, 
     (`_s3_accessor = _S3Accessor()`, whose `__init__` sets `self.configuration_map =
     _S3ConfigurationMap()`): one object each, used by every caller of the instance. Part class ->
     the holder class whose module-level instance keeps it. Only a part the package makes nowhere
-    else: a class also made per call elsewhere has instances of its own."""
+    else but in such holders and parts: a class also made per call elsewhere has instances of its
+    own. (snuba-sdk's `Translation` is made by the module-level `PRINTER` and by the parts of its
+    `MQL_PRINTER`; the constructor of a base of the parts may make one as a default, for a part
+    handed none: Adyen's services make an `AdyenClient()` when not given the one the module-level
+    `Adyen` keeps.)"""
     found: dict[str, str] = {}
-    for holder in index.singletons:
-        if index.per_thread_class(holder) or holder not in components:
-            continue
-        chain, frontier = {holder}, [holder]
-        for _ in range(_PART_DEPTH):
-            parts = [component for kept_by in frontier for _, component in components.get(kept_by, ())
-                     if component not in chain]
-            frontier = []
-            for part in dict.fromkeys(parts):
-                makers = {index.functions[edge.caller].class_id for edge in _constructions(index, part)}
-                if part in made_per_call or not makers or not makers <= chain:
-                    continue
-                chain.add(part)
-                frontier.append(part)
-                found.setdefault(part, holder)
+    holders = [h for h in index.singletons if not index.per_thread_class(h) and h in components]
+    held = set(holders)  # the classes whose instances module-level instances keep
+    for _ in range(_PART_DEPTH):  # again while a part found lets another's makers in
+        before = len(found)
+        for holder in holders:
+            chain, frontier = {holder}, [holder]
+            for _ in range(_PART_DEPTH):
+                parts = [component for kept_by in frontier for _, component in components.get(kept_by, ())
+                         if component not in chain]
+                frontier = []
+                bases = {base for part in [*chain, *parts] for base in index.mro(part)}
+                for part in dict.fromkeys(parts):
+                    makers = {index.functions[edge.caller].class_id for edge in _constructions(index, part)}
+                    if part in made_per_call or not makers or not makers <= chain | bases | held:
+                        continue
+                    chain.add(part)
+                    frontier.append(part)
+                    found.setdefault(part, holder)
+            held |= chain
+        if len(found) == before:
+            break
     return found
 
 

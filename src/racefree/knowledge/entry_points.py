@@ -292,6 +292,24 @@ BASE_CLASS_ENTRIES: tuple[BaseClassEntry, ...] = (
                    REQUEST, "Django REST framework view", "Django serves requests concurrently under threaded WSGI servers and ASGI"),
     BaseClassEntry("rest_framework:ViewSet", ("list", "create", "retrieve", "update", "partial_update", "destroy"),
                    REQUEST, "Django REST framework view", "Django serves requests concurrently under threaded WSGI servers and ASGI"),
+    # DRF runs the authentication and permission classes a view lists on every request, before
+    # the view (a new instance per request, but what they store elsewhere every request shares);
+    # JWT packages' authentication classes are such classes too. Django runs the authentication
+    # backends of AUTHENTICATION_BACKENDS for each login and each request's user lookup.
+    *(BaseClassEntry(base, methods, REQUEST, f"Django REST framework {kind}",
+                     "Django serves requests concurrently under threaded WSGI servers and ASGI, and DRF runs "
+                     f"the view's {kind} classes for each of them")
+      for kind, methods, bases in (
+          ("authentication", ("authenticate", "authenticate_credentials", "authenticate_header"),
+           ("rest_framework:BaseAuthentication", "rest_framework_jwt:JSONWebTokenAuthentication",
+            "rest_framework_jwt:BaseJSONWebTokenAuthentication", "rest_framework_simplejwt:JWTAuthentication")),
+          ("permission", ("has_permission", "has_object_permission"), ("rest_framework:BasePermission",)))
+      for base in bases),
+    *(BaseClassEntry(base, ("authenticate", "get_user", "has_perm", "has_module_perms", "configure_user"), REQUEST,
+                     "Django authentication backend",
+                     "Django runs the configured backends for each login and each request's user, concurrently "
+                     "under threaded WSGI servers and ASGI")
+      for base in ("django:BaseBackend", "django:ModelBackend", "django:RemoteUserBackend")),
     # (and the standard library's own subclasses of it, which a handler derives from as often)
     *(BaseClassEntry(f"socketserver:{base}", ("handle", "setup", "finish"), REQUEST, "socketserver handler",
                      "a ThreadingMixIn server handles each connection on its own thread")

@@ -48,6 +48,10 @@ SAFE_CONTAINER_CONSTRUCTORS = frozenset(
     }
 ) | LOCK_CONSTRUCTORS
 
+# Other libraries' module-level objects that keep their attributes per thread: sniffio's
+# `thread_local` (a `threading.local`), which trio and anyio set and restore around each run.
+OTHER_LIBRARIES_PER_THREAD_OBJECTS = frozenset({"sniffio.thread_local", "sniffio._impl.thread_local"})
+
 # Bases whose subclasses keep their instance attributes per thread (or per task).
 PER_THREAD_BASES = frozenset({
     "threading.local", "_threading_local.local", "_thread._local", "werkzeug.local.Local", "asgiref.local.Local",
@@ -98,6 +102,17 @@ MODEL_LOADING_CALLS = frozenset({"from_pretrained", "load_model", "load_checkpoi
 MODEL_CLASSES = frozenset({"SentenceTransformer", "CrossEncoder", "Llama", "WhisperModel", "TextEmbedding"})
 
 
+# Temporary files and directories, removed when the object is collected: a second one made by a
+# thread that passed the same test replaces the first, whose directory is deleted under the caller
+# that was handed its path.
+REMOVED_WHEN_COLLECTED = frozenset({"TemporaryDirectory", "NamedTemporaryFile", "SpooledTemporaryFile", "TemporaryFile"})
+
+
+def removed_when_collected(class_text: str) -> bool:
+    """`tempfile.TemporaryDirectory`: see REMOVED_WHEN_COLLECTED."""
+    return class_text.rsplit(".", 1)[-1] in REMOVED_WHEN_COLLECTED
+
+
 def is_lock_like(class_text: str) -> bool:
     """`threading.Lock`, `asyncio.Semaphore`, `RLock`: by the end of the class's name."""
     return class_text.rsplit(".", 1)[-1].endswith(LOCK_LIKE_SUFFIXES)
@@ -105,8 +120,8 @@ def is_lock_like(class_text: str) -> bool:
 
 def made_once(class_text: str) -> bool:
     """`threading.Lock`, `Session`, `QdrantClient`, `AutoModel.from_pretrained`: a class of which a
-    second instance, made where the program keeps one, does harm (see MADE_ONCE_SUFFIXES and
-    MODEL_LOADING_CALLS)."""
+    second instance, made where the program keeps one, does harm (see MADE_ONCE_SUFFIXES,
+    MODEL_LOADING_CALLS and REMOVED_WHEN_COLLECTED)."""
     last = class_text.rsplit(".", 1)[-1]
     return class_text in MADE_ONCE_FACTORIES or last.endswith(MADE_ONCE_SUFFIXES) \
-        or last in MODEL_LOADING_CALLS or last in MODEL_CLASSES
+        or last in MODEL_LOADING_CALLS or last in MODEL_CLASSES or last in REMOVED_WHEN_COLLECTED

@@ -50,7 +50,10 @@ And so is another library's process-wide setting that a class sets to each insta
 as the instance is made (`openai.api_key = api_key` in a client's constructor, or in the pydantic
 validator that runs as one is made): the other library reads it on every call, so every
 instance, on every thread, runs with the value of the one made last, and a multi-tenant service
-sends one tenant's requests with another's key.
+sends one tenant's requests with another's key. So is the class's own attribute, written through
+the class as each instance is made (`RemoteConnection.extra_headers = config.extra_headers`) and
+read back by its methods: a connection made on one thread swaps the headers of the sessions that
+other threads drive.
 And so is a client that every thread shares keeping one call's result on itself: the call resets
 an attribute as it begins (`self.last_response = None`, `self.responses = []`), fills it with its
 own response and reads it back for itself (`return self.last_response`, or the next helper its
@@ -108,7 +111,7 @@ from __future__ import annotations
 
 from racefree.analysis.concurrency import PREEMPTIVE, may_run_concurrently, self_concurrency
 from racefree.analysis.entry_points import is_test_module, set_up_name
-from racefree.analysis.library_settings import sets_a_library_setting_per_instance
+from racefree.analysis.library_settings import makes_or_validates_an_instance, sets_a_library_setting_per_instance
 from racefree.analysis.pairs import hand_off, is_fixed_slot_write, write_read_races
 from racefree.analysis.shared_state import DECORATOR_OBJECT, ROLE_SHARED, SINGLETON_ATTRIBUTE, unique_facts
 from racefree.index import CLASS_ATTR, CONTEXT_DEFAULT, DEFAULT_ARGUMENT
@@ -507,6 +510,19 @@ def _instance_setting_in_a_library(obj, evidence):
     if not writes:
         return []
     first = writes[0]
+    if obj.kind == CLASS_ATTR:  # the class's own: its methods read it back, for every instance
+        reads = [r for r in obj.reads() if not makes_or_validates_an_instance(r.info.summary)]
+        if not reads:
+            return []
+        readers = list(dict.fromkeys(f"`{function_name(r)}`" for r in reads))
+        message = (
+            f"`{short_name(obj)}` is one value for every instance of the class, which `{function_name(first)}` "
+            f"({entry_description(first)}) sets to each new instance's own and {', '.join(readers[:3])} "
+            f"{'reads' if len(readers) == 1 else 'read'} back: "
+            f"every instance, on every thread, runs with the value of the one made last"
+        )
+        return [make_finding(RULE, obj, evidence, message, _why_concurrent(obj, first), writes, unique_facts(reads),
+                             fix=CLASS_SETTING_FIX)]
     library = obj.name.rsplit(".", 1)[0]
     message = (
         f"`{obj.name}` is a process-wide setting of `{library}` that `{function_name(first)}` "
@@ -520,6 +536,12 @@ LIBRARY_SETTING_FIX = (
     "Keep the value on the instance and hand it to the library on each call (`create(..., "
     "api_key=self.api_key)`), or give each instance a client object of the library made with its "
     "own settings; set the module attribute only where the program configures itself, once."
+)
+
+
+CLASS_SETTING_FIX = (
+    "Keep the value on the instance (`self.user_agent = ...`) and read it through `self`; keep a "
+    "class-level value only as the default that instances start from, never write it per instance."
 )
 
 

@@ -93,7 +93,7 @@ from racefree.rules.base import (
 )
 from racefree.index import CLASS, FUNCTION
 from racefree.knowledge.entry_points import CONSTRUCTORS
-from racefree.knowledge.sync import is_lock_like, made_once
+from racefree.knowledge.sync import is_lock_like, made_once, removed_when_collected
 from racefree.summarize.model import OP_MUTATE, OP_REBIND, OP_SLOT_STORE, WRITE, Ref
 
 
@@ -216,6 +216,9 @@ def _lazy_init_finding(obj, evidence, writes, first, checks, tester: str | None 
         outcome = "threads can initialise it twice or see it half-built"
     elif is_lock_like(made):
         outcome = f"two threads can each make {_one(made)} and hold different ones, which excludes nothing"
+    elif removed_when_collected(made):
+        outcome = (f"two threads can each make {_one(made)}, and the one overwritten is removed when it is "
+                   "collected, under the caller that was handed it")
     else:
         outcome = f"two threads can each make {_one(made)}, and the one overwritten is lost with what it holds"
     where = f"`{function_name(first)}` ({entry_description(first)})"
@@ -249,6 +252,8 @@ def _flag_set_before_data(obj, evidence):
         data_names = {index.name_of(flag.info, a.ref) for a in data} - {None}
         if flag.access.checked_at is not None:
             data = [a for a in data if not a.in_handler]  # what a failed load records instead
+            if not data and _tests_its_own_flag(flag):
+                data = _stored_by_its_callees(index, flag)
             # A loader the package calls on first use, beyond set-up: a function that callers
             # call once to configure the process is no loader.
             if data and _tests_its_own_flag(flag) and index.calls_to.get(flag.fid) and not flag.only_while_setting_up:
@@ -274,6 +279,26 @@ def _same_kind_of_state(data: Ref, flag: Ref) -> bool:
     if flag.root_kind == "self":
         return data.root_kind == "self" and len(data.attrs) == 1
     return data.root_kind in ("global", "class")
+
+
+def _stored_by_its_callees(index, flag, depth: int = 3) -> list:
+    """`if cls.has_lazy_import: return; cls.has_lazy_import = True; register_pandas_handlers()`,
+    and the registration stores the handlers into a class's tables: the module or class state the
+    functions it calls after the flag store (and those they call, `depth` calls deep)."""
+    found, seen = [], {flag.fid}
+    frontier = [edge.callee for edge in index.calls_from.get(flag.fid, ()) if edge.line > flag.access.line]
+    for _ in range(depth):
+        following = []
+        for fid in frontier:
+            if fid in seen or fid not in index.functions:
+                continue
+            seen.add(fid)
+            found += [a for a in index.functions[fid].summary.accesses
+                      if a.kind == WRITE and a.ref.root_kind in ("global", "class") and not a.in_handler
+                      and a.ref != flag.access.ref]
+            following += [edge.callee for edge in index.calls_from.get(fid, ())]
+        frontier = following
+    return found
 
 
 def _tests_its_own_flag(flag) -> bool:

@@ -99,6 +99,9 @@ class BindingNotes:
             cls.instance_attributes[attr] = self._binding(attr, value, target)
         elif existing.value_kind in ("constant", "annotated") and type(value) is ast.Call:
             cls.instance_attributes[attr] = self._binding(attr, value, target)
+        elif existing.value_kind == "alias" and existing.constructor_ref is not None \
+                and existing.constructor_ref.root_kind == "param" and type(value) is ast.Call:
+            cls.made_when_not_given.setdefault(attr, self._binding(attr, value, target))
 
     def _own_methods_named(self, value: ast.expr | None) -> list[str]:
         """`self._send_to_buffer`, or the values of a dict, list or tuple of such (`{"a": self._a,

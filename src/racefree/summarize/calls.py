@@ -37,6 +37,21 @@ from racefree.summarize.syntax import chained_call_text, constant_key, dotted_te
 
 
 class CallVisits:
+    def _item_mutation(self, item: ast.Subscript, node: ast.Call) -> None:
+        """`_DB["key"][name].append(x)`, `self.waiters[key].pop()`: a change to an item of a shared
+        container, recorded (beside the lookup) as an in-place change of the container, as
+        `stats[name]["count"] += 1` is."""
+        self._expr(item)
+        container, outer_key = item.value, item.slice
+        while type(container) is ast.Subscript:
+            container, outer_key = container.value, container.slice
+        ref = self.ref_of(container)
+        if ref is None or self._is_toplevel():
+            return
+        access = self._record(ref, WRITE, OP_MUTATE, node, slot=constant_key(outer_key))
+        if access is not None:
+            access.in_item = True  # (the container keeps its size: its item changes)
+
     def _call(self, node: ast.Call) -> None:
         if id(node) in self._visited_calls:
             return
@@ -85,6 +100,9 @@ class CallVisits:
                 if method in ("append", "extend", "insert") and node.args:
                     self._registration(receiver, func.value, node.args[-1], node, appended=True)
                 callee = self._method_of_an_object(receiver, func)
+            elif receiver is None and method in MUTATING_METHODS and type(func.value) is ast.Subscript \
+                    and frame.scope is not None:
+                self._item_mutation(func.value, node)
             elif receiver is not None and frame.scope is not None and method in READING_METHODS:
                 slot = constant_key(node.args[0]) if node.args and method == "get" else None
                 self._record(receiver, READ, OP_SLOT_LOAD if method == "get" else OP_LOAD, node, slot=slot)

@@ -391,11 +391,16 @@ class ControlFlowVisits:
                 self._enters_own_context(node)
             elif type(item.context_expr) in (ast.Name, ast.Attribute):
                 self._enters_context_of(item.context_expr, node)
+            elif type(item.context_expr) is ast.Call and type(item.context_expr.func) in (ast.Name, ast.Attribute):
+                # `with _Writer(model) as writer:` enters the object it makes; `writer` is that
+                # object (`__enter__` returning `self`), so `writer.write()` is its method.
+                self._enters_context_of(item.context_expr.func, node)
             if lock is not None:
                 frame.locks.append(lock)
                 pushed += 1
             if item.optional_vars is not None:
-                self._store(item.optional_vars, None, {}, node)
+                made = item.context_expr if type(item.context_expr) is ast.Call and type(item.optional_vars) is ast.Name else None
+                self._store(item.optional_vars, made, {}, node)
         if type(node) is ast.AsyncWith:
             frame.awaits += 1
             frame.awaits_seen += 1

@@ -21,7 +21,7 @@ class Frame:
         "thread_ids", "owner_tests", "passes_on", "loop_keys", "taken_under", "new_claim",
         "top_body", "top_claims", "made", "looked_up", "last_lookup", "in_handler", "saved_in_handler",
         "lazily_stored", "started", "first_yield", "loop_tables",
-        "loop_callees", "views", "argument_locals", "read_whole", "contents_taken", "made_at", "free_names_used", "comprehensions",
+        "loop_callees", "views", "argument_locals", "argument_attrs", "read_whole", "contents_taken", "made_at", "free_names_used", "comprehensions",
     )
 
     def __init__(self, summary: FunctionSummary, scope: FunctionScope | None, class_name: str | None):
@@ -62,6 +62,7 @@ class Frame:
         self.saved_in_handler: dict[str, int] = {}  # saved local -> depth of `except` blocks it was saved in
         self.sources: dict[str, tuple[str, ...]] = {}  # local -> request-data sources of its value
         self.argument_locals: set[str] = set()  # locals computed from the call's arguments
+        self.argument_attrs: set[str] = set()  # `self.config = config`: attributes it set from them so far
         # Shared objects read whole into a local so far (`t1 = _last_times`), whatever the local
         # holds later: a store to one then replaces what this call read.
         self.read_whole: set[Ref] = set()

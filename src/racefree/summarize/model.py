@@ -357,6 +357,9 @@ class ClassSummary:
     base_texts: list[str]
     attributes: dict[str, Binding] = field(default_factory=dict)  # class-body bindings
     instance_attributes: dict[str, Binding] = field(default_factory=dict)  # self.x = ... in methods
+    # `self.client = client if client else Client()`: the object an attribute kept from a parameter
+    # is made as when none is handed in, which says the class of what is handed in too
+    made_when_not_given: dict[str, Binding] = field(default_factory=dict)
     declared_attributes: set[str] = field(default_factory=set)  # annotated in the body, no value
     declared_class_vars: set[str] = field(default_factory=set)  # annotated `ClassVar[...]` in the body
     methods: dict[str, str] = field(default_factory=dict)  # method name -> function qualname

@@ -210,6 +210,11 @@ class StoreVisits:
             access.stores_exception = is_caught_exception(value, self.frame.caught)
             access.value_sources = self._value_sources
             access.stores_argument = self._value_from_arguments
+            if ref.root_kind == "self" and len(ref.attrs) == 1:
+                if self._value_from_arguments:
+                    self.frame.argument_attrs.add(ref.attrs[0])
+                else:
+                    self.frame.argument_attrs.discard(ref.attrs[0])
             self._note_lazy_store(access, ref, value)
             self._note_attribute_taint(ref, self._whole_value_reads)
             self._detach_taken(ref)

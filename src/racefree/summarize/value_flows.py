@@ -56,9 +56,12 @@ class ValueFlows:
         if frame.scope is None:
             return False
         arguments = frame.scope.unassigned_parameters - {frame.self_name, frame.cls_name}
-        carried = frame.argument_locals
+        carried, kept = frame.argument_locals, frame.argument_attrs
         return bool(arguments) and any(
-            type(sub) is ast.Name and (sub.id in arguments or sub.id in carried) for sub in ast.walk(value))
+            (type(sub) is ast.Name and (sub.id in arguments or sub.id in carried))
+            or (kept and type(sub) is ast.Attribute and sub.attr in kept and type(sub.value) is ast.Name
+                and sub.value.id == frame.self_name)  # `self._config = config`, then `self._config.headers`
+            for sub in ast.walk(value))
 
     def _taint_flows(self, value: ast.expr, start: int) -> None:
         """`n = shared["n"]; ...; shared["n"] = n + 1`: the value written is computed from an
