@@ -560,10 +560,11 @@ class ProgramIndex:
         setter = self.functions.get(f"{symbol.name}.setter") if symbol.kind == FUNCTION else None
         if setter is None or setter.class_id is None:
             return None
-        stored = {a.ref.attrs[0] for a in setter.summary.accesses
-                  if a.kind == WRITE and a.op == OP_REBIND and a.ref.root_kind == "self" and len(a.ref.attrs) == 1}
-        if len(stored) != 1:
-            return None
+        writes = [a for a in setter.summary.accesses if a.kind == WRITE]
+        stored = {a.ref.attrs[0] for a in writes
+                  if a.op == OP_REBIND and a.ref.root_kind == "self" and len(a.ref.attrs) == 1}
+        if len(stored) != 1 or len(stored) != len({a.ref for a in writes}):
+            return None  # (nor one that stores elsewhere too: haystack's shared-or-local average)
         member = self.class_member(setter.class_id, stored.pop(), instance=True)
         return member if member is not None and member.kind in (INSTANCE_ATTR, CLASS_ATTR) else None
 

@@ -511,7 +511,11 @@ def _instance_setting_in_a_library(obj, evidence):
         return []
     first = writes[0]
     if obj.kind == CLASS_ATTR:  # the class's own: its methods read it back, for every instance
-        reads = [r for r in obj.reads() if not makes_or_validates_an_instance(r.info.summary)]
+        # (not read only where the class sets itself up: sentry-sdk's integration keeps its
+        # constructor's `cloud_provider` for its `setup_once`, which runs once per process)
+        reads = [r for r in obj.reads() if not makes_or_validates_an_instance(r.info.summary)
+                 and not set_up_name(r.info.summary.name) and not r.only_while_setting_up
+                 and r.reach is not None and r.reach.modes(r.fid)]
         if not reads:
             return []
         readers = list(dict.fromkeys(f"`{function_name(r)}`" for r in reads))

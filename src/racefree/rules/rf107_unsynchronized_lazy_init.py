@@ -91,6 +91,7 @@ from racefree.rules.base import (
     runs_on_several_threads,
     short_name,
 )
+from racefree.analysis.entry_points import set_up_name
 from racefree.index import CLASS, FUNCTION
 from racefree.knowledge.entry_points import CONSTRUCTORS
 from racefree.knowledge.sync import is_lock_like, made_once, removed_when_collected
@@ -252,7 +253,7 @@ def _flag_set_before_data(obj, evidence):
         data_names = {index.name_of(flag.info, a.ref) for a in data} - {None}
         if flag.access.checked_at is not None:
             data = [a for a in data if not a.in_handler]  # what a failed load records instead
-            if not data and _tests_its_own_flag(flag):
+            if not data and _tests_its_own_flag(flag) and _reached_beyond_set_up(flag):
                 data = _stored_by_its_callees(index, flag)
             # A loader the package calls on first use, beyond set-up: a function that callers
             # call once to configure the process is no loader.
@@ -279,6 +280,12 @@ def _same_kind_of_state(data: Ref, flag: Ref) -> bool:
     if flag.root_kind == "self":
         return data.root_kind == "self" and len(data.attrs) == 1
     return data.root_kind in ("global", "class")
+
+
+def _reached_beyond_set_up(flag) -> bool:
+    """Some entry point that reaches the flag's function is not named as set-up: newrelic's
+    `initialize()` registers its hooks once, at start-up, whatever tables it fills."""
+    return any(not set_up_name(reach.entry.fid.rsplit(".", 1)[-1]) for reach in flag.modes.values())
 
 
 def _stored_by_its_callees(index, flag, depth: int = 3) -> list:

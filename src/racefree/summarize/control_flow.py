@@ -399,7 +399,10 @@ class ControlFlowVisits:
                 frame.locks.append(lock)
                 pushed += 1
             if item.optional_vars is not None:
-                made = item.context_expr if type(item.context_expr) is ast.Call and type(item.optional_vars) is ast.Name else None
+                # (in a function: at module level, `with gr.Blocks() as demo:` builds a layout once,
+                # at import, which is no instance the module's users share as they run)
+                made = item.context_expr if type(item.context_expr) is ast.Call and type(item.optional_vars) is ast.Name \
+                    and not self._is_toplevel() else None
                 self._store(item.optional_vars, made, {}, node)
         if type(node) is ast.AsyncWith:
             frame.awaits += 1

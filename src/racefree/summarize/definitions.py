@@ -195,11 +195,10 @@ class DefinitionVisits:
             self._expr(keyword.value)
         qualname = self._qualname(node.name)
         docstring = ast.get_docstring(node, clean=False)
-        bases = [_generic_origin(b) for b in node.bases]
         cls = ClassSummary(
             qualname=qualname, line=node.lineno,
-            bases=[self.ref_of(b) for b in bases],
-            base_texts=[dotted_text(b) or "" for b in bases],
+            bases=[self.ref_of(b) for b in node.bases],
+            base_texts=[dotted_text(b) or "" for b in node.bases],
             metaclass=next((self.ref_of(k.value) for k in node.keywords if k.arg == "metaclass"), None)
             or _added_metaclass(node, self.ref_of),
             decorators=decorators,
@@ -326,10 +325,3 @@ def _mark_pops_of_block_pushes(cls: ClassSummary, functions: dict[str, FunctionS
         if any(access.ref == pop.ref and access.kind == WRITE and access.appends
                for opening in opening_side(cls, functions, method) for access in opening.accesses):
             pop.restores = True
-
-
-def _generic_origin(base: ast.expr) -> ast.expr:
-    """`class SyncWaiter(Waiter[T])` derives from `Waiter`: the subscript parametrises it."""
-    while type(base) is ast.Subscript:
-        base = base.value
-    return base
