@@ -146,6 +146,9 @@ DECORATOR_ENTRIES: tuple[DecoratorEntry, ...] = (
     *(DecoratorEntry(f"flask:Blueprint.{m}", REQUEST, "Flask view", _THREADED_WSGI) for m in _HTTP_METHODS),
     *(DecoratorEntry(f"flask:{c}.{h}", REQUEST, "Flask request hook", _THREADED_WSGI)
       for c in ("Flask", "Blueprint") for h in ("before_request", "after_request", "teardown_request", "errorhandler")),
+    # werkzeug's `@Request.application` turns a function of one request into a WSGI application,
+    # which the server calls for every request (pywps's `Service.__call__`).
+    DecoratorEntry("werkzeug:Request.application", REQUEST, "WSGI application", _THREADED_WSGI),
     *(DecoratorEntry(f"quart:Quart.{m}", REQUEST, "Quart route", _ASGI) for m in _HTTP_METHODS),
     *(DecoratorEntry(f"fastapi:FastAPI.{m}", REQUEST, "FastAPI route", _ASGI) for m in _HTTP_METHODS),
     *(DecoratorEntry(f"fastapi:APIRouter.{m}", REQUEST, "FastAPI route", _ASGI) for m in _HTTP_METHODS),
