@@ -123,6 +123,7 @@ class ProgramIndex:
     _outside_bases: dict[str, tuple[str, ...]] = field(default_factory=dict)  # class -> its external bases
     _per_thread: dict[str, bool] = field(default_factory=dict)  # class -> instances are per thread
     _metaclasses: dict[str, bool] = field(default_factory=dict)  # class -> it makes classes
+    _made_through: dict[str, list[str]] | None = None  # metaclass `__call__` or `__new__` -> the classes it makes
 
     # ------------------------------------------------------------- build
     @classmethod
@@ -245,6 +246,16 @@ class ProgramIndex:
             known = self._metaclasses[class_id] = any(
                 base.rsplit(".", 1)[-1] in _METACLASS_BASES for c in self.mro(class_id) for base in self.classes[c][1].base_texts)
         return known
+
+    def classes_made_through(self, fid: str) -> list[str]:
+        """The classes whose calls run fid, a metaclass's `__call__` or a `__new__` (see
+        _class_call_extras)."""
+        if self._made_through is None:
+            self._made_through = {}
+            for class_id, extras in self._class_call_extras().items():
+                for extra in extras:
+                    self._made_through.setdefault(extra, []).append(class_id)
+        return self._made_through.get(fid, [])
 
     def _class_call_extras(self) -> dict[str, list[str]]:
         """Class -> what calling it runs besides `__init__`: its `__new__` where a class of the

@@ -413,10 +413,16 @@ def _set_up_only(index: ProgramIndex, callers: list, known: dict[str, bool]) -> 
 
 
 def _runs_the_command(index: ProgramIndex, fid: str) -> bool:
-    """A function of the package's `__main__` module: `python -m package` does the package's work
-    there (mss's command takes the screenshots through the `mss()` factory), so what it calls is
-    the API every program uses, not the package's set-up."""
-    return index.functions[fid].module.module.rsplit(".", 1)[-1] == "__main__"
+    """A function of the package's command line, its `__main__` module or a `cli` or `scripts`
+    module or package: `python -m package` does the package's work there (mss's command takes the
+    screenshots through the `mss()` factory; igor2's `igorpackedexperiment` script loads the file
+    through `packed.load`), so what it calls is the API every program uses, not the package's
+    set-up."""
+    return any(part in COMMAND_LINE_PARTS for part in index.functions[fid].module.module.split(".")[1:])
+
+
+# The parts of a module's name that make it the package's command line.
+COMMAND_LINE_PARTS = frozenset({"__main__", "cli", "scripts"})
 
 
 def _only_called_while_setting_up(index: ProgramIndex, fid: str, known: dict[str, bool]) -> bool:

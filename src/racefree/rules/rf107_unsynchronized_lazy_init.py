@@ -24,7 +24,8 @@ that keeps one of those (a store with a lock of its own: what was recorded in th
 is lost), or a singleton whose class fills its own containers as it works (`cls._instance =
 cls()` in its accessor, and a method stores `self._baselines[repo] = snapshot`: what callers
 stored in the one overwritten is lost), however it is made (`cls()`, `super().__new__(cls)` in a
-singleton's `__new__`), and also where the store binds what a function of the program returns (`_ENGINE = get_engine()`) and that
+singleton's `__new__`, `super().__call__(*args)` in a singleton metaclass's `__call__`, for any
+class the metaclass makes that does so), and also where the store binds what a function of the program returns (`_ENGINE = get_engine()`) and that
 function makes one of those (`sqlalchemy.create_engine(...)`). An object published before it is
 set up (`cls._default = cls()`, then `cls._default.load()`) can be seen half-built.
 That is reported also where a set-up function its callers run under the test makes it (`if
@@ -385,6 +386,9 @@ def _made_once_thing(index, write) -> str | None:
     and `get_engine` returns `sqlalchemy.create_engine(url)`)."""
     info, made = write.info, write.access.stores_instance
     result_of = write.access.stores_result_of
+    singleton = _singleton_of_its_metaclass(index, write)
+    if singleton is not None:
+        return singleton
     if made is None and result_of is not None:
         symbol = index.resolve_ref(info.module, Ref(result_of.root_kind, result_of.root, result_of.attrs[:-1]),
                                    info.summary.class_name)
@@ -401,6 +405,22 @@ def _made_once_thing(index, write) -> str | None:
     if _keeps_what_is_made_once(index, symbol.name):
         return made
     return made if symbol.name == write.info.class_id and _records_as_it_works(index, symbol.name) else None
+
+
+def _singleton_of_its_metaclass(index, write) -> str | None:
+    """`if not cls.__instance: cls.__instance = super().__call__(*args, **kwargs)` in a singleton
+    metaclass's `__call__`: the class whose one instance it makes, where that class (or another
+    the metaclass makes) keeps what it is handed or holds a client or lock. Two threads that both
+    pass the test each make one and run its `__init__`; what callers stored in the one
+    overwritten is lost (zenml's run context, built per pipeline run)."""
+    info = write.info
+    if info.summary.name != "__call__" or info.class_id is None or not index.is_metaclass(info.class_id) \
+            or write.access.op != OP_REBIND:
+        return None
+    for class_id in index.classes_made_through(write.fid):
+        if _records_as_it_works(index, class_id) or _keeps_what_is_made_once(index, class_id):
+            return class_id.rsplit(".", 1)[-1]
+    return None
 
 
 def _records_as_it_works(index, class_id: str) -> bool:
