@@ -418,7 +418,8 @@ def _runs_the_command(index: ProgramIndex, fid: str) -> bool:
     screenshots through the `mss()` factory; igor2's `igorpackedexperiment` script loads the file
     through `packed.load`), so what it calls is the API every program uses, not the package's
     set-up."""
-    return any(part in COMMAND_LINE_PARTS for part in index.functions[fid].module.module.split(".")[1:])
+    parts = index.functions[fid].module.module.split(".")
+    return parts[-1] == "__main__" or any(part in COMMAND_LINE_PARTS for part in parts[1:])
 
 
 # The parts of a module's name that make it the package's command line.
