@@ -123,7 +123,7 @@ class ProgramIndex:
     _outside_bases: dict[str, tuple[str, ...]] = field(default_factory=dict)  # class -> its external bases
     _per_thread: dict[str, bool] = field(default_factory=dict)  # class -> instances are per thread
     _metaclasses: dict[str, bool] = field(default_factory=dict)  # class -> it makes classes
-    _made_through: dict[str, list[str]] | None = None  # metaclass `__call__` or `__new__` -> the classes it makes
+    _made_through: dict[str, list[str]] = field(default_factory=dict)  # metaclass `__call__` or `__new__` -> the classes it makes
 
     # ------------------------------------------------------------- build
     @classmethod
@@ -178,6 +178,9 @@ class ProgramIndex:
         # of the program that define one; where none does, they cannot resolve to its code.
         defined = {name for _, summary in self.classes.values() for name in summary.methods}
         class_call_extras = self._class_call_extras()
+        for class_id, extras in class_call_extras.items():
+            for extra in extras:
+                self._made_through.setdefault(extra, []).append(class_id)
         named = {class_id.rsplit(".", 1)[-1] for class_id in class_call_extras}
         for fid, info in self.functions.items():
             for call in info.summary.calls:
@@ -249,12 +252,7 @@ class ProgramIndex:
 
     def classes_made_through(self, fid: str) -> list[str]:
         """The classes whose calls run fid, a metaclass's `__call__` or a `__new__` (see
-        _class_call_extras)."""
-        if self._made_through is None:
-            self._made_through = {}
-            for class_id, extras in self._class_call_extras().items():
-                for extra in extras:
-                    self._made_through.setdefault(extra, []).append(class_id)
+        _class_call_extras; filled as the call graph is built)."""
         return self._made_through.get(fid, [])
 
     def _class_call_extras(self) -> dict[str, list[str]]:

@@ -33,7 +33,7 @@ from racefree.summarize.model import (
     FunctionArg,
     Ref,
 )
-from racefree.summarize.syntax import chained_call_text, constant_key, dotted_text, hands_over
+from racefree.summarize.syntax import chained_call_text, constant_key, dotted_text, hands_over, subscript_chain
 
 
 class CallVisits:
@@ -42,13 +42,11 @@ class CallVisits:
         container, recorded (beside the lookup) as an in-place change of the container, as
         `stats[name]["count"] += 1` is."""
         self._expr(item)
-        container, outer_key = item.value, item.slice
-        while type(container) is ast.Subscript:
-            container, outer_key = container.value, container.slice
+        container, keys = subscript_chain(item)
         ref = self.ref_of(container)
         if ref is None or self._is_toplevel():
             return
-        access = self._record(ref, WRITE, OP_MUTATE, node, slot=constant_key(outer_key))
+        access = self._record(ref, WRITE, OP_MUTATE, node, slot=constant_key(keys[-1]))  # the container's own key
         if access is not None:
             access.in_item = True  # (the container keeps its size: its item changes)
 

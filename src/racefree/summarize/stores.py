@@ -39,6 +39,7 @@ from racefree.summarize.syntax import (
     positions_under_arithmetic,
     stores_scalar,
     stores_truth,
+    subscript_chain,
 )
 
 
@@ -136,11 +137,7 @@ class StoreVisits:
     def _element_write(self, target: ast.Subscript, node: ast.stmt, read_modify_write: bool) -> bool:
         """`stats[name]["count"] += 1`: a write into an element of a shared container (and, for a
         defaultdict, possibly a new entry). Recorded as an in-place change of the container."""
-        inner = target.value
-        slices = [target.slice]
-        while type(inner) is ast.Subscript:
-            slices.append(inner.slice)
-            inner = inner.value
+        inner, slices = subscript_chain(target)
         ref = self.ref_of(inner)
         if ref is None or len(slices) < 2 or self._is_toplevel():
             return False

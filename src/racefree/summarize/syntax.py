@@ -62,6 +62,16 @@ def parameter_defaults(args: ast.arguments) -> list[tuple[ast.arg, ast.expr]]:
     return pairs + [(arg, default) for arg, default in zip(args.kwonlyargs, args.kw_defaults) if default is not None]
 
 
+def subscript_chain(node: ast.Subscript) -> tuple[ast.expr, list[ast.expr]]:
+    """`stats[name]["count"]` -> (`stats`, [`"count"`, `name`]): the container under a chain of
+    subscripts, and the keys from the outermost subscript in to the one on the container."""
+    keys = []
+    while type(node) is ast.Subscript:
+        keys.append(node.slice)
+        node = node.value
+    return node, keys
+
+
 def constant_key(node: ast.AST | None) -> str | None:
     if type(node) is ast.Constant and isinstance(node.value, (str, int)) and not isinstance(node.value, bool):
         return str(node.value)
