@@ -12,11 +12,16 @@ The `root` file is written last, so its presence means the entry is complete.
 
 from __future__ import annotations
 
+import hashlib
+import json
+import re
 import shutil
 import subprocess
 import sys
 import tarfile
 import threading
+import urllib.error
+import urllib.request
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -27,6 +32,8 @@ PIP_TIMEOUT_SECONDS = 300
 NEWER_PYTHON = "3.12"
 
 _ARCHIVE_SUFFIXES = (".whl", ".zip", ".tar.gz", ".tgz", ".tar.bz2", ".tar")
+# Where an old sdist is fetched as a file when pip cannot prepare it (see _fetch_sdist_file).
+PYPI_SIMPLE_URL = "https://pypi.org/simple/{project}/"
 
 # Two cases may share a release (one's fixed is another's buggy): fetch each once.
 _locks: dict[str, threading.Lock] = {}
@@ -91,6 +98,12 @@ def _download(release: Release, dest: Path) -> Path:
         second = _pip_download(release, dest, python_version=NEWER_PYTHON)
         if second.returncode == 0:
             first = second
+    if first.returncode != 0 and release.artifact == "sdist":
+        # pip prepares an sdist's metadata before it keeps the file, and old sdists no longer
+        # build with today's setuptools (Jinja2 2.6, mongoengine 0.7.9): we only read the
+        # source, so the file itself will do.
+        if _fetch_sdist_file(release, dest):
+            return _archives_in(dest)[0]
     if first.returncode != 0:
         raise Unavailable(f"pip download failed: {_last_error_line(first.stderr)}")
     archives = _archives_in(dest)
@@ -117,6 +130,43 @@ def _pip_download(
         )
     except subprocess.TimeoutExpired:
         raise Unavailable(f"pip download timed out after {PIP_TIMEOUT_SECONDS} s") from None
+
+
+def _fetch_sdist_file(release: Release, dest: Path) -> bool:
+    """Download the release's source archive straight from PyPI's simple index (PEP 691, as pip
+    reads it), checked against its published SHA-256: True when one archive is in `dest` then."""
+    wanted = _normalized(release.package)
+    url = PYPI_SIMPLE_URL.format(project=wanted)
+    request = urllib.request.Request(url, headers={"Accept": "application/vnd.pypi.simple.v1+json"})
+    try:
+        with urllib.request.urlopen(request, timeout=PIP_TIMEOUT_SECONDS) as response:
+            files = json.load(response).get("files") or []
+        chosen = next((f for f in files if _names_the_sdist(f.get("filename", ""), wanted, release.version)), None)
+        if chosen is None:
+            return False
+        with urllib.request.urlopen(chosen["url"], timeout=PIP_TIMEOUT_SECONDS) as response:
+            data = response.read()
+    except (urllib.error.URLError, OSError, ValueError, KeyError):
+        return False
+    expected = (chosen.get("hashes") or {}).get("sha256")
+    if expected and hashlib.sha256(data).hexdigest() != expected:
+        return False
+    (dest / Path(chosen["filename"]).name).write_bytes(data)
+    return len(_archives_in(dest)) == 1
+
+
+def _normalized(name: str) -> str:
+    return re.sub(r"[-_.]+", "-", name).lower()
+
+
+def _names_the_sdist(filename: str, project: str, version: str) -> bool:
+    """`Jinja2-2.6.tar.gz` for Jinja2 2.6 (not 2.6.1, not a wheel)."""
+    for suffix in (".tar.gz", ".zip", ".tar.bz2", ".tgz"):
+        if filename.lower().endswith(suffix):
+            stem = filename[: -len(suffix)]
+            name, _, found = stem.rpartition("-")
+            return found == version and _normalized(name) == project
+    return False
 
 
 def _last_error_line(stderr: str) -> str:

@@ -55,6 +55,7 @@ from racefree.knowledge.entry_points import (
     SETUP_FUNCTION_LAST_WORDS,
     SETUP_MARKER,
     SETUP_FUNCTION_PREFIXES,
+    SETUP_FUNCTION_NAMES,
     START_UP_HOOKS,
     TASK,
     TEST_SUPPORT_PACKAGES,
@@ -655,6 +656,8 @@ def set_up_name(name: str) -> bool:
     """A name that says the function configures or prepares (`register_serializer`,
     `on_before_init`, `create_test_db`): programs and test runners call it while they set up."""
     lowered = name.lower()
+    if lowered in SETUP_FUNCTION_NAMES:
+        return True
     while lowered.startswith(HOOK_TIME_PREFIXES):
         lowered = lowered.split("_", 1)[1]
     if lowered.startswith(SETUP_FUNCTION_PREFIXES):

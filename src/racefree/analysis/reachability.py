@@ -24,6 +24,8 @@ from racefree.knowledge.entry_points import (
     SETTER_PREFIX,
     START_UP_METHODS,
     TASK,
+    TEARDOWN_METHODS,
+    TEARDOWN_VERBS,
 )
 from racefree.summarize.model import CALL
 
@@ -62,6 +64,7 @@ class Reachability:
         # Functions that are library API too, though a framework or a thread reaches them.
         self.also_api: set[str] = set()
         self._beyond_set_up: set[str] | None = None  # reached from an entry that sets nothing up
+        self._beyond_teardown: set[str] | None = None  # reached other than through a teardown
         self._modules_by_path: dict | None = None
         by_mode: dict[Mode, list[EntryPoint]] = {}
         self.entry_modes: dict[str, set[Mode]] = {}  # function -> the modes its own entries run it in
@@ -83,6 +86,26 @@ class Reachability:
             self._beyond_set_up = self._reached_from(
                 [e.fid for e in self.entries if not (sets_up(e) or self._spawned_while_starting(e))])
         return fid not in self._beyond_set_up
+
+    def only_while_tearing_down(self, fid: str) -> bool:
+        """The function tears its object down (`close()`), or every chain of calls that reaches
+        it runs through one that does (`close()` calling the private `_close_session()` that does
+        the work): programs run one teardown per object. Chains start at the entry points and at
+        every function the program's code never calls (one called dynamically, as
+        `getattr(self, "_connect_" + transport)()` calls its connectors, among them)."""
+        if self._beyond_teardown is None:
+            roots = [f for f in self.index.functions if not tears_down(f.rsplit(".", 1)[-1])
+                     and (f in self.entry_functions or not self.index.calls_to.get(f))]
+            reached = set(roots)
+            work = list(roots)
+            while work:
+                for edge in self.index.calls_from.get(work.pop(), ()):
+                    callee = edge.callee
+                    if callee not in reached and not tears_down(callee.rsplit(".", 1)[-1]):
+                        reached.add(callee)
+                        work.append(callee)
+            self._beyond_teardown = reached
+        return fid not in self._beyond_teardown
 
     def _spawned_while_starting(self, entry: EntryPoint) -> bool:
         """A task or thread that a method starting its object up spawns (`start()` running
@@ -273,6 +296,13 @@ def _returns_the_call(summary, call) -> bool:
 
 def _on_self(call) -> bool:
     return call.callee is not None and call.callee.names_own_member()
+
+
+def tears_down(name: str) -> bool:
+    """`close`, `_close`, `__exit__`, `close_session`, `stop_supervisor`: a method by that name tears
+    its object, or the part it names, down."""
+    bare = _bare(name)
+    return bare in TEARDOWN_METHODS or bare.split("_", 1)[0] in TEARDOWN_VERBS
 
 
 def starts_its_object_up(name: str) -> bool:

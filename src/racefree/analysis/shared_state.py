@@ -139,6 +139,9 @@ class AccessFact:
     # `async with client:`), which a program runs once per object, and a module's setters
     # (`set_start_method(m)`).
     only_while_setting_up: bool = False
+    # Reached only through methods that tear an object down (`close()` and the private
+    # `_close_session()` it calls), which a program runs once per object.
+    only_while_tearing_down: bool = False
     # Public API of an object that starts a thread of its own, and reached from nothing else:
     # the one caller that drives the object runs it, on its own thread, beside the object's.
     # (Mode-less, as code reached from no entry point is: concurrent with background threads.)
@@ -320,10 +323,11 @@ def collect_shared_objects(index: ProgramIndex, reach: Reachability, locks: Lock
                 on_its_loop = symbol.kind == INSTANCE_ATTR and symbol.owner_class in index.classes \
                     and index.loop_bound_class(symbol.owner_class)
                 setting_up = bool(access_modes) and reach.only_while_setting_up(fid)
+                tearing_down = bool(access_modes) and reach.only_while_tearing_down(fid)
                 for seen in _as_done_on(access, symbol, info.summary.accesses):
                     shared.facts.append(AccessFact(seen, info, held,
                                                    access_modes, in_lazy_loader=lazy_loader, on_its_loop=on_its_loop,
-                                                   only_while_setting_up=setting_up, reach=reach,
+                                                   only_while_setting_up=setting_up, only_while_tearing_down=tearing_down, reach=reach,
                                                    receivers=receivers if _own_attribute(access, symbol) else None))
     for shared in objects.values():
         overriding = {fact.fid for fact in shared.facts if fact.access.restores or fact.access.rolls_back}

@@ -449,6 +449,10 @@ TEARDOWN_METHODS = frozenset({
     "close", "aclose", "dispose", "stop", "shutdown", "terminate", "on_stop", "cleanup", "teardown",
     "disconnect", "__del__", "__exit__", "__aexit__",
 })
+# The first word of a method that tears down the part its name goes on to say (`close_session`,
+# `stop_supervisor`, `disconnect_websocket`).
+TEARDOWN_VERBS = frozenset({"close", "aclose", "dispose", "stop", "shutdown", "terminate", "cleanup", "teardown",
+                            "disconnect"})
 # The method that opens a `with` block for each that closes it, and the reverse.
 ENTER_OF_EXIT = {"__exit__": "__enter__", "__aexit__": "__aenter__"}
 EXIT_OF_ENTER = {enter: exit_ for exit_, enter in ENTER_OF_EXIT.items()}
@@ -535,6 +539,9 @@ PATCH_WHY = (
 SETUP_FUNCTION_PREFIXES = ("register", "unregister", "define", "setup", "set_up", "configure", "install",
                            "uninstall", "add_", "enable", "disable", "init", "load_config", "mount", "populate",
                            "patch", "unpatch", "bind", "instrument", "uninstrument", "set_")
+# Functions a framework calls by this name while the program configures itself (Pyramid runs a
+# package's `includeme(config)` when the application's configurator includes it).
+SETUP_FUNCTION_NAMES = frozenset({"includeme"})
 # A decorator whose name holds this marks set-up API (Flask's `@setupmethod`).
 SETUP_MARKER = "setup"
 # Last words of a set-up name: `process_initializer`, `worker_process_init`, `logging_setup`.

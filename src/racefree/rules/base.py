@@ -11,7 +11,7 @@ from racefree.analysis.shared_state import AccessFact, SharedObject, unique_fact
 from racefree.findings import Finding
 from racefree.index import CONTEXT_DEFAULT
 from racefree.knowledge.containers import ITEMS
-from racefree.knowledge.entry_points import TEARDOWN_METHODS
+from racefree.analysis.reachability import tears_down
 
 # At most this many accesses of each kind are listed in one finding.
 MAX_LISTED = 8
@@ -91,9 +91,9 @@ def checks_of(obj: SharedObject, write: AccessFact) -> list[AccessFact]:
 
 
 def in_teardown(fact: AccessFact) -> bool:
-    """Made in a teardown method: `close`, `dispose`, or a private `_close` that does the work."""
-    name = fact.info.summary.name
-    return name in TEARDOWN_METHODS or name.lstrip("_") in TEARDOWN_METHODS
+    """Made in a teardown method (`close`, `dispose`, `close_session`, a private `_close` that
+    does the work), or in code that only teardown methods reach."""
+    return tears_down(fact.info.summary.name) or fact.only_while_tearing_down
 
 
 def check_and_act_unguarded(obj: SharedObject, write: AccessFact) -> bool:

@@ -72,8 +72,9 @@ into a cache that the code empties whenever it is full (`if len(cache) >= N: cac
 entry lost to another thread's store is no worse than the eviction the program does itself.
 Taking the oldest key out of such a cache (`cache.pop(next(iter(cache)))`) is reported: two
 threads can pick the same key, and the second `pop` raises `KeyError`. Nor is a check and act
-reported in a teardown (`close()`, `stop()`), or where only library calls that set up reach
-it: the methods starting an object up (`start()`, `initialize()`), which a program runs once per
+reported in a teardown (`close()`, `stop()`, `close_session()`, or a helper that only
+teardowns call), or where only library calls that set up reach it (a framework's configuration
+hook such as Pyramid's `includeme(config)` among them): the methods starting an object up (`start()`, `initialize()`), which a program runs once per
 object, and a module's setters (`set_start_method(m)`), which it calls while it configures. A
 setter that other code calls as it works (per request) is reported.
 """

@@ -60,8 +60,9 @@ or store the pending `asyncio.Task` before awaiting it, so later callers await t
 
 Not reported: a test of whether the calling task is the owner (`if self._holder is
 asyncio.current_task(): raise NestedCallError`), which no other task can change: what another
-task stores names that task; a check and act in a teardown (`close()`, or the private
-`_close()` that does its work), which a program runs once per object; and one that only
+task stores names that task; a check and act in a teardown (`close()`, `close_page()`, or a
+private helper that only teardowns call, such as the `_close()` that does `close()`'s work),
+which a program runs once per object; and one that only
 library calls that set up reach: the methods starting an object up (`await client.start()`,
 `async with client:`, `initialize()`, a task `start()` spawns), which a program also runs once
 per object, and a module's setters (`set_*`). A client that connects lazily, from its queries,

@@ -19,7 +19,7 @@ from racefree import __version__
 from racefree.summarize import model
 
 # Bumped when summaries of the same layout mean something else (a fact computed differently).
-_FORMAT = 168
+_FORMAT = 169
 # Pickles of protocol 2 and later start with PROTO and the protocol number.
 _PICKLE_MAGIC = b"\x80"
 

@@ -606,6 +606,7 @@ def says_not_thread_safe(docstring: str | None) -> bool:
 
 _THREAD_IDENTITY_CALLS = frozenset({
     "get_ident", "get_native_id", "current_thread", "currentThread", "current_task", "get_current_task",
+    "current_thread_id", "get_thread_id", "current_task_id",
 })
 
 
