@@ -122,6 +122,7 @@ class ProgramIndex:
     _loop_bound: dict[str, bool] = field(default_factory=dict)  # class -> lives on one event loop
     _outside_bases: dict[str, tuple[str, ...]] = field(default_factory=dict)  # class -> its external bases
     _per_thread: dict[str, bool] = field(default_factory=dict)  # class -> instances are per thread
+    _rebound_on_instances: frozenset[str] | None = None  # see rebound_on_instances
     _metaclasses: dict[str, bool] = field(default_factory=dict)  # class -> it makes classes
     _made_through: dict[str, list[str]] = field(default_factory=dict)  # metaclass `__call__` or `__new__` -> the classes it makes
 
@@ -977,6 +978,27 @@ class ProgramIndex:
                         kinds.add("loop")  # made with the object; one made later may be for another loop
             known = self._loop_bound[class_id] = kinds == {"loop"}
         return known
+
+    def rebound_on_instances(self) -> frozenset[str]:
+        """The class attributes the program binds anew on an instance (`self.files = []` in a
+        method, `_local.enabled = False` on a module-level instance), by their canonical names:
+        on a thread-local's instance, such a store gives the storing thread an attribute of its
+        own. (A store through the class, `TmpFiles.files = []` or `cls.files = []`, does not.)"""
+        if self._rebound_on_instances is None:
+            names = set()
+            for info in self.functions.values():
+                for access in info.summary.accesses:
+                    ref = access.ref
+                    if access.kind != WRITE or access.op != OP_REBIND or not ref.attrs or ref.root_kind == "class":
+                        continue
+                    if ref.root_kind == "global" and len(ref.attrs) == 1 and self.resolve_global(info.module, ref.root) is not None \
+                            and self.resolve_global(info.module, ref.root).name in self.classes:
+                        continue  # `TmpFiles.files = []`: through the class itself
+                    name = self.name_of(info, ref)
+                    if name is not None:
+                        names.add(name)
+            self._rebound_on_instances = frozenset(names)
+        return self._rebound_on_instances
 
     def per_thread_class(self, class_id: str) -> bool:
         """`class _Depth(threading.local)`: each thread sees its own attributes of an instance.

@@ -228,6 +228,7 @@ def collect_shared_objects(index: ProgramIndex, reach: Reachability, locks: Lock
     constructing_functions = _constructing_functions(index, reach)
     receivers = Receivers(index, reach)
     modes_from_outside = _ModesFromOutside(index, reach)
+    holders_made_per_call = _per_thread_holders_made_per_call(index)
     objects: dict[str, SharedObject] = {}
     for fid, info in index.functions.items():
         if info.summary.qualname == TOPLEVEL or not info.summary.accesses:
@@ -269,8 +270,10 @@ def collect_shared_objects(index: ProgramIndex, reach: Reachability, locks: Lock
                 if _handled_by_own_method(index, symbol, access):
                     continue  # `for alias in connections` runs ConnectionHandler.__iter__
                 safe = symbol.safe or (knowledge.has_project_containers and _declared_safe(index, knowledge, symbol))
-                if safe and not (symbol.binding is not None and access.op == OP_REBIND):
+                if safe and not (symbol.binding is not None and access.op == OP_REBIND) \
+                        and not (access.op == OP_LOAD and symbol.name in holders_made_per_call):
                     continue  # per-thread or thread-safe contents; rebinding the holder itself is not safe
+                    # (and where a function rebinds it, which holder a load finds is not either)
                 # Through `self`, the object is an instance of the method's class or of a subclass.
                 receiver = info.class_id if own_state and symbol.kind == INSTANCE_ATTR else None
                 why = _why_shared(index, symbol, access, shared_classes, part_locked, made_per_call, receiver,
@@ -461,7 +464,12 @@ def _why_shared(index: ProgramIndex, symbol: Symbol, access: Access, shared_clas
     owner = symbol.owner_class
     through_class = access.ref.root_kind in ("global", "class") and len(access.ref.attrs) == 1 and not through_instance
     if owner is not None and not through_class and index.per_thread_class(owner):
-        return None  # `class _Depth(threading.local)`: through an instance, each thread has its own
+        # A container made in the class body (`class TmpFiles(threading.local): files = []`) that
+        # the program never binds anew on an instance is the class's one object for every thread.
+        if not (symbol.kind == CLASS_ATTR and symbol.name not in index.rebound_on_instances()):
+            return None  # `class _Depth(threading.local)`: through an instance, each thread has its own
+        return (f"class attribute of {owner}, made once in the class body: every thread's instance of the "
+                f"thread-local class reaches that one object")
     if symbol.kind == CLASS_ATTR:
         # `self.x = v`, `self.config.uri = v`: an assignment through an instance makes an
         # attribute of that instance, whatever its class declares.
@@ -929,6 +937,22 @@ def _never_used(index: ProgramIndex, info: FunctionInfo) -> bool:
     if not info.summary.is_private_helper():
         return False
     return info.fid not in index.calls_to and info.summary.name not in index.mentioned_names()
+
+
+def _per_thread_holders_made_per_call(index: ProgramIndex) -> set[str]:
+    """Module-level holders of per-thread or thread-safe contents that a function binds anew
+    (`global _local; _local = threading.local()` in a middleware): the binding is one for every
+    thread, so a thread that loads it can find the holder another thread has just made."""
+    names: set[str] = set()
+    for info in index.functions.values():
+        if info.summary.qualname == TOPLEVEL:
+            continue
+        for access in info.summary.accesses:
+            if access.kind == WRITE and access.op == OP_REBIND and access.ref.root_kind == "global" and not access.ref.attrs:
+                symbol = index.resolve_ref(info.module, access.ref, info.summary.class_name)
+                if symbol is not None and symbol.safe and symbol.binding is not None:
+                    names.add(symbol.name)
+    return names
 
 
 def _handed_out_per_thread(index: ProgramIndex, class_id: str) -> bool:
