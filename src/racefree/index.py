@@ -991,9 +991,10 @@ class ProgramIndex:
                     ref = access.ref
                     if access.kind != WRITE or access.op != OP_REBIND or not ref.attrs or ref.root_kind == "class":
                         continue
-                    if ref.root_kind == "global" and len(ref.attrs) == 1 and self.resolve_global(info.module, ref.root) is not None \
-                            and self.resolve_global(info.module, ref.root).name in self.classes:
-                        continue  # `TmpFiles.files = []`: through the class itself
+                    if ref.root_kind == "global" and len(ref.attrs) == 1:
+                        root = self.resolve_global(info.module, ref.root)
+                        if root is not None and root.name in self.classes:
+                            continue  # `TmpFiles.files = []`: through the class itself
                     name = self.name_of(info, ref)
                     if name is not None:
                         names.add(name)

@@ -270,10 +270,11 @@ def collect_shared_objects(index: ProgramIndex, reach: Reachability, locks: Lock
                 if _handled_by_own_method(index, symbol, access):
                     continue  # `for alias in connections` runs ConnectionHandler.__iter__
                 safe = symbol.safe or (knowledge.has_project_containers and _declared_safe(index, knowledge, symbol))
+                # Per-thread or thread-safe contents are safe; rebinding the holder itself is not,
+                # and where a function rebinds it, neither is which holder a load finds.
                 if safe and not (symbol.binding is not None and access.op == OP_REBIND) \
                         and not (access.op == OP_LOAD and symbol.name in holders_made_per_call):
-                    continue  # per-thread or thread-safe contents; rebinding the holder itself is not safe
-                    # (and where a function rebinds it, which holder a load finds is not either)
+                    continue
                 # Through `self`, the object is an instance of the method's class or of a subclass.
                 receiver = info.class_id if own_state and symbol.kind == INSTANCE_ATTR else None
                 why = _why_shared(index, symbol, access, shared_classes, part_locked, made_per_call, receiver,

@@ -74,7 +74,8 @@ Taking the oldest key out of such a cache (`cache.pop(next(iter(cache)))`) is re
 threads can pick the same key, and the second `pop` raises `KeyError`. Nor is a check and act
 reported in a teardown (`close()`, `stop()`, `close_session()`, or a helper that only
 teardowns call), or where only library calls that set up reach it (a framework's configuration
-hook such as Pyramid's `includeme(config)` among them): the methods starting an object up (`start()`, `initialize()`), which a program runs once per
+hook such as Pyramid's `includeme(config)` among them): the methods starting an object up
+(`start()`, `initialize()`), which a program runs once per
 object, and a module's setters (`set_start_method(m)`), which it calls while it configures. A
 setter that other code calls as it works (per request) is reported.
 """

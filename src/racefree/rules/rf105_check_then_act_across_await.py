@@ -62,10 +62,10 @@ Not reported: a test of whether the calling task is the owner (`if self._holder 
 asyncio.current_task(): raise NestedCallError`), which no other task can change: what another
 task stores names that task; a check and act in a teardown (`close()`, `close_page()`, or a
 private helper that only teardowns call, such as the `_close()` that does `close()`'s work),
-which a program runs once per object; and one that only
-library calls that set up reach: the methods starting an object up (`await client.start()`,
-`async with client:`, `initialize()`, a task `start()` spawns), which a program also runs once
-per object, and a module's setters (`set_*`). A client that connects lazily, from its queries,
+which a program runs once per object; and one that only library calls that set up reach: the
+methods starting an object up (`await client.start()`, `async with client:`, `initialize()`, a
+task `start()` spawns), which a program also runs once per object, and a module's setters
+(`set_*`). A client that connects lazily, from its queries,
 is reported. Nor is a check and act that only one task runs at a time: a task made only while
 none is kept (`if self._init_task is None: self._init_task = asyncio.create_task(self._init())`)
 cannot pass its own test twice. Nor one that files, before any await, what other tasks look

@@ -4,9 +4,9 @@
 Finds a shared container that one thread tests for a key and then indexes (`if model_id in
 self.models: return self.models[model_id]`, or `if key not in cache: raise`, then `cache[key]`)
 while another thread can take entries out of it (`pop`, `del`, `clear`, `remove`, `discard`),
-with no common lock. Not reported where the removal is a teardown's (`disconnect()`, `close()`, or a
-helper only those call) or only set-up calls reach it: a lookup racing the program's own shutdown of the container is a
-use after close, for the program to order.
+with no common lock. Not reported where the removal is a teardown's (`disconnect()`, `close()`,
+or a helper only those call) or only set-up calls reach it: a lookup racing the program's own
+shutdown of the container is a use after close, for the program to order.
 
 ## Why is this bad?
 The test and the lookup are two steps. Between them another thread can remove the key, and the
