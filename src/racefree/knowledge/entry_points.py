@@ -273,6 +273,16 @@ THREAD_CLASS = "threading:Thread"
 # A function handed to the constructor of the program's own Thread subclass, which its `run` calls.
 THREAD_CLASS_CALLBACK = "function run by a {cls} thread"
 THREAD_CLASS_CALLBACK_WHY = "the thread class keeps it and its run() calls it on the new thread, concurrently with the caller"
+# A gRPC service: a subclass of the `...Servicer` class that protoc generates into a `*_pb2_grpc`
+# module, wherever that module lives. The server keeps the one instance it is given and runs each
+# RPC, `def Method(self, request, context)`, on a thread of its pool (or a task, with grpc.aio).
+GRPC_GENERATED_MODULE_SUFFIX = "_pb2_grpc"
+GRPC_SERVICER_SUFFIX = "Servicer"
+GRPC_SERVICER = BaseClassEntry(
+    "", (), REQUEST, "gRPC servicer",
+    "a gRPC server runs every RPC on the one servicer instance it was given, concurrently, on the "
+    "threads of its executor (grpc.server(futures.ThreadPoolExecutor(...))) or as tasks (grpc.aio)",
+    shares_instance=True, methods_taking="request")
 BASE_CLASS_ENTRIES: tuple[BaseClassEntry, ...] = (
     BaseClassEntry(THREAD_CLASS, ("run",), BACKGROUND, THREAD_SUBCLASS, _THREAD, single=True,
                    shares_instance=True),
