@@ -123,6 +123,7 @@ class ProgramIndex:
     _outside_bases: dict[str, tuple[str, ...]] = field(default_factory=dict)  # class -> its external bases
     _per_thread: dict[str, bool] = field(default_factory=dict)  # class -> instances are per thread
     _rebound_on_instances: frozenset[str] | None = None  # see rebound_on_instances
+    _rebound_by_functions: frozenset[str] | None = None  # see rebound_by_functions
     _metaclasses: dict[str, bool] = field(default_factory=dict)  # class -> it makes classes
     _made_through: dict[str, list[str]] = field(default_factory=dict)  # metaclass `__call__` or `__new__` -> the classes it makes
 
@@ -985,21 +986,39 @@ class ProgramIndex:
         on a thread-local's instance, such a store gives the storing thread an attribute of its
         own. (A store through the class, `TmpFiles.files = []` or `cls.files = []`, does not.)"""
         if self._rebound_on_instances is None:
-            names = set()
-            for info in self.functions.values():
-                for access in info.summary.accesses:
-                    ref = access.ref
-                    if access.kind != WRITE or access.op != OP_REBIND or not ref.attrs or ref.root_kind == "class":
-                        continue
-                    if ref.root_kind == "global" and len(ref.attrs) == 1:
-                        root = self.resolve_global(info.module, ref.root)
-                        if root is not None and root.name in self.classes:
-                            continue  # `TmpFiles.files = []`: through the class itself
-                    name = self.name_of(info, ref)
-                    if name is not None:
-                        names.add(name)
-            self._rebound_on_instances = frozenset(names)
+            self._collect_rebinds()
         return self._rebound_on_instances
+
+    def rebound_by_functions(self) -> frozenset[str]:
+        """The module-level objects a function binds anew (`global _local; _local =
+        threading.local()` in a middleware), by their canonical names: the binding is one for
+        every thread, so a thread that loads it can find the object another thread has just made."""
+        if self._rebound_by_functions is None:
+            self._collect_rebinds()
+        return self._rebound_by_functions
+
+    def _collect_rebinds(self) -> None:
+        on_instances, by_functions = set(), set()
+        for info in self.functions.values():
+            for access in info.summary.accesses:
+                ref = access.ref
+                if access.kind != WRITE or access.op != OP_REBIND or ref.root_kind == "class":
+                    continue
+                if not ref.attrs:
+                    if ref.root_kind == "global" and info.summary.qualname != TOPLEVEL:
+                        symbol = self.resolve_ref(info.module, ref, info.summary.class_name)
+                        if symbol is not None and symbol.binding is not None:
+                            by_functions.add(symbol.name)
+                    continue
+                if ref.root_kind == "global" and len(ref.attrs) == 1:
+                    root = self.resolve_global(info.module, ref.root)
+                    if root is not None and root.name in self.classes:
+                        continue  # `TmpFiles.files = []`: through the class itself
+                name = self.name_of(info, ref)
+                if name is not None:
+                    on_instances.add(name)
+        self._rebound_on_instances = frozenset(on_instances)
+        self._rebound_by_functions = frozenset(by_functions)
 
     def per_thread_class(self, class_id: str) -> bool:
         """`class _Depth(threading.local)`: each thread sees its own attributes of an instance.

@@ -56,9 +56,7 @@ from racefree.knowledge.entry_points import (
     SETUP_MARKER,
     SETUP_FUNCTION_PREFIXES,
     SETUP_FUNCTION_NAMES,
-    GRPC_GENERATED_MODULE_SUFFIX,
-    GRPC_SERVICER,
-    GRPC_SERVICER_SUFFIX,
+    COMMAND_LINE_PARTS,
     START_UP_HOOKS,
     TASK,
     TEST_SUPPORT_PACKAGES,
@@ -425,9 +423,6 @@ def _runs_the_command(index: ProgramIndex, fid: str) -> bool:
     parts = index.functions[fid].module.module.split(".")
     return parts[-1] == "__main__" or any(part in COMMAND_LINE_PARTS for part in parts[1:])
 
-
-# The parts of a module's name that make it the package's command line.
-COMMAND_LINE_PARTS = frozenset({"__main__", "cli", "scripts"})
 
 
 def _only_called_while_setting_up(index: ProgramIndex, fid: str, known: dict[str, bool]) -> bool:
@@ -1089,13 +1084,6 @@ def _entry_methods(index: ProgramIndex, class_id: str, pattern) -> list[str]:
     return list(dict.fromkeys(methods))
 
 
-def _generated_grpc_servicer(base: str) -> bool:
-    """`pulumi.runtime.proto.language_pb2_grpc.LanguageRuntimeServicer`: the service base that
-    protoc generates, in the analysed code or outside it."""
-    module, _, name = base.rpartition(".")
-    return module.endswith(GRPC_GENERATED_MODULE_SUFFIX) and name.endswith(GRPC_SERVICER_SUFFIX)
-
-
 def _constructor_takes(index: ProgramIndex, class_id: str, parameters: tuple[str, ...]) -> bool:
     """The class's `__init__` in the analysed code takes these parameters first, after self, and
     the package makes no instance of it inside a function: a responder that a middleware makes
@@ -1116,8 +1104,6 @@ def _subclassed(index: ProgramIndex, knowledge: Knowledge, add) -> None:
         outside = index.external_bases(class_id)
         bases = [*outside, *index.mro(class_id)[1:]]
         patterns = [p for p in knowledge.base_classes if any(name_matches(p.base, b) for b in bases)]
-        if not patterns and any(_generated_grpc_servicer(b) for b in bases):
-            patterns = [GRPC_SERVICER]
         if not patterns:  # a class of a known framework base is that, whatever its methods are named
             patterns = [p for p in knowledge.duck_typed if _follows_protocol(module, summary, p) and (
                 not p.package_imports or _package_imports(index, module, p.package_imports, imported))

@@ -96,15 +96,7 @@ class Reachability:
         if self._beyond_teardown is None:
             roots = [f for f in self.index.functions if not tears_down(f.rsplit(".", 1)[-1])
                      and (f in self.entry_functions or not self.index.calls_to.get(f))]
-            reached = set(roots)
-            work = list(roots)
-            while work:
-                for edge in self.index.calls_from.get(work.pop(), ()):
-                    callee = edge.callee
-                    if callee not in reached and not tears_down(callee.rsplit(".", 1)[-1]):
-                        reached.add(callee)
-                        work.append(callee)
-            self._beyond_teardown = reached
+            self._beyond_teardown = self._closure(roots, lambda caller, edge: not tears_down(edge.callee.rsplit(".", 1)[-1]))
         return fid not in self._beyond_teardown
 
     def _spawned_while_starting(self, entry: EntryPoint) -> bool:
@@ -131,18 +123,25 @@ class Reachability:
         """The functions the roots reach, except through a constructor or a `with` entering the
         object that starts its own object up (`__init__` or `__enter__` calling `self.start()`),
         which runs once per object."""
+        def follows(caller: str, edge) -> bool:
+            if edge.callee in self._declaring:
+                return False
+            constructing = self._constructor(caller) or caller.rsplit(".", 1)[-1] in ("__enter__", "__aenter__")
+            return not (constructing and _on_self(edge.call) and starts_its_object_up(edge.callee.rsplit(".", 1)[-1]))
+
+        return self._closure(roots, follows)
+
+    def _closure(self, roots: list[str], follows) -> set[str]:
+        """The roots and the functions their calls reach, over the call edges `follows(caller,
+        edge)` accepts."""
         reached = set(roots)
         work = list(roots)
         while work:
-            fid = work.pop()
-            constructing = self._constructor(fid) or fid.rsplit(".", 1)[-1] in ("__enter__", "__aenter__")
-            for edge in self.index.calls_from.get(fid, ()):
-                if edge.callee in reached or edge.callee in self._declaring:
-                    continue
-                if constructing and _on_self(edge.call) and starts_its_object_up(edge.callee.rsplit(".", 1)[-1]):
-                    continue
-                reached.add(edge.callee)
-                work.append(edge.callee)
+            caller = work.pop()
+            for edge in self.index.calls_from.get(caller, ()):
+                if edge.callee not in reached and follows(caller, edge):
+                    reached.add(edge.callee)
+                    work.append(edge.callee)
         return reached
 
     def _prefer_framework_reach(self) -> None:

@@ -228,7 +228,6 @@ def collect_shared_objects(index: ProgramIndex, reach: Reachability, locks: Lock
     constructing_functions = _constructing_functions(index, reach)
     receivers = Receivers(index, reach)
     modes_from_outside = _ModesFromOutside(index, reach)
-    holders_made_per_call = _per_thread_holders_made_per_call(index)
     objects: dict[str, SharedObject] = {}
     for fid, info in index.functions.items():
         if info.summary.qualname == TOPLEVEL or not info.summary.accesses:
@@ -273,7 +272,7 @@ def collect_shared_objects(index: ProgramIndex, reach: Reachability, locks: Lock
                 # Per-thread or thread-safe contents are safe; rebinding the holder itself is not,
                 # and where a function rebinds it, neither is which holder a load finds.
                 if safe and not (symbol.binding is not None and access.op == OP_REBIND) \
-                        and not (access.op == OP_LOAD and symbol.name in holders_made_per_call):
+                        and not (access.op == OP_LOAD and symbol.safe and symbol.name in index.rebound_by_functions()):
                     continue
                 # Through `self`, the object is an instance of the method's class or of a subclass.
                 receiver = info.class_id if own_state and symbol.kind == INSTANCE_ATTR else None
@@ -938,22 +937,6 @@ def _never_used(index: ProgramIndex, info: FunctionInfo) -> bool:
     if not info.summary.is_private_helper():
         return False
     return info.fid not in index.calls_to and info.summary.name not in index.mentioned_names()
-
-
-def _per_thread_holders_made_per_call(index: ProgramIndex) -> set[str]:
-    """Module-level holders of per-thread or thread-safe contents that a function binds anew
-    (`global _local; _local = threading.local()` in a middleware): the binding is one for every
-    thread, so a thread that loads it can find the holder another thread has just made."""
-    names: set[str] = set()
-    for info in index.functions.values():
-        if info.summary.qualname == TOPLEVEL:
-            continue
-        for access in info.summary.accesses:
-            if access.kind == WRITE and access.op == OP_REBIND and access.ref.root_kind == "global" and not access.ref.attrs:
-                symbol = index.resolve_ref(info.module, access.ref, info.summary.class_name)
-                if symbol is not None and symbol.safe and symbol.binding is not None:
-                    names.add(symbol.name)
-    return names
 
 
 def _handed_out_per_thread(index: ProgramIndex, class_id: str) -> bool:

@@ -18,6 +18,7 @@ Contexts:
 from __future__ import annotations
 
 from dataclasses import dataclass
+from fnmatch import fnmatchcase
 
 REQUEST = "request"
 BACKGROUND = "background"
@@ -273,16 +274,6 @@ THREAD_CLASS = "threading:Thread"
 # A function handed to the constructor of the program's own Thread subclass, which its `run` calls.
 THREAD_CLASS_CALLBACK = "function run by a {cls} thread"
 THREAD_CLASS_CALLBACK_WHY = "the thread class keeps it and its run() calls it on the new thread, concurrently with the caller"
-# A gRPC service: a subclass of the `...Servicer` class that protoc generates into a `*_pb2_grpc`
-# module, wherever that module lives. The server keeps the one instance it is given and runs each
-# RPC, `def Method(self, request, context)`, on a thread of its pool (or a task, with grpc.aio).
-GRPC_GENERATED_MODULE_SUFFIX = "_pb2_grpc"
-GRPC_SERVICER_SUFFIX = "Servicer"
-GRPC_SERVICER = BaseClassEntry(
-    "", (), REQUEST, "gRPC servicer",
-    "a gRPC server runs every RPC on the one servicer instance it was given, concurrently, on the "
-    "threads of its executor (grpc.server(futures.ThreadPoolExecutor(...))) or as tasks (grpc.aio)",
-    shares_instance=True, methods_taking="request")
 BASE_CLASS_ENTRIES: tuple[BaseClassEntry, ...] = (
     BaseClassEntry(THREAD_CLASS, ("run",), BACKGROUND, THREAD_SUBCLASS, _THREAD, single=True,
                    shares_instance=True),
@@ -318,6 +309,14 @@ BASE_CLASS_ENTRIES: tuple[BaseClassEntry, ...] = (
             "rest_framework_jwt:BaseJSONWebTokenAuthentication", "rest_framework_simplejwt:JWTAuthentication")),
           ("permission", ("has_permission", "has_object_permission"), ("rest_framework:BasePermission",)))
       for base in bases),
+    # A gRPC service: a subclass of the `...Servicer` class that protoc generates into a
+    # `*_pb2_grpc` module, wherever that module lives. The server keeps the one instance it is
+    # given and runs each RPC, `def Method(self, request, context)`, on a thread of its pool (or a
+    # task, with grpc.aio).
+    BaseClassEntry("*_pb2_grpc.*Servicer", (), REQUEST, "gRPC servicer",
+                   "a gRPC server runs every RPC on the one servicer instance it was given, concurrently, on the "
+                   "threads of its executor (grpc.server(futures.ThreadPoolExecutor(...))) or as tasks (grpc.aio)",
+                   shares_instance=True, methods_taking="request"),
     *(BaseClassEntry(base, ("authenticate", "get_user", "has_perm", "has_module_perms", "configure_user"), REQUEST,
                      "Django authentication backend",
                      "Django runs the configured backends for each login and each request's user, concurrently "
@@ -549,6 +548,8 @@ PATCH_WHY = (
 SETUP_FUNCTION_PREFIXES = ("register", "unregister", "define", "setup", "set_up", "configure", "install",
                            "uninstall", "add_", "enable", "disable", "init", "load_config", "mount", "populate",
                            "patch", "unpatch", "bind", "instrument", "uninstrument", "set_")
+# The parts of a module's name that make it the package's command line (`python -m package`).
+COMMAND_LINE_PARTS = frozenset({"__main__", "cli", "scripts"})
 # Functions a framework calls by this name while the program configures itself (Pyramid runs a
 # package's `includeme(config)` when the application's configurator includes it).
 SETUP_FUNCTION_NAMES = frozenset({"includeme"})
@@ -595,7 +596,11 @@ API_WHY = (
 
 
 def name_matches(pattern: str, dotted: str) -> bool:
-    """`package:Tail` matches a dotted name in that package ending with Tail; else exact match."""
+    """`package:Tail` matches a dotted name in that package ending with Tail; a pattern with `*`
+    matches as a glob (`*_pb2_grpc.*Servicer`, a class protoc generates wherever its module
+    lives); else exact match."""
+    if "*" in pattern:
+        return fnmatchcase(dotted, pattern)
     if ":" not in pattern:
         return pattern == dotted
     package, tail = pattern.split(":", 1)
